@@ -1,0 +1,72 @@
+# Shared setup steps for ./start.sh and ./test.sh (sourced, not run).
+# Each step is skipped when what it installs is already up to date.
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+VENV="$ROOT/.venv"
+
+say() { printf '\033[1m==>\033[0m %s\n' "$*"; }
+die() { printf 'error: %s\n' "$*" >&2; exit 1; }
+
+# Print the sha256 of the given files, as one line (a stamp of what was installed).
+files_hash() { cat "$@" | sha256sum | cut -d' ' -f1; }
+
+find_python() {
+  local candidate
+  for candidate in python3.11 python3.12 python3.13 python3; do
+    if command -v "$candidate" >/dev/null 2>&1 &&
+      "$candidate" -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null; then
+      command -v "$candidate"
+      return 0
+    fi
+  done
+  return 1
+}
+
+# Create .venv and install the backend's Python packages ($1: requirements file).
+ensure_python_env() {
+  local requirements="$1" stamp="$VENV/.installed-$(basename "$1" .txt)" python
+  if [ ! -x "$VENV/bin/python" ]; then
+    python="$(find_python)" || die "Python 3.11 or newer is needed (python3 --version)."
+    say "Creating the Python virtual environment in .venv"
+    "$python" -m venv "$VENV" || die "could not create .venv (on Debian: apt-get install python3-venv)"
+  fi
+  local want
+  want="$(files_hash "$ROOT/backend/requirements.txt" "$requirements")"
+  if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
+    say "Installing Python packages from backend/$(basename "$requirements")"
+    "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check -r "$requirements" ||
+      die "pip install failed"
+    echo "$want" >"$stamp"
+  fi
+}
+
+# Install the frontend's npm packages exactly as package-lock.json says.
+ensure_frontend_deps() {
+  command -v npm >/dev/null 2>&1 || die "Node.js 20 and npm are needed (node --version)."
+  local major
+  major="$(node -p 'process.versions.node.split(".")[0]')"
+  [ "$major" -ge 20 ] || die "Node.js 20 or newer is needed; this is $(node --version)."
+  local stamp="$ROOT/frontend/node_modules/.installed-lock" want
+  want="$(files_hash "$ROOT/frontend/package-lock.json")"
+  if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
+    say "Installing frontend packages (npm ci)"
+    (cd "$ROOT/frontend" && npm ci --no-audit --no-fund --loglevel=error) || die "npm ci failed"
+    echo "$want" >"$stamp"
+  fi
+}
+
+# Wait until an HTTP URL answers (any status), up to $2 seconds.
+wait_for_http() {
+  local url="$1" seconds="${2:-60}" i
+  for ((i = 0; i < seconds * 4; i++)); do
+    "$VENV/bin/python" - "$url" <<'PY' 2>/dev/null && return 0
+import sys, urllib.error, urllib.request
+try:
+    urllib.request.urlopen(sys.argv[1], timeout=2)
+except urllib.error.HTTPError:
+    pass
+PY
+    sleep 0.25
+  done
+  return 1
+}

@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# Set up (first run only) and run the shop: the Flask API on :4242 and the Vite dev server
+# on :3000, together; Ctrl-C stops both.
+set -euo pipefail
+source "$(dirname "$0")/scripts/setup.sh"
+cd "$ROOT"
+
+ensure_python_env "$ROOT/backend/requirements.txt"
+ensure_frontend_deps
+
+API_PORT="${PORT:-4242}"
+WEB_PORT="${FRONTEND_PORT:-3000}"
+export PYTHONPATH="$ROOT/backend${PYTHONPATH:+:$PYTHONPATH}"
+
+# Check the settings before starting anything: a bad key stops here, naming the variable.
+mode="$("$VENV/bin/python" -c 'from bookstore.config import Settings; print(Settings.from_env().mode)')" ||
+  die "the settings in .env are not valid (see the message above)"
+
+pids=()
+stop() {
+  trap - INT TERM EXIT
+  for pid in "${pids[@]}"; do kill -TERM -- "-$pid" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+}
+trap stop INT TERM EXIT
+
+# Each server runs in its own process group so that stopping it also stops its children.
+setsid "$VENV/bin/flask" --app bookstore run --host 127.0.0.1 --port "$API_PORT" &
+pids+=($!)
+BOOKSTORE_API_URL="http://127.0.0.1:$API_PORT" FRONTEND_PORT="$WEB_PORT" \
+  setsid "$ROOT/frontend/node_modules/.bin/vite" --config "$ROOT/frontend/vite.config.ts" "$ROOT/frontend" &
+pids+=($!)
+
+wait_for_http "http://127.0.0.1:$API_PORT/config" 60 || die "the API did not start on port $API_PORT"
+wait_for_http "http://localhost:$WEB_PORT/" 60 || die "the web server did not start on port $WEB_PORT"
+
+echo
+if [ "$mode" = demo ]; then
+  say "Demo mode: no Stripe keys in .env, payments are simulated offline (card 4242 4242 4242 4242)."
+else
+  say "Stripe test mode: payments go to your Stripe account (card 4242 4242 4242 4242)."
+fi
+say "The shop is at http://localhost:$WEB_PORT  (API on http://127.0.0.1:$API_PORT; Ctrl-C stops both)"
+wait -n

@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Set up (first run only) and run every check: lint and types at both ends, backend tests,
+# frontend component tests, and end-to-end purchases in Chromium against the real servers.
+set -euo pipefail
+source "$(dirname "$0")/scripts/setup.sh"
+cd "$ROOT"
+
+ensure_python_env "$ROOT/backend/requirements-dev.txt"
+ensure_frontend_deps
+
+CHROMIUM="${CHROMIUM_PATH:-/usr/bin/chromium}"
+if [ ! -x "$CHROMIUM" ]; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    say "Installing Debian's Chromium for the browser tests"
+    apt-get update -qq && apt-get install -y -qq chromium >/dev/null || die "apt-get install chromium failed"
+  else
+    die "the browser tests need Chromium at $CHROMIUM: sudo apt-get install -y chromium (or set CHROMIUM_PATH)"
+  fi
+fi
+export CHROMIUM_PATH="$CHROMIUM"
+
+say "ruff (lint and format) over the backend and tests"
+"$VENV/bin/ruff" check backend tests
+"$VENV/bin/ruff" format --check backend tests
+say "mypy --strict over the backend"
+"$VENV/bin/mypy"
+
+say "eslint and TypeScript over the frontend"
+(cd frontend && npm run --silent lint && npm run --silent typecheck)
+
+say "Vitest: frontend component tests"
+(cd frontend && npm run --silent test)
+
+say "pytest: backend unit and API tests, then end-to-end purchases in Chromium"
+"$VENV/bin/pytest" tests "$@"

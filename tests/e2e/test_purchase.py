@@ -1,0 +1,184 @@
+"""End-to-end purchases in demo mode, in Chromium, against the real Flask and Vite servers."""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Callable
+from typing import Any
+from urllib.parse import parse_qs, urlparse
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from .conftest import Servers
+
+SUCCESS_CARD = "4242 4242 4242 4242"
+DECLINED_CARD = "4000 0000 0000 0002"
+AUTH_CARD = "4000 0025 0000 3155"
+
+
+def first_books(servers: Servers, count: int) -> list[dict[str, Any]]:
+    """The first books of the catalogue, as the server sells them."""
+    books: list[dict[str, Any]] = servers.get_json("/api/books")["books"]
+    assert len(books) >= count
+    return books[:count]
+
+
+def money(cents: int) -> str:
+    """Format US cents the way the shop does (Intl.NumberFormat en-US)."""
+    return f"${cents / 100:,.2f}"
+
+
+def add_to_cart(page: Page, book: dict[str, Any]) -> None:
+    """Press a book's Add to cart button on the shop page."""
+    page.get_by_role("button", name=f"Add {book['title']} to cart").click()
+
+
+def go_to_checkout(page: Page, total: int) -> None:
+    """Open the cart, press Checkout, and wait for the server-priced summary."""
+    page.get_by_role("button", name=re.compile(r"^Cart \(")).click()
+    cart = page.get_by_role("dialog", name="Your cart")
+    cart.get_by_role("link", name="Checkout").or_(
+        cart.get_by_role("button", name="Checkout")
+    ).click()
+    expect(page.get_by_role("heading", name="Order summary")).to_be_visible()
+    expect(page.get_by_role("button", name=f"Pay {money(total)}")).to_be_enabled(timeout=15000)
+
+
+def pay_with(page: Page, card: str) -> None:
+    """Fill the Payment Element (the demo stand-in in demo mode) and press Pay."""
+    page.get_by_label("Card number").fill(card)
+    page.get_by_label("Expiration date").fill("12 / 34")
+    page.get_by_label("Security code").fill("123")
+    page.get_by_role("button", name=re.compile(r"^Pay ")).click()
+
+
+def order_on_server(servers: Servers, page: Page) -> dict[str, Any]:
+    """What the API says of the order named in the success page's URL."""
+    query = parse_qs(urlparse(page.url).query)
+    intent, secret = query["payment_intent"][0], query["payment_intent_client_secret"][0]
+    order: dict[str, Any] = servers.get_json(f"/api/orders/{intent}?client_secret={secret}")
+    return order
+
+
+def expect_paid(page: Page, servers: Servers, amount: int) -> dict[str, Any]:
+    """The success page and the server agree that the order is paid for this amount."""
+    expect(page.get_by_role("heading", name="Thank you for your order")).to_be_visible(
+        timeout=20000
+    )
+    order = order_on_server(servers, page)
+    assert order["status"] == "paid"
+    assert order["amount"] == amount
+    expect(page.get_by_text(order["paymentIntentId"])).to_be_visible()
+    expect(page.get_by_text(money(amount)).first).to_be_visible()
+    # Paid carts are emptied: the header shows no items any more.
+    expect(page.get_by_role("button", name=re.compile(r"^Cart \(0 item"))).to_be_visible()
+    return order
+
+
+@pytest.fixture
+def fresh_page(page: Page) -> Page:
+    """A page with an empty cart (each test gets its own browser context)."""
+    page.goto("/")
+    expect(page.get_by_text("Demo mode: no real payments")).to_be_visible()
+    return page
+
+
+def test_successful_purchase_of_two_books(
+    fresh_page: Page, servers: Servers, screenshot: Callable[[str], None]
+) -> None:
+    """4242... pays; the order the server records is paid with the catalogue's total."""
+    page = fresh_page
+    one, two = first_books(servers, 2)
+    add_to_cart(page, one)
+    add_to_cart(page, two)
+    add_to_cart(page, two)
+    screenshot("shop")
+    total = one["price"] + 2 * two["price"]
+    go_to_checkout(page, total)
+    screenshot("checkout")
+    pay_with(page, SUCCESS_CARD)
+    order = expect_paid(page, servers, total)
+    assert [(line["id"], line["quantity"]) for line in order["items"]] == [
+        (one["id"], 1),
+        (two["id"], 2),
+    ]
+    assert order["paymentIntentId"].startswith("pi_demo_")
+    screenshot("success")
+
+
+def test_declined_card_shows_the_reason_and_a_second_card_pays(
+    fresh_page: Page, servers: Servers, screenshot: Callable[[str], None]
+) -> None:
+    """A decline keeps the shopper on checkout with Stripe's message; another card then works."""
+    page = fresh_page
+    (book,) = first_books(servers, 1)
+    add_to_cart(page, book)
+    go_to_checkout(page, book["price"])
+    pay_with(page, DECLINED_CARD)
+    expect(page.get_by_role("alert").filter(has_text="Your card was declined.")).to_be_visible()
+    screenshot("checkout-declined")
+    assert urlparse(page.url).path == "/checkout"
+    pay_with(page, SUCCESS_CARD)
+    expect_paid(page, servers, book["price"])
+
+
+def test_authentication_approved_pays(fresh_page: Page, servers: Servers) -> None:
+    """The 3155 card asks for authentication; completing it pays the order."""
+    page = fresh_page
+    (book,) = first_books(servers, 1)
+    add_to_cart(page, book)
+    go_to_checkout(page, book["price"])
+    pay_with(page, AUTH_CARD)
+    dialog = page.get_by_role("dialog", name="Authenticate payment")
+    expect(dialog).to_be_visible()
+    dialog.get_by_role("button", name="Complete authentication").click()
+    expect_paid(page, servers, book["price"])
+
+
+def test_authentication_failed_does_not_pay(fresh_page: Page, servers: Servers) -> None:
+    """Failing authentication leaves the shopper on checkout with a clear message, unpaid."""
+    page = fresh_page
+    (book,) = first_books(servers, 1)
+    add_to_cart(page, book)
+    go_to_checkout(page, book["price"])
+    pay_with(page, AUTH_CARD)
+    dialog = page.get_by_role("dialog", name="Authenticate payment")
+    dialog.get_by_role("button", name="Fail authentication").click()
+    expect(page.get_by_role("alert").filter(has_text="unable to authenticate")).to_be_visible()
+    expect(dialog).to_be_hidden()
+    assert urlparse(page.url).path == "/checkout"
+    # The cart is kept: nothing was paid.
+    expect(page.get_by_role("button", name=re.compile(r"^Cart \(1 item"))).to_be_visible()
+
+
+def test_cart_survives_a_reload(fresh_page: Page, servers: Servers) -> None:
+    """Lines and quantities are still there after the page is reloaded."""
+    page = fresh_page
+    one, two = first_books(servers, 2)
+    add_to_cart(page, one)
+    add_to_cart(page, two)
+    page.get_by_role("button", name=re.compile(r"^Cart \(")).click()
+    page.get_by_role("button", name=f"Increase quantity of {two['title']}").click()
+    expect(page.get_by_role("button", name=re.compile(r"^Cart \(3 items"))).to_be_attached()
+    page.reload()
+    expect(page.get_by_role("button", name=re.compile(r"^Cart \(3 items"))).to_be_visible()
+    page.get_by_role("button", name=re.compile(r"^Cart \(")).click()
+    cart = page.get_by_role("dialog", name="Your cart")
+    expect(cart.get_by_text(one["title"])).to_be_visible()
+    expect(cart.get_by_text(two["title"])).to_be_visible()
+    expect(cart.get_by_text(money(one["price"] + 2 * two["price"]))).to_be_visible()
+
+
+def test_demo_mode_never_requests_stripe_js(page: Page, servers: Servers) -> None:
+    """In demo mode the browser never asks js.stripe.com for anything."""
+    requested: list[str] = []
+    page.on("request", lambda request: requested.append(request.url))
+    page.goto("/")
+    expect(page.get_by_text("Demo mode: no real payments")).to_be_visible()
+    (book,) = first_books(servers, 1)
+    add_to_cart(page, book)
+    go_to_checkout(page, book["price"])
+    time.sleep(0.5)
+    assert not [url for url in requested if "stripe.com" in url]
