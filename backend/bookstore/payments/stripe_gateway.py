@@ -1,0 +1,267 @@
+"""The Stripe gateway: PaymentIntents through stripe-python, Stripe's errors made shopper-safe."""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from typing import TYPE_CHECKING
+
+import stripe
+
+from bookstore.config import ConfigError
+from bookstore.payments.gateway import (
+    CardError,
+    GatewayEvent,
+    Mode,
+    PaymentError,
+    PaymentIntent,
+    ProviderUnavailable,
+)
+from bookstore.payments.webhook_signing import verify_event
+
+if TYPE_CHECKING:
+    from bookstore.config import Settings
+
+log = logging.getLogger(__name__)
+
+BUSY_MESSAGE = "Payments are busy right now. Please try again in a few seconds."
+UNREACHABLE_MESSAGE = "We couldn't reach our payment provider. Please try again."
+UNAVAILABLE_MESSAGE = "Payments are unavailable right now. Please try again later."
+REJECTED_MESSAGE = "We couldn't set up this payment. Please try again later."
+DECLINED_MESSAGE = "Your card was declined."
+WEBHOOK_NOT_CONFIGURED_MESSAGE = "This server does not accept webhooks: no signing secret is set."
+
+# API keys, webhook secrets and client secrets, should Stripe ever echo one in an error text.
+_SECRET_PATTERN = re.compile(r"\b(?:sk|rk)_(?:test|live)_\w+|\bwhsec_\w+|\b\w+_secret_\w+")
+
+# Seconds a shopper (or Stripe's webhook retries) should wait before trying again.
+DEFAULT_RETRY_AFTER = 5
+MISCONFIGURED_RETRY_AFTER = 60
+
+
+class StripeGateway:
+    """PaymentIntents on Stripe, with one StripeClient per app (no module-level API key)."""
+
+    mode: Mode = "stripe"
+
+    def __init__(
+        self,
+        *,
+        secret_key: str | None,
+        publishable_key: str | None,
+        webhook_secret: str | None = None,
+        api_base: str | None = None,
+        timeout_seconds: float = 10.0,
+        max_network_retries: int = 2,
+    ) -> None:
+        # Fail at start, loudly, rather than at a shopper's first checkout.
+        if not secret_key:
+            raise ConfigError("STRIPE_SECRET_KEY is required for the Stripe gateway.")
+        if not publishable_key:
+            raise ConfigError("STRIPE_PUBLISHABLE_KEY is required for the Stripe gateway.")
+        if not webhook_secret:
+            log.warning(
+                "STRIPE_WEBHOOK_SECRET is not set: /webhook will refuse every event, "
+                "so paid orders will never be marked paid."
+            )
+        _keep_secrets_out_of_stripe_logs()
+        self.publishable_key: str | None = publishable_key
+        self._webhook_secret = webhook_secret
+        self._client = stripe.StripeClient(
+            api_key=secret_key,
+            http_client=stripe.RequestsClient(timeout=timeout_seconds),
+            max_network_retries=max_network_retries,
+            base_addresses={"api": api_base} if api_base else None,
+        )
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> StripeGateway:
+        """Build the gateway from the app's settings."""
+        return cls(
+            secret_key=settings.stripe_secret_key,
+            publishable_key=settings.stripe_publishable_key,
+            webhook_secret=settings.stripe_webhook_secret,
+            api_base=settings.stripe_api_base,
+            timeout_seconds=settings.stripe_timeout_seconds,
+            max_network_retries=settings.stripe_max_network_retries,
+        )
+
+    def create_payment_intent(
+        self, *, amount: int, currency: str, order_id: int, idempotency_key: str
+    ) -> PaymentIntent:
+        """Create a PaymentIntent; a retry with the same key gets the same one back."""
+        params: stripe.params.PaymentIntentCreateParams = {
+            "amount": amount,
+            "currency": currency,
+            "automatic_payment_methods": {"enabled": True},
+            "metadata": {"order_id": str(order_id)},
+        }
+        with stripe_errors("create a PaymentIntent"):
+            intent = self._client.v1.payment_intents.create(
+                params, {"idempotency_key": idempotency_key}
+            )
+        log.info(
+            "Created PaymentIntent %s for order %s (%s %s)", intent.id, order_id, amount, currency
+        )
+        return to_payment_intent(intent)
+
+    def update_payment_intent_amount(
+        self, payment_intent_id: str, *, amount: int, idempotency_key: str
+    ) -> PaymentIntent:
+        """Change only the amount, so nothing else the shopper started is disturbed."""
+        params: stripe.params.PaymentIntentUpdateParams = {"amount": amount}
+        with stripe_errors("update a PaymentIntent's amount"):
+            intent = self._client.v1.payment_intents.update(
+                payment_intent_id, params, {"idempotency_key": idempotency_key}
+            )
+        log.info("Updated PaymentIntent %s to amount %s", intent.id, amount)
+        return to_payment_intent(intent)
+
+    def retrieve_payment_intent(self, payment_intent_id: str) -> PaymentIntent:
+        """Fetch a PaymentIntent's current state from Stripe."""
+        with stripe_errors("retrieve a PaymentIntent"):
+            intent = self._client.v1.payment_intents.retrieve(payment_intent_id)
+        return to_payment_intent(intent)
+
+    def construct_event(self, payload: bytes, signature_header: str | None) -> GatewayEvent:
+        """Verify a delivery from Stripe against the endpoint's signing secret."""
+        if not self._webhook_secret:
+            raise ProviderUnavailable(
+                WEBHOOK_NOT_CONFIGURED_MESSAGE,
+                code="webhook_not_configured",
+                retry_after=MISCONFIGURED_RETRY_AFTER,
+            )
+        return verify_event(payload, signature_header, self._webhook_secret)
+
+
+class _RedactSecrets(logging.Filter):
+    """Masks secrets in stripe-python's own log records (its debug log holds response bodies)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        record.msg, record.args = redact(record.getMessage()), ()
+        return True
+
+
+_STRIPE_LOG_FILTER = _RedactSecrets()
+
+
+def _keep_secrets_out_of_stripe_logs() -> None:
+    """Attach the filter once: at DEBUG, stripe-python logs client secrets and error texts."""
+    stripe_logger = logging.getLogger("stripe")
+    if _STRIPE_LOG_FILTER not in stripe_logger.filters:
+        stripe_logger.addFilter(_STRIPE_LOG_FILTER)
+
+
+def to_payment_intent(intent: stripe.PaymentIntent) -> PaymentIntent:
+    """Keep the fields the shop relies on from stripe-python's PaymentIntent."""
+    error = intent.last_payment_error
+    return PaymentIntent(
+        id=intent.id,
+        client_secret=intent.client_secret or "",
+        amount=intent.amount,
+        currency=intent.currency,
+        status=intent.status,
+        metadata={key: str(value) for key, value in intent.metadata.to_dict().items()},
+        last_error_message=error.message if error is not None else None,
+    )
+
+
+@contextmanager
+def stripe_errors(action: str) -> Iterator[None]:
+    """Turn stripe-python's exceptions into the shop's PaymentErrors, logging each once."""
+    try:
+        yield
+    except stripe.StripeError as exc:
+        raise payment_error(exc, action) from exc
+
+
+def payment_error(exc: stripe.StripeError, action: str) -> PaymentError:
+    """The shop's error for a Stripe failure; the log says what happened, never a secret."""
+    for stripe_class, translate in _TRANSLATIONS:
+        if isinstance(exc, stripe_class):
+            return translate(exc, action)
+    log.error("Stripe failed to %s: %s %s", action, type(exc).__name__, _describe(exc))
+    return PaymentError(REJECTED_MESSAGE)
+
+
+def _card_declined(exc: stripe.StripeError, action: str) -> PaymentError:
+    """A refused card: the shopper can fix it, so pass on Stripe's user-safe message."""
+    decline_code = exc.error.decline_code if exc.error is not None else None
+    log.info("Card declined while trying to %s: %s/%s", action, exc.code, decline_code)
+    return CardError(exc.user_message or DECLINED_MESSAGE, code=exc.code or "card_declined")
+
+
+def _rate_limited(exc: stripe.StripeError, action: str) -> PaymentError:
+    """Too many requests: transient, tell the shopper when to try again."""
+    retry_after = _retry_after(exc.headers)
+    log.warning("Stripe rate-limited us trying to %s; retry after %ss", action, retry_after)
+    return ProviderUnavailable(BUSY_MESSAGE, retry_after=retry_after)
+
+
+def _unreachable(exc: stripe.StripeError, action: str) -> PaymentError:
+    """No answer, or a timeout, even after stripe-python's own retries."""
+    log.warning("Could not reach Stripe to %s: %s", action, redact(exc.user_message or ""))
+    return ProviderUnavailable(UNREACHABLE_MESSAGE, retry_after=DEFAULT_RETRY_AFTER)
+
+
+def _misconfigured(exc: stripe.StripeError, action: str) -> PaymentError:
+    """Stripe refused our key: an operator must fix STRIPE_SECRET_KEY; the shopper waits."""
+    log.error(
+        "Stripe refused our API key trying to %s (check STRIPE_SECRET_KEY and its "
+        "permissions): %s %s",
+        action,
+        type(exc).__name__,
+        _describe(exc),
+    )
+    return ProviderUnavailable(UNAVAILABLE_MESSAGE, retry_after=MISCONFIGURED_RETRY_AFTER)
+
+
+def _rejected_request(exc: stripe.StripeError, action: str) -> PaymentError:
+    """Stripe says our request is wrong: a bug on our side, so a 502 and a detailed log."""
+    log.error("Stripe rejected our request to %s: %s", action, _describe(exc))
+    return PaymentError(REJECTED_MESSAGE)
+
+
+def _provider_error(exc: stripe.StripeError, action: str) -> PaymentError:
+    """Stripe had an internal problem that its retries did not get past."""
+    log.error("Stripe failed internally while we tried to %s: %s", action, _describe(exc))
+    return ProviderUnavailable(UNREACHABLE_MESSAGE, retry_after=DEFAULT_RETRY_AFTER)
+
+
+# Most specific first: stripe-python's error classes are siblings today, but order guards that.
+_TRANSLATIONS: tuple[
+    tuple[type[stripe.StripeError], Callable[[stripe.StripeError, str], PaymentError]], ...
+] = (
+    (stripe.CardError, _card_declined),
+    (stripe.RateLimitError, _rate_limited),
+    (stripe.APIConnectionError, _unreachable),
+    (stripe.AuthenticationError, _misconfigured),
+    (stripe.PermissionError, _misconfigured),
+    (stripe.InvalidRequestError, _rejected_request),
+    (stripe.IdempotencyError, _rejected_request),
+    (stripe.APIError, _provider_error),
+)
+
+
+def _describe(exc: stripe.StripeError) -> str:
+    """Status, code, param, request id and message of a Stripe error, secrets masked."""
+    param = getattr(exc, "param", None)
+    return redact(
+        f"status={exc.http_status} code={exc.code} param={param} "
+        f"request_id={exc.request_id} message={exc.user_message!r}"
+    )
+
+
+def _retry_after(headers: Mapping[str, str] | None) -> int:
+    """Seconds from a Retry-After header (whole seconds only), else the default."""
+    for name, value in (headers or {}).items():
+        if name.lower() == "retry-after" and value.strip().isdigit():
+            return max(1, int(value.strip()))
+    return DEFAULT_RETRY_AFTER
+
+
+def redact(text: str) -> str:
+    """Mask anything shaped like a Stripe secret before it reaches a log."""
+    return _SECRET_PATTERN.sub("[redacted]", text)

@@ -1,0 +1,217 @@
+"""Stripe's own example objects (fixtures/stripe) served through requests-mock for tests.
+
+Build a response from an official fixture with only the fields a test cares about changed:
+
+    requests_mock.post(PAYMENT_INTENTS_URL, json=payment_intent(id="pi_1", amount=6000))
+
+or let ``FakeStripe(requests_mock)`` answer create/update/retrieve of PaymentIntents with
+state, the way Stripe would (idempotency keys replay the first response).
+"""
+
+from __future__ import annotations
+
+import copy
+import itertools
+import json
+import re
+from functools import cache
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qsl, urlsplit
+
+import requests_mock
+
+# requests-mock's callback argument types (it exports no public names for them).
+from requests_mock.request import _RequestObjectProxy as Request
+from requests_mock.response import _Context as Context
+
+FIXTURES = Path(__file__).parent / "fixtures" / "stripe"
+API_BASE = "https://api.stripe.com"
+PAYMENT_INTENTS_PATH = "/v1/payment_intents"
+PAYMENT_INTENTS_URL = API_BASE + PAYMENT_INTENTS_PATH
+
+Json = dict[str, Any]
+
+
+@cache
+def _load(name: str) -> Json:
+    """Read a fixture file once."""
+    data: Json = json.loads((FIXTURES / f"{name}.json").read_text())
+    return data
+
+
+def fixture(name: str) -> Json:
+    """A fresh copy of ``fixtures/stripe/<name>.json`` that a test may change freely."""
+    return copy.deepcopy(_load(name))
+
+
+def payment_intent(**changes: Any) -> Json:
+    """Stripe's example PaymentIntent, reset to a fresh unpaid one, with ``changes`` applied."""
+    intent = fixture("payment_intent")
+    # The example object carries a sample error and next action; a new PaymentIntent has neither.
+    intent.update(last_payment_error=None, next_action=None, canceled_at=None, metadata={})
+    intent.update(changes)
+    if "id" in changes and "client_secret" not in changes:
+        intent["client_secret"] = f"{changes['id']}_secret_fake"
+    return intent
+
+
+def event(event_type: str, data_object: Json, **changes: Any) -> Json:
+    """Stripe's example Event of ``event_type`` carrying ``data_object``."""
+    evt = fixture("event")
+    evt.update(type=event_type, data={"object": data_object})
+    evt.update(changes)
+    return evt
+
+
+def error_body(
+    error_type: str,
+    message: str | None = None,
+    *,
+    code: str | None = None,
+    param: str | None = None,
+    decline_code: str | None = None,
+) -> Json:
+    """An error response body in Stripe's shape (``{"error": {"type", "message", ...}}``)."""
+    error: Json = {"type": error_type}
+    for key, value in (
+        ("message", message),
+        ("code", code),
+        ("param", param),
+        ("decline_code", decline_code),
+    ):
+        if value is not None:
+            error[key] = value
+    return {"error": error}
+
+
+def card_declined_body(**changes: Any) -> Json:
+    """The 402 body of a declined card (``fixtures/stripe/error_card_declined.json``)."""
+    body = fixture("error_card_declined")
+    body["error"].update(changes)
+    return body
+
+
+def form(request: Request) -> dict[str, str]:
+    """The form fields stripe-python sent, flattened as on the wire (``metadata[order_id]``)."""
+    return dict(parse_qsl(request.text or "", keep_blank_values=True))
+
+
+class FakeStripe:
+    """Stripe's PaymentIntents API, stateful, on a requests-mock Mocker (or pytest fixture)."""
+
+    def __init__(self, mocker: requests_mock.Mocker, api_base: str = API_BASE) -> None:
+        self.api_base = api_base.rstrip("/")
+        self.intents: dict[str, Json] = {}
+        self._mocker = mocker
+        self._replays: dict[str, Json] = {}
+        self._ids = itertools.count(1)
+        mocker.post(self.api_base + PAYMENT_INTENTS_PATH, json=self._create)
+        one_intent = re.compile(re.escape(self.api_base + PAYMENT_INTENTS_PATH) + r"/[^/?]+")
+        mocker.post(one_intent, json=self._update)
+        mocker.get(one_intent, json=self._retrieve)
+
+    def requests(self, method: str | None = None) -> list[Request]:
+        """Requests sent to this fake Stripe, oldest first, optionally of one HTTP method."""
+        return [
+            r
+            for r in self._mocker.request_history
+            if r.url.startswith(self.api_base) and method in (None, r.method)
+        ]
+
+    def creates(self) -> list[Request]:
+        """The create-PaymentIntent calls."""
+        return [r for r in self.requests("POST") if _path(r) == PAYMENT_INTENTS_PATH]
+
+    def updates(self) -> list[Request]:
+        """The update-PaymentIntent calls."""
+        return [r for r in self.requests("POST") if _path(r) != PAYMENT_INTENTS_PATH]
+
+    def set_status(self, intent_id: str, status: str) -> Json:
+        """Move a PaymentIntent on, as a shopper's confirmation on Stripe.js would."""
+        intent = self.intents[intent_id]
+        intent["status"] = status
+        if status == "succeeded":
+            intent["amount_received"] = intent["amount"]
+        return intent
+
+    def _replay(self, request: Request) -> Json | None:
+        """Stripe answers a repeated Idempotency-Key with the first response."""
+        key = request.headers.get("Idempotency-Key")
+        return copy.deepcopy(self._replays[key]) if key in self._replays else None
+
+    def _remember(self, request: Request, body: Json) -> Json:
+        """Store a response for its Idempotency-Key and return a copy of it."""
+        key = request.headers.get("Idempotency-Key")
+        if key:
+            self._replays[key] = copy.deepcopy(body)
+        return copy.deepcopy(body)
+
+    def _create(self, request: Request, context: Context) -> Json:
+        replay = self._replay(request)
+        if replay is not None:
+            return replay
+        fields = form(request)
+        intent_id = f"pi_fake{next(self._ids)}"
+        intent = payment_intent(
+            id=intent_id,
+            amount=int(fields["amount"]),
+            currency=fields["currency"],
+            amount_received=0,
+            status="requires_payment_method",
+            metadata={
+                key[len("metadata[") : -1]: value
+                for key, value in fields.items()
+                if key.startswith("metadata[")
+            },
+        )
+        self.intents[intent_id] = intent
+        return self._remember(request, intent)
+
+    def _update(self, request: Request, context: Context) -> Json:
+        replay = self._replay(request)
+        if replay is not None:
+            return replay
+        intent = self._find(request, context)
+        if intent is None:
+            return _missing(request)
+        if intent["status"] in ("processing", "succeeded", "canceled"):
+            context.status_code = 400
+            return error_body(
+                "invalid_request_error",
+                f"This PaymentIntent's amount could not be updated because it has a status of "
+                f"{intent['status']}.",
+                code="payment_intent_unexpected_state",
+            )
+        fields = form(request)
+        if "amount" in fields:
+            intent["amount"] = int(fields["amount"])
+        return self._remember(request, intent)
+
+    def _retrieve(self, request: Request, context: Context) -> Json:
+        intent = self._find(request, context)
+        return copy.deepcopy(intent) if intent is not None else _missing(request)
+
+    def _find(self, request: Request, context: Context) -> Json | None:
+        """The PaymentIntent named in the URL, or None after setting a 404."""
+        intent_id = _path(request).rsplit("/", 1)[-1]
+        intent = self.intents.get(intent_id)
+        if intent is None:
+            context.status_code = 404
+        return intent
+
+
+def _path(request: Request) -> str:
+    """The request's path with its case kept (requests-mock lower-cases ``request.path``)."""
+    return urlsplit(request.url).path
+
+
+def _missing(request: Request) -> Json:
+    """Stripe's 404 body for an unknown PaymentIntent id."""
+    intent_id = _path(request).rsplit("/", 1)[-1]
+    return error_body(
+        "invalid_request_error",
+        f"No such payment_intent: '{intent_id}'",
+        code="resource_missing",
+        param="intent",
+    )
