@@ -1,0 +1,332 @@
+"""The offline demo gateway: plays Stripe's test mode with PaymentIntents kept in our database."""
+
+from __future__ import annotations
+
+import hmac
+import json
+import logging
+import secrets
+import time
+from collections.abc import Collection
+from datetime import datetime
+from typing import Any, cast
+
+import stripe
+from sqlalchemy import JSON, CursorResult, String, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Mapped, mapped_column
+
+from bookstore.db import Model, UtcDateTime, db, utcnow
+from bookstore.payments.demo_cards import (
+    SUCCESS,
+    Card,
+    CardOutcome,
+    authentication_failure,
+    card_outcome,
+)
+from bookstore.payments.gateway import GatewayEvent, Mode, PaymentError, PaymentIntent
+from bookstore.payments.webhook_signing import signature_header, verify_event
+
+log = logging.getLogger(__name__)
+
+REQUIRES_PAYMENT_METHOD = "requires_payment_method"
+REQUIRES_ACTION = "requires_action"
+SUCCEEDED = "succeeded"
+# Stripe lets a PaymentIntent be confirmed, or its amount changed, only until it is paid.
+UNPAID = (REQUIRES_PAYMENT_METHOD, "requires_confirmation", REQUIRES_ACTION)
+
+SETUP_FAILED_MESSAGE = "We couldn't set up this payment. Please try again later."
+
+
+class DemoIntentNotFound(PaymentError):
+    """Unknown PaymentIntent id, or a client secret that does not match it (same answer)."""
+
+    status = 404
+    code = "not_found"
+
+
+class UnexpectedIntentState(PaymentError):
+    """A step the PaymentIntent's status does not allow, e.g. confirming a paid one."""
+
+    status = 400
+    code = "payment_intent_unexpected_state"
+
+
+class DemoPaymentIntent(Model):
+    """A PaymentIntent of the demo gateway: the outcome of card attempts, never card data."""
+
+    __tablename__ = "demo_payment_intents"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    client_secret: Mapped[str] = mapped_column(String(128))
+    amount: Mapped[int]
+    amount_received: Mapped[int] = mapped_column(default=0)
+    currency: Mapped[str] = mapped_column(String(3))
+    status: Mapped[str] = mapped_column(String(32), default=REQUIRES_PAYMENT_METHOD)
+    # "metadata" is taken on declarative classes; the column keeps Stripe's name.
+    intent_metadata: Mapped[dict[str, str]] = mapped_column("metadata", JSON, default=dict)
+    last_error_code: Mapped[str | None] = mapped_column(String(64))
+    last_decline_code: Mapped[str | None] = mapped_column(String(64))
+    last_error_message: Mapped[str | None] = mapped_column(String(255))
+    # Unique: the same key always names the same PaymentIntent, across server processes.
+    idempotency_key: Mapped[str] = mapped_column(String(255), unique=True)
+    # What the creating request asked for, to refuse the key's reuse with other parameters.
+    create_params: Mapped[dict[str, object]] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+
+
+def stripe_object(intent: DemoPaymentIntent) -> dict[str, Any]:
+    """The PaymentIntent as Stripe's API shows it (without the client secret)."""
+    error = None
+    if intent.last_error_code is not None:
+        error = {
+            "type": "card_error",
+            "code": intent.last_error_code,
+            "decline_code": intent.last_decline_code,
+            "message": intent.last_error_message,
+        }
+    return {
+        "id": intent.id,
+        "object": "payment_intent",
+        "amount": intent.amount,
+        "amount_received": intent.amount_received,
+        "currency": intent.currency,
+        "status": intent.status,
+        "metadata": dict(intent.intent_metadata),
+        "last_payment_error": error,
+        "next_action": {"type": "demo_authenticate"} if intent.status == REQUIRES_ACTION else None,
+        "created": int(intent.created_at.timestamp()),
+        "livemode": False,
+    }
+
+
+class DemoGateway:
+    """Stripe's part, played locally: each call is its own committed transaction, like an API call.
+
+    Webhook events are signed with a secret made fresh for each server process: the process
+    that takes a demo payment is the one that signs and verifies its event.
+    """
+
+    mode: Mode = "demo"
+    publishable_key: str | None = None
+
+    def __init__(self) -> None:
+        self._webhook_secret = "whsec_demo_" + secrets.token_hex(24)
+
+    # --- the gateway interface ---------------------------------------------------------------
+
+    def create_payment_intent(
+        self, *, amount: int, currency: str, order_id: int, idempotency_key: str
+    ) -> PaymentIntent:
+        """Create a PaymentIntent; the same idempotency key returns the same one."""
+        metadata = {"order_id": str(order_id)}
+        params: dict[str, object] = {"amount": amount, "currency": currency, "metadata": metadata}
+        intent_id = "pi_demo_" + secrets.token_hex(12)
+        created = DemoPaymentIntent(
+            id=intent_id,
+            client_secret=f"{intent_id}_secret_{secrets.token_hex(16)}",
+            amount=amount,
+            currency=currency,
+            status=REQUIRES_PAYMENT_METHOD,
+            intent_metadata=metadata,
+            idempotency_key=idempotency_key,
+            create_params=params,
+        )
+        try:
+            # Insert first: under a race the unique key decides, without a stale read first.
+            with db.session.begin_nested():
+                db.session.add(created)
+        except IntegrityError:
+            existing = self._by_idempotency_key(idempotency_key)
+            _check_same_request(existing, params)
+            db.session.commit()
+            return to_payment_intent(existing)
+        db.session.commit()
+        log.info("Demo PaymentIntent %s created for order %s", intent_id, order_id)
+        return to_payment_intent(created)
+
+    def update_payment_intent_amount(
+        self, payment_intent_id: str, *, amount: int, idempotency_key: str
+    ) -> PaymentIntent:
+        """Change the amount while unpaid (setting an amount again is naturally idempotent)."""
+        values: dict[str, object] = {"amount": amount, "status": REQUIRES_PAYMENT_METHOD}
+        # A pending 3D Secure challenge was for the old amount, so it lapses like on Stripe.
+        if not self._compare_and_set(payment_intent_id, UNPAID, values):
+            intent = self._find(payment_intent_id)
+            db.session.rollback()
+            if intent is None:
+                raise _setup_failed("update", payment_intent_id, "no such PaymentIntent")
+            raise _setup_failed("update", payment_intent_id, f"status is {intent.status}")
+        db.session.commit()
+        return self.retrieve_payment_intent(payment_intent_id)
+
+    def retrieve_payment_intent(self, payment_intent_id: str) -> PaymentIntent:
+        """The PaymentIntent's current state."""
+        intent = self._find(payment_intent_id)
+        if intent is None:
+            raise _setup_failed("retrieve", payment_intent_id, "no such PaymentIntent")
+        return to_payment_intent(intent)
+
+    def construct_event(self, payload: bytes, signature_header: str | None) -> GatewayEvent:
+        """Verify a demo event exactly as a Stripe delivery is verified."""
+        return verify_event(payload, signature_header, self._webhook_secret)
+
+    # --- what Stripe.js does in the browser, for the demo's stand-in ------------------------
+
+    def get(self, payment_intent_id: str, client_secret: str) -> DemoPaymentIntent:
+        """A PaymentIntent for its client secret; a wrong secret looks like an unknown id."""
+        intent = self._find(payment_intent_id)
+        if intent is None or not hmac.compare_digest(
+            intent.client_secret.encode(), client_secret.encode()
+        ):
+            raise DemoIntentNotFound("No such payment intent.")
+        return intent
+
+    def confirm(self, payment_intent_id: str, client_secret: str, card: Card) -> DemoPaymentIntent:
+        """Attempt a payment with a card; Stripe's test-card table decides the outcome."""
+        intent = self.get(payment_intent_id, client_secret)
+        outcome = card_outcome(card, utcnow().date())
+        return self._record_attempt(intent, outcome, UNPAID, "confirm")
+
+    def authenticate(
+        self, payment_intent_id: str, client_secret: str, approve: bool
+    ) -> DemoPaymentIntent:
+        """Finish a 3D Secure challenge: approved pays, anything else fails the attempt."""
+        intent = self.get(payment_intent_id, client_secret)
+        outcome = SUCCESS if approve else authentication_failure()
+        return self._record_attempt(intent, outcome, (REQUIRES_ACTION,), "authenticate")
+
+    def signed_event(self, event_type: str, intent: DemoPaymentIntent) -> tuple[bytes, str]:
+        """A Stripe-shaped event about a PaymentIntent, and its Stripe-Signature header."""
+        event = {
+            "id": "evt_demo_" + secrets.token_hex(12),
+            "object": "event",
+            "type": event_type,
+            "created": int(time.time()),
+            "livemode": False,
+            "api_version": stripe.api_version,
+            "pending_webhooks": 1,
+            "request": {"id": None, "idempotency_key": None},
+            "data": {"object": stripe_object(intent)},
+        }
+        payload = json.dumps(event).encode()
+        return payload, signature_header(payload, self._webhook_secret)
+
+    # --- helpers ------------------------------------------------------------------------------
+
+    def _find(self, payment_intent_id: str) -> DemoPaymentIntent | None:
+        """The PaymentIntent as stored now, not as this session last saw it."""
+        query = (
+            select(DemoPaymentIntent)
+            .where(DemoPaymentIntent.id == payment_intent_id)
+            .execution_options(populate_existing=True)
+        )
+        return db.session.scalars(query).one_or_none()
+
+    def _by_idempotency_key(self, key: str) -> DemoPaymentIntent:
+        """The PaymentIntent an earlier request with this idempotency key created."""
+        query = select(DemoPaymentIntent).where(DemoPaymentIntent.idempotency_key == key)
+        return db.session.scalars(query).one()
+
+    def _compare_and_set(
+        self, payment_intent_id: str, expected: Collection[str], values: dict[str, object]
+    ) -> bool:
+        """Update the PaymentIntent only if its status is still one of ``expected``.
+
+        One conditional UPDATE, so two attempts racing (even in two processes) cannot both win.
+        """
+        statement = (
+            update(DemoPaymentIntent)
+            .where(DemoPaymentIntent.id == payment_intent_id)
+            .where(DemoPaymentIntent.status.in_(expected))
+            .values(values)
+            .execution_options(synchronize_session=False)
+        )
+        result = cast(CursorResult[Any], db.session.execute(statement))
+        return result.rowcount == 1
+
+    def _record_attempt(
+        self,
+        intent: DemoPaymentIntent,
+        outcome: CardOutcome,
+        expected: Collection[str],
+        step: str,
+    ) -> DemoPaymentIntent:
+        """Store an attempt's outcome (never the card) if the status still allows the step."""
+        if not self._compare_and_set(intent.id, expected, _attempt_values(outcome)):
+            db.session.rollback()
+            current = self._find(intent.id)
+            status = current.status if current is not None else intent.status
+            raise UnexpectedIntentState(_unexpected_state_message(step, status))
+        db.session.commit()
+        log.info(
+            "Demo PaymentIntent %s: %s attempt %s%s",
+            intent.id,
+            step,
+            outcome.result,
+            f" ({outcome.code}/{outcome.decline_code})" if outcome.code else "",
+        )
+        refreshed = self._find(intent.id)
+        assert refreshed is not None  # demo PaymentIntents are never deleted
+        return refreshed
+
+
+def to_payment_intent(intent: DemoPaymentIntent) -> PaymentIntent:
+    """The gateway-neutral view of a demo PaymentIntent."""
+    return PaymentIntent(
+        id=intent.id,
+        client_secret=intent.client_secret,
+        amount=intent.amount,
+        currency=intent.currency,
+        status=intent.status,
+        metadata=dict(intent.intent_metadata),
+        last_error_message=intent.last_error_message,
+    )
+
+
+def _attempt_values(outcome: CardOutcome) -> dict[str, object]:
+    """Columns to write for an attempt's outcome."""
+    if outcome.result == "declined":
+        # Like Stripe: the PaymentIntent stays payable and remembers why the last try failed.
+        return {
+            "status": REQUIRES_PAYMENT_METHOD,
+            "last_error_code": outcome.code,
+            "last_decline_code": outcome.decline_code,
+            "last_error_message": outcome.message,
+        }
+    values: dict[str, object] = {
+        "status": outcome.result,
+        "last_error_code": None,
+        "last_decline_code": None,
+        "last_error_message": None,
+    }
+    if outcome.result == SUCCEEDED:
+        # Read in the UPDATE itself, so a concurrent amount change cannot slip in between.
+        values["amount_received"] = DemoPaymentIntent.amount
+    return values
+
+
+def _unexpected_state_message(step: str, status: str) -> str:
+    """Why a confirm or authenticate was refused, in the shopper's terms."""
+    if status == SUCCEEDED:
+        return "This payment has already succeeded."
+    if step == "authenticate":
+        return "This payment is not waiting for authentication."
+    return f"This payment cannot be confirmed while its status is {status}."
+
+
+def _check_same_request(existing: DemoPaymentIntent, params: dict[str, object]) -> None:
+    """Like Stripe, refuse an idempotency key reused with other parameters: a bug on our side."""
+    if existing.create_params != params:
+        log.error(
+            "Demo idempotency key %s reused with other parameters (PaymentIntent %s)",
+            existing.idempotency_key,
+            existing.id,
+        )
+        raise PaymentError(SETUP_FAILED_MESSAGE)
+
+
+def _setup_failed(action: str, payment_intent_id: str, reason: str) -> PaymentError:
+    """A request the demo refuses as Stripe would refuse it: a bug on our side, logged."""
+    log.error("Demo gateway refused to %s PaymentIntent %s: %s", action, payment_intent_id, reason)
+    return PaymentError(SETUP_FAILED_MESSAGE)
