@@ -1,0 +1,21 @@
+import { useState } from 'react';
+import { Link } from 'react-router-dom';
+import { CartButton } from '../features/cart/CartButton';
+import { CartDrawer } from '../features/cart/CartDrawer';
+
+export const SHOP_NAME = 'Stripe Press';
+
+export function Header() {
+  const [cartOpen, setCartOpen] = useState(false);
+  return (
+    <header className="site-header">
+      <div className="site-header__inner">
+        <Link to="/" className="site-header__name">
+          {SHOP_NAME}
+        </Link>
+        <CartButton expanded={cartOpen} onClick={() => setCartOpen(true)} />
+      </div>
+      <CartDrawer open={cartOpen} onClose={() => setCartOpen(false)} />
+    </header>
+  );
+}

@@ -1,0 +1,62 @@
+import { Link, useParams } from 'react-router-dom';
+import { ErrorState } from '../../components/ErrorState';
+import { LoadingState } from '../../components/LoadingState';
+import { formatMoney } from '../../lib/money';
+import { AddToCartButton } from './AddToCartButton';
+import { BookCover } from './BookCover';
+import { useCatalogue } from './CatalogueContext';
+
+export function BookPage() {
+  const { id = '' } = useParams();
+  const { state, booksById, reload } = useCatalogue();
+
+  if (state.status === 'loading') return <LoadingState label="Loading the book…" />;
+  if (state.status === 'error') {
+    return <ErrorState title="We couldn't load this book" error={state.error} onRetry={reload} />;
+  }
+
+  const book = booksById.get(id);
+  if (!book) {
+    return (
+      <section className="page state">
+        <h1 className="page__title">We couldn't find that book</h1>
+        <Link to="/" className="button button--secondary">
+          Back to the shop
+        </Link>
+      </section>
+    );
+  }
+
+  return (
+    <article className="page book-detail" aria-labelledby="book-title">
+      <BookCover book={book} className="book-detail__cover" />
+      <div className="book-detail__info">
+        <h1 id="book-title" className="page__title">
+          {book.title}
+        </h1>
+        <p className="book-detail__author">{book.author}</p>
+        <p className="book-detail__description">{book.description}</p>
+        <dl className="book-detail__facts">
+          <div>
+            <dt>Format</dt>
+            <dd>{book.format}</dd>
+          </div>
+          <div>
+            <dt>Published</dt>
+            <dd>{book.year}</dd>
+          </div>
+          <div>
+            <dt>Price</dt>
+            <dd>{formatMoney(book.price, book.currency)}</dd>
+          </div>
+        </dl>
+        <AddToCartButton book={book} />
+        <p>
+          <Link to="/" className="link">
+            ← All books
+          </Link>
+        </p>
+      </div>
+    </article>
+  );
+}

@@ -1,0 +1,94 @@
+import { useCallback, useEffect, useRef, useState } from 'react';
+import { isApiError, type PaymentIntentResponse } from '../../lib/api';
+import { useLatest } from '../../lib/useLatest';
+import type { CartLine } from '../cart/cartReducer';
+import { createPaymentIntent } from './api';
+
+export type PaymentIntentStatus = 'empty' | 'loading' | 'updating' | 'ready' | 'error';
+
+interface Request {
+  key: string;
+  cartId: string;
+  items: CartLine[];
+}
+
+interface Options {
+  /** The server says this cart was already paid (409 `cart_already_paid`). */
+  onAlreadyPaid: () => void;
+  /** A PaymentIntent was created or updated for this cart. */
+  onIntent?: (cartId: string, intent: PaymentIntentResponse) => void;
+}
+
+/**
+ * Keeps the server's PaymentIntent in step with the cart. Requests are sent one at a
+ * time, always for the newest cart, so the last answer shown is the amount the server
+ * will charge; React StrictMode's second effect run joins the request already running.
+ */
+export function usePaymentIntent(items: CartLine[], cartId: string, options: Options) {
+  const key = items.length > 0 ? JSON.stringify({ cartId, items }) : null;
+  const [result, setResult] = useState<{ key: string; intent: PaymentIntentResponse } | null>(null);
+  const [failure, setFailure] = useState<{ key: string; error: unknown } | null>(null);
+  const [retries, setRetries] = useState(0);
+
+  const wanted = useRef<Request | null>(null);
+  const lastSettledKey = useRef<string | null>(null);
+  const running = useRef(false);
+  const mounted = useRef(false);
+  const optionsRef = useLatest(options);
+
+  const pump = useCallback(async () => {
+    if (running.current) return;
+    running.current = true;
+    try {
+      while (wanted.current && wanted.current.key !== lastSettledKey.current) {
+        const request = wanted.current;
+        try {
+          const intent = await createPaymentIntent(request.items, request.cartId);
+          lastSettledKey.current = request.key;
+          optionsRef.current.onIntent?.(request.cartId, intent);
+          if (mounted.current) {
+            setResult({ key: request.key, intent });
+            setFailure(null);
+          }
+        } catch (error) {
+          lastSettledKey.current = request.key;
+          if (!mounted.current) continue;
+          if (isApiError(error) && error.code === 'cart_already_paid') {
+            optionsRef.current.onAlreadyPaid();
+          }
+          setFailure({ key: request.key, error });
+        }
+      }
+    } finally {
+      running.current = false;
+    }
+  }, [optionsRef]);
+
+  useEffect(() => {
+    mounted.current = true;
+    // The key holds the cart itself, so the effect depends on nothing else.
+    wanted.current = key === null ? null : { key, ...(JSON.parse(key) as Omit<Request, 'key'>) };
+    void pump();
+    return () => {
+      mounted.current = false;
+    };
+  }, [key, retries, pump]);
+
+  const retry = useCallback(() => {
+    lastSettledKey.current = null;
+    setRetries((n) => n + 1);
+  }, []);
+
+  let status: PaymentIntentStatus;
+  if (key === null) status = 'empty';
+  else if (failure?.key === key) status = 'error';
+  else if (result?.key === key) status = 'ready';
+  else status = result ? 'updating' : 'loading';
+
+  return {
+    status,
+    intent: key === null ? null : (result?.intent ?? null),
+    error: failure?.key === key ? failure.error : null,
+    retry,
+  };
+}
