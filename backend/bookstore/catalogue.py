@@ -1,0 +1,72 @@
+"""The books for sale: the Book table, lookups, and seeding it from catalogue_data."""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterable, Mapping
+
+from sqlalchemy import String, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Mapped, mapped_column
+
+from bookstore.catalogue_data import BOOKS
+from bookstore.db import Model, db
+
+
+class Book(Model):
+    """A title in the shop, priced in the smallest currency unit."""
+
+    __tablename__ = "book"
+
+    id: Mapped[str] = mapped_column(String(100), primary_key=True)  # a slug, used in URLs
+    title: Mapped[str] = mapped_column(String(200))
+    author: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str]
+    format: Mapped[str] = mapped_column(String(40))
+    year: Mapped[int]
+    price: Mapped[int]
+    currency: Mapped[str] = mapped_column(String(3), default="usd")
+    color: Mapped[str] = mapped_column(String(7))
+    ink_color: Mapped[str] = mapped_column(String(7))
+    position: Mapped[int] = mapped_column(default=0, index=True)
+    active: Mapped[bool] = mapped_column(default=True)
+
+
+def active_books() -> list[Book]:
+    """Books on sale, in shelf order."""
+    query = select(Book).where(Book.active).order_by(Book.position, Book.title)
+    return list(db.session.scalars(query))
+
+
+def find_book(book_id: str) -> Book | None:
+    """An active book by id, or None."""
+    book = db.session.get(Book, book_id)
+    return book if book is not None and book.active else None
+
+
+def books_by_id(book_ids: Collection[str]) -> dict[str, Book]:
+    """The active books among `book_ids`, keyed by id (unknown ids are simply absent)."""
+    if not book_ids:
+        return {}
+    query = select(Book).where(Book.id.in_(book_ids), Book.active)
+    return {book.id: book for book in db.session.scalars(query)}
+
+
+def seed_catalogue(entries: Iterable[Mapping[str, object]] = BOOKS) -> int:
+    """Add the titles that are missing; leave existing rows (and any edits to them) alone."""
+    entries = list(entries)
+    existing = set(db.session.scalars(select(Book.id)))
+    added = 0
+    for position, entry in enumerate(entries):
+        if entry["id"] in existing:
+            continue
+        db.session.add(Book(position=position, **entry))
+        added += 1
+    if not added:
+        return 0
+    try:
+        db.session.commit()
+    except IntegrityError:
+        # Another worker seeded the same titles at the same moment; its rows are just as good.
+        db.session.rollback()
+        return 0
+    return added

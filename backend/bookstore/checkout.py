@@ -1,0 +1,173 @@
+"""Turning a cart into a priced order with a PaymentIntent, once per cart however often asked."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+from sqlalchemy import update
+from sqlalchemy.exc import IntegrityError
+
+from bookstore import money
+from bookstore.catalogue import books_by_id
+from bookstore.db import db
+from bookstore.errors import ApiError
+from bookstore.orders import (
+    PAID_STATUSES,
+    Order,
+    OrderLine,
+    OrderStatus,
+    find_order_by_cart,
+)
+from bookstore.payments import current_gateway
+
+
+@dataclass(frozen=True)
+class PricedLine:
+    """A cart line priced from the catalogue."""
+
+    book_id: str
+    title: str
+    quantity: int
+    unit_amount: int
+
+    @property
+    def line_total(self) -> int:
+        """Price of the whole line."""
+        return money.line_total(self.unit_amount, self.quantity)
+
+
+@dataclass(frozen=True)
+class PreparedPayment:
+    """What the browser needs to take payment for an order."""
+
+    order_id: int
+    payment_intent_id: str
+    client_secret: str
+    amount: int
+    currency: str
+    lines: tuple[PricedLine, ...]
+
+
+def price_cart(quantities: Mapping[str, int]) -> tuple[PricedLine, ...]:
+    """Price each book from the catalogue; refuse an empty cart or books we do not sell."""
+    if not quantities:
+        raise ApiError(400, "empty_cart", "The cart is empty.")
+    books = books_by_id(list(quantities))
+    unknown = [book_id for book_id in quantities if book_id not in books]
+    if unknown:
+        raise ApiError(
+            400,
+            "unknown_books",
+            f"These books are not sold here: {', '.join(unknown)}.",
+            {"ids": unknown},
+        )
+    return tuple(
+        PricedLine(book_id, books[book_id].title, quantity, books[book_id].price)
+        for book_id, quantity in quantities.items()
+    )
+
+
+def prepare_payment(
+    quantities: Mapping[str, int], cart_id: str | None, currency: str
+) -> PreparedPayment:
+    """Price the cart into its order and make sure one PaymentIntent charges that amount."""
+    lines = price_cart(quantities)
+    amount = money.total(line.line_total for line in lines)
+    order = _order_for_cart(cart_id, currency)
+    _refuse_closed_cart(order, lines)
+    if _line_keys(order.lines) != _line_keys(lines):
+        order.lines = [
+            OrderLine(
+                book_id=line.book_id,
+                title=line.title,
+                quantity=line.quantity,
+                unit_amount=line.unit_amount,
+                line_total=line.line_total,
+            )
+            for line in lines
+        ]
+    if order.amount != amount:
+        order.amount = amount
+        order.revision += 1
+    order_id, revision = order.id, order.revision
+    intent_id, client_secret, intent_amount = (
+        order.payment_intent_id,
+        order.client_secret,
+        order.intent_amount,
+    )
+    # Commit before talking to the gateway: a network call must not hold the database lock.
+    db.session.commit()
+
+    gateway = current_gateway()
+    if intent_id is None or client_secret is None:
+        intent = gateway.create_payment_intent(
+            amount=amount,
+            currency=currency,
+            order_id=order_id,
+            idempotency_key=f"order-{order_id}-create",
+        )
+        intent_id, client_secret, intent_amount = intent.id, intent.client_secret, intent.amount
+        # A concurrent request for the same cart used the same idempotency key, so it got
+        # the same PaymentIntent; whichever stores it first wins and the other changes nothing.
+        db.session.execute(
+            update(Order)
+            .where(Order.id == order_id, Order.payment_intent_id.is_(None))
+            .values(payment_intent_id=intent_id, client_secret=client_secret)
+        )
+        _record_intent_amount(order_id, revision, intent_amount)
+    if intent_amount != amount:
+        intent = gateway.update_payment_intent_amount(
+            intent_id,
+            amount=amount,
+            idempotency_key=f"order-{order_id}-amount-{amount}-rev{revision}",
+        )
+        _record_intent_amount(order_id, revision, intent.amount)
+    db.session.commit()
+    return PreparedPayment(order_id, intent_id, client_secret, amount, currency, lines)
+
+
+def _order_for_cart(cart_id: str | None, currency: str) -> Order:
+    """The order of this cart, created if new; without a cart id, always a new order."""
+    if cart_id is not None:
+        existing = find_order_by_cart(cart_id)
+        if existing is not None:
+            return existing
+    order = Order(cart_id=cart_id, currency=currency, status=OrderStatus.PENDING, amount=0)
+    order.lines = []
+    db.session.add(order)
+    try:
+        db.session.flush()
+    except IntegrityError:
+        # Two requests for one new cart (React StrictMode sends two) raced to insert it;
+        # the unique cart_id let one win, so use its order.
+        db.session.rollback()
+        existing = find_order_by_cart(cart_id) if cart_id is not None else None
+        if existing is None:
+            raise
+        return existing
+    return order
+
+
+def _refuse_closed_cart(order: Order, lines: tuple[PricedLine, ...]) -> None:
+    """A paid or canceled order is final; one being paid right now must not change."""
+    if order.status in PAID_STATUSES:
+        raise ApiError(409, "cart_already_paid", "This cart has already been paid for.")
+    if order.status == OrderStatus.CANCELED:
+        raise ApiError(409, "cart_closed", "This cart's payment was canceled; start a new cart.")
+    if order.status == OrderStatus.PROCESSING and _line_keys(order.lines) != _line_keys(lines):
+        raise ApiError(409, "payment_in_progress", "A payment for this cart is being processed.")
+
+
+def _line_keys(lines: Iterable[OrderLine] | Iterable[PricedLine]) -> list[tuple[str, int, int]]:
+    """Lines compared by book, quantity and unit price, stored or freshly priced alike."""
+    return [(line.book_id, line.quantity, line.unit_amount) for line in lines]
+
+
+def _record_intent_amount(order_id: int, revision: int, intent_amount: int) -> None:
+    """Note what the PaymentIntent charges, unless a newer cart revision has overtaken us."""
+    db.session.execute(
+        update(Order)
+        .where(Order.id == order_id, Order.revision == revision)
+        .values(intent_amount=intent_amount)
+    )

@@ -1,0 +1,155 @@
+"""Settings read once from the environment (and `.env` files), checked before the app starts."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal, TypeVar
+
+from dotenv import dotenv_values
+from flask import current_app
+
+BACKEND_DIR = Path(__file__).resolve().parent.parent
+REPO_DIR = BACKEND_DIR.parent
+DEFAULT_DATABASE_PATH = BACKEND_DIR / "instance" / "bookstore.sqlite3"
+DEFAULT_FRONTEND_ORIGIN = "http://localhost:3000"
+SETTINGS_KEY = "BOOKSTORE_SETTINGS"
+
+Mode = Literal["stripe", "demo"]
+N = TypeVar("N", int, float)
+
+
+class ConfigError(Exception):
+    """The settings are inconsistent; the message names the variable to fix."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything the app reads from its environment; validated when built."""
+
+    database_url: str
+    frontend_origins: tuple[str, ...] = (DEFAULT_FRONTEND_ORIGIN,)
+    stripe_secret_key: str | None = None
+    stripe_publishable_key: str | None = None
+    stripe_webhook_secret: str | None = None
+    stripe_api_base: str | None = None
+    stripe_timeout_seconds: float = 10.0
+    stripe_max_network_retries: int = 2
+    port: int = 4242
+    currency: str = "usd"
+    max_quantity: int = 10
+
+    def __post_init__(self) -> None:
+        _check_stripe_keys(self)
+        _check_frontend_origins(self.frontend_origins)
+        if self.stripe_timeout_seconds <= 0:
+            raise ConfigError("STRIPE_TIMEOUT_SECONDS must be a positive number of seconds.")
+        if self.stripe_max_network_retries < 0:
+            raise ConfigError("STRIPE_MAX_NETWORK_RETRIES must be 0 or more.")
+        if not 0 < self.port < 65536:
+            raise ConfigError("PORT must be between 1 and 65535.")
+
+    @property
+    def mode(self) -> Mode:
+        """Stripe mode when both Stripe keys are set, else the offline demo."""
+        if self.stripe_secret_key and self.stripe_publishable_key:
+            return "stripe"
+        return "demo"
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
+        """Build settings from `environ`, or from the process environment plus `.env` files."""
+        env = _environment_with_dotenv() if environ is None else environ
+
+        def text(name: str) -> str | None:
+            # An empty line like `STRIPE_SECRET_KEY=` in a .env file means "not set".
+            value = env.get(name, "").strip()
+            return value or None
+
+        origins = text("FRONTEND_ORIGIN") or DEFAULT_FRONTEND_ORIGIN
+        return cls(
+            database_url=text("DATABASE_URL") or f"sqlite:///{DEFAULT_DATABASE_PATH}",
+            frontend_origins=tuple(o.strip().rstrip("/") for o in origins.split(",") if o.strip()),
+            stripe_secret_key=text("STRIPE_SECRET_KEY"),
+            stripe_publishable_key=text("STRIPE_PUBLISHABLE_KEY"),
+            stripe_webhook_secret=text("STRIPE_WEBHOOK_SECRET"),
+            stripe_api_base=text("STRIPE_API_BASE"),
+            stripe_timeout_seconds=_number("STRIPE_TIMEOUT_SECONDS", text, float, 10.0),
+            stripe_max_network_retries=_number("STRIPE_MAX_NETWORK_RETRIES", text, int, 2),
+            port=_number("PORT", text, int, 4242),
+        )
+
+
+def current_settings() -> Settings:
+    """The settings of the app handling the current request or CLI command."""
+    settings: Settings = current_app.config[SETTINGS_KEY]
+    return settings
+
+
+def _environment_with_dotenv() -> dict[str, str]:
+    """The process environment over `backend/.env` over the repository's `.env`."""
+    merged: dict[str, str] = {}
+    for path in (REPO_DIR / ".env", BACKEND_DIR / ".env"):
+        if path.is_file():
+            merged.update({k: v for k, v in dotenv_values(path).items() if v is not None})
+    # Real environment variables always win, so a deploy can override a stray .env file.
+    merged.update(os.environ)
+    return merged
+
+
+def _number(name: str, text: Callable[[str], str | None], kind: type[N], default: N) -> N:
+    """Parse a numeric variable, naming it in the error when it is not a number."""
+    raw = text(name)
+    if raw is None:
+        return default
+    try:
+        return kind(raw)
+    except ValueError:
+        raise ConfigError(f"{name} must be a number, got {raw!r}.") from None
+
+
+def _check_stripe_keys(settings: Settings) -> None:
+    """Refuse key combinations that would fail later, mid-payment, with a vaguer error."""
+    secret, publishable = settings.stripe_secret_key, settings.stripe_publishable_key
+    if bool(secret) != bool(publishable):
+        missing = "STRIPE_PUBLISHABLE_KEY" if secret else "STRIPE_SECRET_KEY"
+        present = "STRIPE_SECRET_KEY" if secret else "STRIPE_PUBLISHABLE_KEY"
+        raise ConfigError(
+            f"{present} is set but {missing} is not: set both for Stripe mode, "
+            "or neither for the offline demo."
+        )
+    if publishable is not None and not publishable.startswith(("pk_test_", "pk_live_")):
+        raise ConfigError(
+            "STRIPE_PUBLISHABLE_KEY must be a publishable key (pk_test_... or pk_live_...)."
+        )
+    if secret is not None and not secret.startswith(
+        ("sk_test_", "sk_live_", "rk_test_", "rk_live_")
+    ):
+        raise ConfigError(
+            "STRIPE_SECRET_KEY must be a secret or restricted key (sk_... or rk_...), "
+            "not a publishable key."
+        )
+    if secret is not None and publishable is not None:
+        secret_is_live = secret.startswith(("sk_live_", "rk_live_"))
+        publishable_is_live = publishable.startswith("pk_live_")
+        if secret_is_live != publishable_is_live:
+            raise ConfigError(
+                "STRIPE_SECRET_KEY and STRIPE_PUBLISHABLE_KEY mix test and live mode: "
+                "use keys from the same mode."
+            )
+    webhook = settings.stripe_webhook_secret
+    if webhook is not None and not webhook.startswith("whsec_"):
+        raise ConfigError("STRIPE_WEBHOOK_SECRET must be a webhook signing secret (whsec_...).")
+
+
+def _check_frontend_origins(origins: tuple[str, ...]) -> None:
+    """CORS must name the shop's own origins; a wildcard would let any site call the API."""
+    if not origins:
+        raise ConfigError("FRONTEND_ORIGIN must name at least one origin.")
+    for origin in origins:
+        if "*" in origin or not origin.startswith(("http://", "https://")):
+            raise ConfigError(
+                f"FRONTEND_ORIGIN must list origins like http://localhost:3000, got {origin!r}."
+            )

@@ -1,0 +1,87 @@
+"""One JSON shape for every failure: `{"error": {"code", "message", "details"?}}`."""
+
+from __future__ import annotations
+
+import re
+
+from flask import Flask, Response, jsonify
+from werkzeug.exceptions import HTTPException
+
+from bookstore.payments.gateway import PaymentError
+
+
+class ApiError(Exception):
+    """A failure the client should see as-is: HTTP status, stable code, human message."""
+
+    def __init__(self, status: int, code: str, message: str, details: object | None = None):
+        super().__init__(message)
+        self.status = status
+        self.code = code
+        self.message = message
+        self.details = details
+
+
+# Werkzeug's names for these ("Request Entity Too Large") are not the codes our API documents.
+_HTTP_CODES = {
+    404: "not_found",
+    405: "method_not_allowed",
+    413: "payload_too_large",
+    415: "unsupported_media_type",
+}
+_HTTP_MESSAGES = {
+    404: "Not found.",
+    405: "This method is not allowed here.",
+    413: "The request body is too large.",
+    415: "Send the body as application/json.",
+}
+
+
+def error_response(
+    status: int, code: str, message: str, details: object | None = None
+) -> tuple[Response, int]:
+    """Render the error shape of docs/api.md."""
+    body: dict[str, object] = {"code": code, "message": message}
+    if details is not None:
+        body["details"] = details
+    return jsonify(error=body), status
+
+
+def register_error_handlers(app: Flask) -> None:
+    """Turn ApiError, PaymentError, HTTP errors and unexpected exceptions into JSON errors."""
+
+    @app.errorhandler(ApiError)
+    def handle_api_error(error: ApiError) -> tuple[Response, int]:
+        return error_response(error.status, error.code, error.message, error.details)
+
+    @app.errorhandler(PaymentError)
+    def handle_payment_error(error: PaymentError) -> tuple[Response, int]:
+        # Card declines are routine; anything else means the provider or our request is off.
+        log = app.logger.info if error.status < 500 else app.logger.warning
+        log("payment error %s (%s): %s", error.status, error.code, error.message)
+        response, status = error_response(error.status, error.code, error.message)
+        if error.retry_after is not None:
+            response.headers["Retry-After"] = str(error.retry_after)
+        return response, status
+
+    @app.errorhandler(HTTPException)
+    def handle_http_error(error: HTTPException) -> tuple[Response, int]:
+        status = error.code or 500
+        code = _HTTP_CODES.get(status) or _snake_case(error.name)
+        message = _HTTP_MESSAGES.get(status) or f"{error.name}."
+        response, status = error_response(status, code, message)
+        # Keep headers such as 405's Allow; the body's own Content-Type wins.
+        for name, value in error.get_headers():
+            if name.lower() != "content-type":
+                response.headers[name] = value
+        return response, status
+
+    @app.errorhandler(Exception)
+    def handle_unexpected(error: Exception) -> tuple[Response, int]:
+        # The traceback stays in the server log; the client learns nothing about internals.
+        app.logger.exception("unhandled error")
+        return error_response(500, "internal_error", "Something went wrong on our side.")
+
+
+def _snake_case(name: str) -> str:
+    """Werkzeug's error name as a code: I'm a teapot -> i_m_a_teapot."""
+    return re.sub(r"[^a-z0-9]+", "_", name.lower()).strip("_")

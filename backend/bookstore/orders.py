@@ -1,0 +1,90 @@
+"""Orders and their lines, priced by the server and paid by one PaymentIntent each."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, String, select
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from bookstore.db import Model, UtcDateTime, db, utcnow
+
+
+class OrderStatus(enum.StrEnum):
+    """Where an order stands, derived from its PaymentIntent's webhook events."""
+
+    PENDING = "pending"  # waiting for the shopper to pay
+    PROCESSING = "processing"  # payment submitted, outcome not known yet (e.g. bank debits)
+    PAID = "paid"
+    FAILED = "failed"  # the last attempt failed; the shopper may try again
+    CANCELED = "canceled"
+    REFUNDED = "refunded"
+    REVIEW = "review"  # money arrived but does not match the order: a person must look
+
+
+# Statuses in which the shopper has paid: the cart behind the order is closed.
+PAID_STATUSES = frozenset({OrderStatus.PAID, OrderStatus.REVIEW, OrderStatus.REFUNDED})
+
+
+class Order(Model):
+    """One checkout: priced lines, the PaymentIntent paying for them, and its outcome."""
+
+    __tablename__ = "orders"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # Unique so that two simultaneous requests for one cart cannot create two orders.
+    cart_id: Mapped[str | None] = mapped_column(String(64), unique=True)
+    status: Mapped[str] = mapped_column(String(20), default=OrderStatus.PENDING, index=True)
+    amount: Mapped[int] = mapped_column(default=0)
+    currency: Mapped[str] = mapped_column(String(3))
+    # Bumped whenever the amount changes; part of the idempotency key of the amount update.
+    revision: Mapped[int] = mapped_column(default=0)
+    payment_intent_id: Mapped[str | None] = mapped_column(String(255), unique=True)
+    client_secret: Mapped[str | None] = mapped_column(String(255))
+    # What the PaymentIntent is known to charge; differs from `amount` until an update lands.
+    intent_amount: Mapped[int | None]
+    paid_amount: Mapped[int | None]
+    paid_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    failure_message: Mapped[str | None] = mapped_column(String(500))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow, onupdate=utcnow)
+
+    lines: Mapped[list[OrderLine]] = relationship(
+        back_populates="order",
+        cascade="all, delete-orphan",
+        order_by="OrderLine.id",
+    )
+
+
+class OrderLine(Model):
+    """A book in an order, with its price at the time of the order."""
+
+    __tablename__ = "order_lines"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id", ondelete="CASCADE"), index=True)
+    book_id: Mapped[str] = mapped_column(String(100))
+    title: Mapped[str] = mapped_column(String(200))
+    quantity: Mapped[int]
+    unit_amount: Mapped[int]
+    line_total: Mapped[int]
+
+    order: Mapped[Order] = relationship(back_populates="lines")
+
+
+def find_order_by_payment_intent(payment_intent_id: str) -> Order | None:
+    """The order paid by this PaymentIntent, or None."""
+    query = select(Order).where(Order.payment_intent_id == payment_intent_id)
+    return db.session.scalars(query).one_or_none()
+
+
+def find_order_by_cart(cart_id: str) -> Order | None:
+    """The order made from this browser cart, or None."""
+    return db.session.scalars(select(Order).where(Order.cart_id == cart_id)).one_or_none()
+
+
+def recent_orders(limit: int) -> list[Order]:
+    """The newest orders first."""
+    query = select(Order).order_by(Order.created_at.desc(), Order.id.desc()).limit(limit)
+    return list(db.session.scalars(query))

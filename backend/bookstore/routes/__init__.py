@@ -1,0 +1,19 @@
+"""HTTP routes, one blueprint per area; thin: parse, call the domain, shape the response."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from bookstore.config import Settings
+
+
+def register_blueprints(app: Flask, settings: Settings) -> None:
+    """Mount every blueprint; the demo's stand-in for Stripe only when no Stripe keys are set."""
+    from bookstore.routes import books, checkout, meta, orders
+
+    for module in (meta, books, checkout, orders):
+        app.register_blueprint(module.bp)
+    if settings.mode == "demo":
+        from bookstore.routes import demo
+
+        app.register_blueprint(demo.bp)
