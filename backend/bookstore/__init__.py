@@ -16,7 +16,7 @@ MAX_CONTENT_LENGTH = 64 * 1024
 def create_app(config: Settings | None = None) -> Flask:
     """Build the app: settings, database, CORS, errors, payment gateway, routes, catalogue."""
     # Imported here so that importing the package (e.g. for its settings) does no work.
-    from bookstore import catalogue, db, errors, orders, payments, routes
+    from bookstore import catalogue, cli, db, errors, fulfilment, orders, payments, routes
 
     settings = config if config is not None else Settings.from_env()
     app = Flask(__name__)
@@ -30,9 +30,10 @@ def create_app(config: Settings | None = None) -> Flask:
     # Built before create_all so the demo gateway's table is known to the metadata.
     app.extensions["payment_gateway"] = payments.build_gateway(settings)
     routes.register_blueprints(app, settings)
+    cli.register_commands(app)
 
     # Referenced so their tables are registered before create_all, whatever imported them.
-    _ = (catalogue.Book, orders.Order)
+    _ = (catalogue.Book, orders.Order, fulfilment.ProcessedEvent)
     with app.app_context():
         db.db.create_all()
         catalogue.seed_catalogue()

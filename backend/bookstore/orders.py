@@ -1,14 +1,18 @@
-"""Orders and their lines, priced by the server and paid by one PaymentIntent each."""
+"""Orders, their lines, and the one table of status changes an order may go through."""
 
 from __future__ import annotations
 
 import enum
+import logging
 from datetime import datetime
+from types import MappingProxyType
 
 from sqlalchemy import ForeignKey, String, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from bookstore.db import Model, UtcDateTime, db, utcnow
+
+logger = logging.getLogger(__name__)
 
 
 class OrderStatus(enum.StrEnum):
@@ -23,8 +27,24 @@ class OrderStatus(enum.StrEnum):
     REVIEW = "review"  # money arrived but does not match the order: a person must look
 
 
+S = OrderStatus
+
+# Every allowed move. Events arrive late, twice, or out of order, so anything not listed
+# (a late payment_failed after paid, say) is refused rather than downgrading the order.
+TRANSITIONS: MappingProxyType[OrderStatus, frozenset[OrderStatus]] = MappingProxyType(
+    {
+        S.PENDING: frozenset({S.PROCESSING, S.PAID, S.FAILED, S.CANCELED, S.REVIEW}),
+        S.PROCESSING: frozenset({S.PAID, S.FAILED, S.CANCELED, S.REVIEW}),
+        S.FAILED: frozenset({S.PENDING, S.PROCESSING, S.PAID, S.CANCELED, S.REVIEW}),
+        S.PAID: frozenset({S.REFUNDED, S.REVIEW}),
+        S.REVIEW: frozenset({S.PAID, S.REFUNDED, S.CANCELED}),
+        S.REFUNDED: frozenset(),
+        S.CANCELED: frozenset(),
+    }
+)
+
 # Statuses in which the shopper has paid: the cart behind the order is closed.
-PAID_STATUSES = frozenset({OrderStatus.PAID, OrderStatus.REVIEW, OrderStatus.REFUNDED})
+PAID_STATUSES = frozenset({S.PAID, S.REVIEW, S.REFUNDED})
 
 
 class Order(Model):
@@ -71,6 +91,23 @@ class OrderLine(Model):
     line_total: Mapped[int]
 
     order: Mapped[Order] = relationship(back_populates="lines")
+
+
+def can_transition(current: str, new: str) -> bool:
+    """Whether an order in `current` may move to `new` (staying put is not a move)."""
+    try:
+        return OrderStatus(new) in TRANSITIONS[OrderStatus(current)]
+    except ValueError:
+        return False
+
+
+def transition(order: Order, new: OrderStatus) -> bool:
+    """Move the order to `new` if the table allows it; return whether it moved."""
+    if not can_transition(order.status, new):
+        logger.info("order %s: refusing %s -> %s", order.id, order.status, new)
+        return False
+    order.status = new
+    return True
 
 
 def find_order_by_payment_intent(payment_intent_id: str) -> Order | None:

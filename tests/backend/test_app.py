@@ -102,7 +102,7 @@ def test_creating_the_app_does_not_reseed_or_fail_on_an_existing_database(
     )
 
 
-def test_stripe_mode_without_a_webhook_secret_warns_loudly_at_start(
+def test_stripe_mode_without_a_webhook_secret_warns_loudly_and_refuses_events(
     stripe_settings: Settings, caplog: pytest.LogCaptureFixture, fake_stripe: object
 ) -> None:
     settings = Settings(
@@ -111,8 +111,12 @@ def test_stripe_mode_without_a_webhook_secret_warns_loudly_at_start(
         stripe_publishable_key="pk_test_123",
     )
     with caplog.at_level(logging.WARNING):
-        create_app(settings)
+        app = create_app(settings)
     assert "STRIPE_WEBHOOK_SECRET" in caplog.text
+
+    response = app.test_client().post("/webhook", data=b"{}", headers={"Stripe-Signature": "x"})
+    assert response.status_code == 503
+    assert response.get_json()["error"]["code"] == "webhook_not_configured"
 
 
 def test_demo_routes_exist_only_in_demo_mode(

@@ -9,9 +9,9 @@ from bookstore.config import Settings
 
 def register_blueprints(app: Flask, settings: Settings) -> None:
     """Mount every blueprint; the demo's stand-in for Stripe only when no Stripe keys are set."""
-    from bookstore.routes import books, checkout, meta, orders
+    from bookstore.routes import books, checkout, meta, orders, webhook
 
-    for module in (meta, books, checkout, orders):
+    for module in (meta, books, checkout, orders, webhook):
         app.register_blueprint(module.bp)
     if settings.mode == "demo":
         from bookstore.routes import demo

@@ -1,0 +1,35 @@
+"""Commands for the shop owner: `flask --app bookstore orders`."""
+
+from __future__ import annotations
+
+import click
+from flask import Flask
+from flask.cli import with_appcontext
+
+from bookstore.money import format_amount
+from bookstore.orders import recent_orders
+
+
+@click.command("orders")
+@click.option("--limit", default=20, show_default=True, type=click.IntRange(min=1))
+@with_appcontext
+def orders_command(limit: int) -> None:
+    """List the most recent orders, newest first."""
+    orders = recent_orders(limit)
+    if not orders:
+        click.echo("No orders yet.")
+        return
+    click.echo(
+        f"{'ORDER':>6}  {'STATUS':<10}  {'AMOUNT':>12}  {'PAYMENT INTENT':<32}  CREATED (UTC)"
+    )
+    for order in orders:
+        click.echo(
+            f"{order.id:>6}  {order.status:<10}  "
+            f"{format_amount(order.amount, order.currency):>12}  "
+            f"{order.payment_intent_id or '-':<32}  {order.created_at:%Y-%m-%d %H:%M:%S}"
+        )
+
+
+def register_commands(app: Flask) -> None:
+    """Add the shop's commands to `flask --app bookstore ...`."""
+    app.cli.add_command(orders_command)
