@@ -155,6 +155,65 @@ def test_a_paid_cart_is_closed(app: Flask, client: FlaskClient) -> None:
     assert error_of(response)["code"] == "cart_already_paid"
 
 
+def set_status(app: Flask, order_id: int, status: OrderStatus) -> None:
+    """Move an order as a webhook would."""
+    with app.app_context():
+        order = db.session.get(Order, order_id)
+        assert order is not None
+        order.status = status
+        db.session.commit()
+
+
+@pytest.mark.parametrize("status", [OrderStatus.REVIEW, OrderStatus.REFUNDED])
+def test_a_cart_paid_for_in_any_way_is_closed(
+    app: Flask, client: FlaskClient, status: OrderStatus
+) -> None:
+    body = {"items": [{"id": BOOM, "quantity": 1}], "cartId": new_cart_id()}
+    set_status(app, post(client, body).get_json()["orderId"], status)
+    response = post(client, body)
+    assert response.status_code == 409
+    assert error_of(response)["code"] == "cart_already_paid"
+
+
+def test_a_cart_whose_payment_was_canceled_is_closed(app: Flask, client: FlaskClient) -> None:
+    body = {"items": [{"id": BOOM, "quantity": 1}], "cartId": new_cart_id()}
+    set_status(app, post(client, body).get_json()["orderId"], OrderStatus.CANCELED)
+    response = post(client, body)
+    assert response.status_code == 409
+    assert error_of(response)["code"] == "cart_closed"
+
+
+def test_a_cart_being_paid_cannot_change_but_can_be_asked_again(
+    app: Flask, client: FlaskClient
+) -> None:
+    cart_id = new_cart_id()
+    body = {"items": [{"id": BOOM, "quantity": 1}], "cartId": cart_id}
+    first = post(client, body).get_json()
+    set_status(app, first["orderId"], OrderStatus.PROCESSING)
+
+    again = post(client, body)
+    changed = post(client, {"items": [{"id": BOOM, "quantity": 2}], "cartId": cart_id})
+
+    assert again.status_code == 200
+    assert again.get_json()["paymentIntentId"] == first["paymentIntentId"]
+    assert changed.status_code == 409
+    assert error_of(changed)["code"] == "payment_in_progress"
+    [order] = orders_in(app)
+    assert order.amount == PRICES[BOOM]
+
+
+def test_a_failed_payment_leaves_the_cart_open_for_another_try(
+    app: Flask, client: FlaskClient
+) -> None:
+    cart_id = new_cart_id()
+    first = post(client, {"items": [{"id": BOOM, "quantity": 1}], "cartId": cart_id}).get_json()
+    set_status(app, first["orderId"], OrderStatus.FAILED)
+    again = post(client, {"items": [{"id": BOOM, "quantity": 2}], "cartId": cart_id})
+    assert again.status_code == 200
+    assert again.get_json()["paymentIntentId"] == first["paymentIntentId"]
+    assert again.get_json()["amount"] == 2 * PRICES[BOOM]
+
+
 def test_two_simultaneous_requests_for_a_new_cart_make_one_order(
     app: Flask, client: FlaskClient
 ) -> None:
