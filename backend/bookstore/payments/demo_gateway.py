@@ -139,11 +139,13 @@ class DemoGateway:
         except IntegrityError:
             existing = self._by_idempotency_key(idempotency_key)
             _check_same_request(existing, params)
+            replayed = to_payment_intent(existing)
             db.session.commit()
-            return to_payment_intent(existing)
+            return replayed
+        result = to_payment_intent(created)
         db.session.commit()
         log.info("Demo PaymentIntent %s created for order %s", intent_id, order_id)
-        return to_payment_intent(created)
+        return result
 
     def update_payment_intent_amount(
         self, payment_intent_id: str, *, amount: int, idempotency_key: str
@@ -153,10 +155,9 @@ class DemoGateway:
         # A pending 3D Secure challenge was for the old amount, so it lapses like on Stripe.
         if not self._compare_and_set(payment_intent_id, UNPAID, values):
             intent = self._find(payment_intent_id)
+            reason = "no such PaymentIntent" if intent is None else f"status is {intent.status}"
             db.session.rollback()
-            if intent is None:
-                raise _setup_failed("update", payment_intent_id, "no such PaymentIntent")
-            raise _setup_failed("update", payment_intent_id, f"status is {intent.status}")
+            raise _setup_failed("update", payment_intent_id, reason)
         db.session.commit()
         return self.retrieve_payment_intent(payment_intent_id)
 
@@ -186,7 +187,7 @@ class DemoGateway:
         """Attempt a payment with a card; Stripe's test-card table decides the outcome."""
         intent = self.get(payment_intent_id, client_secret)
         outcome = card_outcome(card, utcnow().date())
-        return self._record_attempt(intent, outcome, UNPAID, "confirm")
+        return self._record_attempt(intent.id, outcome, UNPAID, "confirm")
 
     def authenticate(
         self, payment_intent_id: str, client_secret: str, approve: bool
@@ -194,7 +195,7 @@ class DemoGateway:
         """Finish a 3D Secure challenge: approved pays, anything else fails the attempt."""
         intent = self.get(payment_intent_id, client_secret)
         outcome = SUCCESS if approve else authentication_failure()
-        return self._record_attempt(intent, outcome, (REQUIRES_ACTION,), "authenticate")
+        return self._record_attempt(intent.id, outcome, (REQUIRES_ACTION,), "authenticate")
 
     def signed_event(self, event_type: str, intent: DemoPaymentIntent) -> tuple[bytes, str]:
         """A Stripe-shaped event about a PaymentIntent, and its Stripe-Signature header."""
@@ -247,26 +248,26 @@ class DemoGateway:
 
     def _record_attempt(
         self,
-        intent: DemoPaymentIntent,
+        payment_intent_id: str,
         outcome: CardOutcome,
         expected: Collection[str],
         step: str,
     ) -> DemoPaymentIntent:
         """Store an attempt's outcome (never the card) if the status still allows the step."""
-        if not self._compare_and_set(intent.id, expected, _attempt_values(outcome)):
+        if not self._compare_and_set(payment_intent_id, expected, _attempt_values(outcome)):
+            current = self._find(payment_intent_id)
+            status = current.status if current is not None else "unknown"
             db.session.rollback()
-            current = self._find(intent.id)
-            status = current.status if current is not None else intent.status
             raise UnexpectedIntentState(_unexpected_state_message(step, status))
         db.session.commit()
         log.info(
             "Demo PaymentIntent %s: %s attempt %s%s",
-            intent.id,
+            payment_intent_id,
             step,
             outcome.result,
             f" ({outcome.code}/{outcome.decline_code})" if outcome.code else "",
         )
-        refreshed = self._find(intent.id)
+        refreshed = self._find(payment_intent_id)
         assert refreshed is not None  # demo PaymentIntents are never deleted
         return refreshed
 
