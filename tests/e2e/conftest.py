@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
 import signal
@@ -16,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from e2e_servers import Servers
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "test-artifacts" / "screenshots"
@@ -71,19 +71,6 @@ def stop(process: subprocess.Popen[bytes]) -> None:
         except subprocess.TimeoutExpired:
             os.killpg(process.pid, signal.SIGKILL)
             process.wait()
-
-
-class Servers:
-    """Addresses of the running API and web servers."""
-
-    def __init__(self, api_url: str, web_url: str) -> None:
-        self.api_url = api_url
-        self.web_url = web_url
-
-    def get_json(self, path: str) -> Any:
-        """GET a path of the API directly (not through the browser)."""
-        with urllib.request.urlopen(self.api_url + path, timeout=10) as response:  # noqa: S310
-            return json.load(response)
 
 
 @pytest.fixture(scope="session")

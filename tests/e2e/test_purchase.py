@@ -9,9 +9,8 @@ from typing import Any
 from urllib.parse import parse_qs, urlparse
 
 import pytest
+from e2e_servers import Servers
 from playwright.sync_api import Page, expect
-
-from .conftest import Servers
 
 SUCCESS_CARD = "4242 4242 4242 4242"
 DECLINED_CARD = "4000 0000 0000 0002"
