@@ -13,8 +13,15 @@ WEB_PORT="${FRONTEND_PORT:-3000}"
 export PYTHONPATH="$ROOT/backend${PYTHONPATH:+:$PYTHONPATH}"
 
 # Check the settings before starting anything: a bad key stops here, naming the variable.
-mode="$("$VENV/bin/python" -c 'from bookstore.config import Settings; print(Settings.from_env().mode)')" ||
-  die "the settings in .env are not valid (see the message above)"
+mode="$("$VENV/bin/python" - <<'PY'
+import sys
+from bookstore.config import ConfigError, Settings
+try:
+    print(Settings.from_env().mode)
+except ConfigError as error:
+    sys.exit(f"error: {error}")
+PY
+)" || die "fix the settings in .env (see .env.example) and run ./start.sh again"
 
 pids=()
 stop() {
