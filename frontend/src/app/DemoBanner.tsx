@@ -13,8 +13,10 @@ export function DemoBanner() {
   const config = useConfig();
   if (takesRealPayments(config)) return null;
   return (
-    <div className="banner" role="status">
-      <p className="banner__title">Demo mode: no real payments</p>
+    <div className="banner" role="status" aria-labelledby="mode-banner-title">
+      <p id="mode-banner-title" className="banner__title">
+        Demo mode: no real payments
+      </p>
       <p className="banner__cards">
         Test cards:{' '}
         {TEST_CARDS.map(([number, outcome], index) => (

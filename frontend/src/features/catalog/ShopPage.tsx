@@ -39,7 +39,7 @@ export function ShopPage() {
         (state.data.length === 0 ? (
           <p className="state">No books are for sale right now. Please check back soon.</p>
         ) : (
-          <ul className="book-grid">
+          <ul className="book-grid" aria-label="Books">
             {state.data.map((book) => (
               <BookCard key={book.id} book={book} />
             ))}

@@ -1,0 +1,107 @@
+import { describe, expect, it } from 'vitest';
+import { MAX_QUANTITY, cartReducer, newCartId, totalQuantity, type CartState } from './cartReducer';
+import { CART_STORAGE_KEY, loadCart, parseStoredCart, saveCart } from './cartStorage';
+
+const empty: CartState = { cartId: 'cart_0123456789abcdef', items: [] };
+
+describe('cartReducer', () => {
+  it('adds a book, then adds to its quantity', () => {
+    let state = cartReducer(empty, { type: 'add', id: 'a' });
+    state = cartReducer(state, { type: 'add', id: 'b' });
+    state = cartReducer(state, { type: 'add', id: 'a' });
+
+    expect(state.items).toEqual([
+      { id: 'a', quantity: 2 },
+      { id: 'b', quantity: 1 },
+    ]);
+    expect(totalQuantity(state.items)).toBe(3);
+    expect(state.cartId).toBe(empty.cartId);
+  });
+
+  it('stops incrementing at the maximum quantity', () => {
+    let state = empty;
+    for (let i = 0; i < MAX_QUANTITY + 3; i += 1) state = cartReducer(state, { type: 'add', id: 'a' });
+
+    expect(state.items).toEqual([{ id: 'a', quantity: MAX_QUANTITY }]);
+  });
+
+  it('keeps quantities between 1 and the maximum when set', () => {
+    const one = cartReducer(empty, { type: 'add', id: 'a' });
+
+    expect(cartReducer(one, { type: 'setQuantity', id: 'a', quantity: 0 }).items[0]?.quantity).toBe(1);
+    expect(cartReducer(one, { type: 'setQuantity', id: 'a', quantity: 99 }).items[0]?.quantity).toBe(MAX_QUANTITY);
+    expect(cartReducer(one, { type: 'setQuantity', id: 'a', quantity: 4 }).items[0]?.quantity).toBe(4);
+  });
+
+  it('removes a line', () => {
+    let state = cartReducer(empty, { type: 'add', id: 'a' });
+    state = cartReducer(state, { type: 'add', id: 'b' });
+
+    expect(cartReducer(state, { type: 'remove', id: 'a' }).items).toEqual([{ id: 'b', quantity: 1 }]);
+  });
+
+  it('drops lines whose ids are not sold any more', () => {
+    let state = cartReducer(empty, { type: 'add', id: 'kept' });
+    state = cartReducer(state, { type: 'add', id: 'gone' });
+
+    const next = cartReducer(state, { type: 'retainOnly', ids: new Set(['kept', 'other']) });
+
+    expect(next.items).toEqual([{ id: 'kept', quantity: 1 }]);
+    // Nothing to drop: the same object, so React skips a re-render.
+    expect(cartReducer(next, { type: 'retainOnly', ids: new Set(['kept']) })).toBe(next);
+  });
+
+  it('resets to an empty cart with a new id', () => {
+    const full = cartReducer(empty, { type: 'add', id: 'a' });
+
+    expect(cartReducer(full, { type: 'reset', cartId: 'cart_new_0123456789' })).toEqual({
+      cartId: 'cart_new_0123456789',
+      items: [],
+    });
+  });
+
+  it('makes cart ids the API accepts, different every time', () => {
+    const first = newCartId();
+    expect(first).toMatch(/^[A-Za-z0-9_-]{16,64}$/);
+    expect(newCartId()).not.toBe(first);
+  });
+});
+
+describe('cart storage', () => {
+  it('round-trips through localStorage under bookstore.cart.v1', () => {
+    const state: CartState = { cartId: 'cart_0123456789abcdef', items: [{ id: 'a', quantity: 3 }] };
+
+    saveCart(state);
+
+    expect(JSON.parse(localStorage.getItem(CART_STORAGE_KEY) ?? 'null')).toEqual(state);
+    expect(loadCart()).toEqual(state);
+  });
+
+  it('starts a fresh cart when nothing or garbage is stored', () => {
+    const fresh = loadCart();
+    expect(fresh.items).toEqual([]);
+    expect(fresh.cartId).toMatch(/^[A-Za-z0-9_-]{16,64}$/);
+
+    localStorage.setItem(CART_STORAGE_KEY, '{not json');
+    expect(loadCart().items).toEqual([]);
+    expect(parseStoredCart(JSON.stringify({ cartId: 'short', items: [] }))).toBeNull();
+  });
+
+  it('keeps only valid lines from a stored cart and merges repeated ids', () => {
+    const parsed = parseStoredCart(
+      JSON.stringify({
+        cartId: 'cart_0123456789abcdef',
+        items: [
+          { id: 'a', quantity: 2 },
+          { id: 'a', quantity: 9 },
+          { id: 'b', quantity: 0 },
+          { id: 'c', quantity: 1.5 },
+          { id: 'd', quantity: '2' },
+          { quantity: 1 },
+        ],
+      }),
+    );
+
+    expect(parsed?.items).toEqual([{ id: 'a', quantity: MAX_QUANTITY }]);
+  });
+});

@@ -1,0 +1,83 @@
+import { screen, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { describe, expect, it } from 'vitest';
+import { apiError, mockFetch, type Reply } from '../../testing/fetchMock';
+import { books, demoConfig, storedCart } from '../../testing/fixtures';
+import { renderApp } from '../../testing/render';
+
+function serve(booksReply: Reply | ((request: unknown, call: number) => Reply)) {
+  return mockFetch([
+    { path: '/config', reply: { body: demoConfig } },
+    { path: '/api/books', reply: booksReply },
+  ]);
+}
+
+describe('shop page', () => {
+  it('lists every book with its author, format and price formatted in its currency', async () => {
+    serve({ body: { books } });
+    renderApp('/');
+
+    const list = await screen.findByRole('list', { name: 'Books' });
+    const cards = within(list).getAllByRole('listitem');
+    expect(cards).toHaveLength(2);
+    expect(within(cards[0]!).getByRole('heading', { name: 'The Dream Machine' })).toBeInTheDocument();
+    expect(within(cards[0]!).getByText('M. Mitchell Waldrop')).toBeInTheDocument();
+    expect(within(cards[0]!).getByText('Hardcover')).toBeInTheDocument();
+    expect(within(cards[0]!).getByText('$30.00')).toBeInTheDocument();
+    expect(within(cards[1]!).getByText('$20.00')).toBeInTheDocument();
+    expect(within(cards[1]!).getByText('Paperback')).toBeInTheDocument();
+  });
+
+  it('updates the cart button count when books are added', async () => {
+    serve({ body: { books } });
+    const user = userEvent.setup();
+    renderApp('/');
+
+    expect(await screen.findByRole('button', { name: 'Cart (0 items)' })).toBeInTheDocument();
+    await user.click(await screen.findByRole('button', { name: 'Add The Dream Machine to cart' }));
+    expect(screen.getByRole('button', { name: 'Cart (1 items)' })).toBeInTheDocument();
+    await user.click(screen.getByRole('button', { name: 'Add The Dream Machine to cart' }));
+    await user.click(screen.getByRole('button', { name: 'Add Stubborn Attachments to cart' }));
+
+    expect(screen.getByRole('button', { name: 'Cart (3 items)' })).toBeInTheDocument();
+    expect(storedCart().items).toEqual([
+      { id: 'the-dream-machine', quantity: 2 },
+      { id: 'stubborn-attachments', quantity: 1 },
+    ]);
+  });
+
+  it('shows a loading skeleton, then an error with a working retry', async () => {
+    const network = serve((_request, call) =>
+      call === 0 ? apiError(503, 'unavailable', 'The shop is busy.') : { body: { books } },
+    );
+    const user = userEvent.setup();
+    renderApp('/');
+
+    expect(await screen.findByRole('status', { name: 'Loading books' })).toBeInTheDocument();
+    const alert = await screen.findByRole('alert');
+    expect(alert).toHaveTextContent('The shop is busy.');
+
+    await user.click(within(alert).getByRole('button', { name: 'Try again' }));
+
+    expect(await screen.findByRole('heading', { name: 'The Dream Machine' })).toBeInTheDocument();
+    expect(network.callsTo('/api/books')).toHaveLength(2);
+  });
+
+  it('says so when nothing is for sale', async () => {
+    serve({ body: { books: [] } });
+    renderApp('/');
+
+    expect(await screen.findByText(/No books are for sale right now/)).toBeInTheDocument();
+  });
+
+  it('shows a book page with its description and an add button', async () => {
+    serve({ body: { books } });
+    const user = userEvent.setup();
+    renderApp('/books/the-dream-machine');
+
+    expect(await screen.findByRole('heading', { level: 1, name: 'The Dream Machine' })).toBeInTheDocument();
+    expect(screen.getByRole('img', { name: 'Cover of The Dream Machine by M. Mitchell Waldrop' })).toBeInTheDocument();
+    await user.click(screen.getByRole('button', { name: 'Add The Dream Machine to cart' }));
+    expect(screen.getByRole('button', { name: 'Cart (1 items)' })).toBeInTheDocument();
+  });
+});

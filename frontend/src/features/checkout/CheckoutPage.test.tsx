@@ -1,0 +1,233 @@
+import { act, render, screen, waitFor, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { StrictMode } from 'react';
+import { MemoryRouter, Route, Routes } from 'react-router-dom';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { ConfigContext } from '../../config/ConfigContext';
+import { apiError, mockFetch, type Reply, type RecordedRequest } from '../../testing/fetchMock';
+import { createFakeStripe } from '../../testing/fakeStripe';
+import {
+  CART_ID,
+  books,
+  demoConfig,
+  intentFor,
+  storeCart,
+  storedCart,
+} from '../../testing/fixtures';
+import { LocationProbe, renderApp, renderPage } from '../../testing/render';
+import { CartProvider } from '../cart/CartProvider';
+import { CatalogueProvider } from '../catalog/CatalogueProvider';
+import CheckoutPage from './CheckoutPage';
+import { getStripe } from './stripeLoader';
+
+vi.mock('./stripeLoader', () => ({ getStripe: vi.fn() }));
+
+type CartBody = { items: { id: string; quantity: number }[]; cartId: string };
+
+/** The server: prices whatever cart it is sent (or answers `override` for that call). */
+function serveCheckout(override?: (call: number) => Reply | undefined) {
+  return mockFetch([
+    { path: '/config', reply: { body: demoConfig } },
+    { path: '/api/books', reply: { body: { books } } },
+    {
+      method: 'POST',
+      path: '/create-payment-intent',
+      reply: (request: RecordedRequest, call: number) =>
+        override?.(call) ?? { body: intentFor((request.body as CartBody).items) },
+    },
+  ]);
+}
+
+let fake: ReturnType<typeof createFakeStripe>;
+
+beforeEach(() => {
+  fake = createFakeStripe(() => Promise.resolve({ error: { type: 'card_error', message: 'unused' } }));
+  vi.mocked(getStripe).mockReset();
+  vi.mocked(getStripe).mockResolvedValue(fake.stripe);
+  storeCart([{ id: 'the-dream-machine', quantity: 2 }]);
+});
+
+function renderCheckout() {
+  return renderPage(<CheckoutPage />, { route: '/checkout', path: '/checkout' });
+}
+
+describe('checkout page', () => {
+  it("shows the server's order summary and total, and a pay button with that total", async () => {
+    const network = serveCheckout();
+    renderCheckout();
+
+    const summary = await screen.findByRole('region', { name: 'Order summary' });
+    expect(within(summary).getByText('The Dream Machine')).toBeInTheDocument();
+    expect(within(summary).getByText('Total').nextElementSibling).toHaveTextContent('$60.00');
+    const pay = await screen.findByRole('button', { name: 'Pay $60.00' });
+    await waitFor(() => expect(pay).toBeEnabled());
+
+    expect(network.callsTo('/create-payment-intent')[0]?.body).toEqual({
+      items: [{ id: 'the-dream-machine', quantity: 2 }],
+      cartId: CART_ID,
+    });
+    expect(fake.createElements).toHaveBeenCalledWith(
+      expect.objectContaining({ clientSecret: 'pi_test_1_secret_abc' }),
+    );
+  });
+
+  it('shows the error from confirmPayment inline and lets the shopper try again', async () => {
+    serveCheckout();
+    fake.confirmPayment.mockResolvedValue({
+      error: { type: 'card_error', code: 'card_declined', message: 'Your card was declined.' },
+    });
+    const user = userEvent.setup();
+    renderCheckout();
+
+    const pay = await screen.findByRole('button', { name: 'Pay $60.00' });
+    await waitFor(() => expect(pay).toBeEnabled());
+    await user.click(pay);
+
+    expect(await screen.findByRole('alert')).toHaveTextContent('Your card was declined.');
+    expect(screen.getByRole('button', { name: 'Pay $60.00' })).toBeEnabled();
+    expect(screen.getByTestId('location')).toHaveTextContent('/checkout');
+  });
+
+  it('confirms with the Elements and a return_url, then goes to the success page', async () => {
+    serveCheckout();
+    let finish: (value: unknown) => void = () => {};
+    fake.confirmPayment.mockImplementation(() => new Promise((resolve) => (finish = resolve)));
+    const user = userEvent.setup();
+    renderCheckout();
+
+    const pay = await screen.findByRole('button', { name: 'Pay $60.00' });
+    await waitFor(() => expect(pay).toBeEnabled());
+    await user.click(pay);
+
+    expect(screen.getByRole('button', { name: 'Processing…' })).toBeDisabled();
+    expect(fake.confirmPayment).toHaveBeenCalledWith({
+      elements: fake.elements,
+      confirmParams: { return_url: `${window.location.origin}/success` },
+      redirect: 'if_required',
+    });
+    await act(async () => {
+      finish({ paymentIntent: { id: 'pi_test_1', client_secret: 'pi_test_1_secret_abc', status: 'succeeded' } });
+      await Promise.resolve();
+    });
+
+    await waitFor(() =>
+      expect(screen.getByTestId('location')).toHaveTextContent(
+        '/success?payment_intent=pi_test_1&payment_intent_client_secret=pi_test_1_secret_abc',
+      ),
+    );
+  });
+
+  it('creates one PaymentIntent under StrictMode', async () => {
+    const network = serveCheckout();
+    render(
+      <StrictMode>
+        <MemoryRouter initialEntries={['/checkout']}>
+          <ConfigContext.Provider value={demoConfig}>
+            <CatalogueProvider>
+              <CartProvider>
+                <Routes>
+                  <Route path="/checkout" element={<CheckoutPage />} />
+                </Routes>
+                <LocationProbe />
+              </CartProvider>
+            </CatalogueProvider>
+          </ConfigContext.Provider>
+        </MemoryRouter>
+      </StrictMode>,
+    );
+
+    await screen.findByRole('button', { name: 'Pay $60.00' });
+
+    const posts = network.callsTo('/create-payment-intent');
+    expect(posts).toHaveLength(1);
+    expect(new Set(posts.map((call) => (call.body as CartBody).cartId))).toEqual(new Set([CART_ID]));
+  });
+
+  it('re-prices when the cart changes and refreshes the Payment Element before paying', async () => {
+    const network = serveCheckout();
+    const user = userEvent.setup();
+    renderApp('/checkout');
+
+    const pay = await screen.findByRole('button', { name: 'Pay $60.00' });
+    await waitFor(() => expect(pay).toBeEnabled());
+
+    await user.click(screen.getByRole('button', { name: 'Cart (2 items)' }));
+    const drawer = screen.getByRole('dialog', { name: 'Your cart' });
+    await user.click(within(drawer).getByRole('button', { name: 'Increase quantity of The Dream Machine' }));
+    await user.keyboard('{Escape}');
+
+    const newPay = await screen.findByRole('button', { name: 'Pay $90.00' });
+    await waitFor(() => expect(newPay).toBeEnabled());
+    expect(fake.elements.fetchUpdates).toHaveBeenCalledTimes(1);
+    const summary = screen.getByRole('region', { name: 'Order summary' });
+    expect(within(summary).getByText('Total').nextElementSibling).toHaveTextContent('$90.00');
+
+    const posts = network.callsTo('/create-payment-intent');
+    expect(posts.map((call) => call.body)).toEqual([
+      { items: [{ id: 'the-dream-machine', quantity: 2 }], cartId: CART_ID },
+      { items: [{ id: 'the-dream-machine', quantity: 3 }], cartId: CART_ID },
+    ]);
+  });
+
+  it('starts a new cart when the server says this one is already paid', async () => {
+    serveCheckout(() => apiError(409, 'cart_already_paid', 'This cart has already been paid for.'));
+    renderCheckout();
+
+    expect(await screen.findByRole('alert')).toHaveTextContent(/already been paid/);
+    expect(screen.getByRole('link', { name: 'Back to the shop' })).toHaveAttribute('href', '/');
+    await waitFor(() => expect(storedCart().items).toEqual([]));
+    expect(storedCart().cartId).not.toBe(CART_ID);
+  });
+
+  it('explains unknown books with a link back to the shop', async () => {
+    serveCheckout(() =>
+      apiError(400, 'unknown_books', 'These books are not sold here: the-dream-machine.', {
+        ids: ['the-dream-machine'],
+      }),
+    );
+    renderCheckout();
+
+    expect(await screen.findByRole('alert')).toHaveTextContent('These books are not sold here: the-dream-machine.');
+    expect(screen.getByRole('link', { name: 'Back to the shop' })).toBeInTheDocument();
+    expect(screen.queryByRole('button', { name: /^Pay/ })).not.toBeInTheDocument();
+  });
+
+  it('offers a retry when payments are unavailable', async () => {
+    const network = serveCheckout((call) =>
+      call === 0
+        ? apiError(503, 'payment_provider_unavailable', "We couldn't reach our payment provider. Please try again.")
+        : undefined,
+    );
+    const user = userEvent.setup();
+    renderCheckout();
+
+    const alert = await screen.findByRole('alert');
+    expect(alert).toHaveTextContent("We couldn't reach our payment provider. Please try again.");
+    await user.click(within(alert).getByRole('button', { name: 'Try again' }));
+
+    expect(await screen.findByRole('button', { name: 'Pay $60.00' })).toBeInTheDocument();
+    expect(network.callsTo('/create-payment-intent')).toHaveLength(2);
+  });
+
+  it('shows a retry when the payment form cannot load', async () => {
+    serveCheckout();
+    vi.mocked(getStripe).mockRejectedValueOnce(new Error('Failed to load Stripe.js'));
+    const user = userEvent.setup();
+    renderCheckout();
+
+    const alert = await screen.findByRole('alert');
+    expect(alert).toHaveTextContent("The payment form didn't load");
+    await user.click(within(alert).getByRole('button', { name: 'Try again' }));
+
+    expect(await screen.findByRole('button', { name: 'Pay $60.00' })).toBeInTheDocument();
+  });
+
+  it('says the cart is empty instead of calling the server', async () => {
+    const network = serveCheckout();
+    storeCart([]);
+    renderCheckout();
+
+    expect(await screen.findByText('Your cart is empty')).toBeInTheDocument();
+    expect(network.callsTo('/create-payment-intent')).toHaveLength(0);
+  });
+});

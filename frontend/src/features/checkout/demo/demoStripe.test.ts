@@ -1,0 +1,251 @@
+import { screen, waitFor, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import type { StripeElements } from '@stripe/stripe-js';
+import { describe, expect, it, vi } from 'vitest';
+import { apiError, mockFetch, type Reply } from '../../../testing/fetchMock';
+import { createDemoStripe, paymentIntentIdFrom, type DemoPaymentIntent } from './demoStripe';
+
+const SECRET = 'pi_demo_1_secret_xyz';
+const NOW = new Date(2026, 10, 27);
+
+function intent(overrides: Partial<DemoPaymentIntent> = {}): DemoPaymentIntent {
+  return {
+    id: 'pi_demo_1',
+    object: 'payment_intent',
+    amount: 6000,
+    currency: 'usd',
+    status: 'succeeded',
+    client_secret: SECRET,
+    last_payment_error: null,
+    next_action: null,
+    ...overrides,
+  };
+}
+
+const declined = (decline_code: string, message: string) =>
+  intent({
+    status: 'requires_payment_method',
+    last_payment_error: { type: 'card_error', code: 'card_declined', decline_code, message },
+  });
+
+function serve(confirm: Reply, authenticate?: (approve: boolean) => Reply) {
+  return mockFetch([
+    { method: 'POST', path: '/demo/payment_intents/pi_demo_1/confirm', reply: confirm },
+    {
+      method: 'POST',
+      path: '/demo/payment_intents/pi_demo_1/authenticate',
+      reply: (request) => {
+        if (!authenticate) throw new Error('authentication was not expected');
+        return authenticate((request.body as { approve: boolean }).approve);
+      },
+    },
+    { path: '/demo/payment_intents/pi_demo_1', reply: { body: intent() } },
+  ]);
+}
+
+function mountForm(options: Parameters<typeof createDemoStripe>[0] = {}) {
+  const stripe = createDemoStripe({ now: () => NOW, ...options });
+  const elements = stripe.elements({ clientSecret: SECRET });
+  const element = elements.create('payment');
+  const container = document.createElement('div');
+  document.body.append(container);
+  const onChange = vi.fn();
+  const onReady = vi.fn();
+  element.on('change', onChange);
+  element.on('ready', onReady);
+  element.mount(container);
+  return { stripe, elements, element, onChange, onReady, user: userEvent.setup() };
+}
+
+async function fillCard(
+  user: ReturnType<typeof userEvent.setup>,
+  number: string,
+  expiry = '1230',
+  cvc = '123',
+) {
+  await user.type(screen.getByLabelText('Card number'), number);
+  await user.type(screen.getByLabelText('Expiration date'), expiry);
+  await user.type(screen.getByLabelText('Security code'), cvc);
+}
+
+function confirm(stripe: ReturnType<typeof createDemoStripe>, elements: StripeElements) {
+  return stripe.confirmPayment({
+    elements,
+    confirmParams: { return_url: 'http://localhost:3000/success' },
+    redirect: 'if_required',
+  });
+}
+
+describe('demo payment element', () => {
+  it('renders labelled card fields that format as the shopper types, and reports ready and complete', async () => {
+    const { user, onChange, onReady } = mountForm();
+
+    expect(screen.getByLabelText('Expiration date')).toHaveAttribute('placeholder', 'MM / YY');
+    expect(screen.getByLabelText('Security code')).toHaveAttribute('placeholder', 'CVC');
+    await waitFor(() => expect(onReady).toHaveBeenCalled());
+
+    await fillCard(user, '4242424242424242', '1230', '123');
+
+    expect(screen.getByLabelText('Card number')).toHaveValue('4242 4242 4242 4242');
+    expect(screen.getByLabelText('Expiration date')).toHaveValue('12 / 30');
+    expect(onChange).toHaveBeenLastCalledWith(expect.objectContaining({ complete: true, empty: false }));
+  });
+
+  it('shows Stripe-style inline errors for a bad number, a past date and an unfinished code', async () => {
+    const { user, onChange } = mountForm();
+
+    await user.type(screen.getByLabelText('Card number'), '4242424242424241');
+    expect(screen.getByText('Your card number is invalid.')).toBeInTheDocument();
+    expect(screen.getByLabelText('Card number')).toHaveAttribute('aria-invalid', 'true');
+    expect(onChange).toHaveBeenLastCalledWith(
+      expect.objectContaining({
+        complete: false,
+        error: expect.objectContaining({ message: 'Your card number is invalid.' }) as unknown,
+      }),
+    );
+
+    await user.type(screen.getByLabelText('Expiration date'), '0120');
+    expect(screen.getByText("Your card's expiration date is in the past.")).toBeInTheDocument();
+
+    await user.type(screen.getByLabelText('Security code'), '12');
+    await user.tab();
+    expect(screen.getByText("Your card's security code is incomplete.")).toBeInTheDocument();
+  });
+
+  it('refuses to confirm an incomplete card without calling the server', async () => {
+    const network = serve({ body: intent() });
+    const { stripe, elements, user } = mountForm();
+    await user.type(screen.getByLabelText('Card number'), '4242');
+
+    const result = await confirm(stripe, elements);
+
+    expect(result.error).toMatchObject({ type: 'validation_error', message: 'Your card number is incomplete.' });
+    expect(screen.getByText('Your card number is incomplete.')).toBeInTheDocument();
+    expect(network.calls).toHaveLength(0);
+  });
+
+  it('confirms a good card with the server and resolves with the PaymentIntent', async () => {
+    const network = serve({ body: intent() });
+    const { stripe, elements, user } = mountForm();
+    await fillCard(user, '4242424242424242', '1230', '123');
+
+    const result = await confirm(stripe, elements);
+
+    expect(result.paymentIntent).toMatchObject({ id: 'pi_demo_1', status: 'succeeded' });
+    expect(network.calls[0]?.body).toEqual({
+      client_secret: SECRET,
+      card: { number: '4242424242424242', exp_month: 12, exp_year: 2030, cvc: '123' },
+    });
+  });
+
+  it.each([
+    ['4000000000000002', 'generic_decline', 'Your card was declined.'],
+    ['4000000000009995', 'insufficient_funds', 'Your card has insufficient funds.'],
+  ])('maps a declined card (%s) to a card_error', async (number, declineCode, message) => {
+    serve({ body: declined(declineCode, message) });
+    const { stripe, elements, user } = mountForm();
+    await fillCard(user, number);
+
+    const result = await confirm(stripe, elements);
+
+    expect(result.paymentIntent).toBeUndefined();
+    expect(result.error).toMatchObject({
+      type: 'card_error',
+      code: 'card_declined',
+      decline_code: declineCode,
+      message,
+      payment_intent: expect.objectContaining({ status: 'requires_payment_method' }) as unknown,
+    });
+  });
+
+  it('maps a 402 card error from the server the same way', async () => {
+    serve(apiError(402, 'incorrect_number', 'Your card number is incorrect.'));
+    const { stripe, elements, user } = mountForm();
+    await fillCard(user, '4242424242424242');
+
+    const result = await confirm(stripe, elements);
+
+    expect(result.error).toMatchObject({ type: 'card_error', code: 'incorrect_number', message: 'Your card number is incorrect.' });
+  });
+
+  it('asks for authentication and succeeds when the shopper completes it', async () => {
+    const network = serve(
+      { body: intent({ status: 'requires_action', next_action: { type: 'demo_authenticate' } }) },
+      (approve) => ({ body: approve ? intent() : intent({ status: 'requires_payment_method' }) }),
+    );
+    const { stripe, elements, user } = mountForm();
+    await fillCard(user, '4000002500003155');
+
+    const pending = confirm(stripe, elements);
+    const dialog = await screen.findByRole('dialog', { name: 'Authenticate payment' });
+    expect(within(dialog).getByText('Demo bank: authentication')).toBeInTheDocument();
+    expect(within(dialog).getByText(/\$60\.00/)).toBeInTheDocument();
+    await user.click(within(dialog).getByRole('button', { name: 'Complete authentication' }));
+
+    const result = await pending;
+    expect(result.paymentIntent).toMatchObject({ status: 'succeeded' });
+    expect(screen.queryByRole('dialog')).not.toBeInTheDocument();
+    expect(network.callsTo('/demo/payment_intents/pi_demo_1/authenticate')[0]?.body).toEqual({
+      client_secret: SECRET,
+      approve: true,
+    });
+  });
+
+  it('returns an authentication error when the shopper fails it', async () => {
+    const failure = 'We are unable to authenticate your payment method. Please choose a different payment method and try again.';
+    serve({ body: intent({ status: 'requires_action', next_action: { type: 'demo_authenticate' } }) }, () => ({
+      body: intent({
+        status: 'requires_payment_method',
+        last_payment_error: {
+          type: 'card_error',
+          code: 'payment_intent_authentication_failure',
+          message: failure,
+        },
+      }),
+    }));
+    const { stripe, elements, user } = mountForm();
+    await fillCard(user, '4000002500003155');
+
+    const pending = confirm(stripe, elements);
+    await user.click(await screen.findByRole('button', { name: 'Fail authentication' }));
+
+    expect((await pending).error).toMatchObject({
+      type: 'card_error',
+      code: 'payment_intent_authentication_failure',
+      message: failure,
+    });
+  });
+
+  it('navigates to the return_url like Stripe when redirect is not if_required', async () => {
+    serve({ body: intent() });
+    const navigate = vi.fn();
+    const { stripe, elements, user } = mountForm({ navigate });
+    await fillCard(user, '4242424242424242');
+
+    void stripe.confirmPayment({ elements, confirmParams: { return_url: 'http://localhost:3000/success' } });
+
+    await waitFor(() => expect(navigate).toHaveBeenCalledTimes(1));
+    const url = new URL(navigate.mock.calls[0]![0] as string);
+    expect(url.pathname).toBe('/success');
+    expect(Object.fromEntries(url.searchParams)).toEqual({
+      payment_intent: 'pi_demo_1',
+      payment_intent_client_secret: SECRET,
+      redirect_status: 'succeeded',
+    });
+  });
+
+  it('retrieves a PaymentIntent with its client secret', async () => {
+    const network = serve({ body: intent() });
+    const stripe = createDemoStripe();
+
+    const result = await stripe.retrievePaymentIntent(SECRET);
+
+    expect(result.paymentIntent).toMatchObject({ id: 'pi_demo_1', status: 'succeeded' });
+    expect(network.calls[0]?.query.get('client_secret')).toBe(SECRET);
+  });
+
+  it('takes the PaymentIntent id from the client secret', () => {
+    expect(paymentIntentIdFrom('pi_demo_abc_secret_def')).toBe('pi_demo_abc');
+    expect(paymentIntentIdFrom('no-secret-here')).toBeNull();
+  });
+});

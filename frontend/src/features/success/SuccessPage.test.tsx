@@ -1,0 +1,143 @@
+import { screen, waitFor } from '@testing-library/react';
+import { describe, expect, it } from 'vitest';
+import type { OrderView } from '../../lib/api';
+import { apiError, mockFetch, type Reply } from '../../testing/fetchMock';
+import { CART_ID, books, order, storeCart, storedCart } from '../../testing/fixtures';
+import { renderPage } from '../../testing/render';
+import { rememberCheckout } from '../cart/cartPayments';
+import SuccessPage from './SuccessPage';
+
+const ROUTE = '/success?payment_intent=pi_test_1&payment_intent_client_secret=pi_test_1_secret_abc';
+const FAST = { intervalMs: 5, maxPolls: 3 };
+
+function serveOrder(reply: Reply | ((request: unknown, call: number) => Reply)) {
+  return mockFetch([
+    { path: '/api/books', reply: { body: { books } } },
+    { path: '/api/orders/pi_test_1', reply },
+  ]);
+}
+
+function renderSuccess(route = ROUTE) {
+  return renderPage(<SuccessPage polling={FAST} />, { route, path: '/success' });
+}
+
+const sequence =
+  (...orders: OrderView[]) =>
+  (_request: unknown, call: number): Reply => ({ body: orders[Math.min(call, orders.length - 1)] });
+
+describe('success page', () => {
+  it('thanks the shopper for a paid order with the amount, reference and lines', async () => {
+    const network = serveOrder({ body: order() });
+    renderSuccess();
+
+    expect(await screen.findByRole('heading', { name: 'Thank you for your order' })).toBeInTheDocument();
+    expect(screen.getByText(/received your payment of/)).toHaveTextContent('$60.00');
+    expect(screen.getByText('pi_test_1')).toBeInTheDocument();
+    expect(screen.getByText('The Dream Machine')).toBeInTheDocument();
+    expect(network.callsTo('/api/orders/pi_test_1')[0]?.query.get('client_secret')).toBe('pi_test_1_secret_abc');
+  });
+
+  it('empties the cart that was paid for and gives it a new id', async () => {
+    serveOrder({ body: order() });
+    storeCart([{ id: 'the-dream-machine', quantity: 2 }]);
+    rememberCheckout(CART_ID, 'pi_test_1');
+    renderSuccess();
+
+    await screen.findByRole('heading', { name: 'Thank you for your order' });
+    await waitFor(() => expect(storedCart().items).toEqual([]));
+    expect(storedCart().cartId).not.toBe(CART_ID);
+  });
+
+  it('keeps a cart that was not the one paid for', async () => {
+    serveOrder({ body: order() });
+    storeCart([{ id: 'the-dream-machine', quantity: 1 }]);
+    rememberCheckout(CART_ID, 'pi_some_other_payment');
+    renderSuccess();
+
+    await screen.findByRole('heading', { name: 'Thank you for your order' });
+    expect(storedCart()).toEqual({ cartId: CART_ID, items: [{ id: 'the-dream-machine', quantity: 1 }] });
+  });
+
+  it('waits for the webhook while Stripe says succeeded, then shows the paid order', async () => {
+    const network = serveOrder(
+      sequence(
+        order({ status: 'pending', paymentStatus: 'succeeded', paidAt: null }),
+        order({ status: 'pending', paymentStatus: 'succeeded', paidAt: null }),
+        order(),
+      ),
+    );
+    storeCart([{ id: 'the-dream-machine', quantity: 2 }]);
+    rememberCheckout(CART_ID, 'pi_test_1');
+    renderSuccess();
+
+    expect(await screen.findByText('Confirming your payment…')).toBeInTheDocument();
+    // Stripe already has the money, so the cart is emptied before the webhook lands.
+    await waitFor(() => expect(storedCart().items).toEqual([]));
+    expect(await screen.findByRole('heading', { name: 'Thank you for your order' })).toBeInTheDocument();
+    expect(network.callsTo('/api/orders/pi_test_1')).toHaveLength(3);
+  });
+
+  it('stops polling after the limit and says the payment is processing', async () => {
+    const network = serveOrder({ body: order({ status: 'pending', paymentStatus: 'processing', paidAt: null }) });
+    storeCart([{ id: 'the-dream-machine', quantity: 2 }]);
+    rememberCheckout(CART_ID, 'pi_test_1');
+    renderSuccess();
+
+    expect(
+      await screen.findByRole('heading', { name: "Your payment is processing; we'll email you when it's confirmed" }),
+    ).toBeInTheDocument();
+    expect(screen.getByText('pi_test_1')).toBeInTheDocument();
+    expect(network.callsTo('/api/orders/pi_test_1')).toHaveLength(FAST.maxPolls + 1);
+    // Not paid yet: the cart stays.
+    expect(storedCart().items).toHaveLength(1);
+  });
+
+  it('shows the processing message for an order the server has marked processing', async () => {
+    serveOrder({ body: order({ status: 'processing', paymentStatus: 'requires_action', paidAt: null }) });
+    renderSuccess();
+
+    expect(await screen.findByRole('heading', { name: /Your payment is processing/ })).toBeInTheDocument();
+  });
+
+  it('explains a failed payment and links back to checkout', async () => {
+    serveOrder({
+      body: order({
+        status: 'failed',
+        paymentStatus: 'requires_payment_method',
+        paidAt: null,
+        failureMessage: 'Your card was declined.',
+      }),
+    });
+    storeCart([{ id: 'the-dream-machine', quantity: 2 }]);
+    rememberCheckout(CART_ID, 'pi_test_1');
+    renderSuccess();
+
+    expect(await screen.findByRole('heading', { name: 'Your payment was not completed' })).toBeInTheDocument();
+    expect(screen.getByText('Your card was declined.')).toBeInTheDocument();
+    expect(screen.getByRole('link', { name: 'Back to checkout' })).toHaveAttribute('href', '/checkout');
+    expect(storedCart().items).toHaveLength(1);
+  });
+
+  it('treats a pending order whose payment needs a new method as not completed', async () => {
+    serveOrder({ body: order({ status: 'pending', paymentStatus: 'requires_payment_method', paidAt: null }) });
+    renderSuccess();
+
+    expect(await screen.findByRole('heading', { name: 'Your payment was not completed' })).toBeInTheDocument();
+  });
+
+  it("says it couldn't find an unknown order", async () => {
+    serveOrder(apiError(404, 'not_found', 'Not found.'));
+    renderSuccess();
+
+    expect(await screen.findByRole('heading', { name: "We couldn't find that order" })).toBeInTheDocument();
+    expect(screen.getByRole('link', { name: 'Back to the shop' })).toHaveAttribute('href', '/');
+  });
+
+  it('needs both the id and the client secret in the address', async () => {
+    const network = serveOrder({ body: order() });
+    renderSuccess('/success?payment_intent=pi_test_1');
+
+    expect(await screen.findByRole('heading', { name: "We couldn't find that order" })).toBeInTheDocument();
+    expect(network.callsTo('/api/orders/pi_test_1')).toHaveLength(0);
+  });
+});
