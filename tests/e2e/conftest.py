@@ -113,7 +113,11 @@ def servers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Servers]:
     try:
         wait_for(f"http://127.0.0.1:{api_port}/config", api)
         wait_for(f"http://localhost:{web_port}/", web)
-        yield Servers(f"http://127.0.0.1:{api_port}", f"http://localhost:{web_port}")
+        yield Servers(
+            f"http://127.0.0.1:{api_port}",
+            f"http://localhost:{web_port}",
+            data_dir / "e2e.sqlite3",
+        )
     finally:
         stop(web)
         stop(api)

@@ -87,8 +87,9 @@ def fresh_page(page: Page) -> Page:
 def test_successful_purchase_of_two_books(
     fresh_page: Page, servers: Servers, screenshot: Callable[[str], None]
 ) -> None:
-    """4242... pays; the order the server records is paid with the catalogue's total."""
+    """4242... pays; the order is paid, through the webhook path, with the catalogue's total."""
     page = fresh_page
+    events_before = servers.processed_events("payment_intent.succeeded")
     one, two = first_books(servers, 2)
     add_to_cart(page, one)
     add_to_cart(page, two)
@@ -104,6 +105,8 @@ def test_successful_purchase_of_two_books(
         (two["id"], 2),
     ]
     assert order["paymentIntentId"].startswith("pi_demo_")
+    # The demo gateway marks orders paid only by delivering a signed event to the webhook handler.
+    assert servers.processed_events("payment_intent.succeeded") == events_before + 1
     screenshot("success")
 
 
@@ -181,3 +184,45 @@ def test_demo_mode_never_requests_stripe_js(page: Page, servers: Servers) -> Non
     go_to_checkout(page, book["price"])
     time.sleep(0.5)
     assert not [url for url in requested if "stripe.com" in url]
+
+
+def test_phone_sized_purchase_with_the_keyboard(
+    page: Page, servers: Servers, screenshot: Callable[[str], None]
+) -> None:
+    """On a 375 px wide screen, every step of a purchase works from the keyboard."""
+    page.set_viewport_size({"width": 375, "height": 740})
+    page.goto("/")
+    (book,) = first_books(servers, 1)
+    add_button = page.get_by_role("button", name=f"Add {book['title']} to cart")
+    add_button.focus()
+    page.keyboard.press("Enter")
+    cart_button = page.get_by_role("button", name=re.compile(r"^Cart \(1 item"))
+    cart_button.focus()
+    page.keyboard.press("Enter")
+    cart = page.get_by_role("dialog", name="Your cart")
+    expect(cart).to_be_visible()
+    screenshot("cart-phone")
+    page.keyboard.press("Escape")
+    expect(cart).to_be_hidden()
+    cart_button.focus()
+    page.keyboard.press("Enter")
+    checkout = cart.get_by_role("link", name="Checkout").or_(
+        cart.get_by_role("button", name="Checkout")
+    )
+    checkout.focus()
+    page.keyboard.press("Enter")
+    pay = page.get_by_role("button", name=f"Pay {money(book['price'])}")
+    expect(pay).to_be_enabled(timeout=15000)
+    page.get_by_label("Card number").focus()
+    page.keyboard.type(SUCCESS_CARD.replace(" ", ""))
+    page.keyboard.press("Tab")
+    page.keyboard.type("1234")
+    page.keyboard.press("Tab")
+    page.keyboard.type("123")
+    screenshot("checkout-phone")
+    # Nothing on the page is wider than the screen.
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    pay.focus()
+    page.keyboard.press("Enter")
+    expect_paid(page, servers, book["price"])
+    screenshot("success-phone")
