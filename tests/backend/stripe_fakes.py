@@ -5,7 +5,8 @@ Build a response from an official fixture with only the fields a test cares abou
     requests_mock.post(PAYMENT_INTENTS_URL, json=payment_intent(id="pi_1", amount=6000))
 
 or let ``FakeStripe(requests_mock)`` answer create/update/retrieve of PaymentIntents with
-state, the way Stripe would (idempotency keys replay the first response).
+state, the way Stripe would (idempotency keys replay the first response), and make its next
+answers fail with ``fake.fail("create", lost_response(), server_error())``.
 """
 
 from __future__ import annotations
@@ -14,15 +15,21 @@ import copy
 import itertools
 import json
 import re
+from collections import deque
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 from urllib.parse import parse_qsl, urlsplit
 
+import pytest
+import requests
 import requests_mock
+import stripe
 
 # requests-mock's callback argument types (it exports no public names for them).
-from requests_mock.request import _RequestObjectProxy as Request
+from requests_mock.request import _RequestObjectProxy
 from requests_mock.response import _Context as Context
 
 FIXTURES = Path(__file__).parent / "fixtures" / "stripe"
@@ -31,6 +38,8 @@ PAYMENT_INTENTS_PATH = "/v1/payment_intents"
 PAYMENT_INTENTS_URL = API_BASE + PAYMENT_INTENTS_PATH
 
 Json = dict[str, Any]
+Request = _RequestObjectProxy  # a request as requests-mock recorded it
+Operation = Literal["create", "update", "retrieve"]
 
 
 @cache
@@ -97,6 +106,73 @@ def form(request: Request) -> dict[str, str]:
     return dict(parse_qsl(request.text or "", keep_blank_values=True))
 
 
+def skip_retry_backoff(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """Make stripe-python's retry backoff sleep 0 s; the list records each retry's number."""
+    retries: list[int] = []
+
+    def sleep_time(self: object, num_retries: int) -> float:
+        retries.append(num_retries)
+        return 0.0
+
+    monkeypatch.setattr(stripe.HTTPClient, "_sleep_time_seconds", sleep_time)
+    return retries
+
+
+@dataclass(frozen=True)
+class Fault:
+    """One failed answer: raise ``exc`` as requests would, or reply ``status`` with ``body``."""
+
+    status: int = 500
+    body: Json = field(default_factory=lambda: error_body("api_error", "Something went wrong"))
+    headers: Mapping[str, str] = field(default_factory=dict)
+    exc: Exception | None = None
+    # Stripe carried the request out and only its answer was lost on the way back.
+    processed: bool = False
+
+
+def network_error(exc: Exception) -> Fault:
+    """The request never reached Stripe (refused, reset, or timed out connecting)."""
+    return Fault(exc=exc)
+
+
+def lost_response() -> Fault:
+    """Stripe did the work, but the answer timed out on the way back to us."""
+    return Fault(exc=requests.exceptions.ReadTimeout("read timed out"), processed=True)
+
+
+def server_error(status: int = 500) -> Fault:
+    """Stripe failed internally."""
+    return Fault(status=status, body=error_body("api_error", "Something went wrong on our end."))
+
+
+def rate_limited(retry_after: str | None = None) -> Fault:
+    """Stripe's 429, with a ``Retry-After`` header when given."""
+    headers = {"Retry-After": retry_after} if retry_after is not None else {}
+    body = error_body(
+        "invalid_request_error",
+        "Request rate limit exceeded. Learn more about rate limits here "
+        "https://stripe.com/docs/rate-limits.",
+        code="rate_limit",
+    )
+    return Fault(status=429, body=body, headers=headers)
+
+
+def idempotency_conflict() -> Fault:
+    """Stripe's 409: another request with the same Idempotency-Key is still being processed."""
+    body = error_body(
+        "idempotency_error",
+        "There is currently another in-progress request using this idempotent key (that "
+        "probably means you submitted twice, and the other request is still going through). "
+        "Please try again later.",
+    )
+    return Fault(status=409, body=body)
+
+
+def declined(**changes: Any) -> Fault:
+    """Stripe's 402 for a refused card (``fixtures/stripe/error_card_declined.json``)."""
+    return Fault(status=402, body=card_declined_body(**changes))
+
+
 class FakeStripe:
     """Stripe's PaymentIntents API, stateful, on a requests-mock Mocker (or pytest fixture)."""
 
@@ -106,10 +182,24 @@ class FakeStripe:
         self._mocker = mocker
         self._replays: dict[str, Json] = {}
         self._ids = itertools.count(1)
-        mocker.post(self.api_base + PAYMENT_INTENTS_PATH, json=self._create)
-        one_intent = re.compile(re.escape(self.api_base + PAYMENT_INTENTS_PATH) + r"/[^/?]+")
-        mocker.post(one_intent, json=self._update)
-        mocker.get(one_intent, json=self._retrieve)
+        self._faults: dict[Operation, deque[Fault]] = {
+            "create": deque(),
+            "update": deque(),
+            "retrieve": deque(),
+        }
+        all_intents = self.api_base + PAYMENT_INTENTS_PATH
+        mocker.post(all_intents, json=self._failing("create", self._create))
+        one_intent = re.compile(re.escape(all_intents) + r"/[^/?]+")
+        mocker.post(one_intent, json=self._failing("update", self._update))
+        mocker.get(one_intent, json=self._failing("retrieve", self._retrieve))
+
+    def fail(self, operation: Operation, *faults: Fault) -> None:
+        """Answer the next calls of ``operation`` with these faults, in order, then normally."""
+        self._faults[operation].extend(faults)
+
+    def pending_faults(self, operation: Operation) -> int:
+        """How many injected faults no request has used yet."""
+        return len(self._faults[operation])
 
     def requests(self, method: str | None = None) -> list[Request]:
         """Requests sent to this fake Stripe, oldest first, optionally of one HTTP method."""
@@ -134,6 +224,26 @@ class FakeStripe:
         if status == "succeeded":
             intent["amount_received"] = intent["amount"]
         return intent
+
+    def _failing(
+        self, operation: Operation, handler: Callable[[Request, Context], Json]
+    ) -> Callable[[Request, Context], Json]:
+        """Wrap a handler so that queued faults answer before it does."""
+
+        def answer(request: Request, context: Context) -> Json:
+            queued = self._faults[operation]
+            if not queued:
+                return handler(request, context)
+            fault = queued.popleft()
+            if fault.processed:
+                handler(request, context)
+            if fault.exc is not None:
+                raise fault.exc
+            context.status_code = fault.status
+            context.headers.update(fault.headers)
+            return copy.deepcopy(fault.body)
+
+        return answer
 
     def _replay(self, request: Request) -> Json | None:
         """Stripe answers a repeated Idempotency-Key with the first response."""
@@ -203,7 +313,7 @@ class FakeStripe:
 
 def _path(request: Request) -> str:
     """The request's path with its case kept (requests-mock lower-cases ``request.path``)."""
-    return urlsplit(request.url).path
+    return str(urlsplit(request.url).path)
 
 
 def _missing(request: Request) -> Json:

@@ -179,6 +179,9 @@ def stripe_errors(action: str) -> Iterator[None]:
 
 def payment_error(exc: stripe.StripeError, action: str) -> PaymentError:
     """The shop's error for a Stripe failure; the log says what happened, never a secret."""
+    if exc.http_status == 409:
+        # stripe-python raises a v1 409 as a plain APIError, so match the status, not the class.
+        return _conflict(exc, action)
     for stripe_class, translate in _TRANSLATIONS:
         if isinstance(exc, stripe_class):
             return translate(exc, action)
@@ -198,6 +201,18 @@ def _rate_limited(exc: stripe.StripeError, action: str) -> PaymentError:
     retry_after = _retry_after(exc.headers)
     log.warning("Stripe rate-limited us trying to %s; retry after %ss", action, retry_after)
     return ProviderUnavailable(BUSY_MESSAGE, retry_after=retry_after)
+
+
+def _conflict(exc: stripe.StripeError, action: str) -> PaymentError:
+    """Stripe is still running an earlier request with our idempotency key: try again soon."""
+    # A double submit: once the first request finishes, the same key replays its result.
+    log.warning(
+        "Stripe is still processing an earlier request with the same idempotency key "
+        "while we tried to %s: %s",
+        action,
+        _describe(exc),
+    )
+    return ProviderUnavailable(BUSY_MESSAGE, retry_after=DEFAULT_RETRY_AFTER)
 
 
 def _unreachable(exc: stripe.StripeError, action: str) -> PaymentError:

@@ -1,0 +1,410 @@
+"""Stripe failing under a checkout, through the API: retries, one PaymentIntent, clear answers.
+
+Stripe's answers come from FakeStripe (Stripe's fixture objects on requests-mock) with faults
+injected in front of them; stripe-python retries as configured, its backoff sleep skipped.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import replace
+
+import pytest
+import requests
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import func, select
+from stripe_fakes import (
+    FakeStripe,
+    Fault,
+    Request,
+    declined,
+    form,
+    idempotency_conflict,
+    lost_response,
+    network_error,
+    rate_limited,
+    server_error,
+    skip_retry_backoff,
+)
+from werkzeug.test import TestResponse
+
+from bookstore import create_app
+from bookstore.catalogue_data import BOOKS
+from bookstore.config import Settings
+from bookstore.db import db
+from bookstore.orders import Order
+
+# stripe-python retries this many times after the first attempt (production's default too).
+RETRIES = 2
+ATTEMPTS = RETRIES + 1
+
+PRICES = {book["id"]: book["price"] for book in BOOKS}
+BOOM = "boom"
+
+BUSY = "Payments are busy right now. Please try again in a few seconds."
+UNREACHABLE = "We couldn't reach our payment provider. Please try again."
+
+NETWORK_FAULTS = [
+    pytest.param(requests.exceptions.ConnectTimeout("connect timed out"), id="connect-timeout"),
+    pytest.param(requests.exceptions.ReadTimeout("read timed out"), id="read-timeout"),
+    pytest.param(requests.exceptions.ConnectionError("connection reset"), id="connection-error"),
+]
+
+
+@pytest.fixture(autouse=True)
+def no_backoff(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """Retries without stripe-python's sleeps; lists each retry's number."""
+    return skip_retry_backoff(monkeypatch)
+
+
+@pytest.fixture
+def stripe_settings(stripe_settings: Settings) -> Settings:
+    """The Stripe-mode app of conftest, with stripe-python's retries on as in production."""
+    return replace(stripe_settings, stripe_max_network_retries=RETRIES)
+
+
+def checkout(client: FlaskClient, cart_id: str, quantity: int = 1) -> TestResponse:
+    """POST /create-payment-intent for one line of BOOM, as the checkout page sends it."""
+    body = {"items": [{"id": BOOM, "quantity": quantity}], "cartId": cart_id}
+    return client.post("/create-payment-intent", json=body)
+
+
+def new_cart() -> str:
+    """A cart id like the browser's."""
+    return uuid.uuid4().hex
+
+
+def order_count(app: Flask) -> int:
+    """Rows in the orders table."""
+    with app.app_context():
+        return db.session.scalar(select(func.count()).select_from(Order)) or 0
+
+
+def only_order_id(app: Flask) -> int:
+    """The id of the one order there must be."""
+    with app.app_context():
+        [order_id] = db.session.scalars(select(Order.id)).all()
+        return order_id
+
+
+def keys(requests_sent: list[Request]) -> list[str]:
+    """The Idempotency-Key header of each request."""
+    return [sent.headers["Idempotency-Key"] for sent in requests_sent]
+
+
+def assert_unavailable(response: TestResponse, message: str, retry_after: str) -> None:
+    """A 503 the checkout can show: the JSON error, a message, and when to try again."""
+    assert response.status_code == 503
+    assert response.headers["Retry-After"] == retry_after
+    assert response.get_json() == {
+        "error": {"code": "payment_provider_unavailable", "message": message}
+    }
+
+
+# --- creating the PaymentIntent -------------------------------------------------------------
+
+
+@pytest.mark.parametrize("exc", NETWORK_FAULTS)
+def test_a_network_fault_on_create_is_retried_with_the_same_key(
+    stripe_app: Flask,
+    stripe_client: FlaskClient,
+    fake_stripe: FakeStripe,
+    no_backoff: list[int],
+    exc: Exception,
+) -> None:
+    fake_stripe.fail("create", network_error(exc))
+
+    response = checkout(stripe_client, new_cart())
+
+    assert response.status_code == 200
+    body = response.get_json()
+    creates = fake_stripe.creates()
+    assert keys(creates) == [f"order-{body['orderId']}-create"] * 2
+    assert form(creates[0]) == form(creates[1])
+    assert no_backoff == [1]
+    assert list(fake_stripe.intents) == [body["paymentIntentId"]]
+    assert order_count(stripe_app) == 1
+
+
+def test_a_create_whose_answer_was_lost_gets_the_same_payment_intent_on_retry(
+    stripe_app: Flask, stripe_client: FlaskClient, fake_stripe: FakeStripe
+) -> None:
+    fake_stripe.fail("create", lost_response())
+
+    response = checkout(stripe_client, new_cart())
+
+    assert response.status_code == 200
+    # Stripe made a PaymentIntent for the first attempt; the retry's key replays it.
+    [intent_id] = fake_stripe.intents
+    assert response.get_json()["paymentIntentId"] == intent_id
+    assert len(fake_stripe.creates()) == 2
+    assert len(set(keys(fake_stripe.creates()))) == 1
+    assert order_count(stripe_app) == 1
+
+
+@pytest.mark.parametrize("exc", NETWORK_FAULTS)
+def test_stripe_unreachable_on_create_is_a_503_to_try_again(
+    stripe_app: Flask, stripe_client: FlaskClient, fake_stripe: FakeStripe, exc: Exception
+) -> None:
+    fake_stripe.fail("create", *[network_error(exc)] * ATTEMPTS)
+
+    response = checkout(stripe_client, new_cart())
+
+    assert_unavailable(response, UNREACHABLE, "5")
+    order_id = only_order_id(stripe_app)
+    assert keys(fake_stripe.creates()) == [f"order-{order_id}-create"] * ATTEMPTS
+    assert fake_stripe.intents == {}
+
+
+def test_the_browsers_retry_after_an_outage_reuses_the_order_and_the_key(
+    stripe_app: Flask, stripe_client: FlaskClient, fake_stripe: FakeStripe
+) -> None:
+    cart_id = new_cart()
+    fake_stripe.fail("create", *[network_error(requests.exceptions.ConnectTimeout())] * ATTEMPTS)
+    assert checkout(stripe_client, cart_id).status_code == 503
+    order_id = only_order_id(stripe_app)
+
+    again = checkout(stripe_client, cart_id)
+
+    assert again.status_code == 200
+    body = again.get_json()
+    assert body["orderId"] == order_id
+    assert keys(fake_stripe.creates()) == [f"order-{order_id}-create"] * (ATTEMPTS + 1)
+    assert list(fake_stripe.intents) == [body["paymentIntentId"]]
+    assert order_count(stripe_app) == 1
+
+
+def test_an_outage_after_stripe_created_the_intent_still_ends_with_one_payment_intent(
+    stripe_app: Flask, stripe_client: FlaskClient, fake_stripe: FakeStripe
+) -> None:
+    cart_id = new_cart()
+    # Every answer is lost, though Stripe created the PaymentIntent on the first attempt.
+    fake_stripe.fail("create", *[lost_response()] * ATTEMPTS)
+    assert checkout(stripe_client, cart_id).status_code == 503
+    [created] = fake_stripe.intents
+
+    again = checkout(stripe_client, cart_id)
+
+    assert again.status_code == 200
+    assert again.get_json()["paymentIntentId"] == created
+    assert list(fake_stripe.intents) == [created]
+    assert len(set(keys(fake_stripe.creates()))) == 1
+    assert order_count(stripe_app) == 1
+
+
+# --- changing the amount --------------------------------------------------------------------
+
+
+def prepared_cart(client: FlaskClient) -> tuple[str, dict[str, object]]:
+    """A cart with a PaymentIntent for one book, and the response that set it up."""
+    cart_id = new_cart()
+    first = checkout(client, cart_id)
+    assert first.status_code == 200
+    return cart_id, first.get_json()
+
+
+@pytest.mark.parametrize("exc", NETWORK_FAULTS)
+def test_a_network_fault_on_update_is_retried_with_the_same_key(
+    stripe_client: FlaskClient, fake_stripe: FakeStripe, exc: Exception
+) -> None:
+    cart_id, first = prepared_cart(stripe_client)
+    fake_stripe.fail("update", network_error(exc))
+
+    response = checkout(stripe_client, cart_id, quantity=2)
+
+    assert response.status_code == 200
+    amount = 2 * PRICES[BOOM]
+    expected_key = f"order-{first['orderId']}-amount-{amount}-rev2"
+    assert keys(fake_stripe.updates()) == [expected_key] * 2
+    assert fake_stripe.intents[str(first["paymentIntentId"])]["amount"] == amount
+    assert len(fake_stripe.creates()) == 1
+
+
+def test_the_browsers_retry_after_an_update_outage_reuses_the_key(
+    stripe_app: Flask, stripe_client: FlaskClient, fake_stripe: FakeStripe
+) -> None:
+    cart_id, first = prepared_cart(stripe_client)
+    fake_stripe.fail("update", *[lost_response()] * ATTEMPTS)
+
+    outage = checkout(stripe_client, cart_id, quantity=3)
+    again = checkout(stripe_client, cart_id, quantity=3)
+
+    assert_unavailable(outage, UNREACHABLE, "5")
+    assert again.status_code == 200
+    assert again.get_json()["paymentIntentId"] == first["paymentIntentId"]
+    amount = 3 * PRICES[BOOM]
+    update_key = f"order-{first['orderId']}-amount-{amount}-rev2"
+    assert keys(fake_stripe.updates()) == [update_key] * (ATTEMPTS + 1)
+    assert len(fake_stripe.creates()) == 1
+    assert len(fake_stripe.intents) == 1
+    assert order_count(stripe_app) == 1
+    with stripe_app.app_context():
+        order = db.session.get(Order, first["orderId"])
+        assert order is not None and order.intent_amount == order.amount == amount
+
+
+# --- Stripe's own errors ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "fault",
+    [
+        pytest.param(server_error(500), id="500"),
+        pytest.param(server_error(503), id="503"),
+        pytest.param(idempotency_conflict(), id="409-idempotency-conflict"),
+    ],
+)
+def test_transient_stripe_errors_are_retried_with_the_same_key(
+    stripe_app: Flask, stripe_client: FlaskClient, fake_stripe: FakeStripe, fault: Fault
+) -> None:
+    fake_stripe.fail("create", fault)
+
+    response = checkout(stripe_client, new_cart())
+
+    assert response.status_code == 200
+    assert keys(fake_stripe.creates()) == [f"order-{response.get_json()['orderId']}-create"] * 2
+    assert len(fake_stripe.intents) == 1
+    assert order_count(stripe_app) == 1
+
+
+@pytest.mark.parametrize(
+    ("fault", "message"),
+    [
+        pytest.param(server_error(500), UNREACHABLE, id="500"),
+        # Another request with our key is still running: it will finish, so "busy".
+        pytest.param(idempotency_conflict(), BUSY, id="409-idempotency-conflict"),
+    ],
+)
+def test_stripe_errors_that_outlast_the_retries_are_a_503(
+    stripe_app: Flask,
+    stripe_client: FlaskClient,
+    fake_stripe: FakeStripe,
+    fault: Fault,
+    message: str,
+) -> None:
+    fake_stripe.fail("create", *[fault] * ATTEMPTS)
+
+    response = checkout(stripe_client, new_cart())
+
+    assert_unavailable(response, message, "5")
+    assert len(fake_stripe.creates()) == ATTEMPTS
+    assert len(set(keys(fake_stripe.creates()))) == 1
+    assert order_count(stripe_app) == 1
+
+
+@pytest.mark.parametrize(
+    ("header", "retry_after"),
+    [pytest.param("17", "17", id="with-retry-after"), pytest.param(None, "5", id="without")],
+)
+def test_a_rate_limit_on_create_is_a_503_with_retry_after(
+    stripe_app: Flask,
+    stripe_client: FlaskClient,
+    fake_stripe: FakeStripe,
+    header: str | None,
+    retry_after: str,
+) -> None:
+    cart_id = new_cart()
+    fake_stripe.fail("create", rate_limited(header))
+
+    limited = checkout(stripe_client, cart_id)
+    later = checkout(stripe_client, cart_id)
+
+    assert_unavailable(limited, BUSY, retry_after)
+    assert later.status_code == 200
+    # stripe-python does not retry a 429 by itself; the shopper's retry used the same key.
+    assert keys(fake_stripe.creates()) == [f"order-{later.get_json()['orderId']}-create"] * 2
+    assert len(fake_stripe.intents) == 1
+    assert order_count(stripe_app) == 1
+
+
+def test_a_rate_limit_on_update_is_a_503_with_retry_after(
+    stripe_client: FlaskClient, fake_stripe: FakeStripe
+) -> None:
+    cart_id, _ = prepared_cart(stripe_client)
+    fake_stripe.fail("update", rate_limited("30"))
+
+    response = checkout(stripe_client, cart_id, quantity=2)
+
+    assert_unavailable(response, BUSY, "30")
+    assert len(fake_stripe.updates()) == 1
+
+
+@pytest.mark.parametrize("operation", ["create", "update"])
+def test_a_declined_card_shows_stripes_message_and_is_not_retried(
+    stripe_client: FlaskClient, fake_stripe: FakeStripe, operation: str
+) -> None:
+    cart_id = new_cart()
+    if operation == "update":
+        assert checkout(stripe_client, cart_id).status_code == 200
+    fake_stripe.fail("create" if operation == "create" else "update", declined())
+    calls = len(fake_stripe.requests())
+
+    response = checkout(stripe_client, cart_id, quantity=2)
+
+    assert response.status_code == 402
+    assert response.get_json() == {
+        "error": {"code": "card_declined", "message": "Your card has insufficient funds."}
+    }
+    assert "Retry-After" not in response.headers
+    assert len(fake_stripe.requests()) == calls + 1
+
+
+def test_a_decline_without_a_message_gets_a_generic_one(
+    stripe_client: FlaskClient, fake_stripe: FakeStripe
+) -> None:
+    fake_stripe.fail("create", declined(message=None, decline_code="generic_decline"))
+
+    response = checkout(stripe_client, new_cart())
+
+    assert response.status_code == 402
+    assert response.get_json()["error"]["message"] == "Your card was declined."
+
+
+def test_the_order_page_still_answers_while_stripe_is_down(
+    stripe_client: FlaskClient, fake_stripe: FakeStripe
+) -> None:
+    _, first = prepared_cart(stripe_client)
+    fake_stripe.fail("retrieve", *[network_error(requests.exceptions.ReadTimeout())] * ATTEMPTS)
+
+    response = stripe_client.get(
+        f"/api/orders/{first['paymentIntentId']}",
+        query_string={"client_secret": first["clientSecret"]},
+    )
+
+    assert response.status_code == 200
+    body = response.get_json()
+    assert (body["status"], body["paymentStatus"]) == ("pending", None)
+    assert len(fake_stripe.requests("GET")) == ATTEMPTS
+
+
+# --- the client's settings --------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("timeout", "retries"),
+    [pytest.param("3.5", "3", id="more-retries"), pytest.param("0.25", "0", id="no-retries")],
+)
+def test_stripe_timeout_and_retries_come_from_the_environment(
+    database_url: str, fake_stripe: FakeStripe, timeout: str, retries: str
+) -> None:
+    settings = Settings.from_env(
+        {
+            "DATABASE_URL": database_url,
+            "STRIPE_SECRET_KEY": "sk_test_123",
+            "STRIPE_PUBLISHABLE_KEY": "pk_test_123",
+            "STRIPE_TIMEOUT_SECONDS": timeout,
+            "STRIPE_MAX_NETWORK_RETRIES": retries,
+        }
+    )
+    client = create_app(settings).test_client()
+    attempts = int(retries) + 1
+    fake_stripe.fail("create", *[network_error(requests.exceptions.ReadTimeout())] * attempts)
+
+    response = checkout(client, new_cart())
+
+    assert response.status_code == 503
+    sent = fake_stripe.creates()
+    # Neither value is the default (10 s, 2 retries), so each must have been passed through.
+    assert [request.timeout for request in sent] == [float(timeout)] * attempts
+    assert fake_stripe.pending_faults("create") == 0
