@@ -16,7 +16,19 @@ MAX_CONTENT_LENGTH = 64 * 1024
 def create_app(config: Settings | None = None) -> Flask:
     """Build the app: settings, database, CORS, errors, payment gateway, routes, catalogue."""
     # Imported here so that importing the package (e.g. for its settings) does no work.
-    from bookstore import catalogue, cli, db, errors, fulfilment, orders, payments, routes
+    from bookstore import (
+        catalogue,
+        catalogue_cache,
+        cli,
+        db,
+        errors,
+        fulfilment,
+        orders,
+        payments,
+        routes,
+        web,
+    )
+    from bookstore.routes import health
 
     settings = config if config is not None else Settings.from_env()
     app = Flask(__name__)
@@ -30,6 +42,11 @@ def create_app(config: Settings | None = None) -> Flask:
     # Built before create_all so the demo gateway's table is known to the metadata.
     app.extensions["payment_gateway"] = payments.build_gateway(settings)
     routes.register_blueprints(app, settings)
+    app.register_blueprint(health.bp)
+    catalogue_cache.init_catalogue_cache(app, settings)
+    if settings.frontend_dist is not None:
+        # Last: the SPA's catch-all route keeps clear of the paths registered before it.
+        web.register_spa(app, settings.frontend_dist)
     cli.register_commands(app)
 
     # Referenced so their tables are registered before create_all, whatever imported them.

@@ -40,6 +40,11 @@ class Settings:
     port: int = 4242
     currency: str = "usd"
     max_quantity: int = 10
+    # The built SPA (frontend/dist) to serve from this server, as production does; None in
+    # development, where Vite serves the frontend.
+    frontend_dist: Path | None = None
+    # How long each process reuses the catalogue's JSON before reading the books again.
+    catalogue_cache_seconds: float = 10.0
 
     def __post_init__(self) -> None:
         _check_stripe_keys(self)
@@ -50,6 +55,8 @@ class Settings:
             raise ConfigError("STRIPE_MAX_NETWORK_RETRIES must be 0 or more.")
         if not 0 < self.port < 65536:
             raise ConfigError("PORT must be between 1 and 65535.")
+        if self.catalogue_cache_seconds < 0:
+            raise ConfigError("CATALOGUE_CACHE_SECONDS must be 0 (no cache) or more.")
 
     @property
     def mode(self) -> Mode:
@@ -79,6 +86,8 @@ class Settings:
             stripe_timeout_seconds=_number("STRIPE_TIMEOUT_SECONDS", text, float, 10.0),
             stripe_max_network_retries=_number("STRIPE_MAX_NETWORK_RETRIES", text, int, 2),
             port=_number("PORT", text, int, 4242),
+            frontend_dist=_repo_path(text("FRONTEND_DIST")),
+            catalogue_cache_seconds=_number("CATALOGUE_CACHE_SECONDS", text, float, 10.0),
         )
 
 
@@ -97,6 +106,11 @@ def _environment_with_dotenv() -> dict[str, str]:
     # Real environment variables always win, so a deploy can override a stray .env file.
     merged.update(os.environ)
     return merged
+
+
+def _repo_path(raw: str | None) -> Path | None:
+    """A path from the environment; relative ones are taken from the repository's root."""
+    return None if raw is None else (REPO_DIR / raw).resolve()
 
 
 def _number(name: str, text: Callable[[str], str | None], kind: type[N], default: N) -> N:

@@ -1,26 +1,25 @@
-"""The catalogue as JSON."""
+"""The catalogue as JSON, served from the per-process catalogue cache with ETags."""
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, jsonify
+from flask import Blueprint, Response, request
 
-from bookstore.catalogue import active_books, find_book
+from bookstore.catalogue_cache import current_catalogue
 from bookstore.errors import ApiError
-from bookstore.schemas import book_json
 
 bp = Blueprint("books", __name__, url_prefix="/api/books")
 
 
 @bp.get("")
 def list_books() -> Response:
-    """Every book on sale, in shelf order."""
-    return jsonify(books=[book_json(book) for book in active_books()])
+    """Every book on sale, in shelf order; 304 when the client's copy is current."""
+    return current_catalogue().listing.response(request)
 
 
 @bp.get("/<book_id>")
 def get_book(book_id: str) -> Response:
     """One book on sale, or 404."""
-    book = find_book(book_id)
-    if book is None:
+    document = current_catalogue().books.get(book_id)
+    if document is None:
         raise ApiError(404, "not_found", "No such book.")
-    return jsonify(book_json(book))
+    return document.response(request)

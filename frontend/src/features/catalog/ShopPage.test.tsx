@@ -5,7 +5,7 @@ import { apiError, mockFetch, type Reply } from '../../testing/fetchMock';
 import { books, demoConfig, storedCart } from '../../testing/fixtures';
 import { renderApp } from '../../testing/render';
 
-function serve(booksReply: Reply | ((request: unknown, call: number) => Reply)) {
+function serve(booksReply: Reply | ((request: unknown, call: number) => Reply | Promise<Reply>)) {
   return mockFetch([
     { path: '/config', reply: { body: demoConfig } },
     { path: '/api/books', reply: booksReply },
@@ -47,13 +47,18 @@ describe('shop page', () => {
   });
 
   it('shows a loading skeleton, then an error with a working retry', async () => {
-    const network = serve((_request, call) =>
-      call === 0 ? apiError(503, 'unavailable', 'The shop is busy.') : { body: { books } },
-    );
+    let answerFirstCall: () => void = () => {};
+    const firstCallAnswered = new Promise<void>((resolve) => (answerFirstCall = resolve));
+    const network = serve(async (_request, call) => {
+      if (call > 0) return { body: { books } };
+      await firstCallAnswered;
+      return apiError(503, 'unavailable', 'The shop is busy.');
+    });
     const user = userEvent.setup();
     renderApp('/');
 
     expect(await screen.findByRole('status', { name: 'Loading books' })).toBeInTheDocument();
+    answerFirstCall();
     const alert = await screen.findByRole('alert');
     expect(alert).toHaveTextContent('The shop is busy.');
 

@@ -1,0 +1,106 @@
+"""The catalogue as ready-made JSON: one query builds every response, reused for a few seconds.
+
+Shoppers read the catalogue far more often than anyone edits it, so each process keeps the
+serialized listing and each book's JSON, with their ETags and gzipped bodies, and reads the
+books again only when its copy is older than `Settings.catalogue_cache_seconds`. Checkout never
+uses this copy: it prices carts from the database.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+
+from flask import Flask, Request, Response, current_app
+
+from bookstore.catalogue import active_books
+from bookstore.config import Settings
+from bookstore.schemas import book_json
+
+EXTENSION_KEY = "catalogue_cache"
+# Below this many bytes gzip saves less than the header and the CPU cost.
+MIN_GZIP_BYTES = 1024
+# Caches may keep the JSON but must ask (cheap, thanks to the ETag) before reusing it.
+CACHE_CONTROL = "no-cache"
+
+
+@dataclass(frozen=True)
+class JsonDocument:
+    """A JSON body with its strong ETag, and its gzipped form when that is worth sending."""
+
+    body: bytes
+    etag: str
+    gzipped: bytes | None
+
+    @classmethod
+    def of(cls, data: object) -> JsonDocument:
+        """Serialize `data` as the app's JSON responses are, once."""
+        body = current_app.json.dumps(data).encode() + b"\n"
+        etag = hashlib.sha256(body).hexdigest()[:32]
+        gzipped = gzip.compress(body, mtime=0) if len(body) >= MIN_GZIP_BYTES else None
+        return cls(body, etag, gzipped)
+
+    def response(self, request: Request) -> Response:
+        """200 with the body (gzipped if the client accepts it), or 304 if its copy is current."""
+        send_gzip = self.gzipped is not None and request.accept_encodings.quality("gzip") > 0
+        response = Response(self.gzipped if send_gzip else self.body, mimetype="application/json")
+        # Each encoding is a different representation, so it needs its own strong ETag.
+        response.set_etag(f"{self.etag}-gzip" if send_gzip else self.etag)
+        if send_gzip:
+            response.headers["Content-Encoding"] = "gzip"
+        if self.gzipped is not None:
+            response.vary.add("Accept-Encoding")
+        response.headers["Cache-Control"] = CACHE_CONTROL
+        response.make_conditional(request)  # turns it into a 304 in place
+        return response
+
+
+@dataclass(frozen=True)
+class CatalogueSnapshot:
+    """The listing and each book's JSON, as read at `built_at` (a monotonic clock reading)."""
+
+    listing: JsonDocument
+    books: Mapping[str, JsonDocument]
+    built_at: float
+
+
+class CatalogueCache:
+    """One process's copy of the catalogue JSON, rebuilt from the database once it is too old."""
+
+    def __init__(self, max_age_seconds: float, clock: Callable[[], float] = time.monotonic):
+        self.max_age_seconds = max_age_seconds
+        self.clock = clock
+        self._snapshot: CatalogueSnapshot | None = None
+
+    def snapshot(self) -> CatalogueSnapshot:
+        """The current copy, rebuilt with one query when missing or stale."""
+        # Threads may race to rebuild; each builds a complete snapshot and the last one stays.
+        snapshot = self._snapshot
+        now = self.clock()
+        if snapshot is None or now - snapshot.built_at >= self.max_age_seconds:
+            snapshot = self._snapshot = build_snapshot(now)
+        return snapshot
+
+
+def build_snapshot(built_at: float) -> CatalogueSnapshot:
+    """Read the books on sale once and serialize the listing and each book."""
+    books = [book_json(book) for book in active_books()]
+    return CatalogueSnapshot(
+        listing=JsonDocument.of({"books": books}),
+        books={str(book["id"]): JsonDocument.of(book) for book in books},
+        built_at=built_at,
+    )
+
+
+def init_catalogue_cache(app: Flask, settings: Settings) -> None:
+    """Give the app its (empty) catalogue cache."""
+    app.extensions[EXTENSION_KEY] = CatalogueCache(settings.catalogue_cache_seconds)
+
+
+def current_catalogue() -> CatalogueSnapshot:
+    """The catalogue JSON of the app handling this request."""
+    cache: CatalogueCache = current_app.extensions[EXTENSION_KEY]
+    return cache.snapshot()
