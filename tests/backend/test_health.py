@@ -11,6 +11,7 @@ from flask.testing import FlaskClient
 
 from bookstore import create_app
 from bookstore.config import Settings
+from bookstore.db import db
 
 
 def test_healthz_says_ok_and_is_never_cached(client: FlaskClient) -> None:
@@ -33,10 +34,16 @@ def test_readyz_in_demo_mode_checks_the_database(client: FlaskClient) -> None:
 def test_readyz_is_503_in_the_error_shape_when_the_database_does_not_answer(
     tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
-    # SQLite cannot open a folder as a database: every query fails, as with a dead server.
-    folder = tmp_path / "not-a-database"
-    folder.mkdir()
-    client = create_app(Settings(database_url=f"sqlite:///{folder}")).test_client()
+    path = tmp_path / "gone.sqlite3"
+    app = create_app(Settings(database_url=f"sqlite:///{path}"))
+    # Put a folder where the database was: SQLite cannot open it, so every query fails, as
+    # with a database server that went away.
+    with app.app_context():
+        db.engine.dispose()
+    for leftover in tmp_path.glob("gone.sqlite3*"):
+        leftover.unlink()
+    path.mkdir()
+    client = app.test_client()
 
     with caplog.at_level(logging.WARNING):
         response = client.get("/readyz")
@@ -45,7 +52,7 @@ def test_readyz_is_503_in_the_error_shape_when_the_database_does_not_answer(
     error = response.get_json()["error"]
     assert error["code"] == "not_ready"
     assert error["details"] == {"database": "the database did not answer", "payments": "ok"}
-    assert str(folder).encode() not in response.data  # the driver's message stays in the log
+    assert str(path).encode() not in response.data  # the driver's message stays in the log
     assert "the database did not answer" in caplog.text
     # Liveness does not depend on the database: the process itself is fine.
     assert client.get("/healthz").status_code == 200
