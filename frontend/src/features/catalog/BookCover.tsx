@@ -43,17 +43,20 @@ function titleLayout(title: string): { size: number; lines: string[] } {
   return { size: 14, lines: wrapWords(title, 21) };
 }
 
-/** A small stable number from the book id, so each cover gets its own motif. */
+/** A small stable number from the book id (FNV-1a), so each cover gets its own motif. */
 function seedOf(id: string): number {
-  let hash = 0;
-  for (const char of id) hash = (hash * 31 + char.charCodeAt(0)) >>> 0;
+  let hash = 0x811c9dc5;
+  for (const char of id) {
+    hash ^= char.charCodeAt(0);
+    hash = Math.imul(hash, 0x01000193) >>> 0;
+  }
   return hash;
 }
 
 function Motif({ seed, ink }: { seed: number; ink: string }) {
   const cx = WIDTH / 2;
   const cy = 196;
-  switch (seed % 4) {
+  switch (seed % 6) {
     case 0:
       return (
         <g fill="none" stroke={ink} strokeWidth="0.8" opacity="0.55">
@@ -76,6 +79,22 @@ function Motif({ seed, ink }: { seed: number; ink: string }) {
           {Array.from({ length: 35 }, (_, i) => (
             <circle key={i} cx={52 + (i % 7) * 16} cy={160 + Math.floor(i / 7) * 16} r={1.6} />
           ))}
+        </g>
+      );
+    case 3:
+      return (
+        <g stroke={ink} strokeWidth="0.8" opacity="0.55">
+          {Array.from({ length: 8 }, (_, i) => (
+            <line key={i} x1={MARGIN} y1={156 + i * 11} x2={WIDTH - MARGIN - i * 14} y2={156 + i * 11} />
+          ))}
+        </g>
+      );
+    case 4:
+      return (
+        <g fill="none" stroke={ink} strokeWidth="0.8" opacity="0.6">
+          <rect x={cx - 44} y={cy - 44} width={88} height={88} transform={`rotate(45 ${cx} ${cy})`} />
+          <rect x={cx - 26} y={cy - 26} width={52} height={52} transform={`rotate(45 ${cx} ${cy})`} />
+          <circle cx={cx} cy={cy} r={4} fill={ink} />
         </g>
       );
     default:
