@@ -31,5 +31,7 @@ say "eslint and TypeScript over the frontend"
 say "Vitest: frontend component tests"
 (cd frontend && npm run --silent test)
 
+say "Secret scan: the repository and the built frontend" && "$VENV/bin/python" scripts/secret_scan.py --build-frontend
+
 say "pytest: backend unit and API tests, then end-to-end purchases in Chromium"
 "$VENV/bin/pytest" tests "$@"
