@@ -17,7 +17,7 @@ function CartLineRow({ line, book }: { line: CartLine; book: Book | undefined })
   const title = book?.title ?? line.id;
   return (
     <li className="cart-line">
-      {book && <BookCover book={book} decorative className="cart-line__cover" />}
+      {book && <BookCover book={book} decorative thumbnail className="cart-line__cover" />}
       <div className="cart-line__info">
         <p className="cart-line__title">{title}</p>
         {book && (

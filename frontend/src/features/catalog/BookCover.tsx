@@ -6,6 +6,8 @@ interface BookCoverProps {
   book: CoverBook;
   /** When the title is printed next to the cover, hide the cover from screen readers. */
   decorative?: boolean;
+  /** Thumbnails are too small to read: colour, rules and motif only, no lettering. */
+  thumbnail?: boolean;
   className?: string;
 }
 
@@ -111,7 +113,7 @@ function Motif({ seed, ink }: { seed: number; ink: string }) {
  * A cover drawn from the book's data: its own colour, the title in a strong serif,
  * the author, a thin rule and a simple geometric motif.
  */
-export function BookCover({ book, decorative = false, className }: BookCoverProps) {
+export function BookCover({ book, decorative = false, thumbnail = false, className }: BookCoverProps) {
   const { size, lines } = titleLayout(book.title);
   const authorLines = wrapWords(book.author.toUpperCase(), 24);
   const authorTop = HEIGHT - MARGIN - 8 - (authorLines.length - 1) * 13;
@@ -136,20 +138,22 @@ export function BookCover({ book, decorative = false, className }: BookCoverProp
         stroke={book.inkColor}
         strokeWidth="0.8"
       />
-      <text
-        x={MARGIN}
-        y={MARGIN + 14 + size}
-        fill={book.inkColor}
-        fontFamily="Georgia, 'Iowan Old Style', 'Times New Roman', serif"
-        fontWeight="700"
-        fontSize={size}
-      >
-        {lines.map((line, index) => (
-          <tspan key={index} x={MARGIN} dy={index === 0 ? 0 : size * 1.15}>
-            {line}
-          </tspan>
-        ))}
-      </text>
+      {!thumbnail && (
+        <text
+          x={MARGIN}
+          y={MARGIN + 14 + size}
+          fill={book.inkColor}
+          fontFamily="Georgia, 'Iowan Old Style', 'Times New Roman', serif"
+          fontWeight="700"
+          fontSize={size}
+        >
+          {lines.map((line, index) => (
+            <tspan key={index} x={MARGIN} dy={index === 0 ? 0 : size * 1.15}>
+              {line}
+            </tspan>
+          ))}
+        </text>
+      )}
       <Motif seed={seedOf(book.id)} ink={book.inkColor} />
       <line
         x1={MARGIN}
@@ -159,20 +163,22 @@ export function BookCover({ book, decorative = false, className }: BookCoverProp
         stroke={book.inkColor}
         strokeWidth="0.8"
       />
-      <text
-        x={MARGIN}
-        y={authorTop}
-        fill={book.inkColor}
-        fontFamily="system-ui, -apple-system, 'Segoe UI', sans-serif"
-        fontSize="10"
-        letterSpacing="1.2"
-      >
-        {authorLines.map((line, index) => (
-          <tspan key={index} x={MARGIN} dy={index === 0 ? 0 : 13}>
-            {line}
-          </tspan>
-        ))}
-      </text>
+      {!thumbnail && (
+        <text
+          x={MARGIN}
+          y={authorTop}
+          fill={book.inkColor}
+          fontFamily="system-ui, -apple-system, 'Segoe UI', sans-serif"
+          fontSize="10"
+          letterSpacing="1.2"
+        >
+          {authorLines.map((line, index) => (
+            <tspan key={index} x={MARGIN} dy={index === 0 ? 0 : 13}>
+              {line}
+            </tspan>
+          ))}
+        </text>
+      )}
     </svg>
   );
 }

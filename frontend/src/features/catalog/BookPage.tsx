@@ -51,7 +51,7 @@ export function BookPage() {
           </div>
         </dl>
         <AddToCartButton book={book} />
-        <p>
+        <p className="book-detail__back">
           <Link to="/" className="link">
             ← All books
           </Link>
