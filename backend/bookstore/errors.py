@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from flask import Flask, Response, jsonify
+from pydantic import BaseModel, Field
 from werkzeug.exceptions import HTTPException
 
 from bookstore.payments.gateway import PaymentError
@@ -21,29 +23,54 @@ class ApiError(Exception):
         self.details = details
 
 
+class FieldError(BaseModel):
+    """One reason a request body was refused."""
+
+    field: str = Field(description='Dotted path, e.g. "items.0.quantity", or "body".')
+    message: str
+
+
+class ErrorDetail(BaseModel):
+    """The error itself: a stable code to branch on and a message for people."""
+
+    code: str
+    message: str
+    details: list[FieldError] | dict[str, Any] | None = Field(
+        default=None, description="Validation errors list fields; some codes carry an object."
+    )
+
+
+class ErrorResponse(BaseModel):
+    """Every failure: {"error": {"code", "message", "details"?}}."""
+
+    error: ErrorDetail
+
+
 # Werkzeug's names for these ("Request Entity Too Large") are not the codes our API documents.
 _HTTP_CODES = {
     404: "not_found",
     405: "method_not_allowed",
     413: "payload_too_large",
     415: "unsupported_media_type",
+    429: "rate_limited",
 }
 _HTTP_MESSAGES = {
     404: "Not found.",
     405: "This method is not allowed here.",
     413: "The request body is too large.",
     415: "Send the body as application/json.",
+    429: "Too many requests; wait a moment and try again.",
 }
 
 
 def error_response(
     status: int, code: str, message: str, details: object | None = None
 ) -> tuple[Response, int]:
-    """Render the error shape of docs/api.md."""
-    body: dict[str, object] = {"code": code, "message": message}
-    if details is not None:
-        body["details"] = details
-    return jsonify(error=body), status
+    """Render the error shape of docs/api.md (`details` left out when there are none)."""
+    body = ErrorResponse.model_validate(
+        {"error": {"code": code, "message": message, "details": details}}
+    )
+    return jsonify(body.model_dump(mode="json", exclude_none=True)), status
 
 
 def register_error_handlers(app: Flask) -> None:

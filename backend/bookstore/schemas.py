@@ -1,15 +1,20 @@
-"""Request bodies declared once as pydantic models, and the JSON shapes of responses."""
+"""Request and response bodies declared once as pydantic models.
+
+Requests are validated with them, responses are built through them, and the OpenAPI document
+(bookstore.openapi) is generated from them: one declaration of each shape.
+"""
 
 from __future__ import annotations
 
 import json
 from collections.abc import Mapping
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Annotated, Any, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, Literal, TypeVar
 
 from flask import request
 from pydantic import (
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
     StrictInt,
@@ -18,11 +23,12 @@ from pydantic import (
     ValidationInfo,
     field_validator,
 )
+from pydantic.alias_generators import to_camel
 from pydantic_core import PydanticCustomError
 
 from bookstore.catalogue import Book
 from bookstore.errors import ApiError
-from bookstore.orders import Order, OrderLine
+from bookstore.orders import Order, OrderLine, OrderStatus
 
 if TYPE_CHECKING:
     from bookstore.checkout import PreparedPayment, PricedLine
@@ -37,12 +43,22 @@ MAX_CART_LINES = 50
 CartId = Annotated[StrictStr, Field(pattern=r"^[A-Za-z0-9_-]{16,64}$")]
 
 
+def _whole_number(value: object) -> object:
+    """2.0 is the integer 2 in JSON (and to JSON Schema's "integer"); 2.5 stays a float."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+# Strict otherwise: true, 1.5 and "2" are refused rather than quietly turned into 1, 1 and 2.
+WholeNumber = BeforeValidator(_whole_number)
+
+
 class CartItem(BaseModel):
     """One line of the cart as the browser sends it: a book id and how many."""
 
     id: Annotated[StrictStr, Field(min_length=1, max_length=100)]
-    # Strict: true, 1.5 and "2" are refused rather than quietly turned into 1, 1 and 2.
-    quantity: Annotated[StrictInt, Field(ge=1)]
+    quantity: Annotated[StrictInt, Field(ge=1), WholeNumber]
 
     @field_validator("quantity")
     @classmethod
@@ -94,7 +110,8 @@ def parse_body(model: type[T], context: Mapping[str, Any] | None = None) -> T:
         raise ApiError(415, "unsupported_media_type", "Send the body as application/json.")
     try:
         data = json.loads(request.get_data(cache=True))
-    except ValueError:  # also covers bodies that are not UTF-8
+    # ValueError also covers bodies that are not UTF-8; RecursionError, absurdly deep nesting.
+    except (ValueError, RecursionError):
         raise ApiError(400, "invalid_json", "The request body is not valid JSON.") from None
     if not isinstance(data, dict):
         raise ApiError(
@@ -116,58 +133,200 @@ def parse_body(model: type[T], context: Mapping[str, Any] | None = None) -> T:
         raise ApiError(400, "validation_error", "The request body is not valid.", details) from None
 
 
-def book_json(book: Book) -> dict[str, object]:
+# --- responses: built through these models, so the OpenAPI document describes what is sent ---
+
+
+class ResponseModel(BaseModel):
+    """A JSON response: fields named in Python, sent in camelCase."""
+
+    model_config = ConfigDict(
+        alias_generator=to_camel, validate_by_name=True, serialize_by_alias=True, frozen=True
+    )
+
+
+Amount = Annotated[int, Field(ge=0, description="Smallest currency unit (cents for USD).")]
+Currency = Annotated[str, Field(pattern=r"^[a-z]{3}$", description="Lower-case ISO code.")]
+PaymentIntentStatus = Literal[
+    "requires_payment_method",
+    "requires_confirmation",
+    "requires_action",
+    "processing",
+    "requires_capture",
+    "canceled",
+    "succeeded",
+]
+
+
+class ConfigResponse(ResponseModel):
+    """GET /config: what the browser needs before it can take a payment (never a secret)."""
+
+    publishable_key: str | None = Field(description="pk_test_... in Stripe mode; null in demo.")
+    mode: Literal["stripe", "demo"]
+    currency: Currency
+
+
+class BookResponse(ResponseModel):
+    """A book on sale."""
+
+    id: str
+    title: str
+    author: str
+    description: str
+    format: str
+    year: int
+    price: Amount
+    currency: Currency
+    color: str = Field(description="Cover colour, #rrggbb.")
+    ink_color: str = Field(description="Text colour on the cover, #rrggbb.")
+
+
+class BookListResponse(ResponseModel):
+    """GET /api/books: every book on sale, in shelf order."""
+
+    books: list[BookResponse]
+
+
+class LineResponse(ResponseModel):
+    """An order line priced by the server."""
+
+    id: str
+    title: str
+    quantity: int = Field(ge=1)
+    unit_amount: Amount
+    line_total: Amount
+
+
+class PaymentIntentResponse(ResponseModel):
+    """POST /create-payment-intent: the PaymentIntent that charges the cart's server price."""
+
+    client_secret: str
+    payment_intent_id: str
+    order_id: int
+    amount: Amount
+    currency: Currency
+    items: list[LineResponse]
+
+
+class OrderResponse(ResponseModel):
+    """GET /api/orders/{paymentIntentId}: the order as the server knows it."""
+
+    order_id: int
+    payment_intent_id: str
+    status: OrderStatus = Field(description="The order's own status, set by webhook events.")
+    payment_status: PaymentIntentStatus | None = Field(
+        description="The PaymentIntent's status at the gateway; null if it could not be asked."
+    )
+    amount: Amount
+    currency: Currency
+    paid_at: str | None = Field(description="UTC, e.g. 2026-11-27T21:03:00Z.")
+    failure_message: str | None
+    items: list[LineResponse]
+
+
+class WebhookResponse(ResponseModel):
+    """POST /webhook: the event was verified; what applying it did."""
+
+    received: Literal[True]
+    result: Literal["processed", "duplicate", "ignored"]
+
+
+class LivenessResponse(ResponseModel):
+    """GET /healthz: the process answers HTTP."""
+
+    status: Literal["ok"]
+
+
+class ReadinessChecks(ResponseModel):
+    """What /readyz checked: "ok", or why not."""
+
+    database: str
+    payments: str
+
+
+class ReadinessResponse(ResponseModel):
+    """GET /readyz: the database answers and the payment settings are complete."""
+
+    status: Literal["ready"]
+    checks: ReadinessChecks
+
+
+class StripeEventData(BaseModel):
+    """The event's subject: a PaymentIntent, or a Charge for refunds."""
+
+    object: dict[str, Any]
+
+
+class StripeEvent(BaseModel):
+    """The parts of a Stripe event POST /webhook reads, once its signature is verified.
+
+    Stripe's signature, not this model, decides whether a delivery is accepted; the model
+    documents the body for the OpenAPI document.
+    """
+
+    id: str = Field(description="evt_...; each id is applied once.")
+    type: str = Field(description="e.g. payment_intent.succeeded; other types are ignored.")
+    data: StripeEventData
+
+
+def book_json(book: Book) -> dict[str, Any]:
     """A Book as docs/api.md shows it."""
-    return {
-        "id": book.id,
-        "title": book.title,
-        "author": book.author,
-        "description": book.description,
-        "format": book.format,
-        "year": book.year,
-        "price": book.price,
-        "currency": book.currency,
-        "color": book.color,
-        "inkColor": book.ink_color,
-    }
+    return BookResponse(
+        id=book.id,
+        title=book.title,
+        author=book.author,
+        description=book.description,
+        format=book.format,
+        year=book.year,
+        price=book.price,
+        currency=book.currency,
+        color=book.color,
+        ink_color=book.ink_color,
+    ).model_dump(mode="json")
 
 
-def line_json(line: OrderLine | PricedLine) -> dict[str, object]:
+def _line(line: OrderLine | PricedLine) -> LineResponse:
     """An order line, stored or freshly priced."""
-    return {
-        "id": line.book_id,
-        "title": line.title,
-        "quantity": line.quantity,
-        "unitAmount": line.unit_amount,
-        "lineTotal": line.line_total,
-    }
+    return LineResponse(
+        id=line.book_id,
+        title=line.title,
+        quantity=line.quantity,
+        unit_amount=line.unit_amount,
+        line_total=line.line_total,
+    )
 
 
-def prepared_payment_json(prepared: PreparedPayment) -> dict[str, object]:
+def line_json(line: OrderLine | PricedLine) -> dict[str, Any]:
+    """An order line as JSON."""
+    return _line(line).model_dump(mode="json")
+
+
+def prepared_payment_json(prepared: PreparedPayment) -> dict[str, Any]:
     """Response of POST /create-payment-intent."""
-    return {
-        "clientSecret": prepared.client_secret,
-        "paymentIntentId": prepared.payment_intent_id,
-        "orderId": prepared.order_id,
-        "amount": prepared.amount,
-        "currency": prepared.currency,
-        "items": [line_json(line) for line in prepared.lines],
-    }
+    return PaymentIntentResponse(
+        client_secret=prepared.client_secret,
+        payment_intent_id=prepared.payment_intent_id,
+        order_id=prepared.order_id,
+        amount=prepared.amount,
+        currency=prepared.currency,
+        items=[_line(line) for line in prepared.lines],
+    ).model_dump(mode="json")
 
 
-def order_json(order: Order, payment_status: str | None) -> dict[str, object]:
+def order_json(order: Order, payment_status: str | None) -> dict[str, Any]:
     """Response of GET /api/orders/<payment_intent_id>."""
-    return {
-        "orderId": order.id,
-        "paymentIntentId": order.payment_intent_id,
-        "status": order.status,
-        "paymentStatus": payment_status,
-        "amount": order.amount,
-        "currency": order.currency,
-        "paidAt": _iso_utc(order.paid_at),
-        "failureMessage": order.failure_message,
-        "items": [line_json(line) for line in order.lines],
-    }
+    return OrderResponse.model_validate(
+        {
+            "order_id": order.id,
+            "payment_intent_id": order.payment_intent_id,
+            "status": order.status,
+            "payment_status": payment_status,
+            "amount": order.amount,
+            "currency": order.currency,
+            "paid_at": _iso_utc(order.paid_at),
+            "failure_message": order.failure_message,
+            "items": [_line(line) for line in order.lines],
+        }
+    ).model_dump(mode="json")
 
 
 def _iso_utc(moment: datetime | None) -> str | None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from flask import Blueprint, request
 from pydantic import BaseModel, Field, StrictBool, StrictInt, StrictStr
@@ -20,7 +20,7 @@ from bookstore.payments.demo_gateway import (
     stripe_object,
 )
 from bookstore.payments.gateway import PaymentError
-from bookstore.schemas import parse_body
+from bookstore.schemas import PaymentIntentStatus, parse_body
 
 log = logging.getLogger(__name__)
 
@@ -50,6 +50,38 @@ class AuthenticateBody(BaseModel):
 
     client_secret: ClientSecret
     approve: StrictBool
+
+
+class DemoPaymentError(BaseModel):
+    """Why the last attempt failed, in Stripe's words."""
+
+    type: Literal["card_error"]
+    code: str
+    decline_code: str | None
+    message: str | None
+
+
+class DemoNextAction(BaseModel):
+    """What the shopper must do next: pass the stand-in's 3D Secure challenge."""
+
+    type: Literal["demo_authenticate"]
+
+
+class DemoPaymentIntentResponse(BaseModel):
+    """A demo PaymentIntent in Stripe's shape, with the client secret its caller proved."""
+
+    id: str
+    object: Literal["payment_intent"]
+    amount: int = Field(ge=0)
+    amount_received: int = Field(ge=0)
+    currency: str
+    status: PaymentIntentStatus
+    metadata: dict[str, str]
+    last_payment_error: DemoPaymentError | None
+    next_action: DemoNextAction | None
+    created: int
+    livemode: bool
+    client_secret: str
 
 
 @bp.get("/<intent_id>")
@@ -92,7 +124,8 @@ def demo_gateway() -> DemoGateway:
 
 def intent_json(intent: DemoPaymentIntent) -> dict[str, Any]:
     """The PaymentIntent as docs/api.md shows it to the stand-in, client secret included."""
-    return {**stripe_object(intent), "client_secret": intent.client_secret}
+    body = {**stripe_object(intent), "client_secret": intent.client_secret}
+    return DemoPaymentIntentResponse.model_validate(body).model_dump(mode="json")
 
 
 def deliver_outcome(gateway: DemoGateway, intent: DemoPaymentIntent) -> None:

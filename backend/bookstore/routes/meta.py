@@ -1,10 +1,11 @@
-"""What the browser needs to know about this server before it can take a payment."""
+"""What a client needs to know about this server: payment settings and the API document."""
 
 from __future__ import annotations
 
 from flask import Blueprint, Response, jsonify
 
 from bookstore.config import current_settings
+from bookstore.openapi import current_document
 from bookstore.payments import current_gateway
 
 bp = Blueprint("meta", __name__)
@@ -19,3 +20,9 @@ def get_config() -> Response:
         mode=gateway.mode,
         currency=current_settings().currency,
     )
+
+
+@bp.get("/api/openapi.json")
+def get_openapi_document() -> Response:
+    """The OpenAPI 3.1 document of this server's API (demo paths only in demo mode)."""
+    return jsonify(current_document())

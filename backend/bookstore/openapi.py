@@ -1,0 +1,318 @@
+"""The API as an OpenAPI 3.1 document, generated from the pydantic models that validate it.
+
+Each operation names its request and response models; their JSON Schemas come from pydantic
+(`models_json_schema`), so the document cannot drift from what the server accepts and sends.
+Only the paths, parameters and which error statuses each operation can answer are listed here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from flask import Flask, current_app
+from pydantic import BaseModel
+from pydantic.json_schema import JsonSchemaMode, models_json_schema
+
+from bookstore import schemas
+from bookstore.config import Settings, current_settings
+from bookstore.errors import ErrorResponse
+
+EXTENSION_KEY = "openapi_document"
+REF_TEMPLATE = "#/components/schemas/{model}"
+ERROR_REF = {"$ref": REF_TEMPLATE.format(model="ErrorResponse")}
+
+# Why each error status happens, with the `error.code` values it carries (docs/api.md).
+ERRORS: Mapping[int, str] = {
+    400: "`invalid_json`, `validation_error` (see `details`), or a rule of this operation.",
+    402: "The card was refused: Stripe's code (`card_declined`, ...) and user-safe message.",
+    404: "`not_found`: no such resource (or a client secret that does not match it).",
+    409: "`cart_already_paid`, `cart_closed` or `payment_in_progress`: this cart is closed.",
+    413: "`payload_too_large`: the body is over the size limit.",
+    415: "`unsupported_media_type`: the body is not application/json.",
+    429: "`rate_limited`: too many checkouts from this client; see `Retry-After`.",
+    502: "`payment_provider_error`: the payment provider refused our request.",
+    503: "`payment_provider_unavailable` (see `Retry-After`), or a rule of this operation.",
+}
+RETRY_AFTER = {
+    "description": "Seconds to wait before trying again.",
+    "schema": {"type": "integer", "minimum": 0},
+}
+
+Method = Literal["get", "post"]
+
+
+@dataclass(frozen=True)
+class Operation:
+    """One method on one path: what it reads, what it answers, and how it can fail."""
+
+    method: Method
+    path: str
+    summary: str
+    response: type[BaseModel] | None
+    errors: Mapping[int, str] = field(default_factory=dict)
+    body: type[BaseModel] | None = None
+    parameters: tuple[Mapping[str, Any], ...] = ()
+    description: str | None = None
+    tag: str = "shop"
+    not_modified: bool = False  # answers 304 to a matching If-None-Match
+
+
+def path_parameter(name: str, description: str) -> Mapping[str, Any]:
+    """A required path segment."""
+    schema = {"type": "string", "minLength": 1, "maxLength": 255}
+    return {
+        "name": name,
+        "in": "path",
+        "required": True,
+        "description": description,
+        "schema": schema,
+    }
+
+
+def client_secret_parameter() -> Mapping[str, Any]:
+    """The client secret that proves the caller started this payment."""
+    return {
+        "name": "client_secret",
+        "in": "query",
+        "required": True,
+        "description": "The PaymentIntent's client secret; a wrong one gets the same 404.",
+        "schema": {"type": "string", "minLength": 1},
+    }
+
+
+def _errors(*statuses: int, **overrides: str) -> dict[int, str]:
+    """The standard descriptions of `statuses`, with `e400="..."` style overrides."""
+    table = {status: ERRORS[status] for status in statuses}
+    table.update({int(key[1:]): text for key, text in overrides.items()})
+    return table
+
+
+BODY_ERRORS = (400, 413, 415)
+
+SHOP_OPERATIONS: tuple[Operation, ...] = (
+    Operation(
+        "get", "/config", "Publishable key, payment mode and currency", schemas.ConfigResponse
+    ),
+    Operation(
+        "get", "/api/books", "Every book on sale", schemas.BookListResponse, not_modified=True
+    ),
+    Operation(
+        "get",
+        "/api/books/{book_id}",
+        "One book on sale",
+        schemas.BookResponse,
+        _errors(404),
+        parameters=(path_parameter("book_id", "The book's slug, e.g. the-dream-machine."),),
+        not_modified=True,
+    ),
+    Operation(
+        "post",
+        "/create-payment-intent",
+        "Price the cart on the server and get the PaymentIntent that charges it",
+        schemas.PaymentIntentResponse,
+        _errors(
+            *BODY_ERRORS,
+            402,
+            409,
+            429,
+            502,
+            503,
+            e400="`invalid_json`, `validation_error`, `empty_cart`, or `unknown_books` "
+            "(`details.ids`).",
+        ),
+        body=schemas.CreatePaymentIntentRequest,
+        description="The same `cartId` always maps to the same order and PaymentIntent. "
+        "Any other field (amount, price, currency, status, orderId...) is ignored.",
+    ),
+    Operation(
+        "get",
+        "/api/orders/{payment_intent_id}",
+        "The order paid by a PaymentIntent, for whoever holds its client secret",
+        schemas.OrderResponse,
+        _errors(404),
+        parameters=(
+            path_parameter("payment_intent_id", "The PaymentIntent's id, pi_..."),
+            client_secret_parameter(),
+        ),
+    ),
+    Operation(
+        "post",
+        "/webhook",
+        "Receive a signed event from Stripe (or the Stripe CLI)",
+        schemas.WebhookResponse,
+        _errors(
+            413,
+            e400="`invalid_signature` (signature, timestamp or body not verified) or "
+            "`invalid_event` (the event names no PaymentIntent).",
+            e503="`order_not_found` (not stored yet: Stripe retries) or "
+            "`webhook_not_configured` (STRIPE_WEBHOOK_SECRET is not set).",
+        ),
+        body=schemas.StripeEvent,
+        parameters=(
+            {
+                "name": "Stripe-Signature",
+                "in": "header",
+                "required": True,
+                "description": "t=<timestamp>,v1=<HMAC-SHA256 of the raw body>.",
+                "schema": {"type": "string"},
+            },
+        ),
+        description="Verified against the raw body with the webhook signing secret, then "
+        "applied to its order exactly once.",
+        tag="stripe",
+    ),
+    Operation("get", "/api/openapi.json", "This document", None, tag="meta"),
+    Operation("get", "/healthz", "Liveness probe", schemas.LivenessResponse, tag="meta"),
+    Operation(
+        "get",
+        "/readyz",
+        "Readiness probe: database and payment settings",
+        schemas.ReadinessResponse,
+        {503: "`not_ready`: `details` says which check failed."},
+        tag="meta",
+    ),
+)
+
+
+def demo_operations() -> tuple[Operation, ...]:
+    """The offline demo's stand-in for Stripe's API; only mounted in demo mode."""
+    # Imported here: the demo routes exist (and are documented) only in demo mode.
+    from bookstore.routes import demo
+
+    intent = path_parameter("intent_id", "The demo PaymentIntent's id, pi_demo_...")
+    step_errors = _errors(
+        *BODY_ERRORS,
+        404,
+        e400="`invalid_json`, `validation_error`, or `payment_intent_unexpected_state` "
+        "(this step is not allowed in the PaymentIntent's status).",
+    )
+    return (
+        Operation(
+            "get",
+            "/demo/payment_intents/{intent_id}",
+            "A demo PaymentIntent, as Stripe.js's retrievePaymentIntent sees it",
+            demo.DemoPaymentIntentResponse,
+            _errors(404),
+            parameters=(intent, client_secret_parameter()),
+            tag="demo",
+        ),
+        Operation(
+            "post",
+            "/demo/payment_intents/{intent_id}/confirm",
+            "Attempt payment with a test card",
+            demo.DemoPaymentIntentResponse,
+            step_errors,
+            body=demo.ConfirmBody,
+            parameters=(intent,),
+            tag="demo",
+        ),
+        Operation(
+            "post",
+            "/demo/payment_intents/{intent_id}/authenticate",
+            "Approve or fail a 3D Secure challenge",
+            demo.DemoPaymentIntentResponse,
+            step_errors,
+            body=demo.AuthenticateBody,
+            parameters=(intent,),
+            tag="demo",
+        ),
+    )
+
+
+def operations(settings: Settings) -> tuple[Operation, ...]:
+    """Every operation this server answers, given its mode."""
+    if settings.mode == "demo":
+        return SHOP_OPERATIONS + demo_operations()
+    return SHOP_OPERATIONS
+
+
+def build_document(settings: Settings) -> dict[str, Any]:
+    """The OpenAPI 3.1 document of a server with these settings."""
+    ops = operations(settings)
+    components = _component_schemas(ops)
+    # The per-book limit is a setting the validator reads from its context; state its value.
+    components["CartItem"]["properties"]["quantity"]["maximum"] = settings.max_quantity
+    paths: dict[str, dict[str, Any]] = {}
+    for op in ops:
+        paths.setdefault(op.path, {})[op.method] = _operation(op)
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "Stripe Press bookstore API",
+            "version": "1.0.0",
+            "description": "Money is an integer in the smallest currency unit. Every failure "
+            'answers {"error": {"code", "message", "details"?}} (ErrorResponse).',
+        },
+        "paths": paths,
+        "components": {"schemas": components},
+    }
+
+
+def _component_schemas(ops: Iterable[Operation]) -> dict[str, Any]:
+    """JSON Schemas of every model the operations use, named as pydantic names them."""
+    wanted: dict[tuple[type[BaseModel], JsonSchemaMode], None] = {
+        (ErrorResponse, "serialization"): None
+    }
+    for op in ops:
+        if op.body is not None:
+            wanted[(op.body, "validation")] = None
+        if op.response is not None:
+            wanted[(op.response, "serialization")] = None
+    keys, top = models_json_schema(list(wanted), ref_template=REF_TEMPLATE)
+    definitions: dict[str, Any] = top.get("$defs", {})
+    # Models used only in one mode are named plainly; check no model needed two names.
+    names = {REF_TEMPLATE.format(model=model.__name__) for model, _ in wanted}
+    assert names == {schema["$ref"] for schema in keys.values()}, "a model is named twice"
+    return definitions
+
+
+def _operation(op: Operation) -> dict[str, Any]:
+    """The Operation Object of `op`."""
+    responses: dict[str, Any] = {"200": {"description": "OK"}}
+    if op.response is not None:
+        responses["200"]["content"] = _json_content(op.response.__name__)
+    else:
+        responses["200"]["content"] = {"application/json": {"schema": {"type": "object"}}}
+    if op.not_modified:
+        responses["304"] = {"description": "Not modified: the client's copy (If-None-Match)."}
+    for status, description in sorted(op.errors.items()):
+        response: dict[str, Any] = {"description": description, "content": _json_content(None)}
+        if status in (429, 503):
+            response["headers"] = {"Retry-After": RETRY_AFTER}
+        responses[str(status)] = response
+    operation: dict[str, Any] = {
+        "operationId": _operation_id(op),
+        "summary": op.summary,
+        "tags": [op.tag],
+        "responses": responses,
+    }
+    if op.description:
+        operation["description"] = op.description
+    if op.parameters:
+        operation["parameters"] = [dict(parameter) for parameter in op.parameters]
+    if op.body is not None:
+        operation["requestBody"] = {"required": True, "content": _json_content(op.body.__name__)}
+    return operation
+
+
+def _json_content(model_name: str | None) -> dict[str, Any]:
+    """application/json content of a component schema (the error shape when None)."""
+    schema = ERROR_REF if model_name is None else {"$ref": REF_TEMPLATE.format(model=model_name)}
+    return {"application/json": {"schema": schema}}
+
+
+def _operation_id(op: Operation) -> str:
+    """A stable id like get_api_orders_payment_intent_id."""
+    words = "".join(c if c.isalnum() else "_" for c in op.path).strip("_")
+    return f"{op.method}_{'_'.join(part for part in words.split('_') if part)}"
+
+
+def current_document() -> dict[str, Any]:
+    """The document of the app handling this request, built once per app."""
+    app: Flask = current_app
+    document: dict[str, Any] | None = app.extensions.get(EXTENSION_KEY)
+    if document is None:
+        document = app.extensions[EXTENSION_KEY] = build_document(current_settings())
+    return document
