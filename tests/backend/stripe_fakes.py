@@ -180,7 +180,8 @@ class FakeStripe:
         self.api_base = api_base.rstrip("/")
         self.intents: dict[str, Json] = {}
         self._mocker = mocker
-        self._replays: dict[str, Json] = {}
+        # Idempotency-Key -> the first request's (path, form fields) and Stripe's answer to it.
+        self._replays: dict[str, tuple[tuple[str, dict[str, str]], Json]] = {}
         self._ids = itertools.count(1)
         self._faults: dict[Operation, deque[Fault]] = {
             "create": deque(),
@@ -245,20 +246,32 @@ class FakeStripe:
 
         return answer
 
-    def _replay(self, request: Request) -> Json | None:
-        """Stripe answers a repeated Idempotency-Key with the first response."""
+    def _replay(self, request: Request, context: Context) -> Json | None:
+        """The first response again for a repeated Idempotency-Key, as Stripe answers."""
+        # A key reused with other parameters (or on another path) is refused, changing nothing.
         key = request.headers.get("Idempotency-Key")
-        return copy.deepcopy(self._replays[key]) if key in self._replays else None
+        if key not in self._replays:
+            return None
+        first_request, body = self._replays[key]
+        if first_request != (_path(request), form(request)):
+            context.status_code = 400
+            return error_body(
+                "idempotency_error",
+                "Keys for idempotent requests can only be used with the same parameters they "
+                f"were first used with. Try using a key other than '{key}' if you meant to "
+                "execute a different request.",
+            )
+        return copy.deepcopy(body)
 
     def _remember(self, request: Request, body: Json) -> Json:
         """Store a response for its Idempotency-Key and return a copy of it."""
         key = request.headers.get("Idempotency-Key")
         if key:
-            self._replays[key] = copy.deepcopy(body)
+            self._replays[key] = ((_path(request), form(request)), copy.deepcopy(body))
         return copy.deepcopy(body)
 
     def _create(self, request: Request, context: Context) -> Json:
-        replay = self._replay(request)
+        replay = self._replay(request, context)
         if replay is not None:
             return replay
         fields = form(request)
@@ -279,7 +292,7 @@ class FakeStripe:
         return self._remember(request, intent)
 
     def _update(self, request: Request, context: Context) -> Json:
-        replay = self._replay(request)
+        replay = self._replay(request, context)
         if replay is not None:
             return replay
         intent = self._find(request, context)

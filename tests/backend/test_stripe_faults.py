@@ -34,6 +34,8 @@ from bookstore.catalogue_data import BOOKS
 from bookstore.config import Settings
 from bookstore.db import db
 from bookstore.orders import Order
+from bookstore.payments.gateway import PaymentError
+from bookstore.payments.stripe_gateway import StripeGateway
 
 # stripe-python retries this many times after the first attempt (production's default too).
 RETRIES = 2
@@ -359,6 +361,25 @@ def test_a_decline_without_a_message_gets_a_generic_one(
 
     assert response.status_code == 402
     assert response.get_json()["error"]["message"] == "Your card was declined."
+
+
+def test_an_idempotency_key_reused_with_another_amount_is_refused_and_changes_nothing(
+    fake_stripe: FakeStripe,
+) -> None:
+    gateway = StripeGateway(secret_key="sk_test_123", publishable_key="pk_test_123")
+    first = gateway.create_payment_intent(
+        amount=3000, currency="usd", order_id=7, idempotency_key="order-7-create"
+    )
+
+    with pytest.raises(PaymentError) as caught:
+        gateway.create_payment_intent(
+            amount=6000, currency="usd", order_id=7, idempotency_key="order-7-create"
+        )
+
+    # Our bug, not the shopper's: a 502 and a log line, and Stripe kept the first intent as is.
+    assert (caught.value.status, caught.value.code) == (502, "payment_provider_error")
+    assert list(fake_stripe.intents) == [first.id]
+    assert fake_stripe.intents[first.id]["amount"] == 3000
 
 
 def test_the_order_page_still_answers_while_stripe_is_down(
