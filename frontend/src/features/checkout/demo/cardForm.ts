@@ -171,11 +171,7 @@ export function createCardForm(
     field.error = field.spec.check(input.value, field.touched);
     render(field);
     onChange(state());
-
-    // Like Stripe, move on to the next field once this one is filled in correctly.
-    const index = fields.indexOf(field);
-    const next = fields[index + 1];
-    if (!deleting && next && atEnd && field.spec.check(input.value, true) === null) next.input.focus();
+    // Focus stays put (no jump to the next field): Tab order is the shopper's to drive.
   };
 
   const onBlur = (field: Field) => {

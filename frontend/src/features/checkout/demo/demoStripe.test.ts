@@ -91,6 +91,22 @@ describe('demo payment element', () => {
     expect(onChange).toHaveBeenLastCalledWith(expect.objectContaining({ complete: true, empty: false }));
   });
 
+  it('can be filled from the keyboard, field by field with Tab', async () => {
+    const { user, onChange } = mountForm();
+
+    screen.getByLabelText('Card number').focus();
+    await user.keyboard('4242424242424242');
+    await user.tab();
+    await user.keyboard('1234');
+    await user.tab();
+    await user.keyboard('123');
+
+    expect(screen.getByLabelText('Card number')).toHaveValue('4242 4242 4242 4242');
+    expect(screen.getByLabelText('Expiration date')).toHaveValue('12 / 34');
+    expect(screen.getByLabelText('Security code')).toHaveValue('123');
+    expect(onChange).toHaveBeenLastCalledWith(expect.objectContaining({ complete: true }));
+  });
+
   it('shows Stripe-style inline errors for a bad number, a past date and an unfinished code', async () => {
     const { user, onChange } = mountForm();
 
