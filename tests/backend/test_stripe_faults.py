@@ -11,10 +11,12 @@ from dataclasses import replace
 
 import pytest
 import requests
+import requests_mock as rm
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
 from stripe_fakes import (
+    PAYMENT_INTENTS_URL,
     FakeStripe,
     Fault,
     Request,
@@ -292,6 +294,20 @@ def test_stripe_errors_that_outlast_the_retries_are_a_503(
     assert_unavailable(response, message, "5")
     assert len(fake_stripe.creates()) == ATTEMPTS
     assert len(set(keys(fake_stripe.creates()))) == 1
+    assert order_count(stripe_app) == 1
+
+
+def test_a_proxys_html_error_page_instead_of_stripes_json_is_a_503(
+    stripe_app: Flask, stripe_client: FlaskClient, requests_mock: rm.Mocker
+) -> None:
+    # Registered after FakeStripe's handlers, so it answers first.
+    bad_gateway = {"status_code": 502, "text": "<html><h1>502 Bad Gateway</h1></html>"}
+    requests_mock.post(PAYMENT_INTENTS_URL, [bad_gateway] * ATTEMPTS)
+
+    response = checkout(stripe_client, new_cart())
+
+    assert_unavailable(response, UNREACHABLE, "5")
+    assert len(requests_mock.request_history) == ATTEMPTS
     assert order_count(stripe_app) == 1
 
 
