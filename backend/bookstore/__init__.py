@@ -25,7 +25,9 @@ def create_app(config: Settings | None = None) -> Flask:
         fulfilment,
         orders,
         payments,
+        ratelimit,
         routes,
+        security,
         web,
     )
     from bookstore.routes import health
@@ -39,9 +41,11 @@ def create_app(config: Settings | None = None) -> Flask:
     db.init_db(app, settings.database_url)
     CORS(app, origins=list(settings.frontend_origins))
     errors.register_error_handlers(app)
+    security.init_security(app)
     # Built before create_all so the demo gateway's table is known to the metadata.
     app.extensions["payment_gateway"] = payments.build_gateway(settings)
     routes.register_blueprints(app, settings)
+    ratelimit.init_rate_limits(app, settings)
     app.register_blueprint(health.bp)
     catalogue_cache.init_catalogue_cache(app, settings)
     if settings.frontend_dist is not None:

@@ -10,11 +10,14 @@ from typing import Literal, TypeVar
 
 from dotenv import dotenv_values
 from flask import current_app
+from limits import parse_many
 
 BACKEND_DIR = Path(__file__).resolve().parent.parent
 REPO_DIR = BACKEND_DIR.parent
 DEFAULT_DATABASE_PATH = BACKEND_DIR / "instance" / "bookstore.sqlite3"
 DEFAULT_FRONTEND_ORIGIN = "http://localhost:3000"
+DEFAULT_CHECKOUT_RATE_LIMIT = "20 per minute"
+DEFAULT_RATELIMIT_STORAGE_URI = "memory://"
 SETTINGS_KEY = "BOOKSTORE_SETTINGS"
 
 Mode = Literal["stripe", "demo"]
@@ -37,6 +40,9 @@ class Settings:
     stripe_api_base: str | None = None
     stripe_timeout_seconds: float = 10.0
     stripe_max_network_retries: int = 2
+    # Checkouts one client may start, and where the counts live (see bookstore.ratelimit).
+    checkout_rate_limit: str = DEFAULT_CHECKOUT_RATE_LIMIT
+    ratelimit_storage_uri: str = DEFAULT_RATELIMIT_STORAGE_URI
     port: int = 4242
     currency: str = "usd"
     max_quantity: int = 10
@@ -49,6 +55,7 @@ class Settings:
     def __post_init__(self) -> None:
         _check_stripe_keys(self)
         _check_frontend_origins(self.frontend_origins)
+        _check_rate_limit(self.checkout_rate_limit)
         if self.stripe_timeout_seconds <= 0:
             raise ConfigError("STRIPE_TIMEOUT_SECONDS must be a positive number of seconds.")
         if self.stripe_max_network_retries < 0:
@@ -85,6 +92,8 @@ class Settings:
             stripe_api_base=text("STRIPE_API_BASE"),
             stripe_timeout_seconds=_number("STRIPE_TIMEOUT_SECONDS", text, float, 10.0),
             stripe_max_network_retries=_number("STRIPE_MAX_NETWORK_RETRIES", text, int, 2),
+            checkout_rate_limit=text("CHECKOUT_RATE_LIMIT") or DEFAULT_CHECKOUT_RATE_LIMIT,
+            ratelimit_storage_uri=text("RATELIMIT_STORAGE_URI") or DEFAULT_RATELIMIT_STORAGE_URI,
             port=_number("PORT", text, int, 4242),
             frontend_dist=_repo_path(text("FRONTEND_DIST")),
             catalogue_cache_seconds=_number("CATALOGUE_CACHE_SECONDS", text, float, 10.0),
@@ -167,3 +176,13 @@ def _check_frontend_origins(origins: tuple[str, ...]) -> None:
             raise ConfigError(
                 f"FRONTEND_ORIGIN must list origins like http://localhost:3000, got {origin!r}."
             )
+
+
+def _check_rate_limit(limit: str) -> None:
+    """A limit Flask-Limiter cannot parse would only fail on the first checkout."""
+    try:
+        parse_many(limit)
+    except ValueError:
+        raise ConfigError(
+            f"CHECKOUT_RATE_LIMIT must look like '20 per minute' or '5/second', got {limit!r}."
+        ) from None

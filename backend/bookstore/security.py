@@ -1,0 +1,76 @@
+"""Security headers on every response, and client secrets kept out of the access logs."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Flask, Response
+
+from bookstore.payments.stripe_gateway import redact
+
+# What the SPA and Stripe.js need, and nothing broader (Stripe's CSP guidance in its
+# integration security guide): Stripe.js loads from js.stripe.com and starts its frames on
+# *.js.stripe.com subdomains, 3D Secure and redirects frame hooks.stripe.com, and it calls
+# api.stripe.com. Styles allow inline `style` attributes, which React renders.
+CONTENT_SECURITY_POLICY = "; ".join(
+    (
+        "default-src 'self'",
+        "script-src 'self' https://js.stripe.com https://*.js.stripe.com",
+        "frame-src https://js.stripe.com https://*.js.stripe.com https://hooks.stripe.com",
+        "connect-src 'self' https://api.stripe.com",
+        "img-src 'self' data: https://*.stripe.com",
+        "style-src 'self' 'unsafe-inline'",
+        "font-src 'self'",
+        "object-src 'none'",
+        "base-uri 'self'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+    )
+)
+
+SECURITY_HEADERS = {
+    "Content-Security-Policy": CONTENT_SECURITY_POLICY,
+    "X-Content-Type-Options": "nosniff",
+    # Stripe needs our origin (not full URLs) on its requests; other sites learn no more.
+    "Referrer-Policy": "strict-origin-when-cross-origin",
+    "X-Frame-Options": "DENY",  # frame-ancestors 'none' for browsers without CSP 2
+}
+
+# API answers carry client secrets and order details: no browser or proxy may keep them.
+API_CACHE_CONTROL = "no-store"
+
+# Loggers that write request lines, whose query strings can hold a client secret
+# (GET /api/orders/pi_...?client_secret=...): Flask's dev server, and gunicorn's access log.
+ACCESS_LOGGERS = ("werkzeug", "gunicorn.access")
+
+
+def init_security(app: Flask) -> None:
+    """Add the headers to every response and redact secrets from access logs."""
+    app.after_request(add_security_headers)
+    for name in ACCESS_LOGGERS:
+        logger = logging.getLogger(name)
+        if not any(isinstance(f, RedactSecrets) for f in logger.filters):
+            logger.addFilter(RedactSecrets())
+
+
+def add_security_headers(response: Response) -> Response:
+    """Set the headers a response has not chosen itself; JSON is never cached by default."""
+    for name, value in SECURITY_HEADERS.items():
+        response.headers.setdefault(name, value)
+    # Static files and index.html set their own Cache-Control (long-lived, or no-cache);
+    # so may a JSON view that wants revalidation (the catalogue's ETags).
+    if response.mimetype == "application/json" and "Cache-Control" not in response.headers:
+        response.headers["Cache-Control"] = API_CACHE_CONTROL
+    return response
+
+
+class RedactSecrets(logging.Filter):
+    """Masks client secrets and keys in a log record's message before any handler sees it."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        """Rewrite the record if its message holds a secret; never drop it."""
+        message = record.getMessage()
+        cleaned = redact(message)
+        if cleaned != message:
+            record.msg, record.args = cleaned, ()
+        return True

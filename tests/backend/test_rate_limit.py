@@ -1,0 +1,153 @@
+"""POST /create-payment-intent is rate-limited per client: 429 in the error shape, Retry-After."""
+
+from __future__ import annotations
+
+import dataclasses
+import time
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import func, select
+
+from bookstore import create_app
+from bookstore.config import DEFAULT_CHECKOUT_RATE_LIMIT, ConfigError, Settings
+from bookstore.db import db
+from bookstore.orders import Order
+
+CART = {"items": [{"id": "the-dream-machine", "quantity": 1}]}
+SHOPPER, NEIGHBOUR = "203.0.113.7", "203.0.113.8"
+
+
+def limited_app(settings: Settings, limit: str) -> Flask:
+    """An app whose checkout allows `limit` per client."""
+    app = create_app(dataclasses.replace(settings, checkout_rate_limit=limit))
+    app.config["TESTING"] = True
+    return app
+
+
+def checkout(client: FlaskClient, address: str = SHOPPER, body: Any = CART) -> Any:
+    """A checkout attempt from the client at `address`."""
+    return client.post("/create-payment-intent", json=body, environ_base={"REMOTE_ADDR": address})
+
+
+def orders(app: Flask) -> int:
+    with app.app_context():
+        return db.session.scalar(select(func.count()).select_from(Order)) or 0
+
+
+def test_past_the_limit_a_client_gets_429_in_the_error_shape_with_retry_after(
+    settings: Settings,
+) -> None:
+    client = limited_app(settings, "3 per minute").test_client()
+
+    allowed = [checkout(client).status_code for _ in range(3)]
+    refused = checkout(client)
+
+    assert allowed == [200, 200, 200]
+    assert refused.status_code == 429
+    error = refused.get_json()["error"]
+    assert error["code"] == "rate_limited"
+    assert "try again" in error["message"]
+    assert 1 <= int(refused.headers["Retry-After"]) <= 60
+    assert refused.headers["Cache-Control"] == "no-store"
+
+
+def test_a_refused_checkout_creates_no_order(settings: Settings) -> None:
+    app = limited_app(settings, "1 per minute")
+    client = app.test_client()
+    checkout(client)
+
+    refused = checkout(client, body={"items": [{"id": "boom", "quantity": 2}]})
+
+    assert refused.status_code == 429
+    assert orders(app) == 1
+
+
+def test_bad_requests_count_too(settings: Settings) -> None:
+    # A script probing with invalid carts must not get unlimited attempts.
+    client = limited_app(settings, "2 per minute").test_client()
+
+    statuses = [checkout(client, body={"items": "nope"}).status_code for _ in range(3)]
+
+    assert statuses == [400, 400, 429]
+
+
+def test_each_client_has_its_own_allowance(settings: Settings) -> None:
+    client = limited_app(settings, "1 per minute").test_client()
+
+    assert checkout(client, SHOPPER).status_code == 200
+    assert checkout(client, SHOPPER).status_code == 429
+    assert checkout(client, NEIGHBOUR).status_code == 200
+
+
+def test_only_checkout_is_limited(settings: Settings) -> None:
+    client = limited_app(settings, "1 per minute").test_client()
+    checkout(client)
+
+    others = [client.get(path).status_code for path in ("/config", "/api/books") * 5]
+    preflights = [
+        client.options(
+            "/create-payment-intent",
+            headers={
+                "Origin": "http://localhost:3000",
+                "Access-Control-Request-Method": "POST",
+            },
+        ).status_code
+        for _ in range(3)
+    ]
+
+    assert set(others) == {200}
+    assert set(preflights) == {200}
+
+
+def test_the_window_reopens_when_retry_after_says(settings: Settings) -> None:
+    client = limited_app(settings, "1 per second").test_client()
+    checkout(client)
+    refused = checkout(client)
+    assert refused.status_code == 429
+
+    time.sleep(int(refused.headers["Retry-After"]))
+
+    assert checkout(client).status_code == 200
+
+
+def test_the_default_allows_twenty_checkouts_a_minute(settings: Settings) -> None:
+    assert settings.checkout_rate_limit == DEFAULT_CHECKOUT_RATE_LIMIT == "20 per minute"
+    client = create_app(settings).test_client()
+    cart = {"items": [{"id": "the-dream-machine", "quantity": 1}], "cartId": "a" * 32}
+
+    statuses = [checkout(client, body=cart).status_code for _ in range(21)]
+
+    assert statuses == [200] * 20 + [429]
+
+
+def test_limit_and_storage_come_from_the_environment(database_url: str) -> None:
+    settings = Settings.from_env(
+        {
+            "DATABASE_URL": database_url,
+            "CHECKOUT_RATE_LIMIT": "5 per hour",
+            "RATELIMIT_STORAGE_URI": "memory://",
+        }
+    )
+
+    assert (settings.checkout_rate_limit, settings.ratelimit_storage_uri) == (
+        "5 per hour",
+        "memory://",
+    )
+    defaults = Settings.from_env({"DATABASE_URL": database_url})
+    assert (defaults.checkout_rate_limit, defaults.ratelimit_storage_uri) == (
+        "20 per minute",
+        "memory://",
+    )
+
+
+def test_an_unreadable_limit_is_refused_at_start(database_url: str) -> None:
+    with pytest.raises(ConfigError, match="CHECKOUT_RATE_LIMIT"):
+        Settings.from_env({"DATABASE_URL": database_url, "CHECKOUT_RATE_LIMIT": "lots"})
+
+
+def test_an_unusable_storage_is_refused_at_start(settings: Settings) -> None:
+    with pytest.raises(ConfigError, match="RATELIMIT_STORAGE_URI"):
+        create_app(dataclasses.replace(settings, ratelimit_storage_uri="carrier-pigeon://loft"))

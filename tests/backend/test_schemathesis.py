@@ -1,0 +1,156 @@
+"""Schemathesis fuzzes every operation of /api/openapi.json against the WSGI app, in both modes.
+
+For each operation it sends the document's examples, boundary values (coverage phase) and
+random valid and invalid requests (fuzzing phase), and checks that the server never answers
+5xx, that every answer matches the documented status, headers and schema, that every invalid
+request gets a 4xx in the JSON error shape, and that a valid body is never refused as
+malformed. Stripe mode runs with requests-mock answering Stripe's API from Stripe's fixtures.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections import Counter
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+import schemathesis
+from flask import Flask
+from hypothesis import HealthCheck, settings
+from schemathesis import Case, CheckContext, GenerationMode, Response
+from stripe_fakes import FakeStripe
+
+from bookstore import create_app
+from bookstore.config import Settings
+from bookstore.openapi import build_document
+from bookstore.schemas import DEFAULT_MAX_QUANTITY
+
+# Random examples per operation and generation mode (on top of the coverage phase's cases).
+MAX_EXAMPLES = 40
+# Fuzzing must never be throttled: the rate limit has its own tests.
+UNTHROTTLED = "100000 per minute"
+# The WSGI client does not decompress; the catalogue's gzip has its own tests.
+HEADERS = {"Accept-Encoding": "identity"}
+# Errors that mean "your request is malformed": a body the document calls valid must not get them.
+MALFORMED = {"invalid_json", "validation_error", "unsupported_media_type", "payload_too_large"}
+
+# Requests sent per "mode operation", printed at the end of the module.
+sent: Counter[str] = Counter()
+
+
+def error_shape(ctx: CheckContext, response: Response, case: Case) -> bool | None:
+    """Every 4xx/5xx is {"error": {"code", "message", ...}} with string code and message."""
+    if response.status_code < 400:
+        return None
+    body = response.json()
+    assert isinstance(body, dict) and set(body) == {"error"}, body
+    error = body["error"]
+    assert isinstance(error.get("code"), str) and isinstance(error.get("message"), str), body
+    assert set(error) <= {"code", "message", "details"}, body
+    return None
+
+
+def valid_bodies_are_not_refused_as_malformed(
+    ctx: CheckContext, response: Response, case: Case
+) -> bool | None:
+    """A body the document calls valid may fail a business rule, never validation."""
+    meta = case.meta
+    if meta is None or not meta.generation.mode.is_positive or response.status_code >= 500:
+        return None
+    if case.operation.path.startswith("/demo/"):
+        # The demo's card fields stay strict about 2030.0 (test_demo_api pins it), which JSON
+        # Schema cannot say: it calls 2030.0 an integer.
+        return None
+    if response.status_code < 400 or case.body is None:
+        return None
+    code = response.json().get("error", {}).get("code")
+    if code not in MALFORMED or _repeats_past_the_limit(case.body):
+        return None
+    raise AssertionError(f"valid body {case.body!r} refused as malformed: {response.text}")
+
+
+def _repeats_past_the_limit(body: Any) -> bool:
+    """Repeated ids merge, and their total may pass the per-book limit: a documented rule
+    that JSON Schema cannot express."""
+    if not isinstance(body, dict) or not isinstance(body.get("items"), list):
+        return False
+    totals: Counter[str] = Counter()
+    for item in body["items"]:
+        totals[item["id"]] += item["quantity"]
+    return any(total > DEFAULT_MAX_QUANTITY for total in totals.values())
+
+
+# On top of schemathesis's own checks (no 5xx, documented status codes, content types,
+# headers and schemas, invalid data rejected with a 4xx, ...).
+EXTRA_CHECKS = [error_shape, valid_bodies_are_not_refused_as_malformed]
+
+
+def document_of(settings: Settings) -> Any:
+    """The document a server with these settings serves (test_openapi checks it is)."""
+    schema = schemathesis.openapi.from_dict(build_document(settings))
+    schema.config.generation.update(
+        modes=[GenerationMode.POSITIVE, GenerationMode.NEGATIVE], max_examples=MAX_EXAMPLES
+    )
+    # Its stock version counts any 4xx as a failure; ours above allows the business rules.
+    schema.config.checks.positive_data_acceptance.enabled = False
+    return schema
+
+
+# Loaded at import so pytest can make one test per operation (schemathesis's fixture-based
+# loader does not run on pytest 9). Only the mode matters to the document, not the database.
+demo = document_of(Settings(database_url="sqlite://"))
+stripe_mode = document_of(
+    Settings(
+        database_url="sqlite://",
+        stripe_secret_key="sk_test_123",
+        stripe_publishable_key="pk_test_123",
+    )
+)
+
+
+@pytest.fixture
+def demo_app(settings: Settings) -> Flask:
+    """A demo-mode app that never throttles."""
+    return create_app(dataclasses.replace(settings, checkout_rate_limit=UNTHROTTLED))
+
+
+@pytest.fixture
+def stripe_mode_app(stripe_settings: Settings, fake_stripe: FakeStripe) -> Flask:
+    """A Stripe-mode app that never throttles; FakeStripe answers Stripe's API."""
+    return create_app(dataclasses.replace(stripe_settings, checkout_rate_limit=UNTHROTTLED))
+
+
+HYPOTHESIS = settings(
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _report_counts(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Print how many requests each operation got, so runs can be compared."""
+    yield
+    reporter = request.config.pluginmanager.get_plugin("terminalreporter")
+    capture = request.config.pluginmanager.get_plugin("capturemanager")
+    if reporter is None or capture is None or not sent:
+        return
+    with capture.global_and_fixture_disabled():
+        reporter.write_line("")
+        for label, count in sorted(sent.items()):
+            reporter.write_line(f"schemathesis: {count:4d} requests  {label}")
+        reporter.write_line(f"schemathesis: {sum(sent.values()):4d} requests in all")
+
+
+@demo.parametrize()
+@HYPOTHESIS
+def test_demo_mode_api_honours_its_document(case: Case, demo_app: Flask) -> None:
+    sent[f"demo   {case.operation.label}"] += 1
+    case.call_and_validate(app=demo_app, headers=HEADERS, additional_checks=EXTRA_CHECKS)
+
+
+@stripe_mode.parametrize()
+@HYPOTHESIS
+def test_stripe_mode_api_honours_its_document(case: Case, stripe_mode_app: Flask) -> None:
+    sent[f"stripe {case.operation.label}"] += 1
+    case.call_and_validate(app=stripe_mode_app, headers=HEADERS, additional_checks=EXTRA_CHECKS)
