@@ -1,9 +1,18 @@
 #!/usr/bin/env bash
-# Set up (first run only) and run the shop: the Flask API on :4242 and the Vite dev server
-# on :3000, together; Ctrl-C stops both.
+# Set up (first run only) and run the shop; Ctrl-C stops it.
+#   ./start.sh         development: the Flask API on :4242 and the Vite dev server on :3000
+#   ./start.sh --prod  production: builds the frontend, then gunicorn serves the built shop
+#                      and the API together on :4242 (backend/gunicorn.conf.py)
 set -euo pipefail
 source "$(dirname "$0")/scripts/setup.sh"
 cd "$ROOT"
+
+prod=0
+case "${1:-}" in
+  "") ;;
+  --prod) prod=1 ;;
+  *) die "usage: ./start.sh [--prod]" ;;
+esac
 
 ensure_python_env "$ROOT/backend/requirements.txt"
 ensure_frontend_deps
@@ -23,6 +32,12 @@ except ConfigError as error:
 PY
 )" || die "fix the settings in .env (see .env.example) and run ./start.sh again"
 
+if [ "$mode" = demo ]; then
+  mode_line="Demo mode: no Stripe keys in .env, payments are simulated offline (card 4242 4242 4242 4242)."
+else
+  mode_line="Stripe test mode: payments go to your Stripe account (card 4242 4242 4242 4242)."
+fi
+
 pids=()
 stop() {
   trap - INT TERM EXIT
@@ -30,6 +45,21 @@ stop() {
   wait 2>/dev/null || true
 }
 trap stop INT TERM EXIT
+
+if [ "$prod" = 1 ]; then
+  ensure_frontend_build
+  prepare_database
+  export FRONTEND_DIST="${FRONTEND_DIST:-$ROOT/frontend/dist}"
+  # gunicorn reads PORT, HOST, WEB_CONCURRENCY, ... itself (backend/gunicorn.conf.py).
+  setsid "$VENV/bin/gunicorn" -c "$ROOT/backend/gunicorn.conf.py" &
+  pids+=($!)
+  wait_for_http "http://127.0.0.1:$API_PORT/healthz" 60 || die "gunicorn did not start on port $API_PORT"
+  echo
+  say "$mode_line"
+  say "Production server (gunicorn): the shop and its API at http://localhost:$API_PORT  (Ctrl-C stops it)"
+  wait -n
+  exit
+fi
 
 # Each server runs in its own process group so that stopping it also stops its children.
 setsid "$VENV/bin/flask" --app bookstore run --host 127.0.0.1 --port "$API_PORT" &
@@ -42,10 +72,6 @@ wait_for_http "http://127.0.0.1:$API_PORT/config" 60 || die "the API did not sta
 wait_for_http "http://localhost:$WEB_PORT/" 60 || die "the web server did not start on port $WEB_PORT"
 
 echo
-if [ "$mode" = demo ]; then
-  say "Demo mode: no Stripe keys in .env, payments are simulated offline (card 4242 4242 4242 4242)."
-else
-  say "Stripe test mode: payments go to your Stripe account (card 4242 4242 4242 4242)."
-fi
+say "$mode_line"
 say "The shop is at http://localhost:$WEB_PORT  (API on http://127.0.0.1:$API_PORT; Ctrl-C stops both)"
 wait -n

@@ -55,6 +55,27 @@ ensure_frontend_deps() {
   fi
 }
 
+# Build the frontend into frontend/dist unless the build is newer than every source file.
+ensure_frontend_build() {
+  local dist="$ROOT/frontend/dist" changed
+  if [ -f "$dist/index.html" ]; then
+    changed="$(find "$ROOT/frontend/src" "$ROOT/frontend/public" "$ROOT/frontend/index.html" \
+      "$ROOT/frontend/package-lock.json" "$ROOT/frontend/vite.config.ts" "$ROOT/frontend"/tsconfig*.json \
+      -newer "$dist/index.html" -print -quit 2>/dev/null)"
+    [ -z "$changed" ] && return 0
+  fi
+  say "Building the frontend (npm run build)"
+  (cd "$ROOT/frontend" && npm run --silent build >/dev/null) || die "the frontend build failed (cd frontend && npm run build)"
+}
+
+# Bring the database's schema up to date and add missing catalogue titles (both idempotent).
+prepare_database() {
+  say "Updating the database (flask db upgrade, seed)"
+  "$VENV/bin/flask" --app bookstore db upgrade 2>&1 | grep -v "^INFO " || true
+  [ "${PIPESTATUS[0]}" = 0 ] || die "the database migration failed (see above)"
+  "$VENV/bin/flask" --app bookstore seed >/dev/null || die "seeding the catalogue failed"
+}
+
 # Wait until an HTTP URL answers (any status), up to $2 seconds.
 wait_for_http() {
   local url="$1" seconds="${2:-60}" i

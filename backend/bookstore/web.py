@@ -107,6 +107,8 @@ def _send(file: Path, cache_control: str) -> Response:
     mimetype = mimetypes.guess_type(file.name)[0] or "application/octet-stream"
     # send_file's ETag is computed from the file actually sent, so each encoding has its own.
     response = send_file(body, mimetype=mimetype, conditional=True, etag=True)
+    # send_file names the file it sent (a .br twin, say); a page needs no file name.
+    del response.headers["Content-Disposition"]
     if encoding is not None:
         response.headers["Content-Encoding"] = encoding
     if twins:

@@ -96,6 +96,7 @@ def test_brotli_twin_is_preferred_when_accepted(web: FlaskClient) -> None:
     response = web.get(SCRIPT_PATH, headers={"Accept-Encoding": "gzip, deflate, br"})
     assert response.headers["Content-Encoding"] == "br"
     assert response.data == BROTLI
+    assert "Content-Disposition" not in response.headers  # no ".br" file name for the browser
     refused = web.get(SCRIPT_PATH, headers={"Accept-Encoding": "br;q=0, gzip"})
     assert refused.headers["Content-Encoding"] == "gzip"
 
