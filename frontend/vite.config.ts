@@ -73,7 +73,7 @@ export default defineConfig({
             // chunk stays cached across deploys. Stripe's packages stay in the checkout chunk.
             {
               name: 'react-vendor',
-              test: /node_modules[\\/](react|react-dom|scheduler|react-router|react-router-dom|cookie|set-cookie-parser)[\\/]/,
+              test: /node_modules[\\/](react|react-dom|scheduler|wouter|regexparam|use-sync-external-store)[\\/]/,
             },
           ],
         },

@@ -1,13 +1,11 @@
-import { BrowserRouter } from 'react-router-dom';
 import { AppProviders } from './providers';
 import { AppRoutes } from './routes';
 
+/** The shop. Routes follow the browser's address bar (wouter's default location). */
 export function App() {
   return (
-    <BrowserRouter>
-      <AppProviders>
-        <AppRoutes />
-      </AppProviders>
-    </BrowserRouter>
+    <AppProviders>
+      <AppRoutes />
+    </AppProviders>
   );
 }

@@ -1,5 +1,4 @@
-import { Suspense, useEffect } from 'react';
-import { Outlet } from 'react-router-dom';
+import { Suspense, useEffect, type ReactNode } from 'react';
 import { LoadingState } from '../components/LoadingState';
 import { takesRealPayments } from '../config/api';
 import { useConfig } from '../config/ConfigContext';
@@ -24,7 +23,8 @@ function usePreloadStripe() {
   }, [config]);
 }
 
-export function AppShell() {
+/** The chrome around every page: banner, header with the cart, footer. */
+export function AppShell({ children }: { children: ReactNode }) {
   usePreloadStripe();
   return (
     <>
@@ -37,7 +37,7 @@ export function AppShell() {
       <main id="main" className="site-main" tabIndex={-1}>
         <CartNotice />
         <Suspense fallback={<LoadingState label="Loading…" />}>
-          <Outlet />
+          {children}
         </Suspense>
       </main>
       <footer className="site-footer">

@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { Link } from 'react-router-dom';
+import { Link } from 'wouter';
 import { CartButton } from '../features/cart/CartButton';
 import { CartDrawer } from '../features/cart/CartDrawer';
 

@@ -1,5 +1,5 @@
 import { lazy } from 'react';
-import { Link, Route, Routes } from 'react-router-dom';
+import { Link, Route, Switch } from 'wouter';
 import { BookPage } from '../features/catalog/BookPage';
 import { ShopPage } from '../features/catalog/ShopPage';
 import { AppShell } from './AppShell';
@@ -19,16 +19,25 @@ function NotFoundPage() {
   );
 }
 
+/** Every page inside the shell; the first matching route wins, the last one matches any path. */
 export function AppRoutes() {
   return (
-    <Routes>
-      <Route element={<AppShell />}>
-        <Route index element={<ShopPage />} />
-        <Route path="books/:id" element={<BookPage />} />
-        <Route path="checkout" element={<CheckoutPage />} />
-        <Route path="success" element={<SuccessPage />} />
-        <Route path="*" element={<NotFoundPage />} />
-      </Route>
-    </Routes>
+    <AppShell>
+      <Switch>
+        <Route path="/">
+          <ShopPage />
+        </Route>
+        <Route path="/books/:id">{({ id }) => <BookPage id={id} />}</Route>
+        <Route path="/checkout">
+          <CheckoutPage />
+        </Route>
+        <Route path="/success">
+          <SuccessPage />
+        </Route>
+        <Route>
+          <NotFoundPage />
+        </Route>
+      </Switch>
+    </AppShell>
   );
 }

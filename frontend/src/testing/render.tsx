@@ -1,6 +1,7 @@
 import { render } from '@testing-library/react';
-import type { ReactElement } from 'react';
-import { MemoryRouter, Route, Routes, useLocation } from 'react-router-dom';
+import { useState, type ReactElement, type ReactNode } from 'react';
+import { Route, Router, Switch, useLocation, useSearch } from 'wouter';
+import { memoryLocation } from 'wouter/memory-location';
 import { AppRoutes } from '../app/routes';
 import { ConfigContext } from '../config/ConfigContext';
 import { ConfigProvider } from '../config/ConfigProvider';
@@ -11,14 +12,22 @@ import { demoConfig } from './fixtures';
 
 /** Shows the current location so tests can assert in-app navigation. */
 export function LocationProbe() {
-  const location = useLocation();
-  return <output data-testid="location">{`${location.pathname}${location.search}`}</output>;
+  const [pathname] = useLocation();
+  const search = useSearch();
+  return <output data-testid="location">{`${pathname}${search ? `?${search}` : ''}`}</output>;
+}
+
+/** A router that keeps its address in memory, starting at `route` (path and query). */
+export function MemoryRouter({ route, children }: { route: string; children: ReactNode }) {
+  // Created once: a new memory location on every render would send the app back to `route`.
+  const [{ hook }] = useState(() => memoryLocation({ path: route }));
+  return <Router hook={hook}>{children}</Router>;
 }
 
 /** The whole app (config fetched from the mocked /config) at `route`. */
 export function renderApp(route = '/') {
   return render(
-    <MemoryRouter initialEntries={[route]}>
+    <MemoryRouter route={route}>
       <ConfigProvider>
         <CatalogueProvider>
           <CartProvider>
@@ -37,14 +46,13 @@ export function renderPage(
   { route = '/', path = '*', config = demoConfig }: { route?: string; path?: string; config?: Config } = {},
 ) {
   return render(
-    <MemoryRouter initialEntries={[route]}>
+    <MemoryRouter route={route}>
       <ConfigContext.Provider value={config}>
         <CatalogueProvider>
           <CartProvider>
-            <Routes>
-              <Route path={path} element={element} />
-              <Route path="*" element={null} />
-            </Routes>
+            <Switch>
+              <Route path={path}>{element}</Route>
+            </Switch>
             <LocationProbe />
           </CartProvider>
         </CatalogueProvider>

@@ -1,4 +1,4 @@
-import { Link } from 'react-router-dom';
+import { Link } from 'wouter';
 import type { Book } from '../../lib/api';
 import { formatMoney } from '../../lib/money';
 import { AddToCartButton } from './AddToCartButton';

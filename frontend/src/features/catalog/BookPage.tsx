@@ -1,4 +1,4 @@
-import { Link, useParams } from 'react-router-dom';
+import { Link } from 'wouter';
 import { ErrorState } from '../../components/ErrorState';
 import { LoadingState } from '../../components/LoadingState';
 import { formatMoney } from '../../lib/money';
@@ -6,8 +6,8 @@ import { AddToCartButton } from './AddToCartButton';
 import { BookCover } from './BookCover';
 import { useCatalogue } from './CatalogueContext';
 
-export function BookPage() {
-  const { id = '' } = useParams();
+/** /books/:id — one book from the catalogue, by its id. */
+export function BookPage({ id }: { id: string }) {
   const { state, booksById, reload } = useCatalogue();
 
   if (state.status === 'loading') return <LoadingState label="Loading the book…" />;

@@ -1,7 +1,7 @@
 import { act, render, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { StrictMode } from 'react';
-import { MemoryRouter, Route, Routes } from 'react-router-dom';
+import { Route } from 'wouter';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { ConfigContext } from '../../config/ConfigContext';
 import { apiError, mockFetch, type Reply, type RecordedRequest } from '../../testing/fetchMock';
@@ -14,7 +14,7 @@ import {
   storeCart,
   storedCart,
 } from '../../testing/fixtures';
-import { LocationProbe, renderApp, renderPage } from '../../testing/render';
+import { LocationProbe, MemoryRouter, renderApp, renderPage } from '../../testing/render';
 import { CartProvider } from '../cart/CartProvider';
 import { CatalogueProvider } from '../catalog/CatalogueProvider';
 import CheckoutPage from './CheckoutPage';
@@ -121,13 +121,13 @@ describe('checkout page', () => {
     const network = serveCheckout();
     render(
       <StrictMode>
-        <MemoryRouter initialEntries={['/checkout']}>
+        <MemoryRouter route="/checkout">
           <ConfigContext.Provider value={demoConfig}>
             <CatalogueProvider>
               <CartProvider>
-                <Routes>
-                  <Route path="/checkout" element={<CheckoutPage />} />
-                </Routes>
+                <Route path="/checkout">
+                  <CheckoutPage />
+                </Route>
                 <LocationProbe />
               </CartProvider>
             </CatalogueProvider>

@@ -1,7 +1,7 @@
 import { PaymentElement, useElements, useStripe } from '@stripe/react-stripe-js';
 import type { StripePaymentElementOptions } from '@stripe/stripe-js';
 import { useEffect, useState, type FormEvent } from 'react';
-import { useNavigate } from 'react-router-dom';
+import { useLocation } from 'wouter';
 import type { PaymentIntentResponse } from '../../lib/api';
 import { formatMoney } from '../../lib/money';
 
@@ -18,7 +18,7 @@ interface PaymentFormProps {
 export function PaymentForm({ intent, upToDate }: PaymentFormProps) {
   const stripe = useStripe();
   const elements = useElements();
-  const navigate = useNavigate();
+  const [, navigate] = useLocation();
   const [elementReady, setElementReady] = useState(false);
   // The intent the Payment Element last loaded; it reloads after each server update so
   // the amount it charges is the total on screen.
@@ -67,7 +67,7 @@ export function PaymentForm({ intent, upToDate }: PaymentFormProps) {
         payment_intent: paymentIntent.id,
         payment_intent_client_secret: paymentIntent.client_secret ?? intent.clientSecret,
       });
-      void navigate(`/success?${params.toString()}`);
+      navigate(`/success?${params.toString()}`);
     } catch {
       setError(FALLBACK_ERROR);
       setPaying(false);
