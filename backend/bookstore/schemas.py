@@ -25,6 +25,7 @@ from pydantic import (
 )
 from pydantic.alias_generators import to_camel
 from pydantic_core import PydanticCustomError
+from werkzeug.exceptions import RequestEntityTooLarge
 
 from bookstore.catalogue import Book
 from bookstore.errors import ApiError
@@ -104,12 +105,23 @@ def _max_quantity(info: ValidationInfo) -> int:
     return int(limit)
 
 
+def request_body() -> bytes:
+    """The raw body, or 413 when it is over MAX_CONTENT_LENGTH, however it was sent."""
+    body = request.get_data(cache=True)
+    limit = request.max_content_length
+    # Werkzeug refuses a Content-Length over the limit, but cuts a chunked body off at the
+    # limit without a word: a body that filled the limit was longer than allowed.
+    if limit is not None and request.content_length is None and len(body) >= limit:
+        raise RequestEntityTooLarge()
+    return body
+
+
 def parse_body(model: type[T], context: Mapping[str, Any] | None = None) -> T:
     """Read the request's JSON body and validate it with `model`, or raise an ApiError."""
     if not request.is_json:
         raise ApiError(415, "unsupported_media_type", "Send the body as application/json.")
     try:
-        data = json.loads(request.get_data(cache=True))
+        data = json.loads(request_body())
     # ValueError also covers bodies that are not UTF-8; RecursionError, absurdly deep nesting.
     except (ValueError, RecursionError):
         raise ApiError(400, "invalid_json", "The request body is not valid JSON.") from None

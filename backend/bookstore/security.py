@@ -1,4 +1,4 @@
-"""Security headers on every response, and client secrets kept out of the access logs."""
+"""Security headers on every response, and client secrets kept out of verbatim logs."""
 
 from __future__ import annotations
 
@@ -39,15 +39,17 @@ SECURITY_HEADERS = {
 # API answers carry client secrets and order details: no browser or proxy may keep them.
 API_CACHE_CONTROL = "no-store"
 
-# Loggers that write request lines, whose query strings can hold a client secret
-# (GET /api/orders/pi_...?client_secret=...): Flask's dev server, and gunicorn's access log.
-ACCESS_LOGGERS = ("werkzeug", "gunicorn.access")
+# Loggers that write what they are given verbatim: request lines, whose query strings hold
+# client secrets (GET /api/orders/pi_...?client_secret=...) in Flask's dev server and
+# gunicorn's access logs, and SQL parameters and rows (orders keep their client secret) when
+# SQLAlchemy's logging is turned up. stripe-python's own log is redacted by its gateway.
+REDACTED_LOGGERS = ("werkzeug", "gunicorn.access", "sqlalchemy.engine.Engine")
 
 
 def init_security(app: Flask) -> None:
-    """Add the headers to every response and redact secrets from access logs."""
+    """Add the headers to every response and redact secrets from verbatim logs."""
     app.after_request(add_security_headers)
-    for name in ACCESS_LOGGERS:
+    for name in REDACTED_LOGGERS:
         logger = logging.getLogger(name)
         if not any(isinstance(f, RedactSecrets) for f in logger.filters):
             logger.addFilter(RedactSecrets())

@@ -7,6 +7,7 @@ from flask import Blueprint, Response, jsonify, request
 from bookstore.config import current_settings
 from bookstore.errors import ApiError
 from bookstore.fulfilment import process_webhook
+from bookstore.schemas import request_body
 
 bp = Blueprint("webhook", __name__)
 
@@ -21,5 +22,5 @@ def receive_event() -> Response:
         raise ApiError(
             503, "webhook_not_configured", "STRIPE_WEBHOOK_SECRET is not set on this server."
         )
-    outcome = process_webhook(request.get_data(), request.headers.get("Stripe-Signature"))
+    outcome = process_webhook(request_body(), request.headers.get("Stripe-Signature"))
     return jsonify(received=True, result=outcome)

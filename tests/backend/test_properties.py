@@ -1,0 +1,173 @@
+"""Hypothesis properties of checkout, in both modes, over carts good and bad.
+
+- The server accepts exactly the carts the rules allow (known books, whole quantities 1..10
+  per book after merging repeated ids, 1..50 lines).
+- For any cart it accepts, the PaymentIntent (at the gateway, not just in the answer) charges
+  the sum of catalogue price x quantity, also when a cart id is reused and the amount updated.
+- For any cart it refuses, no order and no PaymentIntent is created and none is changed.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections import Counter
+from typing import Any
+
+import pytest
+from flask import Flask
+from hypothesis import HealthCheck, event, given, settings
+from hypothesis import strategies as st
+from sqlalchemy import func, select
+from stripe_fakes import FakeStripe
+
+from bookstore import create_app
+from bookstore.catalogue_data import BOOKS
+from bookstore.config import Settings
+from bookstore.db import db
+from bookstore.orders import Order
+from bookstore.payments import current_gateway
+from bookstore.payments.demo_gateway import DemoPaymentIntent
+
+PRICES = {str(book["id"]): int(str(book["price"])) for book in BOOKS}
+MAX_QUANTITY, MAX_LINES = 10, 50
+# A few carts the examples share, so that accepted carts also update earlier orders.
+CART_IDS = [f"property-cart-{n:04d}" for n in range(4)]
+EXAMPLES = 60
+
+good_line = st.fixed_dictionaries(
+    {
+        "id": st.sampled_from(sorted(PRICES)),
+        "quantity": st.integers(min_value=1, max_value=4) | st.just(2.0),
+    }
+)
+bad_line = st.fixed_dictionaries(
+    {
+        "id": st.sampled_from(sorted(PRICES)).map(str.upper) | st.text(min_size=1, max_size=12),
+        "quantity": st.integers(min_value=1, max_value=MAX_QUANTITY),
+    }
+) | st.fixed_dictionaries(
+    {
+        "id": st.sampled_from(sorted(PRICES)),
+        "quantity": st.sampled_from([0, -1, 11, 0.0, 2.5, "2", True, None, 10**20]),
+    }
+)
+good_lines = st.lists(good_line, min_size=1, max_size=6)
+
+
+@st.composite
+def spoiled(draw: st.DrawFn) -> list[dict[str, Any]]:
+    """A good cart with one thing wrong: a bad line, no lines, or too many lines."""
+    lines = draw(good_lines)
+    kind = draw(st.sampled_from(["bad line", "empty", "too many"]))
+    if kind == "bad line":
+        lines.insert(draw(st.integers(0, len(lines))), draw(bad_line))
+        return lines
+    if kind == "empty":
+        return []
+    return (lines * MAX_LINES)[: MAX_LINES + 1]
+
+
+# Half good carts, half carts with one thing wrong (repeated ids may also pass the limit).
+cart = st.fixed_dictionaries(
+    {"items": good_lines | spoiled()},
+    optional={"cartId": st.sampled_from(CART_IDS), "amount": st.integers(0, 10**6)},
+)
+
+PROPERTY = settings(
+    max_examples=EXAMPLES,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+
+
+def expected_amount(body: dict[str, Any]) -> int | None:
+    """The amount the rules give this cart, or None if they refuse it."""
+    items = body["items"]
+    if not 1 <= len(items) <= MAX_LINES:
+        return None
+    totals: Counter[str] = Counter()
+    for item in items:
+        count = item["quantity"]
+        if isinstance(count, float) and count.is_integer():
+            count = int(count)
+        if type(count) is not int or not 1 <= count <= MAX_QUANTITY:
+            return None
+        totals[item["id"]] += count
+    if any(book not in PRICES for book in totals) or max(totals.values()) > MAX_QUANTITY:
+        return None
+    return sum(PRICES[book] * count for book, count in totals.items())
+
+
+def snapshot(app: Flask) -> tuple[int, int, dict[str, tuple[int, int | None]]]:
+    """Orders, demo PaymentIntents, and each cart's (amount, PaymentIntent amount)."""
+    with app.app_context():
+        orders = db.session.scalar(select(func.count()).select_from(Order)) or 0
+        intents = db.session.scalar(select(func.count()).select_from(DemoPaymentIntent)) or 0
+        carts = {
+            str(order.cart_id): (order.amount, order.intent_amount)
+            for order in db.session.scalars(select(Order).where(Order.cart_id.is_not(None)))
+        }
+    return orders, intents, carts
+
+
+def unthrottled(settings: Settings) -> Flask:
+    app = create_app(dataclasses.replace(settings, checkout_rate_limit="100000 per minute"))
+    app.config["TESTING"] = True
+    return app
+
+
+@pytest.fixture
+def demo_app(settings: Settings) -> Flask:
+    return unthrottled(settings)
+
+
+@pytest.fixture
+def stripe_mode_app(stripe_settings: Settings, fake_stripe: FakeStripe) -> Flask:
+    return unthrottled(stripe_settings)
+
+
+@PROPERTY
+@given(body=cart)
+def test_demo_checkout_charges_the_catalogue_price_or_creates_nothing(
+    demo_app: Flask, body: dict[str, Any]
+) -> None:
+    before = snapshot(demo_app)
+
+    response = demo_app.test_client().post("/create-payment-intent", json=body)
+
+    expected = expected_amount(body)
+    event("accepted" if expected is not None else "refused")
+    if expected is None:
+        assert response.status_code == 400, response.get_json()
+        assert snapshot(demo_app) == before
+        return
+    assert response.status_code == 200, (body, response.get_json())
+    payment = response.get_json()
+    assert payment["amount"] == expected
+    with demo_app.app_context():
+        intent = current_gateway().retrieve_payment_intent(payment["paymentIntentId"])
+    assert (intent.amount, intent.currency) == (expected, "usd")
+
+
+@PROPERTY
+@given(body=cart)
+def test_stripe_checkout_charges_the_catalogue_price_or_calls_stripe_not_at_all(
+    stripe_mode_app: Flask, fake_stripe: FakeStripe, body: dict[str, Any]
+) -> None:
+    before, calls = snapshot(stripe_mode_app), len(fake_stripe.requests())
+
+    response = stripe_mode_app.test_client().post("/create-payment-intent", json=body)
+
+    expected = expected_amount(body)
+    event("accepted" if expected is not None else "refused")
+    if expected is None:
+        assert response.status_code == 400, response.get_json()
+        assert snapshot(stripe_mode_app) == before
+        assert len(fake_stripe.requests()) == calls
+        return
+    assert response.status_code == 200, (body, response.get_json())
+    payment = response.get_json()
+    assert payment["amount"] == expected
+    intent = fake_stripe.intents[payment["paymentIntentId"]]
+    assert (intent["amount"], intent["currency"]) == (expected, "usd")
+    assert intent["metadata"]["order_id"] == str(payment["orderId"])
