@@ -61,6 +61,8 @@ if [ "$prod" = 1 ]; then
   exit
 fi
 
+# The schema comes from the migrations and the books from the seed, not from the app's start.
+prepare_database
 # Each server runs in its own process group so that stopping it also stops its children.
 setsid "$VENV/bin/flask" --app bookstore run --host 127.0.0.1 --port "$API_PORT" &
 pids+=($!)

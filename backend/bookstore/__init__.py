@@ -14,7 +14,7 @@ MAX_CONTENT_LENGTH = 64 * 1024
 
 
 def create_app(config: Settings | None = None) -> Flask:
-    """Build the app: settings, database, CORS, errors, payment gateway, routes, catalogue."""
+    """Build the app: settings, database, CORS, errors, payment gateway, routes, commands."""
     # Imported here so that importing the package (e.g. for its settings) does no work.
     from bookstore import (
         catalogue,
@@ -42,7 +42,6 @@ def create_app(config: Settings | None = None) -> Flask:
     CORS(app, origins=list(settings.frontend_origins))
     errors.register_error_handlers(app)
     security.init_security(app)
-    # Built before create_all so the demo gateway's table is known to the metadata.
     app.extensions["payment_gateway"] = payments.build_gateway(settings)
     routes.register_blueprints(app, settings)
     ratelimit.init_rate_limits(app, settings)
@@ -53,11 +52,10 @@ def create_app(config: Settings | None = None) -> Flask:
         web.register_spa(app, settings.frontend_dist)
     cli.register_commands(app)
 
-    # Referenced so their tables are registered before create_all, whatever imported them.
+    # Referenced so every table is in the metadata that migrations are checked against. The
+    # schema itself comes from `flask --app bookstore db upgrade` and the books from `... seed`,
+    # run once per deploy: app servers write nothing at start, so any number can start at once.
     _ = (catalogue.Book, orders.Order, fulfilment.ProcessedEvent)
-    with app.app_context():
-        db.db.create_all()
-        catalogue.seed_catalogue()
 
     if settings.mode == "stripe" and not settings.stripe_webhook_secret:
         app.logger.warning(

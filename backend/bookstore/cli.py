@@ -1,4 +1,7 @@
-"""Commands for the shop owner: `flask --app bookstore orders`."""
+"""Commands for the shop owner: `flask --app bookstore orders`, `... seed`.
+
+The schema commands (`flask --app bookstore db upgrade`, ...) come from Flask-Migrate.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +9,7 @@ import click
 from flask import Flask
 from flask.cli import with_appcontext
 
+from bookstore.catalogue import seed_catalogue
 from bookstore.money import format_amount
 from bookstore.orders import recent_orders
 
@@ -30,6 +34,15 @@ def orders_command(limit: int) -> None:
         )
 
 
+@click.command("seed")
+@with_appcontext
+def seed_command() -> None:
+    """Add the catalogue's missing titles; run after `db upgrade`, as often as you like."""
+    added = seed_catalogue()
+    click.echo(f"Catalogue: {added} title(s) added." if added else "Catalogue: up to date.")
+
+
 def register_commands(app: Flask) -> None:
     """Add the shop's commands to `flask --app bookstore ...`."""
     app.cli.add_command(orders_command)
+    app.cli.add_command(seed_command)

@@ -1,4 +1,8 @@
-"""The database handle, the model base class and SQLite settings for concurrent requests."""
+"""The database handle, its migrations, the model base class, and per-database settings.
+
+SQLite (the default, one machine) and PostgreSQL (several app servers sharing one database) run
+the same models; the schema of both comes from the Alembic migrations in backend/migrations.
+"""
 
 from __future__ import annotations
 
@@ -7,21 +11,42 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from flask import Flask
+from flask_migrate import Migrate  # type: ignore[import-untyped]  # ships no type hints
 from flask_sqlalchemy import SQLAlchemy
-from sqlalchemy import DateTime, event
-from sqlalchemy.engine import Dialect, make_url
+from sqlalchemy import DateTime, MetaData, event
+from sqlalchemy.engine import URL, Dialect, make_url
 from sqlalchemy.orm import DeclarativeBase
 from sqlalchemy.types import TypeDecorator
 
 # Seconds a connection waits for another request's write to finish before failing.
 SQLITE_BUSY_TIMEOUT_SECONDS = 15
+# Seconds to wait for a database server (PostgreSQL) to accept a connection.
+SERVER_CONNECT_TIMEOUT_SECONDS = 10
+# Databases whose timestamp columns keep the offset; the others get naive UTC.
+DIALECTS_WITH_TIME_ZONES = frozenset({"postgresql"})
+MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
 
 
 class Base(DeclarativeBase):
     """Declarative base of every table."""
 
+    # Named constraints, the same on every database, so a later migration can drop or alter
+    # them by name (SQLite cannot name an unnamed constraint after the fact).
+    metadata = MetaData(
+        naming_convention={
+            "ix": "ix_%(column_0_label)s",
+            "uq": "uq_%(table_name)s_%(column_0_name)s",
+            "ck": "ck_%(table_name)s_%(constraint_name)s",
+            "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+            "pk": "pk_%(table_name)s",
+        }
+    )
+
 
 db = SQLAlchemy(model_class=Base)
+# `flask --app bookstore db upgrade` and friends. Batch mode lets Alembic alter SQLite tables
+# (by copying them); on PostgreSQL the same scripts run as plain ALTER TABLE.
+migrate = Migrate(directory=str(MIGRATIONS_DIR), render_as_batch=True, compare_type=True)
 
 if TYPE_CHECKING:
     # mypy cannot follow `db.Model`, a class Flask-SQLAlchemy builds at runtime from Base;
@@ -32,22 +57,26 @@ else:
 
 
 class UtcDateTime(TypeDecorator[datetime]):
-    """A timestamp stored as naive UTC (SQLite has no time zones) and read back as aware UTC."""
+    """An aware UTC timestamp: `timestamptz` on PostgreSQL, naive UTC on SQLite."""
 
-    impl = DateTime
+    # timezone=True makes TIMESTAMP WITH TIME ZONE on PostgreSQL; SQLite's DATETIME ignores it.
+    impl = DateTime(timezone=True)
     cache_ok = True
 
     def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
-        """Store aware datetimes as naive UTC."""
+        """Refuse naive values; hand SQLite naive UTC, since it cannot store an offset."""
         if value is None:
             return None
         if value.tzinfo is None:
             raise ValueError("naive datetime given; use datetime.now(UTC)")
-        return value.astimezone(UTC).replace(tzinfo=None)
+        utc = value.astimezone(UTC)
+        return utc if dialect.name in DIALECTS_WITH_TIME_ZONES else utc.replace(tzinfo=None)
 
     def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
-        """Mark stored values as UTC again."""
-        return None if value is None else value.replace(tzinfo=UTC)
+        """Aware UTC whatever the driver returns (PostgreSQL answers in the session's zone)."""
+        if value is None:
+            return None
+        return value.astimezone(UTC) if value.tzinfo else value.replace(tzinfo=UTC)
 
 
 def utcnow() -> datetime:
@@ -56,22 +85,40 @@ def utcnow() -> datetime:
 
 
 def init_db(app: Flask, database_url: str) -> None:
-    """Bind the database to the app; for SQLite, create its folder and allow concurrent use."""
-    url = make_url(database_url)
+    """Bind the database and its migrations to the app, with the settings its engine needs."""
+    url = engine_url(database_url)
     is_sqlite = url.get_backend_name() == "sqlite"
     # Relative SQLite paths live in the instance folder, which Flask-SQLAlchemy creates itself.
     if is_sqlite and url.database and Path(url.database).is_absolute():
         Path(url.database).parent.mkdir(parents=True, exist_ok=True)
-    app.config["SQLALCHEMY_DATABASE_URI"] = database_url
+    app.config["SQLALCHEMY_DATABASE_URI"] = url.render_as_string(hide_password=False)
     if is_sqlite:
         # sqlite3's own timeout is its busy handler: a writer waits instead of failing at once.
-        app.config.setdefault(
-            "SQLALCHEMY_ENGINE_OPTIONS", {"connect_args": {"timeout": SQLITE_BUSY_TIMEOUT_SECONDS}}
-        )
+        options: dict[str, Any] = {"connect_args": {"timeout": SQLITE_BUSY_TIMEOUT_SECONDS}}
+    else:
+        # A pooled connection the server dropped (restart, failover, idle cut by a proxy) is
+        # replaced before use instead of failing a shopper's request.
+        options = {
+            "pool_pre_ping": True,
+            "connect_args": {"connect_timeout": SERVER_CONNECT_TIMEOUT_SECONDS},
+        }
+    app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", options)
     db.init_app(app)
-    if is_sqlite:
-        with app.app_context():
+    migrate.init_app(app, db)
+    with app.app_context():
+        if is_sqlite:
             event.listen(db.engine, "connect", _configure_sqlite_connection)
+        elif url.get_backend_name() == "postgresql":
+            event.listen(db.engine, "before_cursor_execute", _without_nul_characters, retval=True)
+
+
+def engine_url(database_url: str) -> URL:
+    """The URL to connect with: PostgreSQL URLs without a driver use psycopg 3."""
+    url = make_url(database_url)
+    # postgres:// (as many hosts print it) and postgresql:// would otherwise ask for psycopg2.
+    if url.drivername in ("postgres", "postgresql"):
+        url = url.set(drivername="postgresql+psycopg")
+    return url
 
 
 def _configure_sqlite_connection(dbapi_connection: Any, connection_record: Any) -> None:
@@ -83,3 +130,32 @@ def _configure_sqlite_connection(dbapi_connection: Any, connection_record: Any) 
         cursor.execute("PRAGMA foreign_keys=ON")
     finally:
         cursor.close()
+
+
+def _without_nul_characters(
+    connection: Any,
+    cursor: Any,
+    statement: str,
+    parameters: Any,
+    context: Any,
+    executemany: bool,
+) -> tuple[str, Any]:
+    """Swap NUL characters, which PostgreSQL text cannot hold, for U+FFFD in query parameters.
+
+    SQLite simply finds no book or order whose id has a NUL in it; PostgreSQL would fail the
+    whole query, and the shopper would get a 500 instead of a 404. No text the shop stores
+    contains NUL (ids are checked or come from the catalogue and Stripe), so the swap only
+    turns lookups that cannot match into misses, as on SQLite.
+    """
+    return statement, _replace_nul(parameters)
+
+
+def _replace_nul(value: Any) -> Any:
+    """`value` with NUL replaced in every string, through dicts, lists and tuples."""
+    if isinstance(value, str):
+        return value.replace("\x00", "\ufffd") if "\x00" in value else value
+    if isinstance(value, dict):
+        return {key: _replace_nul(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return type(value)(_replace_nul(item) for item in value)
+    return value

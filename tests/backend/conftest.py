@@ -1,14 +1,21 @@
-"""Fixtures: an app per test with its own SQLite file; demo mode unless a test asks for Stripe."""
+"""Fixtures: an app per test with its own clean database; demo mode unless a test asks for Stripe.
+
+The database is SQLite, or PostgreSQL when TEST_DATABASE_URL is set (see database_setup.py);
+either way its schema was built by the migrations, as `flask db upgrade` builds it.
+"""
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 import requests_mock as rm
+from database_setup import Databases, SqliteDatabases, describe_databases, open_databases
 from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
+from sqlalchemy import Connection, Engine, event
 from stripe_fakes import FakeStripe
 from webhook_events import STRIPE_WEBHOOK_SECRET
 
@@ -20,10 +27,66 @@ STRIPE_SECRET_KEY = "sk_test_123"
 STRIPE_PUBLISHABLE_KEY = "pk_test_123"
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    """Register the markers this folder uses."""
+    config.addinivalue_line(
+        "markers", "sqlite_only: checks SQLite itself, so it runs on SQLite in every run"
+    )
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    """Say which database the run uses, first thing in the output."""
+    return f"database: {describe_databases()}"
+
+
+@pytest.fixture(scope="session")
+def databases(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Databases]:
+    """This run's databases, migrated once."""
+    databases = open_databases(tmp_path_factory.mktemp("databases"))
+    yield databases
+    databases.close()
+
+
+@pytest.fixture(scope="session")
+def sqlite_databases(tmp_path_factory: pytest.TempPathFactory) -> SqliteDatabases:
+    """SQLite databases, for the tests of SQLite itself during a PostgreSQL run too."""
+    return SqliteDatabases(tmp_path_factory.mktemp("sqlite-databases"))
+
+
 @pytest.fixture
-def database_url(tmp_path: Path) -> str:
-    """A throwaway SQLite file (a file, not :memory:, so threads share it as in production)."""
-    return f"sqlite:///{tmp_path / 'bookstore.sqlite3'}"
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """A clean, migrated, seeded database for this test (SQLite: a file threads share)."""
+    if request.node.get_closest_marker("sqlite_only"):
+        databases: Databases = request.getfixturevalue("sqlite_databases")
+    else:
+        databases = request.getfixturevalue("databases")
+    return databases.fresh(tmp_path)
+
+
+@pytest.fixture
+def empty_database_url(databases: Databases, tmp_path: Path) -> Iterator[str]:
+    """A database of this run's kind with no tables yet, for the migration tests."""
+    with databases.empty(tmp_path) as url:
+        yield url
+
+
+@pytest.fixture(autouse=True)
+def _close_database_connections() -> Iterator[None]:
+    """Close the pooled connections of every engine the test made once it ends.
+
+    Each app has its own engine; left open, their idle connections would add up over a run
+    to PostgreSQL's connection limit, and could hold locks the next test's cleanup needs.
+    """
+    engines: weakref.WeakSet[Engine] = weakref.WeakSet()
+
+    def remember(connection: Connection) -> None:
+        engines.add(connection.engine)
+
+    event.listen(Engine, "engine_connect", remember)
+    yield
+    event.remove(Engine, "engine_connect", remember)
+    for engine in list(engines):
+        engine.dispose()
 
 
 @pytest.fixture
@@ -34,7 +97,7 @@ def settings(database_url: str) -> Settings:
 
 @pytest.fixture
 def app(settings: Settings) -> Iterator[Flask]:
-    """The app under test, its catalogue seeded."""
+    """The app under test, on a database with the seeded catalogue."""
     app = create_app(settings)
     app.config["TESTING"] = True
     yield app

@@ -129,6 +129,7 @@ def test_demo_routes_exist_only_in_demo_mode(
     )
 
 
+@pytest.mark.sqlite_only  # reads SQLite's own files and settings
 def test_the_sqlite_database_runs_in_wal_mode(app: Flask) -> None:
     from bookstore.db import db
 

@@ -343,6 +343,7 @@ def test_two_simultaneous_confirmations_pay_only_once(app: Flask, gateway: DemoG
     assert (len(paid), len(refused)) == (1, 5), results
 
 
+@pytest.mark.sqlite_only  # reads SQLite's own files and settings
 def test_card_numbers_are_never_written_to_the_database(
     gateway: DemoGateway, database_url: str
 ) -> None:

@@ -96,6 +96,15 @@ def servers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Servers]:
     logs = ROOT / "test-artifacts"
     logs.mkdir(exist_ok=True)
     python = ROOT / ".venv" / "bin" / "python"
+    # As ./start.sh does: the schema from the migrations, then the catalogue, then the server.
+    for command in (["db", "upgrade"], ["seed"]):
+        subprocess.run(  # noqa: S603 (fixed local command)
+            [str(python), "-m", "flask", "--app", "bookstore", *command],
+            env=env,
+            cwd=ROOT,
+            check=True,
+            capture_output=True,
+        )
     api = subprocess.Popen(  # noqa: S603 (fixed local command)
         [str(python), "-m", "flask", "--app", "bookstore", "run", "--port", str(api_port)],
         env=env,
