@@ -5,20 +5,14 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from sqlalchemy import update
+from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
 from bookstore import money
 from bookstore.catalogue import books_by_id
 from bookstore.db import db
 from bookstore.errors import ApiError
-from bookstore.orders import (
-    PAID_STATUSES,
-    Order,
-    OrderLine,
-    OrderStatus,
-    find_order_by_cart,
-)
+from bookstore.orders import PAID_STATUSES, Order, OrderLine, OrderStatus
 from bookstore.payments import current_gateway
 
 
@@ -130,7 +124,7 @@ def prepare_payment(
 def _order_for_cart(cart_id: str | None, currency: str) -> Order:
     """The order of this cart, created if new; without a cart id, always a new order."""
     if cart_id is not None:
-        existing = find_order_by_cart(cart_id)
+        existing = _locked_order_for_cart(cart_id)
         if existing is not None:
             return existing
     order = Order(cart_id=cart_id, currency=currency, status=OrderStatus.PENDING, amount=0)
@@ -142,11 +136,27 @@ def _order_for_cart(cart_id: str | None, currency: str) -> Order:
         # Two requests for one new cart (React StrictMode sends two) raced to insert it;
         # the unique cart_id let one win, so use its order.
         db.session.rollback()
-        existing = find_order_by_cart(cart_id) if cart_id is not None else None
+        existing = _locked_order_for_cart(cart_id) if cart_id is not None else None
         if existing is None:
             raise
         return existing
     return order
+
+
+def _locked_order_for_cart(cart_id: str) -> Order | None:
+    """The cart's order, its row locked until the commit before the gateway call.
+
+    On PostgreSQL a webhook marking the order paid, or another request for the same cart,
+    then waits instead of interleaving with this read-check-write; SQLite ignores FOR UPDATE
+    and serialises the writes with its database lock.
+    """
+    query = (
+        select(Order)
+        .where(Order.cart_id == cart_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
+    return db.session.scalars(query).one_or_none()
 
 
 def _refuse_closed_cart(order: Order, lines: tuple[PricedLine, ...]) -> None:

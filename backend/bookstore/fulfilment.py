@@ -47,8 +47,9 @@ def process_webhook(payload: bytes, signature_header: str | None) -> str:
     if db.session.get(ProcessedEvent, event.id) is not None:
         return "duplicate"
     try:
-        # Writing the event first takes the write lock, so the order read below is current and
-        # a concurrent delivery of the same event fails on the primary key and stops here.
+        # Writing the event first makes a concurrent delivery of the same event fail on the
+        # primary key and stop here (on SQLite it also takes the write lock, so the order read
+        # below is current; on PostgreSQL the read below locks the order row for that).
         db.session.add(ProcessedEvent(id=event.id, type=event.type))
         db.session.flush()
         order = _order_for(event.type, event.data_object)
@@ -97,8 +98,16 @@ def _order_for(event_type: str, obj: EventObject) -> Order | None:
 
 
 def _fresh(criterion: ColumnElement[bool]) -> Order | None:
-    """The matching order, read again even if this session has it cached."""
-    query = select(Order).where(criterion).execution_options(populate_existing=True)
+    """The matching order as committed now, locked until this event's transaction ends.
+
+    FOR UPDATE makes two events for one order (on PostgreSQL, where writers do not queue for
+    the whole database as on SQLite) apply one after the other, each seeing the other's result:
+    otherwise a payment_failed read before a succeeded committed could overwrite `paid`.
+    SQLite ignores it; its single writer lock, taken by the insert above, does the same job.
+    """
+    query = (
+        select(Order).where(criterion).with_for_update().execution_options(populate_existing=True)
+    )
     return db.session.scalars(query).one_or_none()
 
 
