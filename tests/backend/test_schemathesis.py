@@ -71,12 +71,14 @@ def valid_bodies_are_not_refused_as_malformed(
 
 
 def _repeats_past_the_limit(body: Any) -> bool:
-    """Repeated ids merge, and their total may pass the per-book limit: a documented rule
-    that JSON Schema cannot express."""
+    """Whether a repeated id's merged total passes the per-book limit though each line is
+    within it: a documented rule that JSON Schema cannot express."""
     if not isinstance(body, dict) or not isinstance(body.get("items"), list):
         return False
     totals: Counter[str] = Counter()
     for item in body["items"]:
+        if item["quantity"] > DEFAULT_MAX_QUANTITY:
+            return False
         totals[item["id"]] += item["quantity"]
     return any(total > DEFAULT_MAX_QUANTITY for total in totals.values())
 
