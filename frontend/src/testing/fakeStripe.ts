@@ -4,7 +4,8 @@ import { vi } from 'vitest';
 
 type Handler = (payload?: unknown) => void;
 
-function fakeElement() {
+/** `loadError`: the element fails to load (Stripe's `loaderror`) instead of becoming ready. */
+function fakeElement(loadError?: object) {
   const handlers = new Map<string, Set<Handler>>();
   const element = {
     mount: vi.fn(),
@@ -14,7 +15,8 @@ function fakeElement() {
       if (!handlers.has(event)) handlers.set(event, new Set());
       handlers.get(event)?.add(handler);
       // Like Stripe's iframe, the element becomes ready a moment after it is listened to.
-      if (event === 'ready') setTimeout(() => handler({ elementType: 'payment' }), 0);
+      if (event === 'ready' && !loadError) setTimeout(() => handler({ elementType: 'payment' }), 0);
+      if (event === 'loaderror' && loadError) setTimeout(() => handler({ elementType: 'payment', error: loadError }), 0);
       return element;
     }),
     off: vi.fn((event: string, handler: Handler) => {
@@ -27,9 +29,11 @@ function fakeElement() {
 
 export function createFakeStripe(confirmPayment: (...args: unknown[]) => Promise<unknown>) {
   let current: ReturnType<typeof fakeElement> | null = null;
+  // Errors for the next Payment Elements created, one each; after them elements load fine.
+  const loadErrors: object[] = [];
   const elements = {
     create: vi.fn(() => {
-      current = fakeElement();
+      current = fakeElement(loadErrors.shift());
       return current;
     }),
     getElement: vi.fn(() => current),
@@ -49,5 +53,7 @@ export function createFakeStripe(confirmPayment: (...args: unknown[]) => Promise
     createElements: stripe.elements,
     elements,
     confirmPayment: stripe.confirmPayment,
+    /** The next Payment Element created fails to load with `error`. */
+    failNextElementLoad: (error: object) => loadErrors.push(error),
   };
 }

@@ -11,9 +11,15 @@ export interface RecordedRequest {
   body: unknown;
 }
 
-export type Reply =
-  | { status?: number; body?: unknown; rawBody?: string; headers?: Record<string, string> }
-  | 'network-error';
+/** An HTTP answer: JSON `body` (or `rawBody` text), status 200 unless given. */
+export interface HttpReply {
+  status?: number;
+  body?: unknown;
+  rawBody?: string;
+  headers?: Record<string, string>;
+}
+
+export type Reply = HttpReply | 'network-error';
 
 export interface Route {
   method?: string;
@@ -61,6 +67,6 @@ export function mockFetch(routes: Route[]) {
 }
 
 /** An error body in the API's one shape. */
-export function apiError(status: number, code: string, message: string, details?: unknown): Reply {
+export function apiError(status: number, code: string, message: string, details?: unknown): HttpReply {
   return { status, body: { error: { code, message, ...(details === undefined ? {} : { details }) } } };
 }

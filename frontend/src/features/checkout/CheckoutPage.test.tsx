@@ -4,6 +4,7 @@ import { StrictMode } from 'react';
 import { Route } from 'wouter';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { ConfigContext } from '../../config/ConfigContext';
+import type { Config } from '../../lib/api';
 import { apiError, mockFetch, type Reply, type RecordedRequest } from '../../testing/fetchMock';
 import { createFakeStripe } from '../../testing/fakeStripe';
 import {
@@ -11,6 +12,7 @@ import {
   books,
   demoConfig,
   intentFor,
+  stripeConfig,
   storeCart,
   storedCart,
 } from '../../testing/fixtures';
@@ -18,6 +20,7 @@ import { LocationProbe, MemoryRouter, renderApp, renderPage } from '../../testin
 import { CartProvider } from '../cart/CartProvider';
 import { CatalogueProvider } from '../catalog/CatalogueProvider';
 import CheckoutPage from './CheckoutPage';
+import { DEMO_FORM_UNAVAILABLE_MESSAGE, STRIPE_UNAVAILABLE_MESSAGE } from './PaymentSection';
 import { getStripe } from './stripeLoader';
 
 vi.mock('./stripeLoader', () => ({ getStripe: vi.fn() }));
@@ -47,8 +50,8 @@ beforeEach(() => {
   storeCart([{ id: 'the-dream-machine', quantity: 2 }]);
 });
 
-function renderCheckout() {
-  return renderPage(<CheckoutPage />, { route: '/checkout', path: '/checkout' });
+function renderCheckout(config: Config = demoConfig) {
+  return renderPage(<CheckoutPage />, { route: '/checkout', path: '/checkout', config });
 }
 
 describe('checkout page', () => {
@@ -192,34 +195,123 @@ describe('checkout page', () => {
     expect(screen.queryByRole('button', { name: /^Pay/ })).not.toBeInTheDocument();
   });
 
-  it('offers a retry when payments are unavailable', async () => {
+  it("shows the server's 503 payment_provider_unavailable message with a retry, and no pay button", async () => {
     const network = serveCheckout((call) =>
       call === 0
+        ? {
+            ...apiError(503, 'payment_provider_unavailable', "We couldn't reach our payment provider. Please try again."),
+            headers: { 'Retry-After': '5' },
+          }
+        : undefined,
+    );
+    const user = userEvent.setup();
+    renderCheckout(stripeConfig);
+
+    const alert = await screen.findByRole('alert');
+    expect(within(alert).getByRole('heading', { name: "We couldn't prepare your order" })).toBeInTheDocument();
+    expect(alert).toHaveTextContent("We couldn't reach our payment provider. Please try again.");
+    expect(screen.queryByRole('button', { name: /^Pay/ })).not.toBeInTheDocument();
+    expect(getStripe).not.toHaveBeenCalled();
+
+    await user.click(within(alert).getByRole('button', { name: 'Try again' }));
+
+    const pay = await screen.findByRole('button', { name: 'Pay $60.00' });
+    await waitFor(() => expect(pay).toBeEnabled());
+    expect(screen.queryByRole('alert')).not.toBeInTheDocument();
+    expect(network.callsTo('/create-payment-intent')).toHaveLength(2);
+  });
+
+  it('holds the pay button while a 503 leaves a changed cart unpriced, until the retry prices it', async () => {
+    const network = serveCheckout((call) =>
+      call === 1
         ? apiError(503, 'payment_provider_unavailable', "We couldn't reach our payment provider. Please try again.")
         : undefined,
     );
     const user = userEvent.setup();
-    renderCheckout();
+    renderApp('/checkout');
+
+    await waitFor(() => expect(screen.getByRole('button', { name: 'Pay $60.00' })).toBeEnabled());
+    await user.click(screen.getByRole('button', { name: 'Cart (2 items)' }));
+    await user.click(screen.getByRole('button', { name: 'Increase quantity of The Dream Machine' }));
+    await user.keyboard('{Escape}');
 
     const alert = await screen.findByRole('alert');
     expect(alert).toHaveTextContent("We couldn't reach our payment provider. Please try again.");
+    // The old total must not be payable for the new cart.
+    expect(screen.getByRole('button', { name: 'Pay $60.00' })).toBeDisabled();
+
     await user.click(within(alert).getByRole('button', { name: 'Try again' }));
 
-    expect(await screen.findByRole('button', { name: 'Pay $60.00' })).toBeInTheDocument();
-    expect(network.callsTo('/create-payment-intent')).toHaveLength(2);
+    const pay = await screen.findByRole('button', { name: 'Pay $90.00' });
+    await waitFor(() => expect(pay).toBeEnabled());
+    expect(network.callsTo('/create-payment-intent')).toHaveLength(3);
   });
 
-  it('shows a retry when the payment form cannot load', async () => {
+  it('says so, with no pay button, when Stripe.js cannot load, and really loads it again on retry', async () => {
     serveCheckout();
     vi.mocked(getStripe).mockRejectedValueOnce(new Error('Failed to load Stripe.js'));
     const user = userEvent.setup();
-    renderCheckout();
+    renderCheckout(stripeConfig);
 
     const alert = await screen.findByRole('alert');
-    expect(alert).toHaveTextContent("The payment form didn't load");
+    expect(within(alert).getByRole('heading', { name: "The payment form didn't load" })).toBeInTheDocument();
+    expect(alert).toHaveTextContent(
+      "We couldn't load Stripe's secure payment form. Check your connection or disable blockers for this site, then try again.",
+    );
+    // The order is still shown, but nothing that looks payable.
+    expect(screen.getByRole('region', { name: 'Order summary' })).toBeInTheDocument();
+    expect(screen.queryByRole('button', { name: /^Pay/ })).not.toBeInTheDocument();
+    expect(screen.queryByRole('form', { name: 'Payment' })).not.toBeInTheDocument();
+
     await user.click(within(alert).getByRole('button', { name: 'Try again' }));
 
-    expect(await screen.findByRole('button', { name: 'Pay $60.00' })).toBeInTheDocument();
+    const pay = await screen.findByRole('button', { name: 'Pay $60.00' });
+    await waitFor(() => expect(pay).toBeEnabled());
+    expect(getStripe).toHaveBeenCalledTimes(2);
+    expect(screen.queryByRole('alert')).not.toBeInTheDocument();
+  });
+
+  it('keeps saying so while Stripe.js stays unreachable', async () => {
+    serveCheckout();
+    vi.mocked(getStripe).mockRejectedValue(new Error('Failed to load Stripe.js'));
+    const user = userEvent.setup();
+    renderCheckout(stripeConfig);
+
+    await user.click(within(await screen.findByRole('alert')).getByRole('button', { name: 'Try again' }));
+
+    const alert = await screen.findByRole('alert');
+    expect(alert).toHaveTextContent(STRIPE_UNAVAILABLE_MESSAGE);
+    expect(getStripe).toHaveBeenCalledTimes(2);
+    expect(screen.queryByRole('button', { name: /^Pay/ })).not.toBeInTheDocument();
+  });
+
+  it('does not blame Stripe or blockers when the demo payment form fails to load', async () => {
+    serveCheckout();
+    vi.mocked(getStripe).mockRejectedValueOnce(new Error('Failed to fetch dynamically imported module'));
+    renderCheckout(demoConfig);
+
+    const alert = await screen.findByRole('alert');
+    expect(alert).toHaveTextContent(DEMO_FORM_UNAVAILABLE_MESSAGE);
+    expect(alert).not.toHaveTextContent(/Stripe|blockers/);
+    expect(within(alert).getByRole('button', { name: 'Try again' })).toBeInTheDocument();
+  });
+
+  it('replaces the form with a retry when the Payment Element itself fails to load', async () => {
+    serveCheckout();
+    fake.failNextElementLoad({ type: 'invalid_request_error', message: 'The frame could not be loaded.' });
+    const user = userEvent.setup();
+    renderCheckout(stripeConfig);
+
+    const alert = await screen.findByRole('alert');
+    expect(alert).toHaveTextContent(STRIPE_UNAVAILABLE_MESSAGE);
+    expect(alert).not.toHaveTextContent('The frame could not be loaded.');
+    expect(screen.queryByRole('button', { name: /^Pay/ })).not.toBeInTheDocument();
+
+    await user.click(within(alert).getByRole('button', { name: 'Try again' }));
+
+    const pay = await screen.findByRole('button', { name: 'Pay $60.00' });
+    await waitFor(() => expect(pay).toBeEnabled());
+    expect(fake.elements.create).toHaveBeenCalledTimes(2);
   });
 
   it('says the cart is empty instead of calling the server', async () => {

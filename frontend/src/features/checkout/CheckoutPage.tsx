@@ -1,18 +1,12 @@
-import { Elements } from '@stripe/react-stripe-js';
-import type { StripeElementsOptions } from '@stripe/stripe-js';
-import { useCallback, useMemo, useState, type ReactNode } from 'react';
+import { useState, type ReactNode } from 'react';
 import { Link } from 'wouter';
 import { ErrorState } from '../../components/ErrorState';
 import { LoadingState } from '../../components/LoadingState';
-import { useConfig } from '../../config/ConfigContext';
 import { isApiError } from '../../lib/api';
-import { useResource } from '../../lib/useResource';
 import { useCart } from '../cart/CartContext';
 import { rememberCheckout } from '../cart/cartPayments';
-import { appearance } from './appearance';
 import { OrderSummary } from './OrderSummary';
-import { PaymentForm } from './PaymentForm';
-import { getStripe } from './stripeLoader';
+import { PaymentSection } from './PaymentSection';
 import { usePaymentIntent } from './usePaymentIntent';
 import './checkout.css';
 
@@ -28,31 +22,6 @@ function IntentError({ error, onRetry }: { error: unknown; onRetry: () => void }
     );
   }
   return <ErrorState title="We couldn't prepare your order" error={error} onRetry={onRetry} />;
-}
-
-function PaymentSection({ clientSecret, children }: { clientSecret: string; children: ReactNode }) {
-  const config = useConfig();
-  const loadStripe = useCallback(() => getStripe(config), [config]);
-  const { state, reload } = useResource('stripe', loadStripe);
-  const options = useMemo<StripeElementsOptions>(() => ({ clientSecret, appearance }), [clientSecret]);
-
-  if (state.status === 'loading') return <LoadingState label="Loading the payment form…" />;
-  if (state.status === 'error') {
-    return (
-      <div className="state state--error" role="alert">
-        <h2 className="state__title">The payment form didn't load</h2>
-        <p>Check your connection, then try again.</p>
-        <button type="button" className="button button--secondary" onClick={reload}>
-          Try again
-        </button>
-      </div>
-    );
-  }
-  return (
-    <Elements key={clientSecret} stripe={state.data} options={options}>
-      {children}
-    </Elements>
-  );
 }
 
 /** /checkout: the server-priced order summary and the Payment Element. */
@@ -101,9 +70,7 @@ export default function CheckoutPage() {
         {status === 'error' && <IntentError error={error} onRetry={retry} />}
         <div className="checkout">
           <OrderSummary intent={intent} updating={status === 'updating'} />
-          <PaymentSection clientSecret={intent.clientSecret}>
-            <PaymentForm intent={intent} upToDate={status === 'ready'} />
-          </PaymentSection>
+          <PaymentSection intent={intent} upToDate={status === 'ready'} />
         </div>
       </>
     );

@@ -12,10 +12,12 @@ interface PaymentFormProps {
   intent: PaymentIntentResponse;
   /** False while the server is re-pricing a changed cart. */
   upToDate: boolean;
+  /** The Payment Element could not load (its frame was blocked or Stripe refused it). */
+  onLoadError: () => void;
 }
 
 /** The Payment Element and the pay button; identical for Stripe.js and the demo stand-in. */
-export function PaymentForm({ intent, upToDate }: PaymentFormProps) {
+export function PaymentForm({ intent, upToDate, onLoadError }: PaymentFormProps) {
   const stripe = useStripe();
   const elements = useElements();
   const [, navigate] = useLocation();
@@ -79,7 +81,11 @@ export function PaymentForm({ intent, upToDate }: PaymentFormProps) {
       <h2 id="payment-title" className="section-title">
         Payment
       </h2>
-      <PaymentElement options={PAYMENT_ELEMENT_OPTIONS} onReady={() => setElementReady(true)} />
+      <PaymentElement
+        options={PAYMENT_ELEMENT_OPTIONS}
+        onReady={() => setElementReady(true)}
+        onLoadError={onLoadError}
+      />
       {error && (
         <p className="form-error" role="alert">
           {error}

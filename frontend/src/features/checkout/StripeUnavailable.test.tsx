@@ -1,0 +1,71 @@
+/**
+ * Stripe mode with js.stripe.com unreachable, through the real loader and the real
+ * @stripe/stripe-js: the browser fires `error` on the script tag Stripe's loader injects.
+ */
+import { screen, waitFor, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { describe, expect, it, vi } from 'vitest';
+import { createFakeStripe } from '../../testing/fakeStripe';
+import { mockFetch, type RecordedRequest } from '../../testing/fetchMock';
+import { books, intentFor, storeCart, stripeConfig } from '../../testing/fixtures';
+import { renderPage } from '../../testing/render';
+import CheckoutPage from './CheckoutPage';
+
+const STRIPE_JS = 'script[src^="https://js.stripe.com/"]';
+
+/** The Stripe.js script tags on the page that have not been answered yet. */
+function pendingScripts(answered: Set<Element>) {
+  return Array.from(document.querySelectorAll(STRIPE_JS)).filter((script) => !answered.has(script));
+}
+
+/** Answers every new Stripe.js script tag as the browser would: `error` or `load`. */
+async function answerScripts(answered: Set<Element>, event: 'error' | 'load', count: number) {
+  for (let i = 0; i < count; i += 1) {
+    await waitFor(() => expect(pendingScripts(answered)).not.toHaveLength(0));
+    const [script] = pendingScripts(answered);
+    answered.add(script!);
+    script!.dispatchEvent(new Event(event));
+  }
+}
+
+describe('checkout when Stripe.js cannot be reached', () => {
+  it('says the secure payment form could not load, offers no pay button, and loads Stripe.js again on retry', async () => {
+    mockFetch([
+      { path: '/api/books', reply: { body: { books } } },
+      {
+        method: 'POST',
+        path: '/create-payment-intent',
+        reply: (request: RecordedRequest) => ({
+          body: intentFor((request.body as { items: { id: string; quantity: number }[] }).items),
+        }),
+      },
+    ]);
+    storeCart([{ id: 'the-dream-machine', quantity: 2 }]);
+    const answered = new Set<Element>();
+    const user = userEvent.setup();
+    renderPage(<CheckoutPage />, { route: '/checkout', path: '/checkout', config: stripeConfig });
+
+    // Stripe's loader tries the script twice before giving up.
+    await answerScripts(answered, 'error', 2);
+
+    const alert = await screen.findByRole('alert');
+    expect(alert).toHaveTextContent("We couldn't load Stripe's secure payment form.");
+    expect(screen.queryByRole('button', { name: /^Pay/ })).not.toBeInTheDocument();
+
+    // The network is back: the retry injects a fresh script, which now loads and defines Stripe.
+    await user.click(within(alert).getByRole('button', { name: 'Try again' }));
+    await waitFor(() => expect(pendingScripts(answered)).toHaveLength(1));
+    const fake = createFakeStripe(() => Promise.resolve({}));
+    const StripeConstructor = Object.assign(
+      vi.fn(() => fake.stripe),
+      { version: 'endive' },
+    );
+    vi.stubGlobal('Stripe', StripeConstructor);
+    await answerScripts(answered, 'load', 1);
+
+    const pay = await screen.findByRole('button', { name: 'Pay $60.00' });
+    await waitFor(() => expect(pay).toBeEnabled());
+    expect(StripeConstructor).toHaveBeenCalledWith(stripeConfig.publishableKey);
+    expect(fake.createElements).toHaveBeenCalledWith(expect.objectContaining({ clientSecret: 'pi_test_1_secret_abc' }));
+  });
+});
