@@ -1,7 +1,7 @@
 import { screen, waitFor } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
 import type { OrderView } from '../../lib/api';
-import { apiError, mockFetch, type Reply } from '../../testing/fetchMock';
+import { apiError, mockFetch, type RecordedRequest, type Reply } from '../../testing/fetchMock';
 import { CART_ID, books, order, storeCart, storedCart } from '../../testing/fixtures';
 import { renderPage } from '../../testing/render';
 import { rememberCheckout } from '../cart/cartPayments';
@@ -19,6 +19,16 @@ function serveOrder(reply: Reply | ((request: unknown, call: number) => Reply)) 
 
 function renderSuccess(route = ROUTE) {
   return renderPage(<SuccessPage polling={FAST} />, { route, path: '/success' });
+}
+
+/** The not-found page and nothing of any order: no thanks, amount, reference or lines. */
+async function expectOnlyNotFound() {
+  expect(await screen.findByRole('heading', { name: "We couldn't find that order" })).toBeInTheDocument();
+  expect(screen.getAllByRole('heading')).toHaveLength(1);
+  expect(screen.getByRole('link', { name: 'Back to the shop' })).toHaveAttribute('href', '/');
+  expect(screen.queryByText(/Thank you|not completed|processing|refunded/i)).not.toBeInTheDocument();
+  expect(screen.queryByText(/Payment reference/)).not.toBeInTheDocument();
+  expect(screen.queryByText(/\$\d/)).not.toBeInTheDocument();
 }
 
 const sequence =
@@ -118,26 +128,77 @@ describe('success page', () => {
     expect(storedCart().items).toHaveLength(1);
   });
 
-  it('treats a pending order whose payment needs a new method as not completed', async () => {
-    serveOrder({ body: order({ status: 'pending', paymentStatus: 'requires_payment_method', paidAt: null }) });
-    renderSuccess();
+  it.each(['requires_payment_method', 'requires_confirmation', 'requires_action', 'canceled'] as const)(
+    'tells a direct visitor that a pending order with payment status %s was not paid, never thanks them',
+    async (paymentStatus) => {
+      const network = serveOrder({ body: order({ status: 'pending', paymentStatus, paidAt: null }) });
+      storeCart([{ id: 'the-dream-machine', quantity: 2 }]);
+      rememberCheckout(CART_ID, 'pi_test_1');
+      renderSuccess();
 
-    expect(await screen.findByRole('heading', { name: 'Your payment was not completed' })).toBeInTheDocument();
+      expect(await screen.findByRole('heading', { name: 'Your payment was not completed' })).toBeInTheDocument();
+      expect(screen.getByRole('alert')).toHaveTextContent('No money was taken. You can try again.');
+      expect(screen.getByRole('link', { name: 'Back to checkout' })).toHaveAttribute('href', '/checkout');
+      expect(screen.queryByText(/Thank you/)).not.toBeInTheDocument();
+      expect(screen.queryByText(/received your payment/)).not.toBeInTheDocument();
+      // Nothing to wait for, and the cart is still there to pay for.
+      await new Promise((resolve) => setTimeout(resolve, FAST.intervalMs * 3));
+      expect(network.callsTo('/api/orders/pi_test_1')).toHaveLength(1);
+      expect(storedCart().items).toHaveLength(1);
+    },
+  );
+
+  it("shows only \"We couldn't find that order\" for a made-up payment id", async () => {
+    const network = mockFetch([
+      { path: '/api/books', reply: { body: { books } } },
+      { path: /^\/api\/orders\//, reply: apiError(404, 'not_found', 'No such order.') },
+    ]);
+    storeCart([{ id: 'the-dream-machine', quantity: 2 }]);
+    renderSuccess('/success?payment_intent=pi_made_up&payment_intent_client_secret=pi_made_up_secret_x');
+
+    await expectOnlyNotFound();
+    expect(network.callsTo('/api/orders/pi_made_up')).toHaveLength(1);
+    expect(storedCart().items).toHaveLength(1);
   });
 
-  it("says it couldn't find an unknown order", async () => {
-    serveOrder(apiError(404, 'not_found', 'Not found.'));
-    renderSuccess();
+  it('shows only the not-found page for a real payment id with the wrong client secret', async () => {
+    const network = serveOrder((request) =>
+      (request as RecordedRequest).query.get('client_secret') === 'pi_test_1_secret_abc'
+        ? { body: order() }
+        : apiError(404, 'not_found', 'No such order.'),
+    );
+    renderSuccess('/success?payment_intent=pi_test_1&payment_intent_client_secret=pi_test_1_secret_guessed');
 
-    expect(await screen.findByRole('heading', { name: "We couldn't find that order" })).toBeInTheDocument();
-    expect(screen.getByRole('link', { name: 'Back to the shop' })).toHaveAttribute('href', '/');
+    await expectOnlyNotFound();
+    // Still nothing of the order after a while: a 404 is final, not polled or retried.
+    await new Promise((resolve) => setTimeout(resolve, FAST.intervalMs * 3));
+    expect(network.callsTo('/api/orders/pi_test_1')).toHaveLength(1);
+    expect(screen.queryByText('The Dream Machine')).not.toBeInTheDocument();
   });
 
-  it('needs both the id and the client secret in the address', async () => {
+  it('sends an odd id safely encoded in the path, and shows the not-found page', async () => {
+    const network = mockFetch([
+      { path: '/api/books', reply: { body: { books } } },
+      { path: /^\/api\/orders\//, reply: apiError(404, 'not_found', 'No such order.') },
+    ]);
+    renderSuccess('/success?payment_intent=..%2Fbooks%3Fx&payment_intent_client_secret=s');
+
+    await expectOnlyNotFound();
+    expect(network.calls.filter((call) => call.path.startsWith('/api/orders/')).map((call) => call.path)).toEqual([
+      '/api/orders/..%2Fbooks%3Fx',
+    ]);
+  });
+
+  it.each([
+    ['the client secret is missing', '/success?payment_intent=pi_test_1'],
+    ['the payment id is missing', '/success?payment_intent_client_secret=pi_test_1_secret_abc'],
+    ['both are empty', '/success?payment_intent=&payment_intent_client_secret='],
+    ['there is no query at all', '/success'],
+  ])('shows only the not-found page, without asking the server, when %s', async (_case, route) => {
     const network = serveOrder({ body: order() });
-    renderSuccess('/success?payment_intent=pi_test_1');
+    renderSuccess(route);
 
-    expect(await screen.findByRole('heading', { name: "We couldn't find that order" })).toBeInTheDocument();
-    expect(network.callsTo('/api/orders/pi_test_1')).toHaveLength(0);
+    await expectOnlyNotFound();
+    expect(network.calls.filter((call) => call.path.startsWith('/api/orders/'))).toHaveLength(0);
   });
 });
