@@ -33,5 +33,14 @@ say "Vitest: frontend component tests"
 
 say "Secret scan: the repository and the built frontend" && "$VENV/bin/python" scripts/secret_scan.py --build-frontend
 
-say "pytest: backend unit and API tests, then end-to-end purchases in Chromium"
-"$VENV/bin/pytest" tests "$@"
+# With TEST_DATABASE_URL (a PostgreSQL server; .ci/run sets one up), the backend suite runs on
+# PostgreSQL first; the run below is always SQLite's, and its last line counts every test.
+if [ -n "${TEST_DATABASE_URL:-}" ]; then
+  say "pytest: the backend suite on PostgreSQL (TEST_DATABASE_URL)"
+  "$VENV/bin/pytest" tests/backend
+else
+  say "TEST_DATABASE_URL is not set: the backend suite runs on SQLite only (see README)"
+fi
+
+say "pytest: backend unit and API tests on SQLite, then end-to-end purchases in Chromium"
+env -u TEST_DATABASE_URL "$VENV/bin/pytest" tests "$@"

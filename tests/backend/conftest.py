@@ -15,6 +15,7 @@ import requests_mock as rm
 from database_setup import Databases, SqliteDatabases, describe_databases, open_databases
 from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
+from run_summary import SUMMARY_LINES
 from sqlalchemy import Connection, Engine, event
 from stripe_fakes import FakeStripe
 from webhook_events import STRIPE_WEBHOOK_SECRET
@@ -37,6 +38,15 @@ def pytest_configure(config: pytest.Config) -> None:
 def pytest_report_header(config: pytest.Config) -> str:
     """Say which database the run uses, first thing in the output."""
     return f"database: {describe_databases()}"
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """Show the counts tests recorded with run_summary.add_summary_line."""
+    lines = terminalreporter.config.stash.get(SUMMARY_LINES, [])
+    if lines:
+        terminalreporter.section("summary")
+        for line in lines:
+            terminalreporter.write_line(line)
 
 
 @pytest.fixture(scope="session")
