@@ -1,7 +1,7 @@
 """gunicorn settings for production: `gunicorn -c backend/gunicorn.conf.py` (./start.sh --prod).
 
 One server on one port serves the API and the built SPA. Every value can be changed from the
-environment; `GUNICORN_CMD_ARGS` adds any other gunicorn option (e.g. "--access-logfile -").
+environment or .env; `GUNICORN_CMD_ARGS` adds any other gunicorn option ("--access-logfile -").
 """
 
 from __future__ import annotations
@@ -9,8 +9,15 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from dotenv import load_dotenv
+
 _BACKEND = Path(__file__).resolve().parent
 _REPO = _BACKEND.parent
+
+# The same .env files the app reads (backend/.env first, so it wins, as in bookstore.config);
+# variables already in the environment are never overridden.
+for _env_file in (_BACKEND / ".env", _REPO / ".env"):
+    load_dotenv(_env_file, override=False)
 
 
 def _int(name: str, default: int) -> int:

@@ -5,15 +5,22 @@ local here = debug.getinfo(1, "S").source:match("^@(.*/)") or "./"
 dofile(here .. "report.lua")
 
 local counter = 0
-local thread_tag = ""
+local cart_prefix = ""
 local book_ids = {}
 
+-- Runs in the main state once per thread: number the threads, so no two share cart ids.
+local threads_started = 0
+function setup(thread)
+  threads_started = threads_started + 1
+  thread:set("thread_number", threads_started)
+end
+
+-- Arguments: a token unique to this run (so no cart id repeats an earlier run's), then the
+-- book ids to fill carts from.
 function init(args)
-  for _, id in ipairs(args) do table.insert(book_ids, id) end
-  if #book_ids == 0 then error("pass book ids after --") end
-  -- Distinct per thread and per run: a cart id reused from an earlier run would find its order.
-  thread_tag = string.format("%x%x", os.time(), math.random(0, 0xffffff))
-  math.randomseed(os.time() + math.random(0, 0xffffff))
+  if #args < 2 then error("pass a run token and book ids after --") end
+  cart_prefix = string.format("bench-%s-%d-", args[1], thread_number)
+  for i = 2, #args do table.insert(book_ids, args[i]) end
 end
 
 function request()
@@ -24,6 +31,6 @@ function request()
   if second ~= first then
     items = items .. string.format(', {"id": "%s", "quantity": 1}', second)
   end
-  local body = string.format('{"items": [%s], "cartId": "bench-%s-%08d"}', items, thread_tag, counter)
+  local body = string.format('{"items": [%s], "cartId": "%s%08d"}', items, cart_prefix, counter)
   return wrk.format("POST", "/create-payment-intent", {["Content-Type"] = "application/json"}, body)
 end

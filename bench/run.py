@@ -31,6 +31,7 @@ import tempfile
 import time
 import urllib.error
 import urllib.request
+import uuid
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -315,7 +316,7 @@ def wrk(
         f"{url}{endpoint.path}",
     ]
     if endpoint.method == "POST":
-        command += ["--", *ids]
+        command += ["--", uuid.uuid4().hex[:12], *ids]
     output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
     line = next(line for line in output.splitlines() if line.startswith("BENCH_JSON "))
     run: dict[str, Any] = json.loads(line.removeprefix("BENCH_JSON "))
