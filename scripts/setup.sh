@@ -71,8 +71,12 @@ ensure_frontend_build() {
 # Bring the database's schema up to date and add missing catalogue titles (both idempotent).
 prepare_database() {
   say "Updating the database (flask db upgrade, seed)"
-  "$VENV/bin/flask" --app bookstore db upgrade 2>&1 | grep -v "^INFO " || true
-  [ "${PIPESTATUS[0]}" = 0 ] || die "the database migration failed (see above)"
+  local output
+  # Alembic logs every step; show it only when something went wrong.
+  if ! output="$("$VENV/bin/flask" --app bookstore db upgrade 2>&1)"; then
+    printf '%s\n' "$output" >&2
+    die "the database migration failed (see above)"
+  fi
   "$VENV/bin/flask" --app bookstore seed >/dev/null || die "seeding the catalogue failed"
 }
 
