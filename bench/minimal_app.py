@@ -33,8 +33,8 @@ CATALOGUE = {
 }
 CONFIG = {"publishableKey": None, "mode": "demo", "currency": "usd"}
 PAYMENT = {
-    "clientSecret": "pi_3Bench0000000000_secret_0000000000000000000000000",
-    "paymentIntentId": "pi_3Bench0000000000",
+    "clientSecret": "pi_bench_secret_123",
+    "paymentIntentId": "pi_bench",
     "orderId": 1,
     "amount": 6000,
     "currency": "usd",
