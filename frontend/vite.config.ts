@@ -46,8 +46,37 @@ function precompress(): Plugin {
   };
 }
 
+/** Fails the build on anything the production Content-Security-Policy would block
+ * (script-src 'self' https://js.stripe.com, no 'unsafe-inline', no 'unsafe-eval'): an inline
+ * <script> or event-handler attribute in the HTML, or eval / new Function in the JavaScript. */
+// eval(...) or (new) Function(...) not preceded by a name character or a dot; minifiers drop the `new`.
+const EVAL = /(?<![\w$.])(?:eval|Function)\(/;
+
+function cspGuard(): Plugin {
+  return {
+    name: 'bookstore-csp-guard',
+    apply: 'build',
+    enforce: 'post',
+    generateBundle(_options, bundle) {
+      const problems: string[] = [];
+      for (const output of Object.values(bundle)) {
+        if (output.type === 'asset' && output.fileName.endsWith('.html')) {
+          const html = String(output.source);
+          for (const tag of html.match(/<script\b[^>]*>/gi) ?? []) {
+            if (!/\ssrc=/i.test(tag)) problems.push(`${output.fileName}: inline script ${tag}`);
+          }
+          if (/<[^>]+\son[a-z]+\s*=/i.test(html)) problems.push(`${output.fileName}: inline event handler`);
+        } else if (output.type === 'chunk' && EVAL.test(output.code)) {
+          problems.push(`${output.fileName}: eval or new Function`);
+        }
+      }
+      if (problems.length > 0) this.error(`Blocked by the Content-Security-Policy:\n${problems.join('\n')}`);
+    },
+  };
+}
+
 export default defineConfig({
-  plugins: [react(), precompress()],
+  plugins: [react(), cspGuard(), precompress()],
   server: {
     port,
     strictPort: true,
