@@ -14,6 +14,7 @@ from __future__ import annotations
 import os
 import secrets
 import shutil
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -28,6 +29,9 @@ from bookstore.config import Settings
 from bookstore.db import db, engine_url
 
 TEST_DATABASE_URL = "TEST_DATABASE_URL"
+# Each run's schema: the prefix, the Unix time it started, a random suffix.
+SCHEMA_PREFIX = "pytest_bookstore_"
+ABANDONED_AFTER_SECONDS = 24 * 3600
 # A test left holding a lock would make the next test's cleanup wait: fail it instead.
 CLEANUP_LOCK_TIMEOUT = "10s"
 
@@ -82,10 +86,15 @@ class PostgresDatabases:
     def __init__(self, server_url: str) -> None:
         self._server_url = engine_url(server_url)
         self._admin = create_engine(self._server_url, pool_size=1)
-        self.schema = f"pytest_{os.getpid()}_{secrets.token_hex(3)}"
+        self._drop_abandoned_schemas()
+        self.schema = f"{SCHEMA_PREFIX}{int(time.time())}_{secrets.token_hex(3)}"
         self._create_schema(self.schema)
         self.url = self.url_in(self.schema)
-        migrate(self.url)
+        try:
+            migrate(self.url)
+        except BaseException:
+            self.close()
+            raise
         self._tables = [table.name for table in db.metadata.sorted_tables]
         self._serial_columns = [
             (table.name, table.autoincrement_column.name)
@@ -144,6 +153,21 @@ class PostgresDatabases:
         connection.execute(text(f"SET search_path TO {self.schema}"))
         connection.commit()
         return connection
+
+    def _drop_abandoned_schemas(self) -> None:
+        """Schemas of runs that were killed before they could drop theirs (a day or older)."""
+        with self._admin.begin() as connection:
+            names = connection.execute(
+                text(
+                    "SELECT nspname FROM pg_namespace WHERE nspname LIKE :prefix "
+                    "AND pg_get_userbyid(nspowner) = current_user"
+                ),
+                {"prefix": SCHEMA_PREFIX.replace("_", r"\_") + "%"},
+            ).scalars()
+            for name in list(names):
+                started = name.removeprefix(SCHEMA_PREFIX).split("_", 1)[0]
+                if started.isdigit() and time.time() - int(started) > ABANDONED_AFTER_SECONDS:
+                    connection.execute(text(f"DROP SCHEMA {name} CASCADE"))
 
     def _create_schema(self, schema: str) -> None:
         """A new, empty schema."""
