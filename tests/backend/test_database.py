@@ -10,6 +10,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import event, text
 from sqlalchemy.dialects import postgresql
+from sqlalchemy.exc import StatementError
 from sqlalchemy.orm import ORMExecuteState, Session
 from webhook_events import delivery, intent_event
 
@@ -59,7 +60,7 @@ def test_timestamps_come_back_aware_and_in_utc_whatever_the_session_zone(app: Fl
 def test_a_naive_timestamp_is_refused_rather_than_guessed(app: Flask) -> None:
     with app.app_context():
         db.session.add(Order(currency="usd", amount=100, paid_at=datetime(2026, 1, 1)))
-        with pytest.raises(Exception, match="naive datetime"):
+        with pytest.raises(StatementError, match="naive datetime"):
             db.session.commit()
         db.session.rollback()
 
