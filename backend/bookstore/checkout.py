@@ -84,6 +84,11 @@ def prepare_payment(
     if order.amount != amount:
         order.amount = amount
         order.revision += 1
+    if order.payment_intent_id is None and order.intent_amount is None:
+        # Fixed before the first create: if Stripe made the PaymentIntent but its answer was
+        # lost, the retry must repeat the same parameters under the same idempotency key
+        # (Stripe refuses a reused key with another amount), whatever the cart is by then.
+        order.intent_amount = amount
     order_id, revision = order.id, order.revision
     intent_id, client_secret, intent_amount = (
         order.payment_intent_id,
@@ -96,7 +101,7 @@ def prepare_payment(
     gateway = current_gateway()
     if intent_id is None or client_secret is None:
         intent = gateway.create_payment_intent(
-            amount=amount,
+            amount=intent_amount if intent_amount is not None else amount,
             currency=currency,
             order_id=order_id,
             idempotency_key=f"order-{order_id}-create",

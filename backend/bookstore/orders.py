@@ -62,7 +62,8 @@ class Order(Model):
     revision: Mapped[int] = mapped_column(default=0)
     payment_intent_id: Mapped[str | None] = mapped_column(String(255), unique=True)
     client_secret: Mapped[str | None] = mapped_column(String(255))
-    # What the PaymentIntent is known to charge; differs from `amount` until an update lands.
+    # What the PaymentIntent is known to charge (before it exists: what its create asks for);
+    # differs from `amount` until an update lands.
     intent_amount: Mapped[int | None]
     paid_amount: Mapped[int | None]
     paid_at: Mapped[datetime | None] = mapped_column(UtcDateTime)

@@ -147,6 +147,29 @@ def test_a_create_whose_answer_was_lost_gets_the_same_payment_intent_on_retry(
     assert order_count(stripe_app) == 1
 
 
+def test_a_lost_create_then_a_changed_cart_keeps_one_payment_intent_at_the_new_amount(
+    stripe_app: Flask, stripe_client: FlaskClient, fake_stripe: FakeStripe
+) -> None:
+    # Stripe makes the PaymentIntent each time but every answer is lost: the shopper gets 503.
+    fake_stripe.fail("create", *[lost_response()] * ATTEMPTS)
+    cart_id = new_cart()
+    assert checkout(stripe_client, cart_id).status_code == 503
+
+    # The shopper adds a copy and tries again: the create is replayed with its first amount,
+    # then the same PaymentIntent is updated to the new total.
+    response = checkout(stripe_client, cart_id, quantity=2)
+
+    assert response.status_code == 200
+    [intent_id] = fake_stripe.intents
+    assert response.get_json()["paymentIntentId"] == intent_id
+    assert response.get_json()["amount"] == 2 * PRICES[BOOM]
+    assert fake_stripe.intents[intent_id]["amount"] == 2 * PRICES[BOOM]
+    assert {form(sent)["amount"] for sent in fake_stripe.creates()} == {str(PRICES[BOOM])}
+    assert len(set(keys(fake_stripe.creates()))) == 1
+    assert len(fake_stripe.updates()) == 1
+    assert order_count(stripe_app) == 1
+
+
 @pytest.mark.parametrize("exc", NETWORK_FAULTS)
 def test_stripe_unreachable_on_create_is_a_503_to_try_again(
     stripe_app: Flask, stripe_client: FlaskClient, fake_stripe: FakeStripe, exc: Exception
