@@ -49,9 +49,8 @@ trap stop INT TERM EXIT
 if [ "$prod" = 1 ]; then
   ensure_frontend_build
   prepare_database
-  export FRONTEND_DIST="${FRONTEND_DIST:-$ROOT/frontend/dist}"
-  # gunicorn reads PORT, HOST, WEB_CONCURRENCY, ... itself (backend/gunicorn.conf.py).
-  setsid "$VENV/bin/gunicorn" -c "$ROOT/backend/gunicorn.conf.py" &
+  # backend/gunicorn.conf.py reads HOST, WEB_CONCURRENCY, FRONTEND_DIST, ... (and .env).
+  PORT="$API_PORT" setsid "$VENV/bin/gunicorn" -c "$ROOT/backend/gunicorn.conf.py" &
   pids+=($!)
   wait_for_http "http://127.0.0.1:$API_PORT/healthz" 60 || die "gunicorn did not start on port $API_PORT"
   echo
