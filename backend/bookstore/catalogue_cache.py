@@ -37,8 +37,8 @@ class JsonDocument:
 
     @classmethod
     def of(cls, data: object) -> JsonDocument:
-        """Serialize `data` as the app's JSON responses are, once."""
-        body = current_app.json.dumps(data).encode() + b"\n"
+        """Serialize `data` once, compact, as jsonify does outside debug mode."""
+        body = current_app.json.dumps(data, separators=(",", ":")).encode() + b"\n"
         etag = hashlib.sha256(body).hexdigest()[:32]
         gzipped = gzip.compress(body, mtime=0) if len(body) >= MIN_GZIP_BYTES else None
         return cls(body, etag, gzipped)
