@@ -19,9 +19,9 @@ if [ ! -x "$CHROMIUM" ]; then
 fi
 export CHROMIUM_PATH="$CHROMIUM"
 
-say "ruff (lint and format) over the backend and tests"
-"$VENV/bin/ruff" check backend tests
-"$VENV/bin/ruff" format --check backend tests
+say "ruff (lint and format) over the backend, tests, scripts and benchmark"
+"$VENV/bin/ruff" check backend tests scripts bench
+"$VENV/bin/ruff" format --check backend tests scripts bench
 say "mypy --strict over the backend"
 "$VENV/bin/mypy"
 
@@ -31,7 +31,11 @@ say "eslint and TypeScript over the frontend"
 say "Vitest: frontend component tests"
 (cd frontend && npm run --silent test)
 
-say "Secret scan: the repository and the built frontend" && "$VENV/bin/python" scripts/secret_scan.py --build-frontend
+say "Secret scan: the repository and the built frontend"
+"$VENV/bin/python" scripts/secret_scan.py --build-frontend
+
+say "Bundle budget: the JavaScript loaded before the shop renders (at most 80 KB gzipped)"
+(cd frontend && npm run --silent size)
 
 # With TEST_DATABASE_URL (a PostgreSQL server; .ci/run sets one up), the backend suite runs on
 # PostgreSQL first; the run below is always SQLite's, and its last line counts every test.

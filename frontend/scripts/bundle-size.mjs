@@ -3,7 +3,9 @@
  * Prints the gzipped size of the JavaScript a shopper downloads before the shop first
  * renders (the entry chunk index.html loads plus every chunk it imports statically, which
  * Vite modulepreloads), and what each lazy page adds on top. Reads the build manifest, so
- * run it after `npm run build`. Exits 1 when the first render is over the budget.
+ * run it after `npm run build`. Exits 1 when the first render is over the budget, or when
+ * the first render or the checkout page would load the demo stand-in or Stripe.js eagerly
+ * (both must stay behind the dynamic imports that pick one by mode).
  *
  * Sizes are gzip at level 9, as the production server sends the precompressed .gz files;
  * 1 KB = 1024 bytes.
@@ -56,6 +58,24 @@ for (const key of manifest[entry].dynamicImports ?? []) {
   report(`\n${manifest[key].name} adds:`, extra);
 }
 
+// Code that must only ever arrive through a dynamic import chosen by the server's mode.
+const MODE_ONLY = [
+  ['the demo stand-in', '/demo/payment_intents'],
+  ["Stripe.js's loader", 'js.stripe.com'],
+];
+const checkout = Object.keys(manifest).find((key) => /CheckoutPage\.tsx$/.test(key));
+const eager = new Set([...firstRender, ...(checkout ? staticClosure(checkout) : [])]);
+let leaks = 0;
+for (const key of eager) {
+  const text = readFileSync(join(dist, manifest[key].file), 'utf8');
+  for (const [what, marker] of MODE_ONLY) {
+    if (text.includes(marker)) {
+      console.log(`${manifest[key].file} contains ${what}: it must be loaded lazily`);
+      leaks += 1;
+    }
+  }
+}
+
 const over = firstTotal > BUDGET_KB * 1024;
 console.log(`\nFirst render: ${(firstTotal / 1024).toFixed(2)} KB of a ${BUDGET_KB} KB budget${over ? ': OVER BUDGET' : ''}`);
-process.exitCode = over ? 1 : 0;
+process.exitCode = over || leaks > 0 ? 1 : 0;
