@@ -11,6 +11,7 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -73,11 +74,10 @@ def stop(process: subprocess.Popen[bytes]) -> None:
             process.wait()
 
 
-@pytest.fixture(scope="session")
-def servers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Servers]:
-    """Run Flask and Vite as ./start.sh does, in demo mode, on free ports."""
+@contextmanager
+def running_servers(data_dir: Path, settings: dict[str, str], name: str) -> Iterator[Servers]:
+    """Run Flask and Vite as ./start.sh does, on free ports, with these settings."""
     api_port, web_port = free_port(), free_port()
-    data_dir = tmp_path_factory.mktemp("e2e-db")
     env = {
         **os.environ,
         "PYTHONPATH": str(ROOT / "backend"),
@@ -92,6 +92,7 @@ def servers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Servers]:
         "FRONTEND_PORT": str(web_port),
         # Every test shops from 127.0.0.1: the checkout rate limit would throttle the run.
         "CHECKOUT_RATE_LIMIT": "10000 per minute",
+        **settings,
     }
     logs = ROOT / "test-artifacts"
     logs.mkdir(exist_ok=True)
@@ -109,7 +110,7 @@ def servers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Servers]:
         [str(python), "-m", "flask", "--app", "bookstore", "run", "--port", str(api_port)],
         env=env,
         cwd=ROOT,
-        stdout=(logs / "e2e-api.log").open("wb"),
+        stdout=(logs / f"{name}-api.log").open("wb"),
         stderr=subprocess.STDOUT,
         start_new_session=True,
     )
@@ -117,7 +118,7 @@ def servers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Servers]:
         [str(ROOT / "frontend" / "node_modules" / ".bin" / "vite"), "--strictPort"],
         env=env,
         cwd=ROOT / "frontend",
-        stdout=(logs / "e2e-web.log").open("wb"),
+        stdout=(logs / f"{name}-web.log").open("wb"),
         stderr=subprocess.STDOUT,
         start_new_session=True,
     )
@@ -132,6 +133,13 @@ def servers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Servers]:
     finally:
         stop(web)
         stop(api)
+
+
+@pytest.fixture(scope="session")
+def servers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Servers]:
+    """The shop in its default offline demo mode (no Stripe keys)."""
+    with running_servers(tmp_path_factory.mktemp("e2e-db"), {}, "e2e") as running:
+        yield running
 
 
 @pytest.fixture(scope="session")

@@ -76,6 +76,14 @@ def expect_paid(page: Page, servers: Servers, amount: int) -> dict[str, Any]:
     return order
 
 
+def checkout_one_book(page: Page, servers: Servers) -> dict[str, Any]:
+    """Put the first book in the cart and open checkout for it."""
+    (book,) = first_books(servers, 1)
+    add_to_cart(page, book)
+    go_to_checkout(page, book["price"])
+    return book
+
+
 @pytest.fixture
 def fresh_page(page: Page) -> Page:
     """A page with an empty cart (each test gets its own browser context)."""
@@ -115,9 +123,7 @@ def test_declined_card_shows_the_reason_and_a_second_card_pays(
 ) -> None:
     """A decline keeps the shopper on checkout with Stripe's message; another card then works."""
     page = fresh_page
-    (book,) = first_books(servers, 1)
-    add_to_cart(page, book)
-    go_to_checkout(page, book["price"])
+    book = checkout_one_book(page, servers)
     pay_with(page, DECLINED_CARD)
     expect(page.get_by_role("alert").filter(has_text="Your card was declined.")).to_be_visible()
     screenshot("checkout-declined")
@@ -129,9 +135,7 @@ def test_declined_card_shows_the_reason_and_a_second_card_pays(
 def test_authentication_approved_pays(fresh_page: Page, servers: Servers) -> None:
     """The 3155 card asks for authentication; completing it pays the order."""
     page = fresh_page
-    (book,) = first_books(servers, 1)
-    add_to_cart(page, book)
-    go_to_checkout(page, book["price"])
+    book = checkout_one_book(page, servers)
     pay_with(page, AUTH_CARD)
     dialog = page.get_by_role("dialog", name="Authenticate payment")
     expect(dialog).to_be_visible()
@@ -142,9 +146,7 @@ def test_authentication_approved_pays(fresh_page: Page, servers: Servers) -> Non
 def test_authentication_failed_does_not_pay(fresh_page: Page, servers: Servers) -> None:
     """Failing authentication leaves the shopper on checkout with a clear message, unpaid."""
     page = fresh_page
-    (book,) = first_books(servers, 1)
-    add_to_cart(page, book)
-    go_to_checkout(page, book["price"])
+    checkout_one_book(page, servers)
     pay_with(page, AUTH_CARD)
     dialog = page.get_by_role("dialog", name="Authenticate payment")
     dialog.get_by_role("button", name="Fail authentication").click()
