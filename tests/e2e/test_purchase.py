@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import re
 import time
+import urllib.request
 from collections.abc import Callable
 from typing import Any
 from urllib.parse import parse_qs, urlparse
@@ -228,3 +230,34 @@ def test_phone_sized_purchase_with_the_keyboard(
     page.keyboard.press("Enter")
     expect_paid(page, servers, book["price"])
     screenshot("success-phone")
+
+
+def test_success_page_shows_only_what_the_client_secret_proves(
+    page: Page, servers: Servers
+) -> None:
+    """A made-up id or someone else's PaymentIntent reveals nothing; an unpaid one says so."""
+    (book,) = first_books(servers, 1)
+    body = json.dumps({"items": [{"id": book["id"], "quantity": 1}]}).encode()
+    request = urllib.request.Request(  # noqa: S310 (the test's own server)
+        servers.api_url + "/create-payment-intent",
+        data=body,
+        headers={"Content-Type": "application/json"},
+    )
+    with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310
+        intent = json.load(response)
+
+    for query in (
+        f"payment_intent={intent['paymentIntentId']}&payment_intent_client_secret=pi_guess_secret_x",
+        "payment_intent=pi_demo_madeup&payment_intent_client_secret=pi_demo_madeup_secret_x",
+    ):
+        page.goto(f"/success?{query}")
+        expect(page.get_by_text("We couldn't find that order")).to_be_visible()
+        expect(page.get_by_text(book["title"])).to_have_count(0)
+        expect(page.get_by_text(money(book["price"]))).to_have_count(0)
+
+    secret = intent["clientSecret"]
+    page.goto(
+        f"/success?payment_intent={intent['paymentIntentId']}&payment_intent_client_secret={secret}"
+    )
+    expect(page.get_by_text("Your payment was not completed")).to_be_visible()
+    expect(page.get_by_role("heading", name="Thank you for your order")).to_have_count(0)
