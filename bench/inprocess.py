@@ -1,0 +1,213 @@
+"""App time per request, in-process: the shop and the minimal app through Flask's test client.
+
+    .venv/bin/python bench/inprocess.py [--requests 3000] [--profile checkout] [--sql]
+
+No server, no sockets, no other process: what each request costs in the app itself (CPU time,
+median of 5 rounds), the number that bench/run.py's ratios follow on a machine whose cores the
+servers saturate. `--profile NAME` prints a cProfile of that endpoint; `--sql` counts the SQL
+statements and transactions one checkout runs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import io
+import itertools
+import json
+import os
+import pstats
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+BENCH = Path(__file__).resolve().parent
+ROOT = BENCH.parent
+sys.path[:0] = [str(ROOT / "backend"), str(BENCH)]
+
+from flask import Flask  # noqa: E402
+from werkzeug.test import EnvironBuilder  # noqa: E402
+
+from bookstore import create_app  # noqa: E402
+from bookstore.config import Settings  # noqa: E402
+
+ROUNDS = 5
+_carts = itertools.count()
+
+
+def shop_app(database: Path) -> Flask:
+    """The shop in demo mode on a migrated, seeded SQLite file, as the benchmark runs it."""
+    url = f"sqlite:///{database}"
+    env = {**os.environ, "DATABASE_URL": url, "PYTHONPATH": str(ROOT / "backend")}
+    env.update(STRIPE_SECRET_KEY="", STRIPE_PUBLISHABLE_KEY="", STRIPE_WEBHOOK_SECRET="")
+    for command in (["db", "upgrade"], ["seed"]):
+        subprocess.run(  # noqa: S603 (our own flask CLI)
+            [str(Path(sys.executable).parent / "flask"), "--app", "bookstore", *command],
+            env=env,
+            check=True,
+            capture_output=True,
+        )
+    dist = ROOT / "frontend" / "dist"
+    settings = Settings(
+        database_url=url,
+        checkout_rate_limit="1000000 per second",
+        frontend_dist=dist if (dist / "index.html").is_file() else None,
+    )
+    return create_app(settings)
+
+
+class WsgiClient:
+    """Calls the app as gunicorn does: one WSGI call with a prepared environ, body read out.
+
+    Flask's test client costs more per request than the apps themselves (it builds the request,
+    parses the URL, handles cookies), which would hide the differences measured here.
+    """
+
+    def __init__(self, app: Flask, headers: dict[str, str] | None = None) -> None:
+        self.app = app
+        self.headers = headers or {}
+        self._environs: dict[tuple[str, str], dict[str, Any]] = {}
+
+    def call(self, method: str, path: str, body: bytes = b"") -> tuple[str, bytes]:
+        """The response status and body."""
+        base = self._environs.get((method, path))
+        if base is None:
+            base = self._environs[(method, path)] = EnvironBuilder(
+                path=path,
+                method=method,
+                headers={"Accept-Encoding": "gzip", **self.headers},
+                content_type="application/json" if method == "POST" else None,
+            ).get_environ()
+        environ = dict(base)
+        environ.update({"CONTENT_LENGTH": str(len(body)), "wsgi.input": io.BytesIO(body)})
+        status: list[str] = []
+
+        def start_response(line: str, headers: Any, exc_info: Any = None) -> None:
+            status.append(line)
+
+        chunks = self.app.wsgi_app(environ, start_response)
+        data = b"".join(chunks)
+        getattr(chunks, "close", lambda: None)()
+        return status[0], data
+
+    def get(self, path: str) -> tuple[str, bytes]:
+        """GET `path`."""
+        return self.call("GET", path)
+
+
+def requests(client: WsgiClient, book_ids: list[str]) -> dict[str, Callable[[], Any]]:
+    """One call per benchmarked endpoint; checkout uses a new cart every time."""
+
+    def checkout() -> Any:
+        n = next(_carts)
+        items = [{"id": book_ids[n % len(book_ids)], "quantity": n % 3 + 1}]
+        second = book_ids[(n * 7 + 3) % len(book_ids)]
+        if second != items[0]["id"]:
+            items.append({"id": second, "quantity": 1})
+        body = {"items": items, "cartId": f"inproc-{os.getpid()}-{n:08d}"}
+        status, data = client.call("POST", "/create-payment-intent", json.dumps(body).encode())
+        assert status.startswith("200"), data
+        return data
+
+    return {
+        "books": lambda: client.get("/api/books"),
+        "config": lambda: client.get("/config"),
+        "checkout": checkout,
+    }
+
+
+def cost_us(call: Callable[[], Any], count: int) -> float:
+    """Median CPU microseconds per call over a few rounds."""
+    rounds = []
+    for _ in range(ROUNDS):
+        start = time.process_time()
+        for _ in range(count):
+            call()
+        rounds.append((time.process_time() - start) / count * 1e6)
+    return statistics.median(rounds)
+
+
+def count_sql(app: Flask, call: Callable[[], Any]) -> list[str]:
+    """The statements (and BEGIN/COMMIT) one call runs on the app's database."""
+    from sqlalchemy import event
+
+    from bookstore.db import db
+
+    seen: list[str] = []
+    with app.app_context():
+        engine = db.engine
+
+    def on_execute(*args: Any) -> None:
+        seen.append(" ".join(str(args[2]).split())[:110])
+
+    def on_begin(connection: Any) -> None:
+        seen.append("BEGIN")
+
+    def on_commit(connection: Any) -> None:
+        seen.append("COMMIT")
+
+    event.listen(engine, "before_cursor_execute", on_execute)
+    event.listen(engine, "begin", on_begin)
+    event.listen(engine, "commit", on_commit)
+    try:
+        call()
+    finally:
+        event.remove(engine, "before_cursor_execute", on_execute)
+        event.remove(engine, "begin", on_begin)
+        event.remove(engine, "commit", on_commit)
+    return seen
+
+
+def main() -> int:
+    """Measure both apps, print microseconds per request and the shop/minimal ratio."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--requests", type=int, default=3000)
+    parser.add_argument("--profile", choices=("books", "config", "checkout"))
+    parser.add_argument("--sql", action="store_true")
+    args = parser.parse_args()
+
+    import minimal_app
+
+    with tempfile.TemporaryDirectory(prefix="bookstore-inproc-") as tmp:
+        shop = shop_app(Path(tmp) / "shop.sqlite3")
+        shop_client = WsgiClient(shop)
+        book_ids = [
+            book["id"] for book in json.loads(shop.test_client().get("/api/books").data)["books"]
+        ]
+        shop_calls = requests(shop_client, book_ids)
+        minimal_calls = requests(WsgiClient(minimal_app.app), book_ids)
+        if args.sql:
+            shop_calls["checkout"]()
+            for line in count_sql(shop, shop_calls["checkout"]):
+                print(line)
+            return 0
+        if args.profile:
+            call = shop_calls[args.profile]
+            for _ in range(200):
+                call()
+            profiler = cProfile.Profile()
+            profiler.enable()
+            for _ in range(args.requests):
+                call()
+            profiler.disable()
+            pstats.Stats(profiler).sort_stats("cumulative").print_stats(45)
+            return 0
+        print(f"{'endpoint':<10} {'shop us':>8} {'minimal us':>10} {'ratio':>6}")
+        for name in ("books", "config", "checkout"):
+            count = args.requests if name != "checkout" else max(args.requests // 10, 100)
+            for calls in (shop_calls, minimal_calls):
+                for _ in range(100):
+                    calls[name]()  # warm up
+            shop_us = cost_us(shop_calls[name], count)
+            minimal_us = cost_us(minimal_calls[name], count)
+            print(f"{name:<10} {shop_us:8.0f} {minimal_us:10.0f} {minimal_us / shop_us:6.2f}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
