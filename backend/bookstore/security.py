@@ -46,6 +46,12 @@ API_CACHE_CONTROL = "no-store"
 REDACTED_LOGGERS = ("werkzeug", "gunicorn.access", "sqlalchemy.engine.Engine")
 
 
+# Built once: every response gets these, so the hook only checks which a view set itself.
+_SECURITY_HEADER_ITEMS = tuple(SECURITY_HEADERS.items())
+_SECURITY_HEADER_NAMES = frozenset(name.lower() for name in SECURITY_HEADERS)
+_JSON_MIMETYPE = "application/json"
+
+
 def init_security(app: Flask) -> None:
     """Add the headers to every response and redact secrets from verbatim logs."""
     app.after_request(add_security_headers)
@@ -57,13 +63,26 @@ def init_security(app: Flask) -> None:
 
 def add_security_headers(response: Response) -> Response:
     """Set the headers a response has not chosen itself; JSON is never cached by default."""
-    for name, value in SECURITY_HEADERS.items():
-        response.headers.setdefault(name, value)
+    headers = response.headers
+    # One pass over the response's few headers instead of a scan per header we add: this hook
+    # runs on every response, and per-header lookups made it cost as much as a whole /config.
+    chosen = {name.lower() for name, _ in headers}
+    if chosen.isdisjoint(_SECURITY_HEADER_NAMES):
+        headers.extend(_SECURITY_HEADER_ITEMS)
+    else:
+        headers.extend(item for item in _SECURITY_HEADER_ITEMS if item[0].lower() not in chosen)
     # Static files and index.html set their own Cache-Control (long-lived, or no-cache);
     # so may a JSON view that wants revalidation (the catalogue's ETags).
-    if response.mimetype == "application/json" and "Cache-Control" not in response.headers:
-        response.headers["Cache-Control"] = API_CACHE_CONTROL
+    if "cache-control" not in chosen and _is_json(headers.get("Content-Type")):
+        headers["Cache-Control"] = API_CACHE_CONTROL
     return response
+
+
+def _is_json(content_type: str | None) -> bool:
+    """Whether a Content-Type is JSON (`response.mimetype` parses the whole header to say so)."""
+    if content_type is None:
+        return False
+    return content_type.partition(";")[0].strip().lower() == _JSON_MIMETYPE
 
 
 class RedactSecrets(logging.Filter):
