@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask import Flask
-from flask_cors import CORS
 
 from bookstore.config import SETTINGS_KEY, ConfigError, Settings
 
@@ -20,6 +19,7 @@ def create_app(config: Settings | None = None) -> Flask:
         catalogue,
         catalogue_cache,
         cli,
+        cors,
         db,
         errors,
         fulfilment,
@@ -39,7 +39,7 @@ def create_app(config: Settings | None = None) -> Flask:
     app.json.sort_keys = False  # type: ignore[attr-defined]
 
     db.init_db(app, settings.database_url)
-    CORS(app, origins=list(settings.frontend_origins))
+    cors.init_cors(app, settings.frontend_origins)
     errors.register_error_handlers(app)
     security.init_security(app)
     app.extensions["payment_gateway"] = payments.build_gateway(settings)
