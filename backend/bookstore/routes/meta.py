@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, jsonify
+from flask import Blueprint, Response, current_app, jsonify
 
 from bookstore.config import current_settings
 from bookstore.openapi import current_document
@@ -10,16 +10,28 @@ from bookstore.payments import current_gateway
 
 bp = Blueprint("meta", __name__)
 
+CONFIG_BODY_KEY = "config_body"
+
 
 @bp.get("/config")
 def get_config() -> Response:
     """Publishable key (never a secret), payment mode and currency."""
+    # Fixed for the app's lifetime (settings and gateway are chosen at start), so serialized once.
+    body: bytes | None = current_app.extensions.get(CONFIG_BODY_KEY)
+    if body is None:
+        body = current_app.extensions[CONFIG_BODY_KEY] = _config_body()
+    return current_app.response_class(body, mimetype="application/json")
+
+
+def _config_body() -> bytes:
+    """The /config document, serialized compact as jsonify does outside debug mode."""
     gateway = current_gateway()
-    return jsonify(
-        publishableKey=gateway.publishable_key if gateway.mode == "stripe" else None,
-        mode=gateway.mode,
-        currency=current_settings().currency,
-    )
+    config = {
+        "publishableKey": gateway.publishable_key if gateway.mode == "stripe" else None,
+        "mode": gateway.mode,
+        "currency": current_settings().currency,
+    }
+    return current_app.json.dumps(config, separators=(",", ":")).encode() + b"\n"
 
 
 @bp.get("/api/openapi.json")
