@@ -10,7 +10,7 @@ from sqlalchemy.exc import IntegrityError
 
 from bookstore import money
 from bookstore.catalogue import books_by_id
-from bookstore.db import db
+from bookstore.db import db, relax_sqlite_commit, relaxed_sqlite_commits
 from bookstore.errors import ApiError
 from bookstore.orders import PAID_STATUSES, Order, OrderLine, OrderStatus
 from bookstore.payments import current_gateway
@@ -68,19 +68,10 @@ def prepare_payment(
     """Price the cart into its order and make sure one PaymentIntent charges that amount."""
     lines = price_cart(quantities)
     amount = money.total(line.line_total for line in lines)
-    order = _order_for_cart(cart_id, currency)
+    order = _order_for_cart(cart_id, currency, lines, amount)
     _refuse_closed_cart(order, lines)
     if _line_keys(order.lines) != _line_keys(lines):
-        order.lines = [
-            OrderLine(
-                book_id=line.book_id,
-                title=line.title,
-                quantity=line.quantity,
-                unit_amount=line.unit_amount,
-                line_total=line.line_total,
-            )
-            for line in lines
-        ]
+        order.lines = _order_lines(lines)
     if order.amount != amount:
         order.amount = amount
         order.revision += 1
@@ -100,12 +91,16 @@ def prepare_payment(
 
     gateway = current_gateway()
     if intent_id is None or client_secret is None:
-        intent = gateway.create_payment_intent(
-            amount=intent_amount if intent_amount is not None else amount,
-            currency=currency,
-            order_id=order_id,
-            idempotency_key=f"order-{order_id}-create",
-        )
+        # The demo gateway's write may skip the fsync too: the commit storing the PaymentIntent
+        # on the order, below, is a FULL one and makes it durable with everything before it.
+        with relaxed_sqlite_commits():
+            intent = gateway.create_payment_intent(
+                amount=intent_amount if intent_amount is not None else amount,
+                currency=currency,
+                order_id=order_id,
+                idempotency_key=f"order-{order_id}-create",
+            )
+        recorded_amount = intent_amount
         intent_id, client_secret, intent_amount = intent.id, intent.client_secret, intent.amount
         # A concurrent request for the same cart used the same idempotency key, so it got
         # the same PaymentIntent; whichever stores it first wins and the other changes nothing.
@@ -114,7 +109,8 @@ def prepare_payment(
             .where(Order.id == order_id, Order.payment_intent_id.is_(None))
             .values(payment_intent_id=intent_id, client_secret=client_secret)
         )
-        _record_intent_amount(order_id, revision, intent_amount)
+        if intent_amount != recorded_amount:
+            _record_intent_amount(order_id, revision, intent_amount)
     if intent_amount != amount:
         intent = gateway.update_payment_intent_amount(
             intent_id,
@@ -126,14 +122,33 @@ def prepare_payment(
     return PreparedPayment(order_id, intent_id, client_secret, amount, currency, lines)
 
 
-def _order_for_cart(cart_id: str | None, currency: str) -> Order:
-    """The order of this cart, created if new; without a cart id, always a new order."""
+def _order_for_cart(
+    cart_id: str | None, currency: str, lines: tuple[PricedLine, ...], amount: int
+) -> Order:
+    """The order of this cart, created if new (priced, with its lines); without a cart id,
+    always a new order."""
     if cart_id is not None:
         existing = _locked_order_for_cart(cart_id)
         if existing is not None:
             return existing
-    order = Order(cart_id=cart_id, currency=currency, status=OrderStatus.PENDING, amount=0)
-    order.lines = []
+    # Inserted already priced, lines and all, in one flush: revision 1 for a non-zero amount,
+    # as an order created empty and then priced would have.
+    order = Order(
+        cart_id=cart_id,
+        currency=currency,
+        status=OrderStatus.PENDING,
+        amount=amount,
+        revision=1 if amount else 0,
+        intent_amount=amount,
+    )
+    order.lines = _order_lines(lines)
+    # A new order is committed without fsync on SQLite (db.relaxed_sqlite_commits): it stays
+    # pending and unpaid until this request's last commit, which stores its PaymentIntent and
+    # is a FULL one, so it is durable before its client secret leaves the server. A power cut
+    # before that loses only an order nobody can pay yet; the browser's retry with the same
+    # cart id creates it again (replaying the same create under the same idempotency key if
+    # the PaymentIntent was made).
+    relax_sqlite_commit()
     db.session.add(order)
     try:
         db.session.flush()
@@ -146,6 +161,20 @@ def _order_for_cart(cart_id: str | None, currency: str) -> Order:
             raise
         return existing
     return order
+
+
+def _order_lines(lines: tuple[PricedLine, ...]) -> list[OrderLine]:
+    """Stored order lines for freshly priced ones."""
+    return [
+        OrderLine(
+            book_id=line.book_id,
+            title=line.title,
+            quantity=line.quantity,
+            unit_amount=line.unit_amount,
+            line_total=line.line_total,
+        )
+        for line in lines
+    ]
 
 
 def _locked_order_for_cart(cart_id: str) -> Order | None:

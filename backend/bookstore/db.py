@@ -6,6 +6,8 @@ the same models; the schema of both comes from the Alembic migrations in backend
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -14,8 +16,8 @@ from flask import Flask
 from flask_migrate import Migrate  # type: ignore[import-untyped]  # ships no type hints
 from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy import DateTime, MetaData, event
-from sqlalchemy.engine import URL, Dialect, make_url
-from sqlalchemy.orm import DeclarativeBase
+from sqlalchemy.engine import URL, Connection, Dialect, make_url
+from sqlalchemy.orm import DeclarativeBase, Session, SessionTransaction
 from sqlalchemy.types import TypeDecorator
 
 # Seconds a connection waits for another request's write to finish before failing.
@@ -25,6 +27,10 @@ SERVER_CONNECT_TIMEOUT_SECONDS = 10
 # Databases whose timestamp columns keep the offset; the others get naive UTC.
 DIALECTS_WITH_TIME_ZONES = frozenset({"postgresql"})
 MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
+# Session.info key: transactions begun while it is set skip the fsync at commit on SQLite.
+RELAXED_COMMITS = "bookstore_relaxed_sqlite_commits"
+# Connection-record flag: this connection runs with synchronous=NORMAL until it is checked in.
+_RELAXED_CONNECTION = "bookstore_synchronous_normal"
 
 
 class Base(DeclarativeBase):
@@ -108,6 +114,9 @@ def init_db(app: Flask, database_url: str) -> None:
     with app.app_context():
         if is_sqlite:
             event.listen(db.engine, "connect", _configure_sqlite_connection)
+            event.listen(db.engine, "checkin", _restore_full_sync)
+            if not event.contains(db.session, "after_begin", _relax_sync_if_asked):
+                event.listen(db.session, "after_begin", _relax_sync_if_asked)
         elif url.get_backend_name() == "postgresql":
             event.listen(db.engine, "before_cursor_execute", _without_nul_characters, retval=True)
 
@@ -126,8 +135,72 @@ def _configure_sqlite_connection(dbapi_connection: Any, connection_record: Any) 
     cursor = dbapi_connection.cursor()
     try:
         cursor.execute("PRAGMA journal_mode=WAL")
+        # Every commit durable by default, whatever SQLite was built with: see
+        # relaxed_sqlite_commits for the few that may skip the fsync.
+        cursor.execute("PRAGMA synchronous=FULL")
         cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_SECONDS * 1000}")
         cursor.execute("PRAGMA foreign_keys=ON")
+    finally:
+        cursor.close()
+
+
+@contextmanager
+def relaxed_sqlite_commits() -> Iterator[None]:
+    """On SQLite, transactions begun inside the block commit without waiting for fsync.
+
+    SQLite's default (synchronous=FULL) fsyncs the write-ahead log at every commit, while the
+    commit holds the database's one write lock: each waits for the disk, and every other writer
+    waits for it. With synchronous=NORMAL a commit survives a crash of the app (the log is in
+    the OS's cache) but a power cut or OS crash can lose it, until the next fsync: that of the
+    next FULL commit (each fsync of the log makes every earlier commit in it durable too) or of
+    a checkpoint. The database itself is never corrupted either way.
+
+    Use it only for commits whose loss is harmless as long as a later FULL commit happens
+    before anyone relies on them (checkout.prepare_payment says why its first ones are).
+    Everything else, the webhook's above all, keeps FULL. PostgreSQL is not affected.
+    """
+    info = db.session.info
+    info[RELAXED_COMMITS] = True
+    try:
+        yield
+    finally:
+        info.pop(RELAXED_COMMITS, None)
+
+
+def relax_sqlite_commit() -> None:
+    """On SQLite, let the session's current transaction commit without fsync (see above).
+
+    Call it before the transaction's first write: pysqlite sends BEGIN only then, and SQLite
+    refuses the pragma inside a transaction.
+    """
+    _relax(db.session.connection())
+
+
+def _relax_sync_if_asked(
+    session: Session, transaction: SessionTransaction, connection: Connection
+) -> None:
+    """Relax a transaction begun inside relaxed_sqlite_commits (before its BEGIN, as above)."""
+    if session.info.get(RELAXED_COMMITS):
+        _relax(connection)
+
+
+def _relax(connection: Connection) -> None:
+    """synchronous=NORMAL on a SQLite connection until it returns to the pool."""
+    if connection.dialect.name != "sqlite":
+        return
+    record_info = connection.connection.info
+    if not record_info.get(_RELAXED_CONNECTION):
+        connection.exec_driver_sql("PRAGMA synchronous=NORMAL")
+        record_info[_RELAXED_CONNECTION] = True
+
+
+def _restore_full_sync(dbapi_connection: Any, connection_record: Any) -> None:
+    """Back to SQLite's default (FULL) when a relaxed connection returns to the pool."""
+    if dbapi_connection is None or not connection_record.info.pop(_RELAXED_CONNECTION, False):
+        return
+    cursor = dbapi_connection.cursor()
+    try:
+        cursor.execute("PRAGMA synchronous=FULL")
     finally:
         cursor.close()
 
