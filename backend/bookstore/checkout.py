@@ -9,7 +9,7 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
 from bookstore import money
-from bookstore.catalogue import books_by_id
+from bookstore.catalogue import prices_by_id
 from bookstore.db import db, relax_sqlite_commit, relaxed_sqlite_commits
 from bookstore.errors import ApiError
 from bookstore.orders import PAID_STATUSES, Order, OrderLine, OrderStatus
@@ -47,7 +47,7 @@ def price_cart(quantities: Mapping[str, int]) -> tuple[PricedLine, ...]:
     """Price each book from the catalogue; refuse an empty cart or books we do not sell."""
     if not quantities:
         raise ApiError(400, "empty_cart", "The cart is empty.")
-    books = books_by_id(list(quantities))
+    books = prices_by_id(list(quantities))
     unknown = [book_id for book_id in quantities if book_id not in books]
     if unknown:
         raise ApiError(
@@ -108,6 +108,7 @@ def prepare_payment(
             update(Order)
             .where(Order.id == order_id, Order.payment_intent_id.is_(None))
             .values(payment_intent_id=intent_id, client_secret=client_secret)
+            .execution_options(synchronize_session=False)
         )
         if intent_amount != recorded_amount:
             _record_intent_amount(order_id, revision, intent_amount)
@@ -209,9 +210,14 @@ def _line_keys(lines: Iterable[OrderLine] | Iterable[PricedLine]) -> list[tuple[
 
 
 def _record_intent_amount(order_id: int, revision: int, intent_amount: int) -> None:
-    """Note what the PaymentIntent charges, unless a newer cart revision has overtaken us."""
+    """Note what the PaymentIntent charges, unless a newer cart revision has overtaken us.
+
+    The session's copy of the order is not updated (synchronize_session=False): nothing reads
+    it before the commit, which expires it anyway.
+    """
     db.session.execute(
         update(Order)
         .where(Order.id == order_id, Order.revision == revision)
         .values(intent_amount=intent_amount)
+        .execution_options(synchronize_session=False)
     )
