@@ -148,13 +148,17 @@ def _insert_order(
     has; intent_amount is fixed now, before the first create (see _reprice_order).
     """
     revision = 1 if amount else 0
-    # A new order is committed without fsync on SQLite (db.relaxed_sqlite_commits): it stays
-    # pending and unpaid until this request's last commit, which stores its PaymentIntent and
-    # is a FULL one, so it is durable before its client secret leaves the server. A power cut
-    # before that loses only an order nobody can pay yet; the browser's retry with the same
-    # cart id creates it again (replaying the same create under the same idempotency key if
-    # the PaymentIntent was made).
-    relax_sqlite_commit()
+    # With the demo gateway, a new order is committed without fsync on SQLite
+    # (db.relaxed_sqlite_commits): it stays pending and unpaid until this request's last
+    # commit, which stores its PaymentIntent and is a FULL one, so it is durable before its
+    # client secret leaves the server. A power cut before that loses only an order nobody can
+    # pay yet, together with its demo PaymentIntent (SQLite recovers a prefix of its log, and
+    # the PaymentIntent comes after the order in it); the browser's retry with the same cart
+    # id creates both again. Not with Stripe: its PaymentIntent outlives our lost order, and
+    # SQLite hands the lost order's id (the highest) to the next new order, whose create would
+    # then reuse the idempotency key `order-<id>-create` with other parameters and be refused.
+    if current_gateway().mode == "demo":
+        relax_sqlite_commit()
     try:
         result = cast(
             CursorResult[Any],

@@ -156,7 +156,7 @@ def relaxed_sqlite_commits() -> Iterator[None]:
     a checkpoint. The database itself is never corrupted either way.
 
     Use it only for commits whose loss is harmless as long as a later FULL commit happens
-    before anyone relies on them (checkout.prepare_payment says why its first ones are).
+    before anyone relies on them (checkout._insert_order says why a new demo order is).
     Everything else, the webhook's above all, keeps FULL. PostgreSQL is not affected.
     """
     info = db.session.info
