@@ -11,7 +11,7 @@ from sqlalchemy.exc import IntegrityError
 
 from bookstore import money
 from bookstore.catalogue import prices_by_id
-from bookstore.db import db, relax_sqlite_commit, relaxed_sqlite_commits
+from bookstore.db import db, lock_for_write, relax_sqlite_commit, relaxed_sqlite_commits
 from bookstore.errors import ApiError
 from bookstore.orders import PAID_STATUSES, Order, OrderLine, OrderStatus
 from bookstore.payments import current_gateway
@@ -84,6 +84,9 @@ def prepare_payment(
     """Price the cart into its order and make sure one PaymentIntent charges that amount."""
     lines = price_cart(quantities)
     amount = money.total(line.line_total for line in lines)
+    if current_gateway().mode == "demo" and not _cart_has_order(cart_id):
+        # Before the transaction begins (SQLite refuses the pragma inside one): see _insert_order.
+        relax_sqlite_commit()
     order = _locked_order_for_cart(cart_id) if cart_id is not None else None
     state = _insert_order(cart_id, currency, lines, amount) if order is None else None
     if state is None:
@@ -149,16 +152,14 @@ def _insert_order(
     """
     revision = 1 if amount else 0
     # With the demo gateway, a new order is committed without fsync on SQLite
-    # (db.relaxed_sqlite_commits): it stays pending and unpaid until this request's last
-    # commit, which stores its PaymentIntent and is a FULL one, so it is durable before its
-    # client secret leaves the server. A power cut before that loses only an order nobody can
-    # pay yet, together with its demo PaymentIntent (SQLite recovers a prefix of its log, and
-    # the PaymentIntent comes after the order in it); the browser's retry with the same cart
-    # id creates both again. Not with Stripe: its PaymentIntent outlives our lost order, and
+    # (db.relax_sqlite_commit, called by prepare_payment): it stays pending and unpaid until this
+    # request's last commit, which stores its PaymentIntent and is a FULL one, so it is durable
+    # before its client secret leaves the server. A power cut before that loses only an order
+    # nobody can pay yet, together with its demo PaymentIntent (SQLite recovers a prefix of its
+    # log, and the PaymentIntent comes after the order in it); the browser's retry with the same
+    # cart id creates both again. Not with Stripe: its PaymentIntent outlives our lost order, and
     # SQLite hands the lost order's id (the highest) to the next new order, whose create would
     # then reuse the idempotency key `order-<id>-create` with other parameters and be refused.
-    if current_gateway().mode == "demo":
-        relax_sqlite_commit()
     try:
         result = cast(
             CursorResult[Any],
@@ -223,13 +224,21 @@ def _reprice_order(order: Order, lines: tuple[PricedLine, ...], amount: int) -> 
     )
 
 
+def _cart_has_order(cart_id: str | None) -> bool:
+    """Whether this cart already has an order (a plain read: no lock, no transaction)."""
+    if cart_id is None:
+        return False
+    return db.session.scalar(select(Order.id).where(Order.cart_id == cart_id)) is not None
+
+
 def _locked_order_for_cart(cart_id: str) -> Order | None:
     """The cart's order, its row locked until the commit before the gateway call.
 
-    On PostgreSQL a webhook marking the order paid, or another request for the same cart,
-    then waits instead of interleaving with this read-check-write; SQLite ignores FOR UPDATE
-    and serialises the writes with its database lock.
+    A webhook marking the order paid, or another request for the same cart, then waits
+    instead of interleaving with this read-check-write: on PostgreSQL for the row (FOR
+    UPDATE), on SQLite for the database's write lock (which ignores FOR UPDATE).
     """
+    lock_for_write()
     query = (
         select(Order)
         .where(Order.cart_id == cart_id)

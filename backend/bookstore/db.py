@@ -176,6 +176,22 @@ def relax_sqlite_commit() -> None:
     _relax(db.session.connection())
 
 
+def lock_for_write() -> None:
+    """On SQLite, take the database's write lock now, as FOR UPDATE locks a row on PostgreSQL.
+
+    SQLite ignores FOR UPDATE and pysqlite sends BEGIN only before the first write, so the
+    read of a read-check-write would run outside any lock and another writer (a webhook
+    paying the order) could commit in between. BEGIN IMMEDIATE takes the one write lock
+    (waiting up to the busy timeout) until the commit. Elsewhere it does nothing.
+    """
+    connection = db.session.connection()
+    if connection.dialect.name != "sqlite":
+        return
+    dbapi_connection = connection.connection.dbapi_connection
+    if dbapi_connection is not None and not dbapi_connection.in_transaction:
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
 def _relax_sync_if_asked(
     session: Session, transaction: SessionTransaction, connection: Connection
 ) -> None:

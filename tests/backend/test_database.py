@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta, timezone
+from typing import Any
 
 import pytest
 from flask import Flask
@@ -14,6 +16,7 @@ from sqlalchemy.exc import StatementError
 from sqlalchemy.orm import ORMExecuteState, Session
 from webhook_events import delivery, intent_event
 
+from bookstore import checkout
 from bookstore.db import db, engine_url
 from bookstore.orders import Order
 
@@ -119,9 +122,45 @@ def test_checkout_locks_the_carts_order_before_changing_it(
     assert client.post("/create-payment-intent", json=changed).status_code == 200
 
     # A webhook paying the order must wait for the change, not interleave with it.
-    by_cart = [sql for sql in order_reads if "orders.cart_id =" in sql]
+    # (The demo's plain existence check, before the transaction begins, reads only the id.)
+    by_cart = [
+        sql
+        for sql in order_reads
+        if "orders.cart_id =" in sql and not sql.startswith("SELECT orders.id FROM orders WHERE")
+    ]
     assert by_cart
     assert all(sql.endswith("FOR UPDATE") for sql in by_cart)
+
+
+@pytest.mark.sqlite_only  # SQLite ignores FOR UPDATE: checkout takes its write lock instead
+def test_on_sqlite_checkout_holds_the_write_lock_from_reading_the_order_to_changing_it(
+    app: Flask, client: FlaskClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cart = {"items": [{"id": BOOK_ID, "quantity": 1}], "cartId": "cart-locking-0000002"}
+    assert client.post("/create-payment-intent", json=cart).status_code == 200
+    with app.app_context():
+        database = db.engine.url.database
+    assert database
+
+    other_writer_refused: list[bool] = []
+    reprice = checkout._reprice_order
+
+    def reprice_while_another_writer_tries(*args: Any) -> Any:
+        # Between checkout's read of the order and its change, a webhook's write must wait.
+        other = sqlite3.connect(database, timeout=0)
+        try:
+            other.execute("UPDATE orders SET status = status")
+            other_writer_refused.append(False)
+        except sqlite3.OperationalError as error:
+            other_writer_refused.append("locked" in str(error))
+        finally:
+            other.close()
+        return reprice(*args)
+
+    monkeypatch.setattr(checkout, "_reprice_order", reprice_while_another_writer_tries)
+    changed = {**cart, "items": [{"id": BOOK_ID, "quantity": 2}]}
+    assert client.post("/create-payment-intent", json=changed).status_code == 200
+    assert other_writer_refused == [True]
 
 
 def test_a_webhook_locks_the_order_it_applies_an_event_to(
