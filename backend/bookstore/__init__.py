@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from bookstore.config import SETTINGS_KEY, ConfigError, Settings
 
@@ -37,6 +38,11 @@ def create_app(config: Settings | None = None) -> Flask:
     app.config[SETTINGS_KEY] = settings
     app.config["MAX_CONTENT_LENGTH"] = MAX_CONTENT_LENGTH
     app.json.sort_keys = False  # type: ignore[attr-defined]
+    if settings.trusted_proxy_count:
+        # Behind a load balancer the client's address (for the rate limit and the logs) and the
+        # scheme come from the headers the trusted proxies add, never from a client's own.
+        n = settings.trusted_proxy_count
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)  # type: ignore[method-assign]
 
     db.init_db(app, settings.database_url)
     cors.init_cors(app, settings.frontend_origins)

@@ -43,6 +43,9 @@ class Settings:
     # Checkouts one client may start, and where the counts live (see bookstore.ratelimit).
     checkout_rate_limit: str = DEFAULT_CHECKOUT_RATE_LIMIT
     ratelimit_storage_uri: str = DEFAULT_RATELIMIT_STORAGE_URI
+    # Reverse proxies in front of the app whose X-Forwarded-For/-Proto/-Host it trusts (0: none,
+    # so a client cannot forge its address to dodge the rate limit).
+    trusted_proxy_count: int = 0
     port: int = 4242
     currency: str = "usd"
     max_quantity: int = 10
@@ -60,6 +63,8 @@ class Settings:
             raise ConfigError("STRIPE_TIMEOUT_SECONDS must be a positive number of seconds.")
         if self.stripe_max_network_retries < 0:
             raise ConfigError("STRIPE_MAX_NETWORK_RETRIES must be 0 or more.")
+        if self.trusted_proxy_count < 0:
+            raise ConfigError("TRUSTED_PROXY_COUNT must be 0 (no proxy) or more.")
         if not 0 < self.port < 65536:
             raise ConfigError("PORT must be between 1 and 65535.")
         if self.catalogue_cache_seconds < 0:
@@ -94,6 +99,7 @@ class Settings:
             stripe_max_network_retries=_number("STRIPE_MAX_NETWORK_RETRIES", text, int, 2),
             checkout_rate_limit=text("CHECKOUT_RATE_LIMIT") or DEFAULT_CHECKOUT_RATE_LIMIT,
             ratelimit_storage_uri=text("RATELIMIT_STORAGE_URI") or DEFAULT_RATELIMIT_STORAGE_URI,
+            trusted_proxy_count=_number("TRUSTED_PROXY_COUNT", text, int, 0),
             port=_number("PORT", text, int, 4242),
             frontend_dist=_repo_path(text("FRONTEND_DIST")),
             catalogue_cache_seconds=_number("CATALOGUE_CACHE_SECONDS", text, float, 10.0),

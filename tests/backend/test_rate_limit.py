@@ -151,3 +151,44 @@ def test_an_unreadable_limit_is_refused_at_start(database_url: str) -> None:
 def test_an_unusable_storage_is_refused_at_start(settings: Settings) -> None:
     with pytest.raises(ConfigError, match="RATELIMIT_STORAGE_URI"):
         create_app(dataclasses.replace(settings, ratelimit_storage_uri="carrier-pigeon://loft"))
+
+
+def test_behind_a_trusted_proxy_each_forwarded_client_has_its_own_allowance(
+    settings: Settings,
+) -> None:
+    app = create_app(
+        dataclasses.replace(settings, checkout_rate_limit="1 per minute", trusted_proxy_count=1)
+    )
+    client = app.test_client()
+    proxy = "10.0.0.2"  # every request arrives from the load balancer's address
+
+    def via_proxy(shopper: str) -> int:
+        return client.post(
+            "/create-payment-intent",
+            json=CART,
+            environ_base={"REMOTE_ADDR": proxy},
+            headers={"X-Forwarded-For": shopper},
+        ).status_code
+
+    assert [via_proxy(SHOPPER), via_proxy(NEIGHBOUR), via_proxy(SHOPPER)] == [200, 200, 429]
+
+
+def test_without_a_trusted_proxy_a_forged_forwarded_for_does_not_dodge_the_limit(
+    settings: Settings,
+) -> None:
+    client = limited_app(settings, "1 per minute").test_client()
+
+    def forged(claimed: str) -> int:
+        return client.post(
+            "/create-payment-intent",
+            json=CART,
+            environ_base={"REMOTE_ADDR": SHOPPER},
+            headers={"X-Forwarded-For": claimed},
+        ).status_code
+
+    assert [forged("198.51.100.1"), forged("198.51.100.2")] == [200, 429]
+
+
+def test_a_negative_proxy_count_stops_the_server(settings: Settings) -> None:
+    with pytest.raises(ConfigError, match="TRUSTED_PROXY_COUNT"):
+        dataclasses.replace(settings, trusted_proxy_count=-1)
