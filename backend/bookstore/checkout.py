@@ -84,10 +84,13 @@ def prepare_payment(
     """Price the cart into its order and make sure one PaymentIntent charges that amount."""
     lines = price_cart(quantities)
     amount = money.total(line.line_total for line in lines)
-    if current_gateway().mode == "demo" and not _cart_has_order(cart_id):
+    # A plain read first: a new cart (almost every checkout) goes straight to its INSERT, whose
+    # unique cart id settles a race, without taking the write lock any earlier than that.
+    returning = _cart_has_order(cart_id)
+    if not returning and current_gateway().mode == "demo":
         # Before the transaction begins (SQLite refuses the pragma inside one): see _insert_order.
         relax_sqlite_commit()
-    order = _locked_order_for_cart(cart_id) if cart_id is not None else None
+    order = _locked_order_for_cart(cart_id) if returning and cart_id is not None else None
     state = _insert_order(cart_id, currency, lines, amount) if order is None else None
     if state is None:
         if order is None:
