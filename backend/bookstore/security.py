@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import logging
-
 from flask import Flask, Response
 
-from bookstore.payments.stripe_gateway import redact
+from bookstore.redaction import redact_logger
 
 # What the SPA and Stripe.js need, and nothing broader (Stripe's CSP guidance in its
 # integration security guide): Stripe.js loads from js.stripe.com and starts its frames on
@@ -56,9 +54,7 @@ def init_security(app: Flask) -> None:
     """Add the headers to every response and redact secrets from verbatim logs."""
     app.after_request(add_security_headers)
     for name in REDACTED_LOGGERS:
-        logger = logging.getLogger(name)
-        if not any(isinstance(f, RedactSecrets) for f in logger.filters):
-            logger.addFilter(RedactSecrets())
+        redact_logger(name)
 
 
 def add_security_headers(response: Response) -> Response:
@@ -83,15 +79,3 @@ def _is_json(content_type: str | None) -> bool:
     if content_type is None:
         return False
     return content_type.partition(";")[0].strip().lower() == _JSON_MIMETYPE
-
-
-class RedactSecrets(logging.Filter):
-    """Masks client secrets and keys in a log record's message before any handler sees it."""
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        """Rewrite the record if its message holds a secret; never drop it."""
-        message = record.getMessage()
-        cleaned = redact(message)
-        if cleaned != message:
-            record.msg, record.args = cleaned, ()
-        return True

@@ -19,6 +19,7 @@ from stripe_fakes import (
     fixture,
     form,
     payment_intent,
+    skip_retry_backoff,
 )
 
 from bookstore.config import ConfigError, Settings
@@ -28,8 +29,9 @@ from bookstore.payments.gateway import (
     PaymentError,
     ProviderUnavailable,
 )
-from bookstore.payments.stripe_gateway import StripeGateway, redact
+from bookstore.payments.stripe_gateway import StripeGateway
 from bookstore.payments.webhook_signing import signature_header
+from bookstore.redaction import redact
 
 SECRET_KEY = "sk_test_123"
 WEBHOOK_SECRET = "whsec_test"
@@ -39,14 +41,7 @@ INTENT_URL = PAYMENT_INTENTS_URL + "/pi_123"
 @pytest.fixture(autouse=True)
 def no_backoff(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     """Skip stripe-python's retry backoff so retry tests run instantly; records each retry."""
-    retries: list[int] = []
-
-    def sleep_time(self: object, num_retries: int) -> float:
-        retries.append(num_retries)
-        return 0.0
-
-    monkeypatch.setattr(stripe.HTTPClient, "_sleep_time_seconds", sleep_time)
-    return retries
+    return skip_retry_backoff(monkeypatch)
 
 
 def make_gateway(**overrides: Any) -> StripeGateway:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import re
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from typing import TYPE_CHECKING
@@ -20,6 +19,7 @@ from bookstore.payments.gateway import (
     ProviderUnavailable,
 )
 from bookstore.payments.webhook_signing import verify_event
+from bookstore.redaction import redact, redact_logger
 
 if TYPE_CHECKING:
     from bookstore.config import Settings
@@ -34,8 +34,6 @@ DECLINED_MESSAGE = "Your card was declined."
 WEBHOOK_NOT_CONFIGURED_MESSAGE = "This server does not accept webhooks: no signing secret is set."
 
 # API keys, webhook secrets and client secrets, should Stripe ever echo one in an error text.
-_SECRET_PATTERN = re.compile(r"\b(?:sk|rk)_(?:test|live)_\w+|\bwhsec_\w+|\b\w+_secret_\w+")
-
 # Seconds a shopper (or Stripe's webhook retries) should wait before trying again.
 DEFAULT_RETRY_AFTER = 5
 MISCONFIGURED_RETRY_AFTER = 60
@@ -66,7 +64,7 @@ class StripeGateway:
                 "STRIPE_WEBHOOK_SECRET is not set: /webhook will refuse every event, "
                 "so paid orders will never be marked paid."
             )
-        _keep_secrets_out_of_stripe_logs()
+        redact_logger("stripe")
         self.publishable_key: str | None = publishable_key
         self._webhook_secret = webhook_secret
         self._client = stripe.StripeClient(
@@ -134,24 +132,6 @@ class StripeGateway:
                 retry_after=MISCONFIGURED_RETRY_AFTER,
             )
         return verify_event(payload, signature_header, self._webhook_secret)
-
-
-class _RedactSecrets(logging.Filter):
-    """Masks secrets in stripe-python's own log records (its debug log holds response bodies)."""
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        record.msg, record.args = redact(record.getMessage()), ()
-        return True
-
-
-_STRIPE_LOG_FILTER = _RedactSecrets()
-
-
-def _keep_secrets_out_of_stripe_logs() -> None:
-    """Attach the filter once: at DEBUG, stripe-python logs client secrets and error texts."""
-    stripe_logger = logging.getLogger("stripe")
-    if _STRIPE_LOG_FILTER not in stripe_logger.filters:
-        stripe_logger.addFilter(_STRIPE_LOG_FILTER)
 
 
 def to_payment_intent(intent: stripe.PaymentIntent) -> PaymentIntent:
@@ -275,8 +255,3 @@ def _retry_after(headers: Mapping[str, str] | None) -> int:
         if name.lower() == "retry-after" and value.strip().isdigit():
             return max(1, int(value.strip()))
     return DEFAULT_RETRY_AFTER
-
-
-def redact(text: str) -> str:
-    """Mask anything shaped like a Stripe secret before it reaches a log."""
-    return _SECRET_PATTERN.sub("[redacted]", text)
