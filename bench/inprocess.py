@@ -45,6 +45,7 @@ def shop_app(database: Path) -> Flask:
     url = f"sqlite:///{database}"
     env = {**os.environ, "DATABASE_URL": url, "PYTHONPATH": str(ROOT / "backend")}
     env.update(STRIPE_SECRET_KEY="", STRIPE_PUBLISHABLE_KEY="", STRIPE_WEBHOOK_SECRET="")
+    env.update(DEMO_MODE="1", ALLOW_DEMO_MODE="1")  # demo mode's opt-in, as bench/run.py
     for command in (["db", "upgrade"], ["seed"]):
         subprocess.run(  # noqa: S603 (our own flask CLI)
             [str(Path(sys.executable).parent / "flask"), "--app", "bookstore", *command],
@@ -176,11 +177,12 @@ def main() -> int:
     with tempfile.TemporaryDirectory(prefix="bookstore-inproc-") as tmp:
         shop = shop_app(Path(tmp) / "shop.sqlite3")
         shop_client = WsgiClient(shop)
-        book_ids = [
-            book["id"] for book in json.loads(shop.test_client().get("/api/books").data)["books"]
-        ]
+        books_body = shop.test_client().get("/api/books").data
+        config_body = shop.test_client().get("/config").data
+        book_ids = [book["id"] for book in json.loads(books_body)["books"]]
+        minimal = minimal_app.create_app(Path(tmp) / "minimal.sqlite3", books_body, config_body)
         shop_calls = requests(shop_client, book_ids)
-        minimal_calls = requests(WsgiClient(minimal_app.app), book_ids)
+        minimal_calls = requests(WsgiClient(minimal), book_ids)
         if args.sql:
             shop_calls["checkout"]()
             for line in count_sql(shop, shop_calls["checkout"]):
