@@ -142,6 +142,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                 results["first_render"] = first_render(shop.url)
                 results["lighthouse"] = lighthouse(shop.url, tmp)
     results["elapsed_s"] = round(time.monotonic() - clock)
+    # Other work on the machine skews both servers; the load at both ends shows how much.
+    results["machine"]["load_average_at_end"] = [round(x, 2) for x in os.getloadavg()]
     table = render(results)
     print(table)
     (RESULTS / f"{stamp}.json").write_text(json.dumps(results, indent=2) + "\n")
@@ -606,7 +608,8 @@ def render(results: dict[str, Any]) -> str:
         f"{results['elapsed_s']} s)",
         "",
         f"Machine: {m['cores']} cores, {m['cpu']}, {m['memory_gib']} GiB, {m['os']}, "
-        f"Python {m['python']}, load average at start {m['load_average_at_start']}",
+        f"Python {m['python']}, load average at start {m['load_average_at_start']}, at end "
+        f"{m['load_average_at_end']}",
         f"Servers: {s['gunicorn']}, {s['worker_class']}, {s['workers']} workers x "
         f"{s['threads']} threads (backend/gunicorn.conf.py) for both; shop in {s['mode']} mode "
         f"on SQLite; the minimal app does the same work (bench/minimal_app.py). Load from "

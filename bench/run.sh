@@ -19,5 +19,5 @@ if ! command -v wrk >/dev/null 2>&1; then
   fi
 fi
 
-say "Benchmark: the production server against a minimal Flask app (about 5 minutes)"
+say "Benchmark: the production server against the same work done minimally (about 5 minutes)"
 exec "$VENV/bin/python" "$ROOT/bench/run.py" "$@"
