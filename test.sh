@@ -28,6 +28,9 @@ say "mypy --strict over the backend"
 say "eslint and TypeScript over the frontend"
 (cd frontend && npm run --silent lint && npm run --silent typecheck)
 
+say "One contract: the frontend's API types match the backend's OpenAPI document"
+(cd frontend && npm run --silent api-types:check -- --python "$VENV/bin/python")
+
 say "Vitest: frontend component tests"
 (cd frontend && npm run --silent test)
 

@@ -3,78 +3,28 @@
  * errors are turned into one `ApiError` shape in one place (see docs/api.md).
  */
 
-export type Mode = 'stripe' | 'demo';
+import type { components } from './api-types';
 
-export interface Config {
-  publishableKey: string | null;
-  mode: Mode;
-  currency: string;
-}
+// The server's shapes, generated from its OpenAPI document (`npm run api-types`), under the
+// names the app uses. Never declare one by hand: a hand-kept copy drifts from the server.
+type Schemas = components['schemas'];
 
-export interface Book {
-  id: string;
-  title: string;
-  author: string;
-  description: string;
-  format: string;
-  year: number;
-  /** Smallest currency unit (cents). */
-  price: number;
-  currency: string;
-  color: string;
-  inkColor: string;
-}
-
-export interface CartItemInput {
-  id: string;
-  quantity: number;
-}
-
-export interface PricedLine {
-  id: string;
-  title: string;
-  quantity: number;
-  unitAmount: number;
-  lineTotal: number;
-}
-
-export interface PaymentIntentResponse {
-  clientSecret: string;
-  paymentIntentId: string;
-  orderId: number;
-  amount: number;
-  currency: string;
-  items: PricedLine[];
-}
-
-export type OrderStatus =
-  | 'pending'
-  | 'processing'
-  | 'paid'
-  | 'failed'
-  | 'canceled'
-  | 'refunded'
-  | 'review';
-
-export type PaymentIntentStatus =
-  | 'requires_payment_method'
-  | 'requires_confirmation'
-  | 'requires_action'
-  | 'processing'
-  | 'succeeded'
-  | 'canceled';
-
-export interface OrderView {
-  orderId: number;
-  paymentIntentId: string;
-  status: OrderStatus;
-  paymentStatus: PaymentIntentStatus | null;
-  amount: number;
-  currency: string;
-  paidAt: string | null;
-  failureMessage: string | null;
-  items: PricedLine[];
-}
+export type Config = Schemas['ConfigResponse'];
+export type Mode = Config['mode'];
+export type Book = Schemas['BookResponse'];
+export type BookList = Schemas['BookListResponse'];
+export type CartItemInput = Schemas['CartItem'];
+export type CreatePaymentIntentBody = Schemas['CreatePaymentIntentRequest'];
+export type PricedLine = Schemas['LineResponse'];
+export type PaymentIntentResponse = Schemas['PaymentIntentResponse'];
+export type OrderView = Schemas['OrderResponse'];
+export type OrderStatus = Schemas['OrderStatus'];
+// The document states the PaymentIntent statuses inline on the order, not as a schema.
+export type PaymentIntentStatus = NonNullable<OrderView['paymentStatus']>;
+export type DemoPaymentIntent = Schemas['DemoPaymentIntentResponse'];
+export type DemoConfirmBody = Schemas['ConfirmBody'];
+export type DemoCard = Schemas['CardBody'];
+export type DemoAuthenticateBody = Schemas['AuthenticateBody'];
 
 export const NETWORK_ERROR_MESSAGE = "Can't reach the shop. Check your connection and try again.";
 const GENERIC_ERROR_MESSAGE = 'Something went wrong on our side. Please try again.';

@@ -1,6 +1,6 @@
-import { api, type Book } from '../../lib/api';
+import { api, type Book, type BookList } from '../../lib/api';
 
 export async function getBooks(): Promise<Book[]> {
-  const { books } = await api.get<{ books: Book[] }>('/api/books');
+  const { books } = await api.get<BookList>('/api/books');
   return books;
 }

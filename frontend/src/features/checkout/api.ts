@@ -1,6 +1,7 @@
-import { api, type CartItemInput, type PaymentIntentResponse } from '../../lib/api';
+import { api, type CartItemInput, type CreatePaymentIntentBody, type PaymentIntentResponse } from '../../lib/api';
 
 /** Asks the server to price the cart and return its PaymentIntent (one per cartId). */
 export function createPaymentIntent(items: CartItemInput[], cartId: string): Promise<PaymentIntentResponse> {
-  return api.post<PaymentIntentResponse>('/create-payment-intent', { items, cartId });
+  const body: CreatePaymentIntentBody = { items, cartId };
+  return api.post<PaymentIntentResponse>('/create-payment-intent', body);
 }

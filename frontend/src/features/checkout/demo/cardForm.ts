@@ -2,6 +2,7 @@
  * The demo payment form: plain DOM (like Stripe's iframe, it lives outside the app's
  * React tree) with live formatting and Stripe-style inline field errors.
  */
+import type { DemoCard } from '../../../lib/api';
 import {
   cardNumberError,
   cvcError,
@@ -12,13 +13,6 @@ import {
   parseExpiry,
   type FieldError,
 } from './cardValidation';
-
-export interface DemoCard {
-  number: string;
-  exp_month: number;
-  exp_year: number;
-  cvc: string;
-}
 
 export interface CardFormState {
   empty: boolean;

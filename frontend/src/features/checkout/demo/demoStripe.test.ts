@@ -2,8 +2,9 @@ import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import type { StripeElements } from '@stripe/stripe-js';
 import { describe, expect, it, vi } from 'vitest';
+import type { DemoPaymentIntent } from '../../../lib/api';
 import { apiError, mockFetch, type Reply } from '../../../testing/fetchMock';
-import { createDemoStripe, paymentIntentIdFrom, type DemoPaymentIntent } from './demoStripe';
+import { createDemoStripe, paymentIntentIdFrom } from './demoStripe';
 
 const SECRET = 'pi_demo_1_secret_xyz';
 const NOW = new Date(2026, 10, 27);
@@ -13,8 +14,12 @@ function intent(overrides: Partial<DemoPaymentIntent> = {}): DemoPaymentIntent {
     id: 'pi_demo_1',
     object: 'payment_intent',
     amount: 6000,
+    amount_received: 6000,
     currency: 'usd',
     status: 'succeeded',
+    metadata: {},
+    created: 1795000000,
+    livemode: false,
     client_secret: SECRET,
     last_payment_error: null,
     next_action: null,
@@ -215,6 +220,7 @@ describe('demo payment element', () => {
         last_payment_error: {
           type: 'card_error',
           code: 'payment_intent_authentication_failure',
+          decline_code: null,
           message: failure,
         },
       }),

@@ -5,27 +5,17 @@
  * endpoints the way Stripe.js talks to Stripe. Only ever loaded by dynamic import.
  */
 import type { PaymentIntent, Stripe, StripeError } from '@stripe/stripe-js';
-import { api, isApiError } from '../../../lib/api';
+import {
+  api,
+  isApiError,
+  type DemoAuthenticateBody,
+  type DemoCard,
+  type DemoConfirmBody,
+  type DemoPaymentIntent,
+} from '../../../lib/api';
 import { askForAuthentication } from './authDialog';
-import { createCardForm, type CardForm, type CardFormState, type DemoCard } from './cardForm';
+import { createCardForm, type CardForm, type CardFormState } from './cardForm';
 import './demo.css';
-
-/** The PaymentIntent-shaped object the /demo endpoints return (docs/api.md). */
-export interface DemoPaymentIntent {
-  id: string;
-  object: 'payment_intent';
-  amount: number;
-  currency: string;
-  status: string;
-  client_secret: string;
-  last_payment_error: null | {
-    type?: string;
-    code?: string | null;
-    decline_code?: string | null;
-    message?: string | null;
-  };
-  next_action: null | { type: string };
-}
 
 export interface DemoStripeOptions {
   /** Full-page navigation for `redirect: 'always'`; replaceable in tests. */
@@ -301,16 +291,12 @@ export function createDemoStripe(options: DemoStripeOptions = {}): Stripe {
     let intent: DemoPaymentIntent;
     let authenticationFailed = false;
     try {
-      intent = await api.post<DemoPaymentIntent>(intentPath(id, 'confirm'), {
-        client_secret: secret,
-        card: collected.card,
-      });
+      const confirm: DemoConfirmBody = { client_secret: secret, card: collected.card };
+      intent = await api.post<DemoPaymentIntent>(intentPath(id, 'confirm'), confirm);
       if (intent.status === 'requires_action') {
         const approve = await authenticate(intent);
-        intent = await api.post<DemoPaymentIntent>(intentPath(id, 'authenticate'), {
-          client_secret: secret,
-          approve,
-        });
+        const answer: DemoAuthenticateBody = { client_secret: secret, approve };
+        intent = await api.post<DemoPaymentIntent>(intentPath(id, 'authenticate'), answer);
         authenticationFailed = intent.status !== 'succeeded' && intent.status !== 'processing';
       }
     } catch (error) {

@@ -1,0 +1,1131 @@
+/**
+ * Generated from the backend's OpenAPI document (GET /api/openapi.json) by scripts/api-types.mjs.
+ * Do not edit: change the backend's models, then run `cd frontend && npm run api-types`.
+ */
+
+export interface paths {
+    "/config": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Publishable key, payment mode and currency */
+        get: operations["get_config"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/books": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every book on sale */
+        get: operations["get_api_books"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/books/{book_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One book on sale */
+        get: operations["get_api_books_book_id"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/create-payment-intent": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Price the cart on the server and get the PaymentIntent that charges it
+         * @description The same `cartId` always maps to the same order and PaymentIntent. Any other field (amount, price, currency, status, orderId...) is ignored.
+         */
+        post: operations["post_create_payment_intent"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/orders/{payment_intent_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The order paid by a PaymentIntent, for whoever holds its client secret */
+        get: operations["get_api_orders_payment_intent_id"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/webhook": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Receive a signed event from Stripe (or the Stripe CLI)
+         * @description Verified against the raw body with the webhook signing secret, then applied to its order exactly once.
+         */
+        post: operations["post_webhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/openapi.json": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** This document */
+        get: operations["get_api_openapi_json"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/healthz": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Liveness probe */
+        get: operations["get_healthz"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/readyz": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Readiness probe: database and payment settings */
+        get: operations["get_readyz"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/demo/payment_intents/{intent_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A demo PaymentIntent, as Stripe.js's retrievePaymentIntent sees it */
+        get: operations["get_demo_payment_intents_intent_id"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/demo/payment_intents/{intent_id}/confirm": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Attempt payment with a test card */
+        post: operations["post_demo_payment_intents_intent_id_confirm"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/demo/payment_intents/{intent_id}/authenticate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Approve or fail a 3D Secure challenge */
+        post: operations["post_demo_payment_intents_intent_id_authenticate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+}
+export type webhooks = Record<string, never>;
+export interface components {
+    schemas: {
+        /**
+         * AuthenticateBody
+         * @description Body of POST /demo/payment_intents/<id>/authenticate.
+         */
+        AuthenticateBody: {
+            /** Client Secret */
+            client_secret: string;
+            /** Approve */
+            approve: boolean;
+        };
+        /**
+         * BookListResponse
+         * @description GET /api/books: every book on sale, in shelf order.
+         */
+        BookListResponse: {
+            /** Books */
+            books: components["schemas"]["BookResponse"][];
+        };
+        /**
+         * BookResponse
+         * @description A book on sale.
+         */
+        BookResponse: {
+            /** Id */
+            id: string;
+            /** Title */
+            title: string;
+            /** Author */
+            author: string;
+            /** Description */
+            description: string;
+            /** Format */
+            format: string;
+            /** Year */
+            year: number;
+            /**
+             * Price
+             * @description Smallest currency unit (cents for USD).
+             */
+            price: number;
+            /**
+             * Currency
+             * @description Lower-case ISO code.
+             */
+            currency: string;
+            /**
+             * Color
+             * @description Cover colour, #rrggbb.
+             */
+            color: string;
+            /**
+             * Inkcolor
+             * @description Text colour on the cover, #rrggbb.
+             */
+            inkColor: string;
+        };
+        /**
+         * CardBody
+         * @description Card fields as the stand-in's form sends them; only checked for shape here.
+         */
+        CardBody: {
+            /** Number */
+            number: string;
+            /** Exp Month */
+            exp_month: number;
+            /** Exp Year */
+            exp_year: number;
+            /** Cvc */
+            cvc: string;
+        };
+        /**
+         * CartItem
+         * @description One line of the cart as the browser sends it: a book id and how many.
+         */
+        CartItem: {
+            /** Id */
+            id: string;
+            /** Quantity */
+            quantity: number;
+        };
+        /**
+         * ConfigResponse
+         * @description GET /config: what the browser needs before it can take a payment (never a secret).
+         */
+        ConfigResponse: {
+            /**
+             * Publishablekey
+             * @description pk_test_... in Stripe mode; null in demo.
+             */
+            publishableKey: string | null;
+            /**
+             * Mode
+             * @enum {string}
+             */
+            mode: "stripe" | "demo";
+            /**
+             * Currency
+             * @description Lower-case ISO code.
+             */
+            currency: string;
+        };
+        /**
+         * ConfirmBody
+         * @description Body of POST /demo/payment_intents/<id>/confirm.
+         */
+        ConfirmBody: {
+            /** Client Secret */
+            client_secret: string;
+            card: components["schemas"]["CardBody"];
+        };
+        /**
+         * CreatePaymentIntentRequest
+         * @description Body of POST /create-payment-intent; anything else in it (an amount...) is ignored.
+         */
+        CreatePaymentIntentRequest: {
+            /** Items */
+            items: components["schemas"]["CartItem"][];
+            /**
+             * Cartid
+             * @default null
+             */
+            cartId?: string | null;
+        };
+        /**
+         * DemoNextAction
+         * @description What the shopper must do next: pass the stand-in's 3D Secure challenge.
+         */
+        DemoNextAction: {
+            /**
+             * Type
+             * @constant
+             */
+            type: "demo_authenticate";
+        };
+        /**
+         * DemoPaymentError
+         * @description Why the last attempt failed, in Stripe's words.
+         */
+        DemoPaymentError: {
+            /**
+             * Type
+             * @constant
+             */
+            type: "card_error";
+            /** Code */
+            code: string;
+            /** Decline Code */
+            decline_code: string | null;
+            /** Message */
+            message: string | null;
+        };
+        /**
+         * DemoPaymentIntentResponse
+         * @description A demo PaymentIntent in Stripe's shape, with the client secret its caller proved.
+         */
+        DemoPaymentIntentResponse: {
+            /** Id */
+            id: string;
+            /**
+             * Object
+             * @constant
+             */
+            object: "payment_intent";
+            /** Amount */
+            amount: number;
+            /** Amount Received */
+            amount_received: number;
+            /** Currency */
+            currency: string;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "requires_payment_method" | "requires_confirmation" | "requires_action" | "processing" | "requires_capture" | "canceled" | "succeeded";
+            /** Metadata */
+            metadata: {
+                [key: string]: string;
+            };
+            last_payment_error: components["schemas"]["DemoPaymentError"] | null;
+            next_action: components["schemas"]["DemoNextAction"] | null;
+            /** Created */
+            created: number;
+            /** Livemode */
+            livemode: boolean;
+            /** Client Secret */
+            client_secret: string;
+        };
+        /**
+         * ErrorDetail
+         * @description The error itself: a stable code to branch on and a message for people.
+         */
+        ErrorDetail: {
+            /** Code */
+            code: string;
+            /** Message */
+            message: string;
+            /**
+             * Details
+             * @description Validation errors list fields; some codes carry an object.
+             * @default null
+             */
+            details?: components["schemas"]["FieldError"][] | {
+                [key: string]: unknown;
+            } | null;
+        };
+        /**
+         * ErrorResponse
+         * @description Every failure: {"error": {"code", "message", "details"?}}.
+         */
+        ErrorResponse: {
+            error: components["schemas"]["ErrorDetail"];
+        };
+        /**
+         * FieldError
+         * @description One reason a request body was refused.
+         */
+        FieldError: {
+            /**
+             * Field
+             * @description Dotted path, e.g. "items.0.quantity", or "body".
+             */
+            field: string;
+            /** Message */
+            message: string;
+        };
+        /**
+         * LineResponse
+         * @description An order line priced by the server.
+         */
+        LineResponse: {
+            /** Id */
+            id: string;
+            /** Title */
+            title: string;
+            /** Quantity */
+            quantity: number;
+            /**
+             * Unitamount
+             * @description Smallest currency unit (cents for USD).
+             */
+            unitAmount: number;
+            /**
+             * Linetotal
+             * @description Smallest currency unit (cents for USD).
+             */
+            lineTotal: number;
+        };
+        /**
+         * LivenessResponse
+         * @description GET /healthz: the process answers HTTP.
+         */
+        LivenessResponse: {
+            /**
+             * Status
+             * @constant
+             */
+            status: "ok";
+        };
+        /**
+         * OrderResponse
+         * @description GET /api/orders/{paymentIntentId}: the order as the server knows it.
+         */
+        OrderResponse: {
+            /** Orderid */
+            orderId: number;
+            /** Paymentintentid */
+            paymentIntentId: string;
+            /** @description The order's own status, set by webhook events. */
+            status: components["schemas"]["OrderStatus"];
+            /**
+             * Paymentstatus
+             * @description The PaymentIntent's status at the gateway; null if it could not be asked.
+             */
+            paymentStatus: ("requires_payment_method" | "requires_confirmation" | "requires_action" | "processing" | "requires_capture" | "canceled" | "succeeded") | null;
+            /**
+             * Amount
+             * @description Smallest currency unit (cents for USD).
+             */
+            amount: number;
+            /**
+             * Currency
+             * @description Lower-case ISO code.
+             */
+            currency: string;
+            /**
+             * Paidat
+             * @description UTC, e.g. 2026-11-27T21:03:00Z.
+             */
+            paidAt: string | null;
+            /** Failuremessage */
+            failureMessage: string | null;
+            /** Items */
+            items: components["schemas"]["LineResponse"][];
+        };
+        /**
+         * OrderStatus
+         * @description Where an order stands, derived from its PaymentIntent's webhook events.
+         * @enum {string}
+         */
+        OrderStatus: "pending" | "processing" | "paid" | "failed" | "canceled" | "refunded" | "review";
+        /**
+         * PaymentIntentResponse
+         * @description POST /create-payment-intent: the PaymentIntent that charges the cart's server price.
+         */
+        PaymentIntentResponse: {
+            /** Clientsecret */
+            clientSecret: string;
+            /** Paymentintentid */
+            paymentIntentId: string;
+            /** Orderid */
+            orderId: number;
+            /**
+             * Amount
+             * @description Smallest currency unit (cents for USD).
+             */
+            amount: number;
+            /**
+             * Currency
+             * @description Lower-case ISO code.
+             */
+            currency: string;
+            /** Items */
+            items: components["schemas"]["LineResponse"][];
+        };
+        /**
+         * ReadinessChecks
+         * @description What /readyz checked: "ok", or why not.
+         */
+        ReadinessChecks: {
+            /** Database */
+            database: string;
+            /** Payments */
+            payments: string;
+        };
+        /**
+         * ReadinessResponse
+         * @description GET /readyz: the database answers and the payment settings are complete.
+         */
+        ReadinessResponse: {
+            /**
+             * Status
+             * @constant
+             */
+            status: "ready";
+            checks: components["schemas"]["ReadinessChecks"];
+        };
+        /**
+         * StripeEvent
+         * @description The parts of a Stripe event POST /webhook reads, once its signature is verified.
+         *
+         *     Stripe's signature, not this model, decides whether a delivery is accepted; the model
+         *     documents the body for the OpenAPI document.
+         */
+        StripeEvent: {
+            /**
+             * Id
+             * @description evt_...; each id is applied once.
+             */
+            id: string;
+            /**
+             * Type
+             * @description e.g. payment_intent.succeeded; other types are ignored.
+             */
+            type: string;
+            data: components["schemas"]["StripeEventData"];
+        };
+        /**
+         * StripeEventData
+         * @description The event's subject: a PaymentIntent, or a Charge for refunds.
+         */
+        StripeEventData: {
+            /** Object */
+            object: {
+                [key: string]: unknown;
+            };
+        };
+        /**
+         * WebhookResponse
+         * @description POST /webhook: the event was verified; what applying it did.
+         */
+        WebhookResponse: {
+            /**
+             * Received
+             * @constant
+             */
+            received: true;
+            /**
+             * Result
+             * @enum {string}
+             */
+            result: "processed" | "duplicate" | "ignored";
+        };
+    };
+    responses: never;
+    parameters: never;
+    requestBodies: never;
+    headers: never;
+    pathItems: never;
+}
+export type $defs = Record<string, never>;
+export interface operations {
+    get_config: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConfigResponse"];
+                };
+            };
+        };
+    };
+    get_api_books: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BookListResponse"];
+                };
+            };
+            /** @description Not modified: the client's copy (If-None-Match). */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    get_api_books_book_id: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The book's slug, e.g. the-dream-machine. */
+                book_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BookResponse"];
+                };
+            };
+            /** @description Not modified: the client's copy (If-None-Match). */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description `not_found`: no such resource (or a client secret that does not match it). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    post_create_payment_intent: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreatePaymentIntentRequest"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaymentIntentResponse"];
+                };
+            };
+            /** @description `invalid_json`, `validation_error`, `empty_cart`, or `unknown_books` (`details.ids`). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The card was refused: Stripe's code (`card_declined`, ...) and user-safe message. */
+            402: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description `cart_already_paid`, `cart_closed` or `payment_in_progress`: this cart is closed. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description `payload_too_large`: the body is over the size limit. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description `unsupported_media_type`: the body is not application/json. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description `rate_limited`: too many checkouts from this client; see `Retry-After`. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description `payment_provider_error`: the payment provider refused our request. */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description `payment_provider_unavailable` (see `Retry-After`), or a rule of this operation. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    get_api_orders_payment_intent_id: {
+        parameters: {
+            query: {
+                /** @description The PaymentIntent's client secret; a wrong one gets the same 404. */
+                client_secret: string;
+            };
+            header?: never;
+            path: {
+                /** @description The PaymentIntent's id, pi_... */
+                payment_intent_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OrderResponse"];
+                };
+            };
+            /** @description `not_found`: no such resource (or a client secret that does not match it). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    post_webhook: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description t=<timestamp>,v1=<HMAC-SHA256 of the raw body>. */
+                "Stripe-Signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["StripeEvent"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookResponse"];
+                };
+            };
+            /** @description `invalid_signature` (signature, timestamp or body not verified) or `invalid_event` (the event names no PaymentIntent). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description `payload_too_large`: the body is over the size limit. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description `order_not_found` (not stored yet: Stripe retries) or `webhook_not_configured` (STRIPE_WEBHOOK_SECRET is not set). */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    get_api_openapi_json: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": Record<string, never>;
+                };
+            };
+        };
+    };
+    get_healthz: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LivenessResponse"];
+                };
+            };
+        };
+    };
+    get_readyz: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReadinessResponse"];
+                };
+            };
+            /** @description `not_ready`: `details` says which check failed. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    get_demo_payment_intents_intent_id: {
+        parameters: {
+            query: {
+                /** @description The PaymentIntent's client secret; a wrong one gets the same 404. */
+                client_secret: string;
+            };
+            header?: never;
+            path: {
+                /** @description The demo PaymentIntent's id, pi_demo_... */
+                intent_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DemoPaymentIntentResponse"];
+                };
+            };
+            /** @description `not_found`: no such resource (or a client secret that does not match it). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    post_demo_payment_intents_intent_id_confirm: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The demo PaymentIntent's id, pi_demo_... */
+                intent_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ConfirmBody"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DemoPaymentIntentResponse"];
+                };
+            };
+            /** @description `invalid_json`, `validation_error`, or `payment_intent_unexpected_state` (this step is not allowed in the PaymentIntent's status). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description `not_found`: no such resource (or a client secret that does not match it). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description `payload_too_large`: the body is over the size limit. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description `unsupported_media_type`: the body is not application/json. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    post_demo_payment_intents_intent_id_authenticate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The demo PaymentIntent's id, pi_demo_... */
+                intent_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AuthenticateBody"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DemoPaymentIntentResponse"];
+                };
+            };
+            /** @description `invalid_json`, `validation_error`, or `payment_intent_unexpected_state` (this step is not allowed in the PaymentIntent's status). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description `not_found`: no such resource (or a client secret that does not match it). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description `payload_too_large`: the body is over the size limit. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description `unsupported_media_type`: the body is not application/json. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+}
