@@ -4,7 +4,7 @@ import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { getStripe } from '../features/checkout/stripeLoader';
 import { apiError, mockFetch, type Reply } from '../testing/fetchMock';
 import { books, demoConfig, stripeConfig } from '../testing/fixtures';
-import { renderApp } from '../testing/render';
+import { renderApp } from './testing';
 
 vi.mock('../features/checkout/stripeLoader', () => ({ getStripe: vi.fn() }));
 

@@ -2,8 +2,8 @@ import { Suspense, useEffect, type ReactNode } from 'react';
 import { LoadingState } from '../components/LoadingState';
 import { takesRealPayments } from '../config/api';
 import { useConfig } from '../config/ConfigContext';
-import { CartCatalogueSync } from '../features/cart/CartCatalogueSync';
 import { CartNotice } from '../features/cart/CartNotice';
+import { CartCatalogueSync } from './CartCatalogueSync';
 import { DemoBanner } from './DemoBanner';
 import { Header } from './Header';
 

@@ -1,14 +1,6 @@
-import { render } from '@testing-library/react';
-import { useState, type ReactElement, type ReactNode } from 'react';
-import { Route, Router, Switch, useLocation, useSearch } from 'wouter';
+import { useState, type ReactNode } from 'react';
+import { Router, useLocation, useSearch } from 'wouter';
 import { memoryLocation } from 'wouter/memory-location';
-import { AppRoutes } from '../app/routes';
-import { ConfigContext } from '../config/ConfigContext';
-import { ConfigProvider } from '../config/ConfigProvider';
-import { CartProvider } from '../features/cart/CartProvider';
-import { CatalogueProvider } from '../features/catalog/CatalogueProvider';
-import type { Config } from '../lib/api';
-import { demoConfig } from './fixtures';
 
 /** Shows the current location so tests can assert in-app navigation. */
 export function LocationProbe() {
@@ -22,41 +14,4 @@ export function MemoryRouter({ route, children }: { route: string; children: Rea
   // Created once: a new memory location on every render would send the app back to `route`.
   const [{ hook }] = useState(() => memoryLocation({ path: route }));
   return <Router hook={hook}>{children}</Router>;
-}
-
-/** The whole app (config fetched from the mocked /config) at `route`. */
-export function renderApp(route = '/') {
-  return render(
-    <MemoryRouter route={route}>
-      <ConfigProvider>
-        <CatalogueProvider>
-          <CartProvider>
-            <AppRoutes />
-            <LocationProbe />
-          </CartProvider>
-        </CatalogueProvider>
-      </ConfigProvider>
-    </MemoryRouter>,
-  );
-}
-
-/** One page with the app's providers (config given, catalogue and cart real) at `route`. */
-export function renderPage(
-  element: ReactElement,
-  { route = '/', path = '*', config = demoConfig }: { route?: string; path?: string; config?: Config } = {},
-) {
-  return render(
-    <MemoryRouter route={route}>
-      <ConfigContext.Provider value={config}>
-        <CatalogueProvider>
-          <CartProvider>
-            <Switch>
-              <Route path={path}>{element}</Route>
-            </Switch>
-            <LocationProbe />
-          </CartProvider>
-        </CatalogueProvider>
-      </ConfigContext.Provider>
-    </MemoryRouter>,
-  );
 }

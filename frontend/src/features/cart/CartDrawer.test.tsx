@@ -3,7 +3,7 @@ import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
 import { mockFetch } from '../../testing/fetchMock';
 import { books, demoConfig, storeCart, storedCart } from '../../testing/fixtures';
-import { renderApp } from '../../testing/render';
+import { renderApp } from '../../app/testing';
 
 function serveShop() {
   return mockFetch([

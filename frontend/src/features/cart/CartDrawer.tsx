@@ -2,14 +2,15 @@ import { Link } from 'wouter';
 import { Drawer } from '../../components/Drawer';
 import type { Book } from '../../lib/api';
 import { formatMoney } from '../../lib/money';
-import { BookCover } from '../catalog/BookCover';
-import { useCatalogue } from '../catalog/CatalogueContext';
+import { BookCover } from '../../components/BookCover';
 import { useCart } from './CartContext';
 import { MAX_QUANTITY, type CartLine } from './cartReducer';
 
 interface CartDrawerProps {
   open: boolean;
   onClose: () => void;
+  /** The books on sale, for titles, covers and prices; lines without one show their id. */
+  booksById: ReadonlyMap<string, Book>;
 }
 
 function CartLineRow({ line, book }: { line: CartLine; book: Book | undefined }) {
@@ -77,9 +78,8 @@ function estimateSubtotal(items: CartLine[], booksById: ReadonlyMap<string, Book
   return { amount, currency };
 }
 
-export function CartDrawer({ open, onClose }: CartDrawerProps) {
+export function CartDrawer({ open, onClose, booksById }: CartDrawerProps) {
   const cart = useCart();
-  const { booksById } = useCatalogue();
   const empty = cart.items.length === 0;
   const subtotal = estimateSubtotal(cart.items, booksById);
 

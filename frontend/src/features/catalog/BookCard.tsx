@@ -2,7 +2,7 @@ import { Link } from 'wouter';
 import type { Book } from '../../lib/api';
 import { formatMoney } from '../../lib/money';
 import { AddToCartButton } from './AddToCartButton';
-import { BookCover } from './BookCover';
+import { BookCover } from '../../components/BookCover';
 
 export function BookCard({ book }: { book: Book }) {
   return (

@@ -3,7 +3,7 @@ import { ErrorState } from '../../components/ErrorState';
 import { LoadingState } from '../../components/LoadingState';
 import { formatMoney } from '../../lib/money';
 import { AddToCartButton } from './AddToCartButton';
-import { BookCover } from './BookCover';
+import { BookCover } from '../../components/BookCover';
 import { useCatalogue } from './CatalogueContext';
 
 /** /books/:id — one book from the catalogue, by its id. */

@@ -3,7 +3,7 @@ import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
 import { apiError, mockFetch, type Reply } from '../../testing/fetchMock';
 import { books, demoConfig, storedCart } from '../../testing/fixtures';
-import { renderApp } from '../../testing/render';
+import { renderApp } from '../../app/testing';
 
 function serve(booksReply: Reply | ((request: unknown, call: number) => Reply | Promise<Reply>)) {
   return mockFetch([

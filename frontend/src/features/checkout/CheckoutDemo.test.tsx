@@ -7,7 +7,7 @@ import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
 import { mockFetch, type RecordedRequest } from '../../testing/fetchMock';
 import { CART_ID, books, demoConfig, intentFor, order, storeCart, storedCart } from '../../testing/fixtures';
-import { renderApp } from '../../testing/render';
+import { renderApp } from '../../app/testing';
 
 const SECRET = 'pi_test_1_secret_abc';
 

@@ -16,7 +16,8 @@ import {
   storeCart,
   storedCart,
 } from '../../testing/fixtures';
-import { LocationProbe, MemoryRouter, renderApp, renderPage } from '../../testing/render';
+import { renderApp, renderPage } from '../../app/testing';
+import { LocationProbe, MemoryRouter } from '../../testing/render';
 import { CartProvider } from '../cart/CartProvider';
 import { CatalogueProvider } from '../catalog/CatalogueProvider';
 import CheckoutPage from './CheckoutPage';

@@ -8,7 +8,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { createFakeStripe } from '../../testing/fakeStripe';
 import { mockFetch, type RecordedRequest } from '../../testing/fetchMock';
 import { books, intentFor, storeCart, stripeConfig } from '../../testing/fixtures';
-import { renderPage } from '../../testing/render';
+import { renderPage } from '../../app/testing';
 import CheckoutPage from './CheckoutPage';
 
 const STRIPE_JS = 'script[src^="https://js.stripe.com/"]';

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { OrderView } from '../../lib/api';
 import { apiError, mockFetch, type RecordedRequest, type Reply } from '../../testing/fetchMock';
 import { CART_ID, books, order, storeCart, storedCart } from '../../testing/fixtures';
-import { renderPage } from '../../testing/render';
+import { renderPage } from '../../app/testing';
 import { rememberCheckout } from '../cart/cartPayments';
 import SuccessPage from './SuccessPage';
 

@@ -1,6 +1,6 @@
 import { render, screen } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
-import { book } from '../../testing/fixtures';
+import { book } from '../testing/fixtures';
 import { BookCover, wrapWords } from './BookCover';
 
 const longTitle = book({

@@ -1,4 +1,4 @@
-import type { Book } from '../../lib/api';
+import type { Book } from '../lib/api';
 
 type CoverBook = Pick<Book, 'id' | 'title' | 'author' | 'color' | 'inkColor'>;
 

@@ -1,8 +1,11 @@
 import { useEffect } from 'react';
-import { useCatalogue } from '../catalog/CatalogueContext';
-import { useCart } from './CartContext';
+import { useCart } from '../features/cart/CartContext';
+import { useCatalogue } from '../features/catalog/CatalogueContext';
 
-/** Once the catalogue is known, drops cart lines for books the shop no longer sells. */
+/**
+ * Once the catalogue is known, drops cart lines for books the shop no longer sells. Here in
+ * the app, which composes features, so that the cart never depends on the catalogue.
+ */
 export function CartCatalogueSync() {
   const { state, booksById } = useCatalogue();
   const { retainOnly } = useCart();
