@@ -6,8 +6,6 @@ the same models; the schema of both comes from the Alembic migrations in backend
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -17,7 +15,7 @@ from flask_migrate import Migrate  # type: ignore[import-untyped]  # ships no ty
 from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy import DateTime, MetaData, event
 from sqlalchemy.engine import URL, Connection, Dialect, make_url
-from sqlalchemy.orm import DeclarativeBase, Session, SessionTransaction
+from sqlalchemy.orm import DeclarativeBase, Session, SessionTransaction, sessionmaker
 from sqlalchemy.types import TypeDecorator
 
 # Seconds a connection waits for another request's write to finish before failing.
@@ -27,8 +25,6 @@ SERVER_CONNECT_TIMEOUT_SECONDS = 10
 # Databases whose timestamp columns keep the offset; the others get naive UTC.
 DIALECTS_WITH_TIME_ZONES = frozenset({"postgresql"})
 MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
-# Session.info key: transactions begun while it is set skip the fsync at commit on SQLite.
-RELAXED_COMMITS = "bookstore_relaxed_sqlite_commits"
 # Connection-record flag: this connection runs with synchronous=NORMAL until it is checked in.
 _RELAXED_CONNECTION = "bookstore_synchronous_normal"
 
@@ -53,6 +49,10 @@ db = SQLAlchemy(model_class=Base)
 # `flask --app bookstore db upgrade` and friends. Batch mode lets Alembic alter SQLite tables
 # (by copying them); on PostgreSQL the same scripts run as plain ALTER TABLE.
 migrate = Migrate(directory=str(MIGRATIONS_DIR), render_as_batch=True, compare_type=True)
+
+# Sessions for the demo gateway's storage: objects stay readable after the commit, as an API's
+# answer would; on SQLite their commits skip the fsync (see provider_session).
+_provider_sessions = sessionmaker(expire_on_commit=False)
 
 if TYPE_CHECKING:
     # mypy cannot follow `db.Model`, a class Flask-SQLAlchemy builds at runtime from Base;
@@ -115,8 +115,8 @@ def init_db(app: Flask, database_url: str) -> None:
         if is_sqlite:
             event.listen(db.engine, "connect", _configure_sqlite_connection)
             event.listen(db.engine, "checkin", _restore_full_sync)
-            if not event.contains(db.session, "after_begin", _relax_sync_if_asked):
-                event.listen(db.session, "after_begin", _relax_sync_if_asked)
+            if not event.contains(_provider_sessions, "after_begin", _relax_sync):
+                event.listen(_provider_sessions, "after_begin", _relax_sync)
         elif url.get_backend_name() == "postgresql":
             event.listen(db.engine, "before_cursor_execute", _without_nul_characters, retval=True)
 
@@ -136,7 +136,7 @@ def _configure_sqlite_connection(dbapi_connection: Any, connection_record: Any) 
     try:
         cursor.execute("PRAGMA journal_mode=WAL")
         # Every commit durable by default, whatever SQLite was built with: see
-        # relaxed_sqlite_commits for the few that may skip the fsync.
+        # provider_session for the demo gateway's, which may skip the fsync.
         cursor.execute("PRAGMA synchronous=FULL")
         cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_SECONDS * 1000}")
         cursor.execute("PRAGMA foreign_keys=ON")
@@ -144,36 +144,18 @@ def _configure_sqlite_connection(dbapi_connection: Any, connection_record: Any) 
         cursor.close()
 
 
-@contextmanager
-def relaxed_sqlite_commits() -> Iterator[None]:
-    """On SQLite, transactions begun inside the block commit without waiting for fsync.
+def provider_session() -> Session:
+    """A session of its own, for the demo gateway's storage (its "provider"), never the caller's.
 
-    SQLite's default (synchronous=FULL) fsyncs the write-ahead log at every commit, while the
-    commit holds the database's one write lock: each waits for the disk, and every other writer
-    waits for it. With synchronous=NORMAL a commit survives a crash of the app (the log is in
-    the OS's cache) but a power cut or OS crash can lose it, until the next fsync: that of the
-    next FULL commit (each fsync of the log makes every earlier commit in it durable too) or of
-    a checkpoint. The database itself is never corrupted either way.
-
-    Use it only for commits whose loss is harmless as long as a later FULL commit happens
-    before anyone relies on them (checkout._insert_order says why a new demo order is).
-    Everything else, the webhook's above all, keeps FULL. PostgreSQL is not affected.
+    On SQLite its commits skip the fsync (synchronous=NORMAL): they survive a crash of the app
+    (the write-ahead log is in the OS's cache) but a power cut can lose them until the next
+    FULL commit, which fsyncs the log and with it every earlier commit. Every demo write is
+    followed by such a commit of the shop's before anyone relies on it (the order storing its
+    new PaymentIntent, the webhook applying a payment); a power cut before that loses only a
+    PaymentIntent the shop never recorded, as an answer lost on the way back from Stripe would.
+    Use as ``with provider_session() as session, session.begin(): ...``.
     """
-    info = db.session.info
-    info[RELAXED_COMMITS] = True
-    try:
-        yield
-    finally:
-        info.pop(RELAXED_COMMITS, None)
-
-
-def relax_sqlite_commit() -> None:
-    """On SQLite, let the session's current transaction commit without fsync (see above).
-
-    Call it before the transaction's first write: pysqlite sends BEGIN only then, and SQLite
-    refuses the pragma inside a transaction.
-    """
-    _relax(db.session.connection())
+    return _provider_sessions(bind=db.engine)
 
 
 def lock_for_write() -> None:
@@ -192,12 +174,9 @@ def lock_for_write() -> None:
         connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
-def _relax_sync_if_asked(
-    session: Session, transaction: SessionTransaction, connection: Connection
-) -> None:
-    """Relax a transaction begun inside relaxed_sqlite_commits (before its BEGIN, as above)."""
-    if session.info.get(RELAXED_COMMITS):
-        _relax(connection)
+def _relax_sync(session: Session, transaction: SessionTransaction, connection: Connection) -> None:
+    """Relax a provider session's transaction (before its BEGIN: SQLite refuses it inside one)."""
+    _relax(connection)
 
 
 def _relax(connection: Connection) -> None:

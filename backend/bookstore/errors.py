@@ -9,7 +9,8 @@ from flask import Flask, Response, jsonify
 from pydantic import BaseModel, Field
 from werkzeug.exceptions import HTTPException
 
-from bookstore.payments.gateway import PaymentError
+from bookstore.domain_errors import Conflict, DomainError, InvalidRequest, NotFound
+from bookstore.payments.gateway import CardError, InvalidSignature, ProviderUnavailable
 
 
 class ApiError(Exception):
@@ -63,6 +64,23 @@ _HTTP_MESSAGES = {
 }
 
 
+# The HTTP status of each kind of domain error; the first class an error is an instance of wins.
+_DOMAIN_STATUSES: tuple[tuple[type[DomainError], int], ...] = (
+    (CardError, 402),  # the shopper can fix it with another card
+    (ProviderUnavailable, 503),  # try again later (with Retry-After)
+    (InvalidSignature, 400),
+    (InvalidRequest, 400),
+    (NotFound, 404),
+    (Conflict, 409),
+    (DomainError, 502),  # the payment provider refused our request: a bug or an outage there
+)
+
+
+def domain_status(error: DomainError) -> int:
+    """The HTTP status for a domain error."""
+    return next(status for kind, status in _DOMAIN_STATUSES if isinstance(error, kind))
+
+
 def error_response(
     status: int, code: str, message: str, details: object | None = None
 ) -> tuple[Response, int]:
@@ -74,18 +92,19 @@ def error_response(
 
 
 def register_error_handlers(app: Flask) -> None:
-    """Turn ApiError, PaymentError, HTTP errors and unexpected exceptions into JSON errors."""
+    """Turn ApiError, domain errors, HTTP errors and unexpected exceptions into JSON errors."""
 
     @app.errorhandler(ApiError)
     def handle_api_error(error: ApiError) -> tuple[Response, int]:
         return error_response(error.status, error.code, error.message, error.details)
 
-    @app.errorhandler(PaymentError)
-    def handle_payment_error(error: PaymentError) -> tuple[Response, int]:
-        # Card declines are routine; anything else means the provider or our request is off.
-        log = app.logger.info if error.status < 500 else app.logger.warning
-        log("payment error %s (%s): %s", error.status, error.code, error.message)
-        response, status = error_response(error.status, error.code, error.message)
+    @app.errorhandler(DomainError)
+    def handle_domain_error(error: DomainError) -> tuple[Response, int]:
+        status = domain_status(error)
+        # Card declines and refused carts are routine; a 5xx means the provider is off.
+        log = app.logger.info if status < 500 else app.logger.warning
+        log("%s %s (%s): %s", type(error).__name__, status, error.code, error.message)
+        response, status = error_response(status, error.code, error.message, error.details)
         if error.retry_after is not None:
             response.headers["Retry-After"] = str(error.retry_after)
         return response, status

@@ -23,10 +23,12 @@ from stripe_fakes import (
 )
 
 from bookstore.config import ConfigError, Settings
+from bookstore.errors import domain_status
 from bookstore.payments.gateway import (
     CardError,
     InvalidSignature,
     PaymentError,
+    PaymentEvent,
     ProviderUnavailable,
 )
 from bookstore.payments.stripe_gateway import StripeGateway
@@ -63,19 +65,19 @@ def gateway() -> StripeGateway:
 
 def create(gateway: StripeGateway, amount: int = 6000) -> Any:
     return gateway.create_payment_intent(
-        amount=amount, currency="usd", order_id=42, idempotency_key="order-42-create"
+        amount=amount, currency="usd", order_token="tok42", idempotency_key="order-tok42-create"
     )
 
 
 # --- creating, updating, retrieving --------------------------------------------------------
 
 
-def test_create_sends_the_server_amount_automatic_methods_and_order_id(
+def test_create_sends_the_server_amount_automatic_methods_and_order_token(
     gateway: StripeGateway, requests_mock: rm.Mocker
 ) -> None:
     requests_mock.post(
         PAYMENT_INTENTS_URL,
-        json=payment_intent(id="pi_123", amount=6000, metadata={"order_id": "42"}),
+        json=payment_intent(id="pi_123", amount=6000, metadata={"order_token": "tok42"}),
     )
 
     intent = create(gateway)
@@ -86,9 +88,9 @@ def test_create_sends_the_server_amount_automatic_methods_and_order_id(
         "amount": "6000",
         "currency": "usd",
         "automatic_payment_methods[enabled]": "true",
-        "metadata[order_id]": "42",
+        "metadata[order_token]": "tok42",
     }
-    assert sent.headers["Idempotency-Key"] == "order-42-create"
+    assert sent.headers["Idempotency-Key"] == "order-tok42-create"
     assert sent.headers["Authorization"] == f"Bearer {SECRET_KEY}"
     assert (intent.id, intent.client_secret, intent.amount, intent.currency) == (
         "pi_123",
@@ -97,7 +99,7 @@ def test_create_sends_the_server_amount_automatic_methods_and_order_id(
         "usd",
     )
     assert intent.status == "requires_payment_method"
-    assert intent.metadata == {"order_id": "42"}
+    assert intent.metadata == {"order_token": "tok42"}
     assert intent.last_error_message is None
 
 
@@ -353,7 +355,7 @@ def test_stripe_errors_become_shopper_safe_payment_errors(
 
     error = caught.value
     assert type(error) is error_class
-    assert (error.status, error.code, error.message, error.retry_after) == (
+    assert (domain_status(error), error.code, error.message, error.retry_after) == (
         status,
         code,
         message,
@@ -375,7 +377,7 @@ def test_update_and_retrieve_translate_errors_too(
     with pytest.raises(ProviderUnavailable) as retrieve_error:
         gateway.retrieve_payment_intent("pi_123")
 
-    assert update_error.value.status == 502
+    assert domain_status(update_error.value) == 502
     assert retrieve_error.value.message == BUSY
 
 
@@ -468,7 +470,7 @@ def test_a_dropped_connection_is_retried_with_the_same_idempotency_key(
 
     assert intent.id == "pi_123"
     keys = [r.headers["Idempotency-Key"] for r in requests_mock.request_history]
-    assert keys == ["order-42-create", "order-42-create"]
+    assert keys == ["order-tok42-create", "order-tok42-create"]
     assert no_backoff == [1]
 
 
@@ -530,13 +532,13 @@ def test_retries_follow_the_configured_limit(requests_mock: rm.Mocker) -> None:
 
 
 def succeeded_event_payload() -> bytes:
-    """Stripe's example event turned into a payment_intent.succeeded for order 42."""
+    """Stripe's example event turned into a payment_intent.succeeded for order tok42."""
     intent = payment_intent(
         id="pi_123",
         amount=6000,
         amount_received=6000,
         status="succeeded",
-        metadata={"order_id": "42"},
+        metadata={"order_token": "tok42"},
     )
     return json.dumps(event("payment_intent.succeeded", intent, id="evt_123")).encode()
 
@@ -548,27 +550,46 @@ def stripe_signed(payload: bytes, secret: str = WEBHOOK_SECRET, at: int | None =
     )
 
 
-def test_a_correctly_signed_event_is_returned_as_plain_data(gateway: StripeGateway) -> None:
+def test_a_correctly_signed_event_is_translated_into_the_shops_terms(
+    gateway: StripeGateway,
+) -> None:
     payload = succeeded_event_payload()
 
-    evt = gateway.construct_event(payload, stripe_signed(payload))
+    evt = gateway.parse_event(payload, stripe_signed(payload))
 
-    assert (evt.id, evt.type) == ("evt_123", "payment_intent.succeeded")
-    assert type(evt.data_object) is dict
-    assert evt.data_object["id"] == "pi_123"
-    assert evt.data_object["amount_received"] == 6000
-    assert evt.data_object["metadata"] == {"order_id": "42"}
-    assert type(evt.data_object["metadata"]) is dict
+    assert evt == PaymentEvent(
+        id="evt_123",
+        type="payment_intent.succeeded",
+        action="succeeded",
+        payment_intent_id="pi_123",
+        order_token="tok42",
+        amount=6000,
+        currency="usd",
+    )
 
 
-def test_stripes_example_event_passes_through_unchanged(gateway: StripeGateway) -> None:
-    original = fixture("event")
+def test_stripes_example_event_of_another_kind_is_one_the_shop_does_not_act_on(
+    gateway: StripeGateway,
+) -> None:
+    original = fixture("event")  # a plan.created
     payload = json.dumps(original).encode()
 
-    evt = gateway.construct_event(payload, stripe_signed(payload))
+    evt = gateway.parse_event(payload, stripe_signed(payload))
 
-    assert (evt.id, evt.type) == (original["id"], original["type"])
-    assert evt.data_object == original["data"]["object"]
+    assert evt == PaymentEvent(id=original["id"], type=original["type"], action=None)
+
+
+def test_a_refund_event_names_its_payment_intent_and_whether_it_was_whole(
+    gateway: StripeGateway,
+) -> None:
+    charge = fixture("charge")
+    charge.update(payment_intent="pi_123", amount_refunded=2000, refunded=False)
+    payload = json.dumps(event("charge.refunded", charge, id="evt_r")).encode()
+
+    evt = gateway.parse_event(payload, stripe_signed(payload))
+
+    assert (evt.action, evt.payment_intent_id, evt.amount) == ("refunded", "pi_123", 2000)
+    assert evt.fully_refunded is False
 
 
 @pytest.mark.parametrize(
@@ -583,9 +604,9 @@ def test_stripes_example_event_passes_through_unchanged(gateway: StripeGateway) 
 )
 def test_bad_or_missing_signatures_are_rejected(gateway: StripeGateway, header: str | None) -> None:
     with pytest.raises(InvalidSignature) as caught:
-        gateway.construct_event(succeeded_event_payload(), header)
+        gateway.parse_event(succeeded_event_payload(), header)
 
-    assert caught.value.status == 400
+    assert domain_status(caught.value) == 400
 
 
 def test_a_payload_changed_after_signing_is_rejected(gateway: StripeGateway) -> None:
@@ -593,14 +614,14 @@ def test_a_payload_changed_after_signing_is_rejected(gateway: StripeGateway) -> 
     header = stripe_signed(payload)
 
     with pytest.raises(InvalidSignature):
-        gateway.construct_event(payload.replace(b"6000", b"1"), header)
+        gateway.parse_event(payload.replace(b"6000", b"1"), header)
 
 
 def test_an_event_signed_with_another_secret_is_rejected(gateway: StripeGateway) -> None:
     payload = succeeded_event_payload()
 
     with pytest.raises(InvalidSignature):
-        gateway.construct_event(payload, stripe_signed(payload, secret="whsec_other"))
+        gateway.parse_event(payload, stripe_signed(payload, secret="whsec_other"))
 
 
 def test_a_stale_signature_is_rejected(gateway: StripeGateway) -> None:
@@ -608,7 +629,7 @@ def test_a_stale_signature_is_rejected(gateway: StripeGateway) -> None:
     ten_minutes_ago = int(time.time()) - 600
 
     with pytest.raises(InvalidSignature):
-        gateway.construct_event(payload, stripe_signed(payload, at=ten_minutes_ago))
+        gateway.parse_event(payload, stripe_signed(payload, at=ten_minutes_ago))
 
 
 @pytest.mark.parametrize("payload", [b"not json", b"\xff\xfe", b"[]", b"{}", b'{"id": "evt_1"}'])
@@ -618,7 +639,7 @@ def test_signed_bodies_that_are_not_events_are_rejected(
     header = signature_header(payload, WEBHOOK_SECRET)
 
     with pytest.raises(InvalidSignature):
-        gateway.construct_event(payload, header)
+        gateway.parse_event(payload, header)
 
 
 def test_without_a_webhook_secret_events_are_refused_as_not_configured() -> None:
@@ -626,9 +647,9 @@ def test_without_a_webhook_secret_events_are_refused_as_not_configured() -> None
     payload = succeeded_event_payload()
 
     with pytest.raises(ProviderUnavailable) as caught:
-        gateway.construct_event(payload, stripe_signed(payload))
+        gateway.parse_event(payload, stripe_signed(payload))
 
-    assert (caught.value.status, caught.value.code) == (503, "webhook_not_configured")
+    assert (domain_status(caught.value), caught.value.code) == (503, "webhook_not_configured")
 
 
 def test_our_signatures_match_stripe_pythons() -> None:

@@ -14,7 +14,7 @@ from webhook_events import delivery, intent_event, refund_event, sign
 
 from bookstore.db import db
 from bookstore.fulfilment import ProcessedEvent
-from bookstore.orders import Order, OrderStatus
+from bookstore.orders import Order, OrderStatus, new_token
 
 AMOUNT = 6000
 
@@ -29,6 +29,8 @@ def add_order(app: Flask, intent_id: str | None, amount: int = AMOUNT) -> int:
     """Store a pending order as checkout leaves it."""
     with app.app_context():
         order = Order(
+            token=new_token(),
+            gateway="stripe_test",
             currency="usd",
             amount=amount,
             intent_amount=amount,
@@ -39,6 +41,11 @@ def add_order(app: Flask, intent_id: str | None, amount: int = AMOUNT) -> int:
         db.session.add(order)
         db.session.commit()
         return order.id
+
+
+def token_of(app: Flask, order_id: int) -> str:
+    """The order's random token, as checkout puts it in its PaymentIntent's metadata."""
+    return load(app, order_id).token
 
 
 def load(app: Flask, order_id: int) -> Order:
@@ -66,7 +73,12 @@ def test_payment_succeeded_marks_the_order_paid(
 ) -> None:
     response = send(
         stripe_client,
-        intent_event("payment_intent.succeeded", "pi_1", amount=AMOUNT, order_id=order_id),
+        intent_event(
+            "payment_intent.succeeded",
+            "pi_1",
+            amount=AMOUNT,
+            order_token=token_of(stripe_app, order_id),
+        ),
     )
 
     assert response.status_code == 200
@@ -92,7 +104,12 @@ def test_bad_or_missing_signatures_are_400_and_change_nothing(
     stripe_app: Flask, stripe_client: FlaskClient, order_id: int, signature: str | None
 ) -> None:
     payload = json.dumps(
-        intent_event("payment_intent.succeeded", "pi_1", amount=AMOUNT, order_id=order_id)
+        intent_event(
+            "payment_intent.succeeded",
+            "pi_1",
+            amount=AMOUNT,
+            order_token=token_of(stripe_app, order_id),
+        )
     ).encode()
     headers = {} if signature is None else {"Stripe-Signature": signature}
 
@@ -107,7 +124,12 @@ def test_bad_or_missing_signatures_are_400_and_change_nothing(
 def test_a_stale_timestamp_is_refused(
     stripe_app: Flask, stripe_client: FlaskClient, order_id: int
 ) -> None:
-    event = intent_event("payment_intent.succeeded", "pi_1", amount=AMOUNT, order_id=order_id)
+    event = intent_event(
+        "payment_intent.succeeded",
+        "pi_1",
+        amount=AMOUNT,
+        order_token=token_of(stripe_app, order_id),
+    )
     response = send(stripe_client, event, at=int(time.time()) - 3600)
     assert response.status_code == 400
     assert load(stripe_app, order_id).status == OrderStatus.PENDING
@@ -124,7 +146,12 @@ def test_a_signed_body_that_is_not_json_is_400(stripe_client: FlaskClient) -> No
 def test_the_same_event_five_times_is_applied_once(
     stripe_app: Flask, stripe_client: FlaskClient, order_id: int
 ) -> None:
-    event = intent_event("payment_intent.succeeded", "pi_1", amount=AMOUNT, order_id=order_id)
+    event = intent_event(
+        "payment_intent.succeeded",
+        "pi_1",
+        amount=AMOUNT,
+        order_token=token_of(stripe_app, order_id),
+    )
 
     results = [send(stripe_client, event).get_json()["result"] for _ in range(5)]
 
@@ -224,43 +251,67 @@ def test_other_event_types_are_ignored(
     assert processed_count(stripe_app) == 0
 
 
-def test_an_event_before_its_order_is_visible_is_503_then_applied_on_retry(
-    stripe_app: Flask, stripe_client: FlaskClient
+@pytest.mark.parametrize(
+    "event_type", ["payment_intent.succeeded", "payment_intent.payment_failed"]
+)
+def test_events_for_payments_this_shop_never_made_are_acknowledged_and_ignored(
+    stripe_app: Flask, stripe_client: FlaskClient, order_id: int, event_type: str
 ) -> None:
-    event = intent_event("payment_intent.succeeded", "pi_later", amount=AMOUNT, order_id=1)
+    # What `stripe trigger payment_intent.succeeded`, Payment Links and Dashboard charges send:
+    # a PaymentIntent we never made, with no order token. Anything but a 2xx would make Stripe
+    # deliver it again for days and flag the endpoint.
+    response = send(stripe_client, intent_event(event_type, "pi_triggered", amount=AMOUNT))
 
-    early = send(stripe_client, event)
-
-    assert early.status_code == 503
-    assert early.get_json()["error"]["code"] == "order_not_found"
+    assert response.status_code == 200
+    assert response.get_json() == {"received": True, "result": "ignored"}
     assert processed_count(stripe_app) == 0
-
-    order_id = add_order(stripe_app, "pi_later")
-    retried = send(stripe_client, event)
-
-    assert retried.status_code == 200
-    assert retried.get_json()["result"] == "processed"
-    assert load(stripe_app, order_id).status == OrderStatus.PAID
+    assert load(stripe_app, order_id).status == OrderStatus.PENDING
 
 
-def test_an_order_still_waiting_for_its_payment_intent_id_is_found_by_metadata(
+def test_an_event_naming_an_order_token_this_database_lacks_is_acknowledged_and_ignored(
+    stripe_app: Flask, stripe_client: FlaskClient, order_id: int
+) -> None:
+    # Another database on the same Stripe account: a teammate's clone, or staging on test keys.
+    theirs = intent_event(
+        "payment_intent.succeeded", "pi_theirs", amount=AMOUNT, order_token=new_token()
+    )
+
+    response = send(stripe_client, theirs)
+
+    assert response.status_code == 200
+    assert response.get_json()["result"] == "ignored"
+    assert processed_count(stripe_app) == 0
+    assert load(stripe_app, order_id).status == OrderStatus.PENDING
+
+
+def test_an_order_still_waiting_for_its_payment_intent_id_is_found_by_its_token(
     stripe_app: Flask, stripe_client: FlaskClient
 ) -> None:
+    # The webhook can arrive before checkout stores the PaymentIntent it just created.
     order_id = add_order(stripe_app, None)
-    send(
+    token = token_of(stripe_app, order_id)
+
+    response = send(
         stripe_client,
-        intent_event("payment_intent.succeeded", "pi_new", amount=AMOUNT, order_id=order_id),
+        intent_event("payment_intent.succeeded", "pi_new", amount=AMOUNT, order_token=token),
     )
+
+    assert response.get_json()["result"] == "processed"
     assert load(stripe_app, order_id).status == OrderStatus.PAID
 
 
 def test_an_event_for_another_payment_intent_of_a_known_order_is_ignored(
     stripe_app: Flask, stripe_client: FlaskClient, order_id: int
 ) -> None:
-    # e.g. a teammate's local shop sharing the Stripe test account, with its own order 1
+    # e.g. a PaymentIntent the order had before it moved from demo mode to Stripe
     response = send(
         stripe_client,
-        intent_event("payment_intent.succeeded", "pi_theirs", amount=1, order_id=order_id),
+        intent_event(
+            "payment_intent.succeeded",
+            "pi_theirs",
+            amount=1,
+            order_token=token_of(stripe_app, order_id),
+        ),
     )
     assert response.status_code == 200
     assert response.get_json()["result"] == "ignored"

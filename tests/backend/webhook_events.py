@@ -30,7 +30,7 @@ def intent_event(
     intent_id: str,
     *,
     amount: int,
-    order_id: int | None = None,
+    order_token: str | None = None,
     currency: str = "usd",
     event_id: str | None = None,
     **changes: Any,
@@ -47,7 +47,7 @@ def intent_event(
         amount_received=amount if status == "succeeded" else 0,
         currency=currency,
         status=status,
-        metadata={} if order_id is None else {"order_id": str(order_id)},
+        metadata={} if order_token is None else {"order_token": order_token},
     )
     intent.update(changes)
     return event(event_type, intent, id=event_id or f"evt_test{next(_ids)}")

@@ -19,7 +19,7 @@ EXTENSION_KEY = "payment_gateway"
 
 
 def build_gateway(settings: Settings) -> PaymentGateway:
-    """The Stripe gateway when both Stripe keys are set, else the demo that plays Stripe."""
+    """The Stripe gateway when both Stripe keys are set, else (asked for) the demo's."""
     if settings.mode == "stripe":
         return StripeGateway.from_settings(settings)
     return DemoGateway()

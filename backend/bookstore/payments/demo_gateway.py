@@ -14,9 +14,10 @@ from typing import Any, cast
 import stripe
 from sqlalchemy import JSON, CursorResult, String, Table, insert, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from bookstore.db import Model, UtcDateTime, db, utcnow
+from bookstore.db import Model, UtcDateTime, provider_session, utcnow
+from bookstore.domain_errors import InvalidRequest, NotFound
 from bookstore.payments.demo_cards import (
     SUCCESS,
     Card,
@@ -24,7 +25,8 @@ from bookstore.payments.demo_cards import (
     authentication_failure,
     card_outcome,
 )
-from bookstore.payments.gateway import GatewayEvent, Mode, PaymentError, PaymentIntent
+from bookstore.payments.gateway import Mode, PaymentError, PaymentEvent, PaymentIntent
+from bookstore.payments.stripe_events import ORDER_METADATA_KEY
 from bookstore.payments.webhook_signing import signature_header, verify_event
 
 log = logging.getLogger(__name__)
@@ -38,17 +40,13 @@ UNPAID = (REQUIRES_PAYMENT_METHOD, "requires_confirmation", REQUIRES_ACTION)
 SETUP_FAILED_MESSAGE = "We couldn't set up this payment. Please try again later."
 
 
-class DemoIntentNotFound(PaymentError):
+class DemoIntentNotFound(NotFound):
     """Unknown PaymentIntent id, or a client secret that does not match it (same answer)."""
 
-    status = 404
-    code = "not_found"
 
-
-class UnexpectedIntentState(PaymentError):
+class UnexpectedIntentState(InvalidRequest):
     """A step the PaymentIntent's status does not allow, e.g. confirming a paid one."""
 
-    status = 400
     code = "payment_intent_unexpected_state"
 
 
@@ -101,13 +99,16 @@ def stripe_object(intent: DemoPaymentIntent) -> dict[str, Any]:
 
 
 class DemoGateway:
-    """Stripe's part, played locally: each call is its own committed transaction, like an API call.
+    """Stripe's part, played locally, with PaymentIntents kept in tables of the shop's database.
 
-    Webhook events are signed with a secret made fresh for each server process: the process
-    that takes a demo payment is the one that signs and verifies its event.
+    Like a remote API, each call is done in a database session of its own, committed before it
+    returns; the caller's session is never touched. Webhook events are signed with a secret
+    made fresh for each server process: the process that takes a demo payment is the one that
+    signs and verifies its event.
     """
 
     mode: Mode = "demo"
+    name = "demo"
     publishable_key: str | None = None
 
     def __init__(self) -> None:
@@ -116,10 +117,10 @@ class DemoGateway:
     # --- the gateway interface ---------------------------------------------------------------
 
     def create_payment_intent(
-        self, *, amount: int, currency: str, order_id: int, idempotency_key: str
+        self, *, amount: int, currency: str, order_token: str, idempotency_key: str
     ) -> PaymentIntent:
         """Create a PaymentIntent; the same idempotency key returns the same one."""
-        metadata = {"order_id": str(order_id)}
+        metadata = {ORDER_METADATA_KEY: order_token}
         params: dict[str, object] = {"amount": amount, "currency": currency, "metadata": metadata}
         intent_id = "pi_demo_" + secrets.token_hex(12)
         client_secret = f"{intent_id}_secret_{secrets.token_hex(16)}"
@@ -135,18 +136,16 @@ class DemoGateway:
             idempotency_key=idempotency_key,
             create_params=params,
         )
-        try:
-            # Insert first: under a race the unique key decides, without a stale read first.
-            with db.session.begin_nested():
-                db.session.execute(row)
-        except IntegrityError:
-            existing = self._by_idempotency_key(idempotency_key)
-            _check_same_request(existing, params)
-            replayed = to_payment_intent(existing)
-            db.session.commit()
-            return replayed
-        db.session.commit()
-        log.info("Demo PaymentIntent %s created for order %s", intent_id, order_id)
+        with provider_session() as session:
+            try:
+                # Insert first: under a race the unique key decides, without a stale read first.
+                with session.begin():
+                    session.execute(row)
+            except IntegrityError:
+                existing = _by_idempotency_key(session, idempotency_key)
+                _check_same_request(existing, params)
+                return to_payment_intent(existing)
+        log.info("Demo PaymentIntent %s created for order %s", intent_id, order_token)
         return PaymentIntent(
             id=intent_id,
             client_secret=client_secret,
@@ -161,31 +160,34 @@ class DemoGateway:
     ) -> PaymentIntent:
         """Change the amount while unpaid (setting an amount again is naturally idempotent)."""
         values: dict[str, object] = {"amount": amount, "status": REQUIRES_PAYMENT_METHOD}
-        # A pending 3D Secure challenge was for the old amount, so it lapses like on Stripe.
-        if not self._compare_and_set(payment_intent_id, UNPAID, values):
-            intent = self._find(payment_intent_id)
-            reason = "no such PaymentIntent" if intent is None else f"status is {intent.status}"
-            db.session.rollback()
-            raise _setup_failed("update", payment_intent_id, reason)
-        db.session.commit()
-        return self.retrieve_payment_intent(payment_intent_id)
+        with provider_session() as session, session.begin():
+            # A pending 3D Secure challenge was for the old amount, so it lapses like on Stripe.
+            if _compare_and_set(session, payment_intent_id, UNPAID, values):
+                intent = _find(session, payment_intent_id)
+                assert intent is not None  # just updated, and demo PaymentIntents stay
+                return to_payment_intent(intent)
+            current = _find(session, payment_intent_id)
+        reason = "no such PaymentIntent" if current is None else f"status is {current.status}"
+        raise _setup_failed("update", payment_intent_id, reason)
 
     def retrieve_payment_intent(self, payment_intent_id: str) -> PaymentIntent:
         """The PaymentIntent's current state."""
-        intent = self._find(payment_intent_id)
+        with provider_session() as session:
+            intent = _find(session, payment_intent_id)
         if intent is None:
             raise _setup_failed("retrieve", payment_intent_id, "no such PaymentIntent")
         return to_payment_intent(intent)
 
-    def construct_event(self, payload: bytes, signature_header: str | None) -> GatewayEvent:
-        """Verify a demo event exactly as a Stripe delivery is verified."""
+    def parse_event(self, payload: bytes, signature_header: str | None) -> PaymentEvent:
+        """Verify a demo event exactly as a Stripe delivery is verified, and translate it."""
         return verify_event(payload, signature_header, self._webhook_secret)
 
     # --- what Stripe.js does in the browser, for the demo's stand-in ------------------------
 
     def get(self, payment_intent_id: str, client_secret: str) -> DemoPaymentIntent:
         """A PaymentIntent for its client secret; a wrong secret looks like an unknown id."""
-        intent = self._find(payment_intent_id)
+        with provider_session() as session:
+            intent = _find(session, payment_intent_id)
         if intent is None or not hmac.compare_digest(
             intent.client_secret.encode(), client_secret.encode()
         ):
@@ -196,7 +198,7 @@ class DemoGateway:
         """Attempt a payment with a card; Stripe's test-card table decides the outcome."""
         intent = self.get(payment_intent_id, client_secret)
         outcome = card_outcome(card, utcnow().date())
-        return self._record_attempt(intent.id, outcome, UNPAID, "confirm")
+        return _record_attempt(intent.id, outcome, UNPAID, "confirm")
 
     def authenticate(
         self, payment_intent_id: str, client_secret: str, approve: bool
@@ -204,7 +206,7 @@ class DemoGateway:
         """Finish a 3D Secure challenge: approved pays, anything else fails the attempt."""
         intent = self.get(payment_intent_id, client_secret)
         outcome = SUCCESS if approve else authentication_failure()
-        return self._record_attempt(intent.id, outcome, (REQUIRES_ACTION,), "authenticate")
+        return _record_attempt(intent.id, outcome, (REQUIRES_ACTION,), "authenticate")
 
     def signed_event(self, event_type: str, intent: DemoPaymentIntent) -> tuple[bytes, str]:
         """A Stripe-shaped event about a PaymentIntent, and its Stripe-Signature header."""
@@ -222,63 +224,58 @@ class DemoGateway:
         payload = json.dumps(event).encode()
         return payload, signature_header(payload, self._webhook_secret)
 
-    # --- helpers ------------------------------------------------------------------------------
 
-    def _find(self, payment_intent_id: str) -> DemoPaymentIntent | None:
-        """The PaymentIntent as stored now, not as this session last saw it."""
-        query = (
-            select(DemoPaymentIntent)
-            .where(DemoPaymentIntent.id == payment_intent_id)
-            .execution_options(populate_existing=True)
-        )
-        return db.session.scalars(query).one_or_none()
+# --- the demo provider's storage ------------------------------------------------------------
 
-    def _by_idempotency_key(self, key: str) -> DemoPaymentIntent:
-        """The PaymentIntent an earlier request with this idempotency key created."""
-        query = select(DemoPaymentIntent).where(DemoPaymentIntent.idempotency_key == key)
-        return db.session.scalars(query).one()
 
-    def _compare_and_set(
-        self, payment_intent_id: str, expected: Collection[str], values: dict[str, object]
-    ) -> bool:
-        """Update the PaymentIntent only if its status is still one of ``expected``.
+def _find(session: Session, payment_intent_id: str) -> DemoPaymentIntent | None:
+    """The PaymentIntent as stored now."""
+    return session.get(DemoPaymentIntent, payment_intent_id, populate_existing=True)
 
-        One conditional UPDATE, so two attempts racing (even in two processes) cannot both win.
-        """
-        statement = (
-            update(DemoPaymentIntent)
-            .where(DemoPaymentIntent.id == payment_intent_id)
-            .where(DemoPaymentIntent.status.in_(expected))
-            .values(values)
-            .execution_options(synchronize_session=False)
-        )
-        result = cast(CursorResult[Any], db.session.execute(statement))
-        return result.rowcount == 1
 
-    def _record_attempt(
-        self,
-        payment_intent_id: str,
-        outcome: CardOutcome,
-        expected: Collection[str],
-        step: str,
-    ) -> DemoPaymentIntent:
-        """Store an attempt's outcome (never the card) if the status still allows the step."""
-        if not self._compare_and_set(payment_intent_id, expected, _attempt_values(outcome)):
-            current = self._find(payment_intent_id)
-            status = current.status if current is not None else "unknown"
-            db.session.rollback()
-            raise UnexpectedIntentState(_unexpected_state_message(step, status))
-        db.session.commit()
-        log.info(
-            "Demo PaymentIntent %s: %s attempt %s%s",
-            payment_intent_id,
-            step,
-            outcome.result,
-            f" ({outcome.code}/{outcome.decline_code})" if outcome.code else "",
-        )
-        refreshed = self._find(payment_intent_id)
-        assert refreshed is not None  # demo PaymentIntents are never deleted
-        return refreshed
+def _by_idempotency_key(session: Session, key: str) -> DemoPaymentIntent:
+    """The PaymentIntent an earlier request with this idempotency key created."""
+    query = select(DemoPaymentIntent).where(DemoPaymentIntent.idempotency_key == key)
+    return session.scalars(query).one()
+
+
+def _compare_and_set(
+    session: Session, payment_intent_id: str, expected: Collection[str], values: dict[str, object]
+) -> bool:
+    """Update the PaymentIntent only if its status is still one of ``expected``.
+
+    One conditional UPDATE, so two attempts racing (even in two processes) cannot both win.
+    """
+    statement = (
+        update(DemoPaymentIntent)
+        .where(DemoPaymentIntent.id == payment_intent_id)
+        .where(DemoPaymentIntent.status.in_(expected))
+        .values(values)
+        .execution_options(synchronize_session=False)
+    )
+    result = cast(CursorResult[Any], session.execute(statement))
+    return result.rowcount == 1
+
+
+def _record_attempt(
+    payment_intent_id: str, outcome: CardOutcome, expected: Collection[str], step: str
+) -> DemoPaymentIntent:
+    """Store an attempt's outcome (never the card) if the status still allows the step."""
+    with provider_session() as session, session.begin():
+        recorded = _compare_and_set(session, payment_intent_id, expected, _attempt_values(outcome))
+        current = _find(session, payment_intent_id)
+    if not recorded:
+        status = current.status if current is not None else "unknown"
+        raise UnexpectedIntentState(_unexpected_state_message(step, status))
+    log.info(
+        "Demo PaymentIntent %s: %s attempt %s%s",
+        payment_intent_id,
+        step,
+        outcome.result,
+        f" ({outcome.code}/{outcome.decline_code})" if outcome.code else "",
+    )
+    assert current is not None  # demo PaymentIntents are never deleted
+    return current
 
 
 def to_payment_intent(intent: DemoPaymentIntent) -> PaymentIntent:

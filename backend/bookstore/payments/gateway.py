@@ -6,7 +6,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Literal, Protocol
 
+from bookstore.domain_errors import DomainError
+
 Mode = Literal["stripe", "demo"]
+
+# What a provider event means for an order; anything else is acknowledged and ignored.
+EventAction = Literal["succeeded", "failed", "processing", "canceled", "refunded"]
 
 
 @dataclass(frozen=True)
@@ -23,57 +28,61 @@ class PaymentIntent:
 
 
 @dataclass(frozen=True)
-class GatewayEvent:
-    """A verified event from the gateway (a Stripe event, or the demo's copy of one)."""
+class PaymentEvent:
+    """A verified provider event, translated by its gateway into what the shop acts on."""
 
     id: str
-    type: str
-    data_object: Mapping[str, object]
+    type: str  # the provider's own name for it, for the logs
+    action: EventAction | None  # None: a kind of event the shop does not act on
+    payment_intent_id: str | None = None
+    # The order token checkout put in the PaymentIntent's metadata (see Order.token).
+    order_token: str | None = None
+    amount: int | None = None  # received (succeeded) or charged
+    currency: str | None = None
+    failure_message: str | None = None
+    # For refunds: whether the whole amount went back (a partial refund leaves an order paid).
+    fully_refunded: bool = True
 
 
-class PaymentError(Exception):
-    """A payment step failed; carries a shopper-safe message and an HTTP status."""
+class PaymentError(DomainError):
+    """A payment step failed at the provider, or our request to it was refused."""
 
-    status = 502
     code = "payment_provider_error"
-
-    def __init__(self, message: str, *, code: str | None = None, retry_after: int | None = None):
-        super().__init__(message)
-        self.message = message
-        if code:
-            self.code = code
-        self.retry_after = retry_after
 
 
 class CardError(PaymentError):
     """The card was refused; the message is Stripe's user-safe text."""
 
-    status = 402
     code = "card_declined"
 
 
 class ProviderUnavailable(PaymentError):
     """The provider is unreachable, rate-limited or misconfigured: try again later."""
 
-    status = 503
     code = "payment_provider_unavailable"
 
 
 class InvalidSignature(PaymentError):
     """A webhook payload whose signature, timestamp or body could not be verified."""
 
-    status = 400
     code = "invalid_signature"
 
 
 class PaymentGateway(Protocol):
-    """Payment steps the shop needs; Stripe and the demo gateway both implement them."""
+    """Payment steps the shop needs; Stripe and the demo gateway both implement them.
+
+    A gateway talks to its provider and returns results: it never commits, rolls back or
+    otherwise touches the caller's database session.
+    """
 
     mode: Mode
+    # Which provider (and Stripe mode) holds the PaymentIntents this gateway makes:
+    # "demo", "stripe_test" or "stripe_live". An order made under another name is not ours now.
+    name: str
     publishable_key: str | None
 
     def create_payment_intent(
-        self, *, amount: int, currency: str, order_id: int, idempotency_key: str
+        self, *, amount: int, currency: str, order_token: str, idempotency_key: str
     ) -> PaymentIntent:
         """Create a PaymentIntent for an order (automatic payment methods on)."""
         ...
@@ -88,6 +97,6 @@ class PaymentGateway(Protocol):
         """Fetch the current state of a PaymentIntent."""
         ...
 
-    def construct_event(self, payload: bytes, signature_header: str | None) -> GatewayEvent:
-        """Verify a webhook delivery and return its event; raises InvalidSignature."""
+    def parse_event(self, payload: bytes, signature_header: str | None) -> PaymentEvent:
+        """Verify a webhook delivery and translate it; raises InvalidSignature."""
         ...

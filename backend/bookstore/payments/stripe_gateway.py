@@ -12,12 +12,13 @@ import stripe
 from bookstore.config import ConfigError
 from bookstore.payments.gateway import (
     CardError,
-    GatewayEvent,
     Mode,
     PaymentError,
+    PaymentEvent,
     PaymentIntent,
     ProviderUnavailable,
 )
+from bookstore.payments.stripe_events import ORDER_METADATA_KEY
 from bookstore.payments.webhook_signing import verify_event
 from bookstore.redaction import redact, redact_logger
 
@@ -33,7 +34,6 @@ REJECTED_MESSAGE = "We couldn't set up this payment. Please try again later."
 DECLINED_MESSAGE = "Your card was declined."
 WEBHOOK_NOT_CONFIGURED_MESSAGE = "This server does not accept webhooks: no signing secret is set."
 
-# API keys, webhook secrets and client secrets, should Stripe ever echo one in an error text.
 # Seconds a shopper (or Stripe's webhook retries) should wait before trying again.
 DEFAULT_RETRY_AFTER = 5
 MISCONFIGURED_RETRY_AFTER = 60
@@ -51,8 +51,8 @@ class StripeGateway:
         publishable_key: str | None,
         webhook_secret: str | None = None,
         api_base: str | None = None,
-        timeout_seconds: float = 10.0,
-        max_network_retries: int = 2,
+        timeout_seconds: float = 4.0,
+        max_network_retries: int = 1,
     ) -> None:
         # Fail at start, loudly, rather than at a shopper's first checkout.
         if not secret_key:
@@ -66,6 +66,9 @@ class StripeGateway:
             )
         redact_logger("stripe")
         self.publishable_key: str | None = publishable_key
+        # Test-mode and live-mode objects are separate worlds even on one account.
+        live = secret_key.startswith(("sk_live_", "rk_live_"))
+        self.name = "stripe_live" if live else "stripe_test"
         self._webhook_secret = webhook_secret
         self._client = stripe.StripeClient(
             api_key=secret_key,
@@ -87,21 +90,26 @@ class StripeGateway:
         )
 
     def create_payment_intent(
-        self, *, amount: int, currency: str, order_id: int, idempotency_key: str
+        self, *, amount: int, currency: str, order_token: str, idempotency_key: str
     ) -> PaymentIntent:
         """Create a PaymentIntent; a retry with the same key gets the same one back."""
         params: stripe.params.PaymentIntentCreateParams = {
             "amount": amount,
             "currency": currency,
             "automatic_payment_methods": {"enabled": True},
-            "metadata": {"order_id": str(order_id)},
+            # Random per order: an event names its order however many databases share the account.
+            "metadata": {ORDER_METADATA_KEY: order_token},
         }
         with stripe_errors("create a PaymentIntent"):
             intent = self._client.v1.payment_intents.create(
                 params, {"idempotency_key": idempotency_key}
             )
         log.info(
-            "Created PaymentIntent %s for order %s (%s %s)", intent.id, order_id, amount, currency
+            "Created PaymentIntent %s for order %s (%s %s)",
+            intent.id,
+            order_token,
+            amount,
+            currency,
         )
         return to_payment_intent(intent)
 
@@ -123,8 +131,8 @@ class StripeGateway:
             intent = self._client.v1.payment_intents.retrieve(payment_intent_id)
         return to_payment_intent(intent)
 
-    def construct_event(self, payload: bytes, signature_header: str | None) -> GatewayEvent:
-        """Verify a delivery from Stripe against the endpoint's signing secret."""
+    def parse_event(self, payload: bytes, signature_header: str | None) -> PaymentEvent:
+        """Verify a delivery from Stripe against the endpoint's signing secret; translate it."""
         if not self._webhook_secret:
             raise ProviderUnavailable(
                 WEBHOOK_NOT_CONFIGURED_MESSAGE,

@@ -9,7 +9,8 @@ import time
 
 import stripe
 
-from bookstore.payments.gateway import GatewayEvent, InvalidSignature
+from bookstore.payments.gateway import InvalidSignature, PaymentEvent
+from bookstore.payments.stripe_events import translate
 
 log = logging.getLogger(__name__)
 
@@ -24,8 +25,8 @@ def signature_header(payload: bytes, secret: str, timestamp: int | None = None) 
     return f"t={signed_at},v1={digest}"
 
 
-def verify_event(payload: bytes, header: str | None, secret: str) -> GatewayEvent:
-    """Check a delivery with stripe-python (default 5-minute tolerance) and return its event."""
+def verify_event(payload: bytes, header: str | None, secret: str) -> PaymentEvent:
+    """Check a delivery with stripe-python (default 5-minute tolerance) and translate it."""
     try:
         event = stripe.Webhook.construct_event(payload, header, secret)
     except stripe.SignatureVerificationError as exc:
@@ -38,7 +39,7 @@ def verify_event(payload: bytes, header: str | None, secret: str) -> GatewayEven
     except (AttributeError, TypeError) as exc:  # stripe-python assumes a JSON object
         raise _not_an_event() from exc
     # for_json keeps values as they were sent (stripe-python would turn *_decimal into Decimal).
-    return _gateway_event(event.to_dict(for_json=True))
+    return _payment_event(event.to_dict(for_json=True))
 
 
 def _not_an_event() -> InvalidSignature:
@@ -47,12 +48,12 @@ def _not_an_event() -> InvalidSignature:
     return InvalidSignature("The webhook body is not a Stripe event.")
 
 
-def _gateway_event(event: dict[str, object]) -> GatewayEvent:
-    """Reduce a verified event to the plain data the shop uses."""
+def _payment_event(event: dict[str, object]) -> PaymentEvent:
+    """Translate a verified event into the shop's terms."""
     event_id, event_type, data = event.get("id"), event.get("type"), event.get("data")
     data_object = data.get("object") if isinstance(data, dict) else None
     if not (
         isinstance(event_id, str) and isinstance(event_type, str) and isinstance(data_object, dict)
     ):
         raise _not_an_event()
-    return GatewayEvent(id=event_id, type=event_type, data_object=data_object)
+    return translate(event_id, event_type, data_object)

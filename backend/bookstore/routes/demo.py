@@ -8,6 +8,7 @@ from typing import Annotated, Any, Literal
 from flask import Blueprint, request
 from pydantic import BaseModel, Field, StrictBool, StrictInt, StrictStr
 
+from bookstore.domain_errors import DomainError
 from bookstore.errors import ApiError
 from bookstore.fulfilment import process_webhook
 from bookstore.payments import current_gateway
@@ -19,7 +20,6 @@ from bookstore.payments.demo_gateway import (
     DemoPaymentIntent,
     stripe_object,
 )
-from bookstore.payments.gateway import PaymentError
 from bookstore.schemas import PaymentIntentStatus, parse_body
 
 log = logging.getLogger(__name__)
@@ -139,7 +139,7 @@ def deliver_outcome(gateway: DemoGateway, intent: DemoPaymentIntent) -> None:
     payload, header = gateway.signed_event(event_type, intent)
     try:
         result = process_webhook(payload, header)
-    except (ApiError, PaymentError) as error:
+    except DomainError as error:
         # The payment itself stands, as on Stripe when a webhook delivery fails; the order
         # page still shows the PaymentIntent's status. Log it for whoever runs the demo.
         log.error(
