@@ -1,4 +1,10 @@
-"""Turning a cart into a priced order with a PaymentIntent, once per cart however often asked."""
+"""Turning a cart into a priced order with a PaymentIntent, once per cart however often asked.
+
+The order and its PaymentIntent change together: a new order is written before its
+PaymentIntent is created (so the order's token exists before any event can name it), and a
+returning cart's new lines are written only after the PaymentIntent accepted their amount.
+No database lock is held while the gateway is called.
+"""
 
 from __future__ import annotations
 
@@ -11,14 +17,18 @@ from sqlalchemy.exc import IntegrityError
 
 from bookstore import money
 from bookstore.catalogue import prices_by_id
-from bookstore.db import db, lock_for_write, relax_sqlite_commit, relaxed_sqlite_commits
-from bookstore.errors import ApiError
-from bookstore.orders import PAID_STATUSES, Order, OrderLine, OrderStatus
-from bookstore.payments import current_gateway
+from bookstore.db import db, lock_for_write
+from bookstore.domain_errors import Conflict, InvalidRequest
+from bookstore.orders import PAID_STATUSES, Order, OrderLine, OrderStatus, new_token
+from bookstore.payments import PaymentGateway, current_gateway
+from bookstore.payments.gateway import CardError, PaymentError, ProviderUnavailable
 
 # The tables behind the models, for plain INSERTs (typed as Table, which mypy cannot infer).
 _ORDERS = cast(Table, Order.__table__)
 _ORDER_LINES = cast(Table, OrderLine.__table__)
+
+# Tries at bringing an order in step with its cart while other requests change it too.
+MAX_ATTEMPTS = 3
 
 
 @dataclass(frozen=True)
@@ -48,34 +58,36 @@ class PreparedPayment:
     lines: tuple[PricedLine, ...]
 
 
+@dataclass(frozen=True)
+class _Snapshot:
+    """The order as committed before a gateway call: what the call needs of it."""
+
+    order_id: int
+    token: str
+    revision: int
+    amount: int
+    intent_id: str | None
+    client_secret: str | None
+    intent_amount: int | None
+    lines_match: bool  # the order's lines are the cart's
+
+
 def price_cart(quantities: Mapping[str, int]) -> tuple[PricedLine, ...]:
     """Price each book from the catalogue; refuse an empty cart or books we do not sell."""
     if not quantities:
-        raise ApiError(400, "empty_cart", "The cart is empty.")
+        raise InvalidRequest("The cart is empty.", code="empty_cart")
     books = prices_by_id(list(quantities))
     unknown = [book_id for book_id in quantities if book_id not in books]
     if unknown:
-        raise ApiError(
-            400,
-            "unknown_books",
+        raise InvalidRequest(
             f"These books are not sold here: {', '.join(unknown)}.",
-            {"ids": unknown},
+            code="unknown_books",
+            details={"ids": unknown},
         )
     return tuple(
         PricedLine(book_id, books[book_id].title, quantity, books[book_id].price)
         for book_id, quantity in quantities.items()
     )
-
-
-@dataclass(frozen=True)
-class _OrderState:
-    """What the gateway calls need of the order, as committed before them."""
-
-    order_id: int
-    revision: int
-    intent_id: str | None
-    client_secret: str | None
-    intent_amount: int | None
 
 
 def prepare_payment(
@@ -84,100 +96,85 @@ def prepare_payment(
     """Price the cart into its order and make sure one PaymentIntent charges that amount."""
     lines = price_cart(quantities)
     amount = money.total(line.line_total for line in lines)
+    gateway = current_gateway()
+    for _ in range(MAX_ATTEMPTS):
+        snapshot = _open_order(cart_id, currency, lines, amount, gateway.name)
+        intent_id, client_secret, intent_amount = _ensure_intent(gateway, snapshot, currency)
+        if snapshot.lines_match and intent_amount == amount:
+            return PreparedPayment(
+                snapshot.order_id, intent_id, client_secret, amount, currency, lines
+            )
+        if intent_amount != amount:
+            intent_amount = _update_amount(gateway, snapshot, intent_id, amount)
+        if _write_lines(snapshot, lines, amount, intent_amount):
+            return PreparedPayment(
+                snapshot.order_id, intent_id, client_secret, amount, currency, lines
+            )
+        # Another request changed the order between our two transactions: start again from
+        # what it wrote, so the PaymentIntent ends at the amount of the lines written last.
+    raise Conflict(
+        "This cart is being changed in another window; please try again.",
+        code="cart_busy",
+        retry_after=1,
+    )
+
+
+def _open_order(
+    cart_id: str | None,
+    currency: str,
+    lines: tuple[PricedLine, ...],
+    amount: int,
+    gateway_name: str,
+) -> _Snapshot:
+    """The cart's order, inserted if new, checked and committed before any gateway call."""
     # A plain read first: a new cart (almost every checkout) goes straight to its INSERT, whose
     # unique cart id settles a race, without taking the write lock any earlier than that.
-    returning = _cart_has_order(cart_id)
-    if not returning and current_gateway().mode == "demo":
-        # Before the transaction begins (SQLite refuses the pragma inside one): see _insert_order.
-        relax_sqlite_commit()
-    order = _locked_order_for_cart(cart_id) if returning and cart_id is not None else None
-    state = _insert_order(cart_id, currency, lines, amount) if order is None else None
-    if state is None:
+    snapshot = None
+    if not _cart_has_order(cart_id):
+        snapshot = _insert_order(cart_id, currency, lines, amount, gateway_name)
+    if snapshot is None:
+        assert cart_id is not None  # an order without a cart id is always new
+        order = _locked_order_for_cart(cart_id)
         if order is None:
-            # Two requests for one new cart (React StrictMode sends two) raced to insert it;
-            # the unique cart_id let the other one win, so use its order.
-            order = _locked_order_for_cart(cart_id) if cart_id is not None else None
-            if order is None:
-                raise RuntimeError("a new order's insert failed, but no order has its cart id")
-        state = _reprice_order(order, lines, amount)
-    # Commit before talking to the gateway: a network call must not hold the database lock.
+            raise RuntimeError("a new order's insert failed, but no order has its cart id")
+        snapshot = _returning_order(order, lines, amount, gateway_name)
     db.session.commit()
-
-    order_id, revision = state.order_id, state.revision
-    intent_id, client_secret, intent_amount = (
-        state.intent_id,
-        state.client_secret,
-        state.intent_amount,
-    )
-    gateway = current_gateway()
-    if intent_id is None or client_secret is None:
-        # The demo gateway's write may skip the fsync too: the commit storing the PaymentIntent
-        # on the order, below, is a FULL one and makes it durable with everything before it.
-        with relaxed_sqlite_commits():
-            intent = gateway.create_payment_intent(
-                amount=intent_amount if intent_amount is not None else amount,
-                currency=currency,
-                order_id=order_id,
-                idempotency_key=f"order-{order_id}-create",
-            )
-        recorded_amount = intent_amount
-        intent_id, client_secret, intent_amount = intent.id, intent.client_secret, intent.amount
-        # A concurrent request for the same cart used the same idempotency key, so it got
-        # the same PaymentIntent; whichever stores it first wins and the other changes nothing.
-        db.session.execute(
-            update(Order)
-            .where(Order.id == order_id, Order.payment_intent_id.is_(None))
-            .values(payment_intent_id=intent_id, client_secret=client_secret)
-            .execution_options(synchronize_session=False)
-        )
-        if intent_amount != recorded_amount:
-            _record_intent_amount(order_id, revision, intent_amount)
-    if intent_amount != amount:
-        intent = gateway.update_payment_intent_amount(
-            intent_id,
-            amount=amount,
-            idempotency_key=f"order-{order_id}-amount-{amount}-rev{revision}",
-        )
-        _record_intent_amount(order_id, revision, intent.amount)
-    db.session.commit()
-    return PreparedPayment(order_id, intent_id, client_secret, amount, currency, lines)
+    return snapshot
 
 
 def _insert_order(
-    cart_id: str | None, currency: str, lines: tuple[PricedLine, ...], amount: int
-) -> _OrderState | None:
+    cart_id: str | None,
+    currency: str,
+    lines: tuple[PricedLine, ...],
+    amount: int,
+    gateway_name: str,
+) -> _Snapshot | None:
     """Insert a new, priced order with its lines; None if its cart's order exists already.
 
     Plain INSERTs (the order, then its lines in one executemany) rather than ORM objects and a
     flush: a new cart is what almost every checkout is, and the unit of work cost it a third
-    of its CPU. Revision 1 for a non-zero amount, as an order created empty and then priced
-    has; intent_amount is fixed now, before the first create (see _reprice_order).
+    of its CPU.
     """
-    revision = 1 if amount else 0
-    # With the demo gateway, a new order is committed without fsync on SQLite
-    # (db.relax_sqlite_commit, called by prepare_payment): it stays pending and unpaid until this
-    # request's last commit, which stores its PaymentIntent and is a FULL one, so it is durable
-    # before its client secret leaves the server. A power cut before that loses only an order
-    # nobody can pay yet, together with its demo PaymentIntent (SQLite recovers a prefix of its
-    # log, and the PaymentIntent comes after the order in it); the browser's retry with the same
-    # cart id creates both again. Not with Stripe: its PaymentIntent outlives our lost order, and
-    # SQLite hands the lost order's id (the highest) to the next new order, whose create would
-    # then reuse the idempotency key `order-<id>-create` with other parameters and be refused.
+    token = new_token()
     try:
         result = cast(
             CursorResult[Any],
             db.session.execute(
                 insert(_ORDERS).values(
+                    token=token,
+                    gateway=gateway_name,
                     cart_id=cart_id,
                     status=OrderStatus.PENDING,
                     amount=amount,
                     currency=currency,
-                    revision=revision,
-                    intent_amount=amount,
+                    revision=1,
+                    intent_amount=None,
                 )
             ),
         )
     except IntegrityError:
+        # Two requests for one new cart (React StrictMode sends two) raced to insert it;
+        # the unique cart_id let the other one win, so use its order.
         db.session.rollback()
         return None
     primary_key = result.inserted_primary_key
@@ -197,34 +194,132 @@ def _insert_order(
             for line in lines
         ],
     )
-    return _OrderState(order_id, revision, None, None, amount)
+    return _Snapshot(order_id, token, 1, amount, None, None, None, lines_match=True)
 
 
-def _reprice_order(order: Order, lines: tuple[PricedLine, ...], amount: int) -> _OrderState:
-    """Bring a returning cart's order up to date with the cart, unless it is closed."""
-    _refuse_closed_cart(order, lines)
-    if _line_keys(order.lines) != _line_keys(lines):
-        order.lines = [
-            OrderLine(
-                book_id=line.book_id,
-                title=line.title,
-                quantity=line.quantity,
-                unit_amount=line.unit_amount,
-                line_total=line.line_total,
+def _returning_order(
+    order: Order, lines: tuple[PricedLine, ...], amount: int, gateway_name: str
+) -> _Snapshot:
+    """Check a returning cart's order; forget a PaymentIntent another gateway made."""
+    lines_match = _line_keys(order.lines) == _line_keys(lines)
+    _refuse_closed_cart(order, lines_match)
+    if order.gateway != gateway_name and order.payment_intent_id is not None:
+        if order.status == OrderStatus.PROCESSING:
+            raise Conflict(
+                "A payment for this cart is being processed.", code="payment_in_progress"
             )
-            for line in lines
-        ]
-    if order.amount != amount:
-        order.amount = amount
-        order.revision += 1
-    if order.payment_intent_id is None and order.intent_amount is None:
-        # Fixed before the first create: if Stripe made the PaymentIntent but its answer was
-        # lost, the retry must repeat the same parameters under the same idempotency key
-        # (Stripe refuses a reused key with another amount), whatever the cart is by then.
-        order.intent_amount = amount
-    return _OrderState(
-        order.id, order.revision, order.payment_intent_id, order.client_secret, order.intent_amount
+        # Made in demo mode and reopened with Stripe keys (or the other way round): that
+        # PaymentIntent cannot be paid here. A new token makes the next create a new one, and
+        # leaves any event about the old one naming an order we no longer have.
+        order.token = new_token()
+        order.payment_intent_id = order.client_secret = None
+        order.intent_amount = None
+        order.status = OrderStatus.PENDING
+        order.failure_message = None
+    order.gateway = gateway_name
+    if order.payment_intent_id is not None and order.intent_amount != amount:
+        # The amount is about to change: until its new lines are written, what the
+        # PaymentIntent charges is not known for sure (an update's answer can be lost).
+        order.intent_amount = None
+    return _Snapshot(
+        order.id,
+        order.token,
+        order.revision,
+        order.amount,
+        order.payment_intent_id,
+        order.client_secret,
+        order.intent_amount,
+        lines_match,
     )
+
+
+def _ensure_intent(
+    gateway: PaymentGateway, snapshot: _Snapshot, currency: str
+) -> tuple[str, str, int | None]:
+    """The order's PaymentIntent (id, client secret, known amount), created if it has none."""
+    if snapshot.intent_id is not None and snapshot.client_secret is not None:
+        return snapshot.intent_id, snapshot.client_secret, snapshot.intent_amount
+    # The order's amount cannot change before it has a PaymentIntent, so a create whose answer
+    # was lost is repeated with the same parameters under the same key, as Stripe requires.
+    intent = gateway.create_payment_intent(
+        amount=snapshot.amount,
+        currency=currency,
+        order_token=snapshot.token,
+        idempotency_key=f"order-{snapshot.token}-create",
+    )
+    # A concurrent request for the same cart used the same idempotency key, so it got the
+    # same PaymentIntent; whichever stores it first wins and the other changes nothing.
+    db.session.execute(
+        update(Order)
+        .where(Order.id == snapshot.order_id, Order.token == snapshot.token)
+        .where(Order.payment_intent_id.is_(None))
+        .values(
+            payment_intent_id=intent.id,
+            client_secret=intent.client_secret,
+            intent_amount=intent.amount,
+        )
+        .execution_options(synchronize_session=False)
+    )
+    db.session.commit()
+    return intent.id, intent.client_secret, intent.amount
+
+
+def _update_amount(
+    gateway: PaymentGateway, snapshot: _Snapshot, intent_id: str, amount: int
+) -> int:
+    """Ask the gateway to charge `amount`; what the PaymentIntent charges now."""
+    key = f"order-{snapshot.token}-amount-{amount}-rev{snapshot.revision + 1}"
+    try:
+        intent = gateway.update_payment_intent_amount(intent_id, amount=amount, idempotency_key=key)
+    except (ProviderUnavailable, CardError):
+        raise
+    except PaymentError:
+        # Refused: most often because the shopper paid in another tab a moment ago, before
+        # its webhook arrived. Say so rather than "payments are failing".
+        status = gateway.retrieve_payment_intent(intent_id).status
+        if status in ("succeeded", "requires_capture"):
+            raise Conflict("This cart has already been paid for.", code="cart_already_paid")
+        if status == "processing":
+            raise Conflict(
+                "A payment for this cart is being processed.", code="payment_in_progress"
+            )
+        raise
+    return intent.amount
+
+
+def _write_lines(
+    snapshot: _Snapshot, lines: tuple[PricedLine, ...], amount: int, intent_amount: int
+) -> bool:
+    """Give the order the cart's lines, now that its PaymentIntent charges their amount.
+
+    False, writing nothing, if another request changed the order since the snapshot.
+    """
+    lock_for_write()
+    order = db.session.scalars(
+        select(Order)
+        .where(Order.id == snapshot.order_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    ).one()
+    if order.revision != snapshot.revision or order.token != snapshot.token:
+        db.session.rollback()
+        return False
+    _refuse_closed_cart(order, lines_match=False)
+    order.lines = [
+        OrderLine(
+            book_id=line.book_id,
+            title=line.title,
+            quantity=line.quantity,
+            unit_amount=line.unit_amount,
+            line_total=line.line_total,
+        )
+        for line in lines
+    ]
+    order.amount = amount
+    order.intent_amount = intent_amount
+    order.revision += 1
+    db.session.commit()
+    return True
 
 
 def _cart_has_order(cart_id: str | None) -> bool:
@@ -251,30 +346,16 @@ def _locked_order_for_cart(cart_id: str) -> Order | None:
     return db.session.scalars(query).one_or_none()
 
 
-def _refuse_closed_cart(order: Order, lines: tuple[PricedLine, ...]) -> None:
+def _refuse_closed_cart(order: Order, lines_match: bool) -> None:
     """A paid or canceled order is final; one being paid right now must not change."""
     if order.status in PAID_STATUSES:
-        raise ApiError(409, "cart_already_paid", "This cart has already been paid for.")
+        raise Conflict("This cart has already been paid for.", code="cart_already_paid")
     if order.status == OrderStatus.CANCELED:
-        raise ApiError(409, "cart_closed", "This cart's payment was canceled; start a new cart.")
-    if order.status == OrderStatus.PROCESSING and _line_keys(order.lines) != _line_keys(lines):
-        raise ApiError(409, "payment_in_progress", "A payment for this cart is being processed.")
+        raise Conflict("This cart's payment was canceled; start a new cart.", code="cart_closed")
+    if order.status == OrderStatus.PROCESSING and not lines_match:
+        raise Conflict("A payment for this cart is being processed.", code="payment_in_progress")
 
 
 def _line_keys(lines: Iterable[OrderLine] | Iterable[PricedLine]) -> list[tuple[str, int, int]]:
     """Lines compared by book, quantity and unit price, stored or freshly priced alike."""
     return [(line.book_id, line.quantity, line.unit_amount) for line in lines]
-
-
-def _record_intent_amount(order_id: int, revision: int, intent_amount: int) -> None:
-    """Note what the PaymentIntent charges, unless a newer cart revision has overtaken us.
-
-    The session's copy of the order is not updated (synchronize_session=False): nothing reads
-    it before the commit, which expires it anyway.
-    """
-    db.session.execute(
-        update(Order)
-        .where(Order.id == order_id, Order.revision == revision)
-        .values(intent_amount=intent_amount)
-        .execution_options(synchronize_session=False)
-    )

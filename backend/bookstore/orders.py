@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import enum
 import logging
+import secrets
 from datetime import datetime
 from types import MappingProxyType
 
@@ -53,17 +54,24 @@ class Order(Model):
     __tablename__ = "orders"
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    # Random: what the order goes by at its payment provider (idempotency keys, metadata), so
+    # another database on the same Stripe account (which counts its ids from 1 too) never
+    # collides with it. A new one when the order moves to another gateway.
+    token: Mapped[str] = mapped_column(String(32), unique=True, default=lambda: new_token())
+    # The gateway whose PaymentIntent this is ("demo", "stripe_test", "stripe_live"); None for
+    # orders made before gateways were recorded.
+    gateway: Mapped[str | None] = mapped_column(String(20))
     # Unique so that two simultaneous requests for one cart cannot create two orders.
     cart_id: Mapped[str | None] = mapped_column(String(64), unique=True)
     status: Mapped[str] = mapped_column(String(20), default=OrderStatus.PENDING, index=True)
     amount: Mapped[int] = mapped_column(default=0)
     currency: Mapped[str] = mapped_column(String(3))
-    # Bumped whenever the amount changes; part of the idempotency key of the amount update.
+    # Bumped whenever the lines change; part of the idempotency key of the amount update.
     revision: Mapped[int] = mapped_column(default=0)
     payment_intent_id: Mapped[str | None] = mapped_column(String(255), unique=True)
     client_secret: Mapped[str | None] = mapped_column(String(255))
-    # What the PaymentIntent is known to charge (before it exists: what its create asks for);
-    # differs from `amount` until an update lands.
+    # What the PaymentIntent is known to charge; None while a change of amount is under way
+    # (or its outcome was lost), so that the next checkout sets it again.
     intent_amount: Mapped[int | None]
     paid_amount: Mapped[int | None]
     paid_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
@@ -94,6 +102,11 @@ class OrderLine(Model):
     order: Mapped[Order] = relationship(back_populates="lines")
 
 
+def new_token() -> str:
+    """A random order token: 128 bits, URL- and idempotency-key-safe."""
+    return secrets.token_urlsafe(16)
+
+
 def can_transition(current: str, new: str) -> bool:
     """Whether an order in `current` may move to `new` (staying put is not a move)."""
     try:
@@ -115,11 +128,6 @@ def find_order_by_payment_intent(payment_intent_id: str) -> Order | None:
     """The order paid by this PaymentIntent, or None."""
     query = select(Order).where(Order.payment_intent_id == payment_intent_id)
     return db.session.scalars(query).one_or_none()
-
-
-def find_order_by_cart(cart_id: str) -> Order | None:
-    """The order made from this browser cart, or None."""
-    return db.session.scalars(select(Order).where(Order.cart_id == cart_id)).one_or_none()
 
 
 def recent_orders(limit: int) -> list[Order]:

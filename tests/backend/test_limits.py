@@ -20,7 +20,7 @@ from stripe_fakes import FakeStripe, form
 from bookstore import MAX_CONTENT_LENGTH
 from bookstore.catalogue_data import BOOKS
 from bookstore.db import db
-from bookstore.orders import Order
+from bookstore.orders import Order, find_order_by_payment_intent
 from bookstore.payments.demo_gateway import DemoPaymentIntent
 
 PRICES = {str(book["id"]): int(str(book["price"])) for book in BOOKS}
@@ -223,7 +223,7 @@ def test_naming_another_shoppers_order_does_not_touch_it(app: Flask, client: Fla
 
 
 def test_in_stripe_mode_stripe_is_asked_for_the_servers_amount_only(
-    stripe_client: FlaskClient, fake_stripe: FakeStripe
+    stripe_app: Flask, stripe_client: FlaskClient, fake_stripe: FakeStripe
 ) -> None:
     body = {**TAMPERING, "items": [{"id": DREAM, "quantity": 2, **TAMPERED_LINE}]}
 
@@ -232,5 +232,8 @@ def test_in_stripe_mode_stripe_is_asked_for_the_servers_amount_only(
     [create] = fake_stripe.creates()
     sent = form(create)
     assert (sent["amount"], sent["currency"]) == (str(2 * PRICES[DREAM]), "usd")
-    assert sent["metadata[order_id]"] == str(payment["orderId"])
+    with stripe_app.app_context():
+        order = find_order_by_payment_intent(payment["paymentIntentId"])
+        assert order is not None
+        assert sent["metadata[order_token]"] == order.token
     assert not {key for key in sent if "status" in key or "price" in key}

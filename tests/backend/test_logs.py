@@ -147,9 +147,7 @@ def test_a_stripe_checkout_logs_no_key_secret_or_client_secret(
     )
     intent_id, client_secret = payment["paymentIntentId"], payment["clientSecret"]
     fake_stripe.set_status(intent_id, "succeeded")
-    event = intent_event(
-        "payment_intent.succeeded", intent_id, amount=payment["amount"], order_id=payment["orderId"]
-    )
+    event = intent_event("payment_intent.succeeded", intent_id, amount=payment["amount"])
     body, headers = delivery(event)
     assert call("POST", "/webhook", body, **headers)["result"] == "processed"
     call("POST", "/webhook", body, **{"Stripe-Signature": "t=1,v1=forged"})

@@ -24,7 +24,7 @@ from bookstore import create_app
 from bookstore.catalogue_data import BOOKS
 from bookstore.config import Settings
 from bookstore.db import db
-from bookstore.orders import Order
+from bookstore.orders import Order, find_order_by_payment_intent
 from bookstore.payments import current_gateway
 from bookstore.payments.demo_gateway import DemoPaymentIntent
 
@@ -170,4 +170,7 @@ def test_stripe_checkout_charges_the_catalogue_price_or_calls_stripe_not_at_all(
     assert payment["amount"] == expected
     intent = fake_stripe.intents[payment["paymentIntentId"]]
     assert (intent["amount"], intent["currency"]) == (expected, "usd")
-    assert intent["metadata"]["order_id"] == str(payment["orderId"])
+    with stripe_mode_app.app_context():
+        order = find_order_by_payment_intent(payment["paymentIntentId"])
+        assert order is not None
+        assert intent["metadata"] == {"order_token": order.token}
