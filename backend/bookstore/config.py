@@ -19,6 +19,14 @@ DEFAULT_FRONTEND_ORIGIN = "http://localhost:3000"
 DEFAULT_CHECKOUT_RATE_LIMIT = "20 per minute"
 DEFAULT_RATELIMIT_STORAGE_URI = "memory://"
 SETTINGS_KEY = "BOOKSTORE_SETTINGS"
+DEFAULT_STRIPE_TIMEOUT_SECONDS = 4.0
+DEFAULT_STRIPE_MAX_NETWORK_RETRIES = 1
+# However Stripe behaves, a shopper hears back within this many seconds (a 503 to retry).
+STRIPE_WAIT_BUDGET_SECONDS = 10.0
+# stripe-python sleeps at most this long before its first retry, twice that before the second...
+STRIPE_FIRST_BACKOFF_SECONDS = 0.5
+TRUE_WORDS = frozenset({"1", "true", "yes", "on"})
+FALSE_WORDS = frozenset({"0", "false", "no", "off"})
 
 Mode = Literal["stripe", "demo"]
 N = TypeVar("N", int, float)
@@ -38,8 +46,13 @@ class Settings:
     stripe_publishable_key: str | None = None
     stripe_webhook_secret: str | None = None
     stripe_api_base: str | None = None
-    stripe_timeout_seconds: float = 10.0
-    stripe_max_network_retries: int = 2
+    # Each attempt may wait this long for Stripe, and is retried this often (same idempotency
+    # key): with the defaults a Stripe that never answers costs a shopper 4 + 0.5 + 4 s.
+    stripe_timeout_seconds: float = DEFAULT_STRIPE_TIMEOUT_SECONDS
+    stripe_max_network_retries: int = DEFAULT_STRIPE_MAX_NETWORK_RETRIES
+    # No Stripe keys means the offline demo only when asked for (DEMO_MODE=1, as ./start.sh
+    # does): a production server whose keys went missing must not quietly take fake payments.
+    demo_mode: bool = False
     # Checkouts one client may start, and where the counts live (see bookstore.ratelimit).
     checkout_rate_limit: str = DEFAULT_CHECKOUT_RATE_LIMIT
     ratelimit_storage_uri: str = DEFAULT_RATELIMIT_STORAGE_URI
@@ -63,6 +76,12 @@ class Settings:
             raise ConfigError("STRIPE_TIMEOUT_SECONDS must be a positive number of seconds.")
         if self.stripe_max_network_retries < 0:
             raise ConfigError("STRIPE_MAX_NETWORK_RETRIES must be 0 or more.")
+        if self.worst_stripe_wait_seconds > STRIPE_WAIT_BUDGET_SECONDS:
+            raise ConfigError(
+                f"STRIPE_TIMEOUT_SECONDS x (STRIPE_MAX_NETWORK_RETRIES + 1), plus the retries' "
+                f"backoff, is {self.worst_stripe_wait_seconds:g} s: keep it within "
+                f"{STRIPE_WAIT_BUDGET_SECONDS:g} s so a shopper is never kept waiting longer."
+            )
         if self.trusted_proxy_count < 0:
             raise ConfigError("TRUSTED_PROXY_COUNT must be 0 (no proxy) or more.")
         if not 0 < self.port < 65536:
@@ -72,15 +91,22 @@ class Settings:
 
     @property
     def mode(self) -> Mode:
-        """Stripe mode when both Stripe keys are set, else the offline demo."""
+        """Stripe mode when both Stripe keys are set, else the offline demo (asked for)."""
         if self.stripe_secret_key and self.stripe_publishable_key:
             return "stripe"
         return "demo"
 
+    @property
+    def worst_stripe_wait_seconds(self) -> float:
+        """How long a Stripe that never answers can hold a request, retries included."""
+        retries = self.stripe_max_network_retries
+        backoff = sum(STRIPE_FIRST_BACKOFF_SECONDS * float(2**n) for n in range(retries))
+        return self.stripe_timeout_seconds * (retries + 1) + backoff
+
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
         """Build settings from `environ`, or from the process environment plus `.env` files."""
-        env = _environment_with_dotenv() if environ is None else environ
+        env = environment_with_dotenv() if environ is None else environ
 
         def text(name: str) -> str | None:
             # An empty line like `STRIPE_SECRET_KEY=` in a .env file means "not set".
@@ -95,8 +121,13 @@ class Settings:
             stripe_publishable_key=text("STRIPE_PUBLISHABLE_KEY"),
             stripe_webhook_secret=text("STRIPE_WEBHOOK_SECRET"),
             stripe_api_base=text("STRIPE_API_BASE"),
-            stripe_timeout_seconds=_number("STRIPE_TIMEOUT_SECONDS", text, float, 10.0),
-            stripe_max_network_retries=_number("STRIPE_MAX_NETWORK_RETRIES", text, int, 2),
+            stripe_timeout_seconds=_number(
+                "STRIPE_TIMEOUT_SECONDS", text, float, DEFAULT_STRIPE_TIMEOUT_SECONDS
+            ),
+            stripe_max_network_retries=_number(
+                "STRIPE_MAX_NETWORK_RETRIES", text, int, DEFAULT_STRIPE_MAX_NETWORK_RETRIES
+            ),
+            demo_mode=_flag("DEMO_MODE", text),
             checkout_rate_limit=text("CHECKOUT_RATE_LIMIT") or DEFAULT_CHECKOUT_RATE_LIMIT,
             ratelimit_storage_uri=text("RATELIMIT_STORAGE_URI") or DEFAULT_RATELIMIT_STORAGE_URI,
             trusted_proxy_count=_number("TRUSTED_PROXY_COUNT", text, int, 0),
@@ -112,7 +143,7 @@ def current_settings() -> Settings:
     return settings
 
 
-def _environment_with_dotenv() -> dict[str, str]:
+def environment_with_dotenv() -> dict[str, str]:
     """The process environment over `backend/.env` over the repository's `.env`."""
     merged: dict[str, str] = {}
     for path in (REPO_DIR / ".env", BACKEND_DIR / ".env"):
@@ -139,9 +170,30 @@ def _number(name: str, text: Callable[[str], str | None], kind: type[N], default
         raise ConfigError(f"{name} must be a number, got {raw!r}.") from None
 
 
+def _flag(name: str, text: Callable[[str], str | None]) -> bool:
+    """A yes/no variable (1/0, true/false, yes/no, on/off); unset is no."""
+    raw = text(name)
+    if raw is None or raw.lower() in FALSE_WORDS:
+        return False
+    if raw.lower() in TRUE_WORDS:
+        return True
+    raise ConfigError(f"{name} must be 1 or 0 (true/false), got {raw!r}.")
+
+
 def _check_stripe_keys(settings: Settings) -> None:
     """Refuse key combinations that would fail later, mid-payment, with a vaguer error."""
     secret, publishable = settings.stripe_secret_key, settings.stripe_publishable_key
+    if not secret and not publishable and not settings.demo_mode:
+        raise ConfigError(
+            "STRIPE_SECRET_KEY is not set: set STRIPE_SECRET_KEY and STRIPE_PUBLISHABLE_KEY "
+            "for Stripe, or DEMO_MODE=1 for the offline demo that takes no real payments "
+            "(./start.sh sets it when .env has no keys)."
+        )
+    if (secret or publishable) and settings.demo_mode:
+        raise ConfigError(
+            "DEMO_MODE is set but so are Stripe keys: remove DEMO_MODE for Stripe mode, "
+            "or the keys for the offline demo."
+        )
     if bool(secret) != bool(publishable):
         missing = "STRIPE_PUBLISHABLE_KEY" if secret else "STRIPE_SECRET_KEY"
         present = "STRIPE_SECRET_KEY" if secret else "STRIPE_PUBLISHABLE_KEY"

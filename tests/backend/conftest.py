@@ -102,7 +102,7 @@ def _close_database_connections() -> Iterator[None]:
 @pytest.fixture
 def settings(database_url: str) -> Settings:
     """Demo mode: no Stripe keys."""
-    return Settings(database_url=database_url)
+    return Settings(database_url=database_url, demo_mode=True)
 
 
 @pytest.fixture

@@ -38,7 +38,7 @@ CLEANUP_LOCK_TIMEOUT = "10s"
 
 def migrate(database_url: str, *, seed: bool = True) -> None:
     """Build the schema with `flask db upgrade`'s own code, then seed the catalogue."""
-    app = create_app(Settings(database_url=database_url))
+    app = create_app(Settings(database_url=database_url, demo_mode=True))
     with app.app_context():
         flask_migrate.upgrade()
         if seed:

@@ -35,7 +35,7 @@ def test_readyz_is_503_in_the_error_shape_when_the_database_does_not_answer(
     tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
     path = tmp_path / "gone.sqlite3"
-    app = create_app(Settings(database_url=f"sqlite:///{path}"))
+    app = create_app(Settings(database_url=f"sqlite:///{path}", demo_mode=True))
     # Put a folder where the database was: SQLite cannot open it, so every query fails, as
     # with a database server that went away.
     with app.app_context():

@@ -25,7 +25,7 @@ from bookstore.db import MIGRATIONS_DIR, db
 @pytest.fixture
 def empty_app(empty_database_url: str) -> Iterator[Flask]:
     """An app on a database that has no tables yet."""
-    app = create_app(Settings(database_url=empty_database_url))
+    app = create_app(Settings(database_url=empty_database_url, demo_mode=True))
     with app.app_context():
         yield app
         db.session.remove()
@@ -93,7 +93,7 @@ def test_the_migrations_form_one_line_of_history() -> None:
 def test_the_documented_commands_create_the_schema_and_seed_the_catalogue_once(
     empty_database_url: str,
 ) -> None:
-    app = create_app(Settings(database_url=empty_database_url))
+    app = create_app(Settings(database_url=empty_database_url, demo_mode=True))
     runner = app.test_cli_runner()
 
     upgraded = runner.invoke(args=["db", "upgrade"])

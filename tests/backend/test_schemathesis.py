@@ -139,7 +139,7 @@ def document_of(settings: Settings) -> Any:
 
 # Loaded at import so pytest can make one test per operation (schemathesis's fixture-based
 # loader does not run on pytest 9). Only the mode matters to the document, not the database.
-demo = document_of(Settings(database_url="sqlite://"))
+demo = document_of(Settings(database_url="sqlite://", demo_mode=True))
 stripe_mode = document_of(
     Settings(
         database_url="sqlite://",

@@ -181,8 +181,8 @@ def test_without_a_build_client_routes_are_not_served(client: FlaskClient) -> No
 
 
 def test_frontend_dist_is_read_from_the_environment_relative_to_the_repository() -> None:
-    settings = Settings.from_env({"FRONTEND_DIST": "frontend/dist"})
+    settings = Settings.from_env({"FRONTEND_DIST": "frontend/dist", "DEMO_MODE": "1"})
     assert settings.frontend_dist is not None
     assert settings.frontend_dist.parts[-2:] == ("frontend", "dist")
     assert settings.frontend_dist.is_absolute()
-    assert Settings.from_env({}).frontend_dist is None
+    assert Settings.from_env({"DEMO_MODE": "1"}).frontend_dist is None

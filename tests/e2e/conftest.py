@@ -85,6 +85,8 @@ def running_servers(data_dir: Path, settings: dict[str, str], name: str) -> Iter
         "STRIPE_PUBLISHABLE_KEY": "",
         "STRIPE_SECRET_KEY": "",
         "STRIPE_WEBHOOK_SECRET": "",
+        # Demo mode unless `settings` give keys (and DEMO_MODE=0), as ./start.sh asks for it.
+        "DEMO_MODE": "1",
         "DATABASE_URL": f"sqlite:///{data_dir / 'e2e.sqlite3'}",
         "FRONTEND_ORIGIN": f"http://localhost:{web_port}",
         "PORT": str(api_port),

@@ -55,6 +55,7 @@ def prod_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         "STRIPE_PUBLISHABLE_KEY": "",
         "STRIPE_SECRET_KEY": "",
         "STRIPE_WEBHOOK_SECRET": "",
+        "DEMO_MODE": "1",
         "DATABASE_URL": f"sqlite:///{database}",
         "PORT": str(port),
         "HOST": "127.0.0.1",

@@ -40,6 +40,7 @@ def stripe_servers(
         "STRIPE_SECRET_KEY": "sk_test_123",
         "STRIPE_WEBHOOK_SECRET": "whsec_test",
         "STRIPE_API_BASE": stripe_api.api_base,
+        "DEMO_MODE": "0",
     }
     with running_servers(tmp_path_factory.mktemp("e2e-stripe"), settings, "e2e-stripe") as run:
         yield run
