@@ -25,6 +25,7 @@ def create_app(config: Settings | None = None) -> Flask:
         errors,
         fulfilment,
         orders,
+        payment_status,
         payments,
         ratelimit,
         routes,
@@ -49,6 +50,7 @@ def create_app(config: Settings | None = None) -> Flask:
     errors.register_error_handlers(app)
     security.init_security(app)
     app.extensions["payment_gateway"] = payments.build_gateway(settings)
+    payment_status.init_payment_status(app)
     routes.register_blueprints(app, settings)
     ratelimit.init_rate_limits(app, settings)
     app.register_blueprint(health.bp)

@@ -28,6 +28,9 @@ DIST_KEY = "FRONTEND_DIST"
 ASSETS_PREFIX = "assets/"
 IMMUTABLE = "public, max-age=31536000, immutable"
 REVALIDATE = "no-cache"
+# The API's own path segments in every mode: /demo/... exists only in demo mode, and in Stripe
+# mode it answers the API's JSON 404, not the SPA's index.html.
+API_SEGMENTS = frozenset({"api", "demo"})
 # Preferred first: brotli is smaller than gzip for the same file.
 PRECOMPRESSED = (("br", ".br"), ("gzip", ".gz"))
 
@@ -60,7 +63,8 @@ def register_spa(app: Flask, dist: Path) -> None:
             "(cd frontend && npm run build) or unset FRONTEND_DIST."
         )
     app.config[DIST_KEY] = dist
-    app.url_map.converters["spa_path"] = _spa_path_converter(_first_segments(app))
+    reserved = _first_segments(app) | API_SEGMENTS
+    app.url_map.converters["spa_path"] = _spa_path_converter(reserved)
     app.register_blueprint(bp)
 
 
