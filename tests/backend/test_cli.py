@@ -9,11 +9,19 @@ from bookstore.db import db
 from bookstore.orders import Order, OrderStatus
 
 
-def add_order(app: Flask, amount: int, intent_id: str, status: OrderStatus) -> None:
+def add_order(
+    app: Flask, amount: int, intent_id: str, status: OrderStatus, gateway: str = "demo"
+) -> None:
     """Store an order."""
     with app.app_context():
         db.session.add(
-            Order(currency="usd", amount=amount, payment_intent_id=intent_id, status=status)
+            Order(
+                currency="usd",
+                amount=amount,
+                payment_intent_id=intent_id,
+                status=status,
+                gateway=gateway,
+            )
         )
         db.session.commit()
 
@@ -52,3 +60,16 @@ def test_limit_shows_only_the_newest(app: Flask, runner: FlaskCliRunner) -> None
 
 def test_limit_must_be_positive(runner: FlaskCliRunner) -> None:
     assert runner.invoke(args=["orders", "--limit", "0"]).exit_code != 0
+
+
+def test_each_order_shows_the_mode_its_payment_was_taken_in(
+    app: Flask, runner: FlaskCliRunner
+) -> None:
+    add_order(app, 3000, "pi_demo_1", OrderStatus.PAID, gateway="demo")
+    add_order(app, 3000, "pi_live", OrderStatus.PENDING, gateway="stripe_test")
+
+    lines = runner.invoke(args=["orders"]).output.splitlines()
+
+    assert "MODE" in lines[0]
+    assert "stripe_test" in lines[1] and "pi_live" in lines[1]
+    assert " demo " in lines[2] and "pi_demo_1" in lines[2]

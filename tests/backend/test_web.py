@@ -186,3 +186,16 @@ def test_frontend_dist_is_read_from_the_environment_relative_to_the_repository()
     assert settings.frontend_dist.parts[-2:] == ("frontend", "dist")
     assert settings.frontend_dist.is_absolute()
     assert Settings.from_env({"DEMO_MODE": "1"}).frontend_dist is None
+
+
+def test_demo_paths_in_stripe_mode_are_the_apis_404_not_the_page(
+    stripe_settings: Settings, dist: Path, fake_stripe: object
+) -> None:
+    # The demo's stand-in for Stripe.js is mounted only in demo mode; in Stripe mode its paths
+    # must not turn into the SPA's index.html (docs/api.md says 404).
+    web = create_app(dataclasses.replace(stripe_settings, frontend_dist=dist)).test_client()
+
+    response = web.get("/demo/payment_intents/pi_1?client_secret=x")
+
+    assert response.status_code == 404
+    assert response.get_json()["error"]["code"] == "not_found"
