@@ -10,11 +10,15 @@ from bookstore import config
 from bookstore.config import ConfigError, Settings
 
 GOOD_STRIPE = {"STRIPE_SECRET_KEY": "sk_test_123", "STRIPE_PUBLISHABLE_KEY": "pk_test_123"}
+DEMO = {"DEMO_MODE": "1"}
+# However Stripe behaves, a shopper must hear back within this many seconds (issue 8).
+SHOPPER_WAIT_LIMIT_SECONDS = 10
 
 
-def test_without_keys_the_shop_runs_in_demo_mode_with_defaults() -> None:
-    settings = Settings.from_env({})
+def test_asked_for_demo_mode_runs_without_keys_with_defaults() -> None:
+    settings = Settings.from_env(DEMO)
     assert settings.mode == "demo"
+    assert settings.demo_mode is True
     assert settings.frontend_origins == ("http://localhost:3000",)
     assert settings.port == 4242
     assert settings.currency == "usd"
@@ -35,6 +39,7 @@ def test_both_keys_select_stripe_mode_and_every_variable_is_read() -> None:
         }
     )
     assert settings.mode == "stripe"
+    assert settings.demo_mode is False
     assert settings.stripe_secret_key == "sk_test_123"
     assert settings.stripe_publishable_key == "pk_test_123"
     assert settings.stripe_webhook_secret == "whsec_test"
@@ -56,8 +61,116 @@ def test_restricted_and_live_keys_are_accepted() -> None:
 
 
 def test_empty_values_count_as_unset() -> None:
-    settings = Settings.from_env({"STRIPE_SECRET_KEY": "", "STRIPE_PUBLISHABLE_KEY": "  "})
+    settings = Settings.from_env({**DEMO, "STRIPE_SECRET_KEY": "", "STRIPE_PUBLISHABLE_KEY": "  "})
     assert settings.mode == "demo"
+
+
+@pytest.mark.parametrize("environ", [{}, {"DEMO_MODE": "0"}, {"DEMO_MODE": ""}])
+def test_without_keys_the_start_is_refused_unless_demo_mode_is_asked_for(
+    environ: dict[str, str],
+) -> None:
+    # A production server whose keys went missing must not quietly take fake payments.
+    with pytest.raises(ConfigError) as error:
+        Settings.from_env(environ)
+    assert "STRIPE_SECRET_KEY" in str(error.value)
+    assert "DEMO_MODE" in str(error.value)
+
+
+def test_settings_built_in_code_without_keys_are_refused_too() -> None:
+    with pytest.raises(ConfigError, match="DEMO_MODE"):
+        Settings(database_url="sqlite://")
+    assert Settings(database_url="sqlite://", demo_mode=True).mode == "demo"
+
+
+@pytest.mark.parametrize(
+    "keys",
+    [
+        GOOD_STRIPE,
+        {"STRIPE_SECRET_KEY": "sk_test_123"},
+        {"STRIPE_PUBLISHABLE_KEY": "pk_test_123"},
+    ],
+)
+def test_demo_mode_together_with_stripe_keys_is_refused(keys: dict[str, str]) -> None:
+    with pytest.raises(ConfigError, match="DEMO_MODE"):
+        Settings.from_env({**keys, **DEMO})
+
+
+@pytest.mark.parametrize("word", ["1", "true", "yes", "on", "TRUE", "Yes", " on "])
+def test_demo_mode_is_asked_for_with_any_yes_word(word: str) -> None:
+    assert Settings.from_env({"DEMO_MODE": word}).demo_mode is True
+
+
+@pytest.mark.parametrize("word", ["0", "false", "no", "off", "FALSE", "No"])
+def test_demo_mode_can_be_said_no_to_with_stripe_keys(word: str) -> None:
+    settings = Settings.from_env({**GOOD_STRIPE, "DEMO_MODE": word})
+    assert (settings.mode, settings.demo_mode) == ("stripe", False)
+
+
+@pytest.mark.parametrize("word", ["2", "demo", "y", "enabled", "-1"])
+def test_a_demo_mode_value_that_is_neither_yes_nor_no_is_refused(word: str) -> None:
+    with pytest.raises(ConfigError, match="DEMO_MODE") as error:
+        Settings.from_env({"DEMO_MODE": word})
+    assert repr(word) in str(error.value)
+
+
+def test_stripe_defaults_answer_a_shopper_within_the_wait_limit() -> None:
+    settings = Settings.from_env(GOOD_STRIPE)
+
+    assert (settings.stripe_timeout_seconds, settings.stripe_max_network_retries) == (4, 1)
+    # 4 s, then at most 0.5 s of backoff before the one retry's 4 s.
+    assert settings.worst_stripe_wait_seconds == 8.5
+    assert settings.worst_stripe_wait_seconds <= SHOPPER_WAIT_LIMIT_SECONDS
+
+
+@pytest.mark.parametrize(
+    ("timeout", "retries", "worst"),
+    [
+        (4, 1, 8.5),
+        (10, 0, 10),  # exactly the limit is still within it
+        (2, 2, 2 + 0.5 + 2 + 1 + 2),
+        (1, 3, 1 + 0.5 + 1 + 1 + 1 + 2 + 1),
+    ],
+)
+def test_the_worst_wait_counts_every_attempt_and_the_backoff_between(
+    timeout: float, retries: int, worst: float
+) -> None:
+    settings = Settings.from_env(
+        {
+            **GOOD_STRIPE,
+            "STRIPE_TIMEOUT_SECONDS": str(timeout),
+            "STRIPE_MAX_NETWORK_RETRIES": str(retries),
+        }
+    )
+    assert settings.worst_stripe_wait_seconds == worst
+
+
+@pytest.mark.parametrize(
+    ("timeout", "retries"),
+    [
+        ("10", "2"),  # the old defaults: about 31 s
+        ("10.5", "0"),
+        ("5", "1"),  # 5 + 0.5 + 5
+        ("3", "2"),  # 3 + 0.5 + 3 + 1 + 3
+        ("0.5", "5"),  # the backoff alone is 15.5 s
+    ],
+)
+def test_a_stripe_wait_beyond_the_limit_is_refused_naming_both_variables(
+    timeout: str, retries: str
+) -> None:
+    environ = {
+        **GOOD_STRIPE,
+        "STRIPE_TIMEOUT_SECONDS": timeout,
+        "STRIPE_MAX_NETWORK_RETRIES": retries,
+    }
+    with pytest.raises(ConfigError) as error:
+        Settings.from_env(environ)
+    assert "STRIPE_TIMEOUT_SECONDS" in str(error.value)
+    assert "STRIPE_MAX_NETWORK_RETRIES" in str(error.value)
+
+
+def test_the_wait_limit_holds_for_settings_built_in_code_too() -> None:
+    with pytest.raises(ConfigError, match="STRIPE_TIMEOUT_SECONDS"):
+        Settings(database_url="sqlite://", demo_mode=True, stripe_timeout_seconds=11)
 
 
 @pytest.mark.parametrize(
@@ -72,16 +185,16 @@ def test_empty_values_count_as_unset() -> None:
         ({**GOOD_STRIPE, "STRIPE_SECRET_KEY": "sk_live_123"}, "STRIPE_SECRET_KEY"),
         ({**GOOD_STRIPE, "STRIPE_PUBLISHABLE_KEY": "pk_live_123"}, "STRIPE_PUBLISHABLE_KEY"),
         ({**GOOD_STRIPE, "STRIPE_WEBHOOK_SECRET": "sk_test_123"}, "STRIPE_WEBHOOK_SECRET"),
-        ({"STRIPE_WEBHOOK_SECRET": "wh_123"}, "STRIPE_WEBHOOK_SECRET"),
-        ({"STRIPE_TIMEOUT_SECONDS": "soon"}, "STRIPE_TIMEOUT_SECONDS"),
-        ({"STRIPE_TIMEOUT_SECONDS": "0"}, "STRIPE_TIMEOUT_SECONDS"),
-        ({"STRIPE_MAX_NETWORK_RETRIES": "-1"}, "STRIPE_MAX_NETWORK_RETRIES"),
-        ({"STRIPE_MAX_NETWORK_RETRIES": "1.5"}, "STRIPE_MAX_NETWORK_RETRIES"),
-        ({"PORT": "http"}, "PORT"),
-        ({"PORT": "70000"}, "PORT"),
-        ({"FRONTEND_ORIGIN": "*"}, "FRONTEND_ORIGIN"),
-        ({"FRONTEND_ORIGIN": "https://*.example.com"}, "FRONTEND_ORIGIN"),
-        ({"FRONTEND_ORIGIN": "localhost:3000"}, "FRONTEND_ORIGIN"),
+        ({**DEMO, "STRIPE_WEBHOOK_SECRET": "wh_123"}, "STRIPE_WEBHOOK_SECRET"),
+        ({**DEMO, "STRIPE_TIMEOUT_SECONDS": "soon"}, "STRIPE_TIMEOUT_SECONDS"),
+        ({**DEMO, "STRIPE_TIMEOUT_SECONDS": "0"}, "STRIPE_TIMEOUT_SECONDS"),
+        ({**DEMO, "STRIPE_MAX_NETWORK_RETRIES": "-1"}, "STRIPE_MAX_NETWORK_RETRIES"),
+        ({**DEMO, "STRIPE_MAX_NETWORK_RETRIES": "1.5"}, "STRIPE_MAX_NETWORK_RETRIES"),
+        ({**DEMO, "PORT": "http"}, "PORT"),
+        ({**DEMO, "PORT": "70000"}, "PORT"),
+        ({**DEMO, "FRONTEND_ORIGIN": "*"}, "FRONTEND_ORIGIN"),
+        ({**DEMO, "FRONTEND_ORIGIN": "https://*.example.com"}, "FRONTEND_ORIGIN"),
+        ({**DEMO, "FRONTEND_ORIGIN": "localhost:3000"}, "FRONTEND_ORIGIN"),
     ],
 )
 def test_inconsistent_settings_stop_the_start_naming_the_variable(
@@ -108,16 +221,24 @@ def test_dotenv_files_fill_in_but_never_override_the_environment(
 ) -> None:
     repo, backend = tmp_path, tmp_path / "backend"
     backend.mkdir()
-    (repo / ".env").write_text("PORT=5001\nFRONTEND_ORIGIN=http://repo.example\n")
+    (repo / ".env").write_text("PORT=5001\nFRONTEND_ORIGIN=http://repo.example\nDEMO_MODE=1\n")
     (backend / ".env").write_text("PORT=5002\nSTRIPE_API_BASE=http://backend.example\n")
     monkeypatch.setattr(config, "REPO_DIR", repo)
     monkeypatch.setattr(config, "BACKEND_DIR", backend)
-    for name in ("PORT", "FRONTEND_ORIGIN", "STRIPE_SECRET_KEY", "STRIPE_PUBLISHABLE_KEY"):
+    for name in (
+        "PORT",
+        "FRONTEND_ORIGIN",
+        "STRIPE_SECRET_KEY",
+        "STRIPE_PUBLISHABLE_KEY",
+        "STRIPE_WEBHOOK_SECRET",
+        "DEMO_MODE",
+    ):
         monkeypatch.delenv(name, raising=False)  # whatever the developer's shell has set
     monkeypatch.setenv("STRIPE_API_BASE", "http://real.example")
 
     settings = Settings.from_env()
 
+    assert settings.demo_mode is True  # asked for in the repository's .env
     assert settings.port == 5002  # backend/.env is more specific than the repository's
     assert settings.frontend_origins == ("http://repo.example",)
     assert settings.stripe_api_base == "http://real.example"  # the real environment wins
@@ -126,6 +247,8 @@ def test_dotenv_files_fill_in_but_never_override_the_environment(
 def test_an_explicit_environ_ignores_dotenv_files(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    (tmp_path / ".env").write_text("STRIPE_SECRET_KEY=sk_test_123\n")
+    (tmp_path / ".env").write_text("STRIPE_SECRET_KEY=sk_test_123\nDEMO_MODE=0\n")
     monkeypatch.setattr(config, "REPO_DIR", tmp_path)
-    assert Settings.from_env({}).mode == "demo"
+    monkeypatch.setattr(config, "BACKEND_DIR", tmp_path / "backend")
+    # Read, the file's key would clash with DEMO_MODE (or its DEMO_MODE=0 refuse the start).
+    assert Settings.from_env(DEMO).mode == "demo"

@@ -2,23 +2,25 @@
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta, timezone
 from typing import Any
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import event, text
+from sqlalchemy import Connection, event, text
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.exc import StatementError
 from sqlalchemy.orm import ORMExecuteState, Session
 from webhook_events import delivery, intent_event
 
 from bookstore import checkout
-from bookstore.db import db, engine_url
+from bookstore.db import db, engine_url, provider_session
 from bookstore.orders import Order
+from bookstore.payments.demo_gateway import DemoGateway
 
 BOOK_ID = "boom"
 
@@ -121,15 +123,36 @@ def test_checkout_locks_the_carts_order_before_changing_it(
     changed = {**cart, "items": [{"id": BOOK_ID, "quantity": 2}]}
     assert client.post("/create-payment-intent", json=changed).status_code == 200
 
-    # A webhook paying the order must wait for the change, not interleave with it.
-    # (The demo's plain existence check, before the transaction begins, reads only the id.)
-    by_cart = [
-        sql
-        for sql in order_reads
-        if "orders.cart_id =" in sql and not sql.startswith("SELECT orders.id FROM orders WHERE")
+    # A webhook paying the order must wait for each change, not interleave with it: both the
+    # read that checks the order before the gateway call and the one before its new lines
+    # are written. (The plain existence check, before any transaction, reads only the id.)
+    locking = [
+        sql for sql in order_reads if not sql.startswith("SELECT orders.id FROM orders WHERE")
     ]
-    assert by_cart
-    assert all(sql.endswith("FOR UPDATE") for sql in by_cart)
+    assert any("orders.cart_id =" in sql for sql in locking)
+    assert any("orders.id =" in sql for sql in locking)
+    assert all(sql.endswith("FOR UPDATE") for sql in locking)
+
+
+def other_writer_is_refused(database: str) -> bool:
+    """Whether another connection is refused a write right now (the write lock is held)."""
+    other = sqlite3.connect(database, timeout=0)
+    try:
+        other.execute("UPDATE orders SET status = status")
+        other.commit()
+    except sqlite3.OperationalError as error:
+        assert "locked" in str(error)
+        return True
+    finally:
+        other.close()
+    return False
+
+
+def sqlite_file(app: Flask) -> str:
+    with app.app_context():
+        database = db.engine.url.database
+    assert database
+    return database
 
 
 @pytest.mark.sqlite_only  # SQLite ignores FOR UPDATE: checkout takes its write lock instead
@@ -138,29 +161,52 @@ def test_on_sqlite_checkout_holds_the_write_lock_from_reading_the_order_to_chang
 ) -> None:
     cart = {"items": [{"id": BOOK_ID, "quantity": 1}], "cartId": "cart-locking-0000002"}
     assert client.post("/create-payment-intent", json=cart).status_code == 200
-    with app.app_context():
-        database = db.engine.url.database
-    assert database
+    database = sqlite_file(app)
 
     other_writer_refused: list[bool] = []
-    reprice = checkout._reprice_order
+    check = checkout._refuse_closed_cart
 
-    def reprice_while_another_writer_tries(*args: Any) -> Any:
-        # Between checkout's read of the order and its change, a webhook's write must wait.
-        other = sqlite3.connect(database, timeout=0)
-        try:
-            other.execute("UPDATE orders SET status = status")
-            other_writer_refused.append(False)
-        except sqlite3.OperationalError as error:
-            other_writer_refused.append("locked" in str(error))
-        finally:
-            other.close()
-        return reprice(*args)
+    def check_while_another_writer_tries(*args: Any, **kwargs: Any) -> Any:
+        # Checked after each read of the order that precedes a change of it: a webhook's
+        # write must wait from that read to the commit.
+        other_writer_refused.append(other_writer_is_refused(database))
+        return check(*args, **kwargs)
 
-    monkeypatch.setattr(checkout, "_reprice_order", reprice_while_another_writer_tries)
+    monkeypatch.setattr(checkout, "_refuse_closed_cart", check_while_another_writer_tries)
     changed = {**cart, "items": [{"id": BOOK_ID, "quantity": 2}]}
     assert client.post("/create-payment-intent", json=changed).status_code == 200
-    assert other_writer_refused == [True]
+    # Once before the gateway call, once before the new lines are written.
+    assert other_writer_refused == [True, True]
+
+
+@pytest.mark.sqlite_only  # on SQLite a held lock would stop the whole database
+def test_on_sqlite_checkout_holds_no_write_lock_while_the_gateway_is_called(
+    app: Flask, client: FlaskClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    database = sqlite_file(app)
+    refused_during: dict[str, bool] = {}
+    create = DemoGateway.create_payment_intent
+    update = DemoGateway.update_payment_intent_amount
+
+    def create_while_another_writer_tries(self: DemoGateway, **kwargs: Any) -> Any:
+        refused_during["create"] = other_writer_is_refused(database)
+        return create(self, **kwargs)
+
+    def update_while_another_writer_tries(self: DemoGateway, *args: Any, **kwargs: Any) -> Any:
+        refused_during["update"] = other_writer_is_refused(database)
+        return update(self, *args, **kwargs)
+
+    monkeypatch.setattr(DemoGateway, "create_payment_intent", create_while_another_writer_tries)
+    monkeypatch.setattr(
+        DemoGateway, "update_payment_intent_amount", update_while_another_writer_tries
+    )
+    cart = {"items": [{"id": BOOK_ID, "quantity": 1}], "cartId": "cart-locking-0000003"}
+    assert client.post("/create-payment-intent", json=cart).status_code == 200
+    changed = {**cart, "items": [{"id": BOOK_ID, "quantity": 3}]}
+    assert client.post("/create-payment-intent", json=changed).status_code == 200
+
+    # A payment provider that is slow to answer must not stop every other write meanwhile.
+    assert refused_during == {"create": False, "update": False}
 
 
 def test_a_webhook_locks_the_order_it_applies_an_event_to(
@@ -178,3 +224,105 @@ def test_a_webhook_locks_the_order_it_applies_an_event_to(
     by_intent = [sql for sql in order_reads if "orders.payment_intent_id =" in sql]
     assert by_intent
     assert all(sql.endswith("FOR UPDATE") for sql in by_intent)
+
+
+# --- the demo gateway's storage (db.provider_session) -----------------------------------------
+
+SQLITE_NORMAL, SQLITE_FULL = 1, 2
+YEAR = date.today().year + 3
+WRITE = re.compile(r"\s*(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+\"?(\w+)", re.IGNORECASE)
+
+
+def synchronous(dbapi_connection: Any) -> int:
+    """The SQLite connection's synchronous setting (1 NORMAL, 2 FULL)."""
+    level: int = dbapi_connection.execute("PRAGMA synchronous").fetchone()[0]
+    return level
+
+
+@pytest.fixture
+def sqlite_commits(app: Flask) -> Iterator[list[tuple[frozenset[str], int]]]:
+    """Each commit on the app's engine: the tables its transaction wrote, and its synchronous."""
+    with app.app_context():
+        engine = db.engine
+    written: dict[Connection, set[str]] = {}
+    commits: list[tuple[frozenset[str], int]] = []
+
+    def remember_write(connection: Connection, cursor: Any, statement: str, *args: Any) -> None:
+        match = WRITE.match(statement)
+        if match:
+            written.setdefault(connection, set()).add(match.group(1))
+
+    def remember_commit(connection: Connection) -> None:
+        tables = frozenset(written.pop(connection, set()))
+        commits.append((tables, synchronous(connection.connection.dbapi_connection)))
+
+    event.listen(engine, "before_cursor_execute", remember_write)
+    event.listen(engine, "commit", remember_commit)
+    yield commits
+    event.remove(engine, "before_cursor_execute", remember_write)
+    event.remove(engine, "commit", remember_commit)
+
+
+@pytest.mark.sqlite_only  # a SQLite setting
+def test_a_provider_session_runs_its_transaction_with_synchronous_normal(app: Flask) -> None:
+    with app.app_context():
+        with provider_session() as session, session.begin():
+            inside = session.execute(text("PRAGMA synchronous")).scalar()
+            # Meanwhile, on a connection of its own:
+            shops = db.session.execute(text("PRAGMA synchronous")).scalar()
+        db.session.rollback()
+
+    assert inside == SQLITE_NORMAL  # the demo provider's commits skip the fsync...
+    assert shops == SQLITE_FULL  # ...the shop's own session keeps every commit durable
+
+
+@pytest.mark.sqlite_only  # a SQLite setting
+def test_a_pooled_connection_is_back_to_full_once_a_provider_session_returns_it(
+    app: Flask,
+) -> None:
+    with app.app_context():
+        with provider_session() as session, session.begin():
+            session.execute(text("SELECT 1"))
+            relaxed = session.connection().connection.dbapi_connection
+            assert relaxed is not None and synchronous(relaxed) == SQLITE_NORMAL
+        # Back in the pool: FULL again, for whoever checks it out next.
+        assert synchronous(relaxed) == SQLITE_FULL
+
+        db.session.execute(text("SELECT 1"))
+        reused = db.session.connection().connection.dbapi_connection
+        level = db.session.execute(text("PRAGMA synchronous")).scalar()
+        db.session.rollback()
+
+    assert reused is relaxed  # the pool handed the shop the very connection the provider used
+    assert level == SQLITE_FULL
+
+
+@pytest.mark.sqlite_only  # a SQLite setting
+def test_only_the_demo_providers_commits_skip_the_fsync_in_a_demo_payment(
+    client: FlaskClient, sqlite_commits: list[tuple[frozenset[str], int]]
+) -> None:
+    cart = {"items": [{"id": BOOK_ID, "quantity": 1}], "cartId": "cart-durability-00001"}
+    payment = client.post("/create-payment-intent", json=cart).get_json()
+    changed = {**cart, "items": [{"id": BOOK_ID, "quantity": 2}]}
+    assert client.post("/create-payment-intent", json=changed).status_code == 200
+    confirmed = client.post(
+        f"/demo/payment_intents/{payment['paymentIntentId']}/confirm",
+        json={
+            "client_secret": payment["clientSecret"],
+            "card": {"number": "4242424242424242", "exp_month": 12, "exp_year": YEAR, "cvc": "123"},
+        },
+    )
+    assert confirmed.get_json()["status"] == "succeeded"
+
+    writes = [(tables, level) for tables, level in sqlite_commits if tables]
+    demo = [level for tables, level in writes if tables == {"demo_payment_intents"}]
+    shop = [level for tables, level in writes if "demo_payment_intents" not in tables]
+    # Created, amount changed, paid: the provider's writes, each in a transaction of its own.
+    assert demo == [SQLITE_NORMAL] * 3
+    # The order, its new PaymentIntent, its new lines, the webhook paying it: all durable.
+    assert len(shop) >= 4 and set(shop) == {SQLITE_FULL}
+    assert {table for tables, _ in writes for table in tables} >= {
+        "orders",
+        "order_lines",
+        "processed_events",
+    }

@@ -12,9 +12,13 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
+from bookstore import fulfilment
 from bookstore.db import db
+from bookstore.domain_errors import DomainError
 from bookstore.fulfilment import ProcessedEvent
+from bookstore.orders import Order
 from bookstore.payments import current_gateway
+from bookstore.payments.gateway import PaymentEvent
 
 PAYS = "4242424242424242"
 DECLINED = "4000000000000002"
@@ -115,6 +119,35 @@ def test_a_payment_intent_is_shown_for_its_client_secret(client: FlaskClient) ->
         "last_payment_error": None,
         "next_action": None,
     }
+
+
+def test_a_checkouts_payment_intent_names_its_order_by_a_random_token(
+    app: Flask, client: FlaskClient
+) -> None:
+    payments = [checkout(client), checkout(client)]
+
+    shown = [
+        client.get(
+            f"/demo/payment_intents/{payment['paymentIntentId']}",
+            query_string={"client_secret": payment["clientSecret"]},
+        ).get_json()["metadata"]
+        for payment in payments
+    ]
+
+    with app.app_context():
+        orders = [
+            db.session.scalars(
+                select(Order).where(Order.payment_intent_id == payment["paymentIntentId"])
+            ).one()
+            for payment in payments
+        ]
+        expected = [{"order_token": stored.token} for stored in orders]
+        ids = [str(stored.id) for stored in orders]
+    # Not the sequential id, which a second database on the same account counts too.
+    assert shown == expected
+    assert shown[0] != shown[1]
+    assert not {metadata["order_token"] for metadata in shown} & set(ids)
+    assert all(len(metadata["order_token"]) >= 20 for metadata in shown)
 
 
 def test_wrong_missing_or_unknown_give_the_same_404(client: FlaskClient) -> None:
@@ -368,24 +401,51 @@ def test_card_details_never_reach_the_logs(
     assert not re.search(r"(?<![0-9A-Za-z])9871?(?![0-9A-Za-z])", messages)
 
 
-def test_a_payment_whose_event_cannot_be_applied_still_succeeds(
+def test_a_payment_for_an_order_the_shop_never_made_is_acknowledged_as_ignored(
     app: Flask, client: FlaskClient, caplog: pytest.LogCaptureFixture
 ) -> None:
-    # A PaymentIntent for an order the shop does not have: fulfilment answers 503.
+    caplog.set_level(logging.INFO)
+    # A PaymentIntent no order of this database names, as `stripe trigger` makes one.
     with app.app_context():
         intent = current_gateway().create_payment_intent(
-            amount=100, currency="usd", order_id=987654, idempotency_key="orphan"
+            amount=100, currency="usd", order_token="tok_not_this_shops", idempotency_key="orphan"
         )
 
-    response = client.post(
-        f"/demo/payment_intents/{intent.id}/confirm",
-        json={"client_secret": intent.client_secret, "card": card(PAYS)},
+    response = confirm(
+        client, {"paymentIntentId": intent.id, "clientSecret": intent.client_secret}, PAYS
     )
 
     assert response.status_code == 200
     assert response.get_json()["status"] == "succeeded"
-    assert "order_not_found" in caplog.text
+    assert f"Demo payment_intent.succeeded for {intent.id}: ignored" in caplog.messages
+    assert not [record for record in caplog.records if record.levelno >= logging.ERROR]
     assert processed_events(app) == 0
+
+
+def test_a_payment_whose_event_cannot_be_applied_still_succeeds(
+    app: Flask,
+    client: FlaskClient,
+    caplog: pytest.LogCaptureFixture,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    payment = checkout(client)
+
+    def cannot_apply(order: Order, event: PaymentEvent) -> None:
+        raise DomainError("The order could not be updated.", code="order_update_failed")
+
+    monkeypatch.setitem(fulfilment._APPLY, "succeeded", cannot_apply)
+
+    response = confirm(client, payment, PAYS)
+
+    # The payment itself stands, as on Stripe when a webhook delivery fails.
+    assert response.status_code == 200
+    assert response.get_json()["status"] == "succeeded"
+    failures = [record for record in caplog.records if record.levelno == logging.ERROR]
+    assert [record.name for record in failures] == ["bookstore.routes.demo"]
+    assert "order_update_failed" in failures[0].getMessage()
+    assert processed_events(app) == 0  # rolled back: a later delivery may still apply it
+    record = order(client, payment)
+    assert (record["status"], record["paymentStatus"]) == ("pending", "succeeded")
 
 
 def test_demo_routes_do_not_exist_in_stripe_mode(stripe_client: FlaskClient) -> None:
