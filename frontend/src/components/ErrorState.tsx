@@ -5,6 +5,7 @@ interface ErrorStateProps {
   title: string;
   error: unknown;
   onRetry?: () => void;
+  /** Shown under the message, before the button (e.g. a RetryCountdown). */
   children?: ReactNode;
 }
 
@@ -14,12 +15,12 @@ export function ErrorState({ title, error, onRetry, children }: ErrorStateProps)
     <div className="state state--error" role="alert">
       <h2 className="state__title">{title}</h2>
       <p>{errorMessage(error)}</p>
+      {children}
       {onRetry && (
         <button type="button" className="button button--secondary" onClick={onRetry}>
           Try again
         </button>
       )}
-      {children}
     </div>
   );
 }

@@ -1,6 +1,6 @@
 import '@testing-library/jest-dom/vitest';
 import { cleanup } from '@testing-library/react';
-import { afterEach, beforeEach } from 'vitest';
+import { afterEach, beforeEach, vi } from 'vitest';
 
 beforeEach(() => {
   localStorage.clear();
@@ -8,6 +8,8 @@ beforeEach(() => {
 
 afterEach(() => {
   cleanup();
+  // A test that faked the clock must not leave it faked for the next one.
+  vi.useRealTimers();
   document.body.innerHTML = '';
   document.body.className = '';
 });

@@ -1,4 +1,4 @@
-import { act, render, screen, waitFor, within } from '@testing-library/react';
+import { act, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { StrictMode } from 'react';
 import { Route } from 'wouter';
@@ -22,6 +22,7 @@ import { CartProvider } from '../cart/CartProvider';
 import { CatalogueProvider } from '../catalog/CatalogueProvider';
 import CheckoutPage from './CheckoutPage';
 import { DEMO_FORM_UNAVAILABLE_MESSAGE, STRIPE_UNAVAILABLE_MESSAGE } from './PaymentSection';
+import { MAX_AUTOMATIC_RETRY_SECONDS } from './retryDelay';
 import { getStripe } from './stripeLoader';
 
 vi.mock('./stripeLoader', () => ({ getStripe: vi.fn() }));
@@ -322,5 +323,125 @@ describe('checkout page', () => {
 
     expect(await screen.findByText('Your cart is empty')).toBeInTheDocument();
     expect(network.callsTo('/create-payment-intent')).toHaveLength(0);
+  });
+});
+
+describe('checkout when the server asks to wait (Retry-After)', () => {
+  const BUSY = "We couldn't reach our payment provider. Please try again.";
+  const busy = (seconds: string): Reply => ({
+    ...apiError(503, 'payment_provider_unavailable', BUSY),
+    headers: { 'Retry-After': seconds },
+  });
+  const rateLimited = (seconds: string): Reply => ({
+    ...apiError(429, 'rate_limited', 'Too many checkouts. Please wait a moment.'),
+    headers: { 'Retry-After': seconds },
+  });
+
+  beforeEach(() => {
+    vi.useFakeTimers();
+  });
+
+  /** Moves the fake clock on by `ms`, letting every timer, request and render due meanwhile run. */
+  async function elapse(ms: number) {
+    await act(() => vi.advanceTimersByTimeAsync(ms));
+  }
+
+  /** Runs what is due without moving the clock: answered requests, zero-delay timers, renders. */
+  const settle = () => elapse(0);
+
+  it('counts down the seconds the server asked for, then tries again by itself', async () => {
+    const network = serveCheckout((call) => (call === 0 ? busy('3') : undefined));
+    renderCheckout(stripeConfig);
+    await settle();
+
+    const alert = screen.getByRole('alert');
+    expect(alert).toHaveTextContent(BUSY);
+    expect(within(alert).getByRole('timer')).toHaveTextContent('Trying again in 3 seconds…');
+    await elapse(1000);
+    expect(within(alert).getByRole('timer')).toHaveTextContent('Trying again in 2 seconds…');
+    await elapse(999);
+    expect(within(alert).getByRole('timer')).toHaveTextContent('Trying again in 2 seconds…');
+    await elapse(1);
+    expect(within(alert).getByRole('timer')).toHaveTextContent('Trying again in 1 second…');
+    expect(network.callsTo('/create-payment-intent')).toHaveLength(1);
+
+    await elapse(1000);
+
+    expect(network.callsTo('/create-payment-intent')).toHaveLength(2);
+    expect(screen.queryByRole('alert')).not.toBeInTheDocument();
+    await settle();
+    expect(screen.getByRole('button', { name: 'Pay $60.00' })).toBeEnabled();
+  });
+
+  it('announces the message once: the countdown inside the alert is a timer, which is not live', async () => {
+    serveCheckout((call) => (call === 0 ? busy('5') : undefined));
+    renderCheckout(stripeConfig);
+    await settle();
+
+    const alert = screen.getByRole('alert');
+    const timer = within(alert).getByRole('timer');
+    // role=alert is read when it appears, countdown included; the timer's ticks are not.
+    expect(timer).toHaveAttribute('aria-live', 'off');
+    await elapse(1000);
+    expect(screen.getByRole('alert')).toBe(alert);
+    expect(within(alert).getByRole('timer')).toBe(timer);
+  });
+
+  it('tries again at once on "Try again", and does not try a second time when the countdown would have ended', async () => {
+    const network = serveCheckout((call) => (call === 0 ? rateLimited('10') : undefined));
+    renderCheckout(stripeConfig);
+    await settle();
+
+    const alert = screen.getByRole('alert');
+    expect(within(alert).getByRole('timer')).toHaveTextContent('Trying again in 10 seconds…');
+    fireEvent.click(within(alert).getByRole('button', { name: 'Try again' }));
+
+    expect(network.callsTo('/create-payment-intent')).toHaveLength(2);
+    await settle();
+    await elapse(10_000);
+    expect(network.callsTo('/create-payment-intent')).toHaveLength(2);
+    expect(screen.queryByRole('alert')).not.toBeInTheDocument();
+    expect(screen.getByRole('button', { name: 'Pay $60.00' })).toBeEnabled();
+  });
+
+  it('tries again by itself only once while the provider stays busy, then leaves it to the shopper', async () => {
+    const network = serveCheckout(() => busy('2'));
+    renderCheckout(stripeConfig);
+    await settle();
+    await elapse(2000);
+    expect(network.callsTo('/create-payment-intent')).toHaveLength(2);
+    await settle();
+
+    const alert = screen.getByRole('alert');
+    expect(alert).toHaveTextContent(BUSY);
+    expect(within(alert).queryByRole('timer')).not.toBeInTheDocument();
+    await elapse(60_000);
+    expect(network.callsTo('/create-payment-intent')).toHaveLength(2);
+
+    // The shopper's own retry earns the next failure its automatic retry again.
+    fireEvent.click(within(alert).getByRole('button', { name: 'Try again' }));
+    await settle();
+    expect(within(screen.getByRole('alert')).getByRole('timer')).toHaveTextContent('Trying again in 2 seconds…');
+    expect(network.callsTo('/create-payment-intent')).toHaveLength(3);
+  });
+
+  it('does not count down without a Retry-After, or for a wait too long to watch', async () => {
+    const network = serveCheckout((call) =>
+      call === 0
+        ? apiError(503, 'payment_provider_unavailable', BUSY)
+        : call === 1
+          ? rateLimited(String(MAX_AUTOMATIC_RETRY_SECONDS + 1))
+          : undefined,
+    );
+    renderCheckout(stripeConfig);
+    await settle();
+    expect(within(screen.getByRole('alert')).queryByRole('timer')).not.toBeInTheDocument();
+
+    fireEvent.click(within(screen.getByRole('alert')).getByRole('button', { name: 'Try again' }));
+    await settle();
+    expect(screen.getByRole('alert')).toHaveTextContent('Too many checkouts. Please wait a moment.');
+    expect(within(screen.getByRole('alert')).queryByRole('timer')).not.toBeInTheDocument();
+    await elapse(120_000);
+    expect(network.callsTo('/create-payment-intent')).toHaveLength(2);
   });
 });

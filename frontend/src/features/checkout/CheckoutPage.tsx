@@ -2,15 +2,24 @@ import { useState, type ReactNode } from 'react';
 import { Link } from 'wouter';
 import { ErrorState } from '../../components/ErrorState';
 import { LoadingState } from '../../components/LoadingState';
+import { RetryCountdown } from '../../components/RetryCountdown';
 import { isApiError } from '../../lib/api';
 import { useCart } from '../cart/CartContext';
 import { rememberCheckout } from '../cart/cartPayments';
 import { OrderSummary } from './OrderSummary';
 import { PaymentSection } from './PaymentSection';
+import { automaticRetryDelay } from './retryDelay';
 import { usePaymentIntent } from './usePaymentIntent';
 import './checkout.css';
 
-function IntentError({ error, onRetry }: { error: unknown; onRetry: () => void }) {
+interface IntentErrorProps {
+  error: unknown;
+  onRetry: () => void;
+  /** Retries without the shopper; null when no automatic retry is left. */
+  onAutomaticRetry: (() => void) | null;
+}
+
+function IntentError({ error, onRetry, onAutomaticRetry }: IntentErrorProps) {
   if (isApiError(error) && error.code === 'unknown_books') {
     return (
       <div className="state state--error" role="alert">
@@ -21,7 +30,12 @@ function IntentError({ error, onRetry }: { error: unknown; onRetry: () => void }
       </div>
     );
   }
-  return <ErrorState title="We couldn't prepare your order" error={error} onRetry={onRetry} />;
+  const delay = onAutomaticRetry ? automaticRetryDelay(error) : null;
+  return (
+    <ErrorState title="We couldn't prepare your order" error={error} onRetry={onRetry}>
+      {onAutomaticRetry && delay !== null && <RetryCountdown seconds={delay} onEnd={onAutomaticRetry} />}
+    </ErrorState>
+  );
 }
 
 /** /checkout: the server-priced order summary and the Payment Element. */
@@ -29,7 +43,7 @@ export default function CheckoutPage() {
   const cart = useCart();
   const [alreadyPaid, setAlreadyPaid] = useState(false);
   const { reset } = cart;
-  const { status, intent, error, retry } = usePaymentIntent(cart.items, cart.cartId, {
+  const { status, intent, error, retry, retryAutomatically } = usePaymentIntent(cart.items, cart.cartId, {
     onAlreadyPaid: () => {
       reset();
       setAlreadyPaid(true);
@@ -60,14 +74,14 @@ export default function CheckoutPage() {
   } else if (!intent) {
     body =
       status === 'error' ? (
-        <IntentError error={error} onRetry={retry} />
+        <IntentError error={error} onRetry={retry} onAutomaticRetry={retryAutomatically} />
       ) : (
         <LoadingState label="Preparing your order…" />
       );
   } else {
     body = (
       <>
-        {status === 'error' && <IntentError error={error} onRetry={retry} />}
+        {status === 'error' && <IntentError error={error} onRetry={retry} onAutomaticRetry={retryAutomatically} />}
         <div className="checkout">
           <OrderSummary intent={intent} updating={status === 'updating'} />
           <PaymentSection intent={intent} upToDate={status === 'ready'} />

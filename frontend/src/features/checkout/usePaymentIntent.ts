@@ -29,6 +29,9 @@ export function usePaymentIntent(items: CartLine[], cartId: string, options: Opt
   const [result, setResult] = useState<{ key: string; intent: PaymentIntentResponse } | null>(null);
   const [failure, setFailure] = useState<{ key: string; error: unknown } | null>(null);
   const [retries, setRetries] = useState(0);
+  // At most one automatic retry in a row: spent when used, given back by a success or by the
+  // shopper's own retry, so a provider that stays down is not retried in a loop.
+  const [automaticRetrySpent, setAutomaticRetrySpent] = useState(false);
 
   const wanted = useRef<Request | null>(null);
   const lastSettledKey = useRef<string | null>(null);
@@ -49,6 +52,7 @@ export function usePaymentIntent(items: CartLine[], cartId: string, options: Opt
           if (mounted.current) {
             setResult({ key: request.key, intent });
             setFailure(null);
+            setAutomaticRetrySpent(false);
           }
         } catch (error) {
           lastSettledKey.current = request.key;
@@ -74,10 +78,15 @@ export function usePaymentIntent(items: CartLine[], cartId: string, options: Opt
     };
   }, [key, retries, pump]);
 
-  const retry = useCallback(() => {
+  const sendAgain = useCallback((automatic: boolean) => {
     lastSettledKey.current = null;
+    // The error goes while the new request runs: the page shows it loading, not failed.
+    setFailure(null);
+    setAutomaticRetrySpent(automatic);
     setRetries((n) => n + 1);
   }, []);
+  const retry = useCallback(() => sendAgain(false), [sendAgain]);
+  const retryAutomatically = useCallback(() => sendAgain(true), [sendAgain]);
 
   let status: PaymentIntentStatus;
   if (key === null) status = 'empty';
@@ -89,6 +98,9 @@ export function usePaymentIntent(items: CartLine[], cartId: string, options: Opt
     status,
     intent: key === null ? null : (result?.intent ?? null),
     error: failure?.key === key ? failure.error : null,
+    /** The shopper's retry. */
     retry,
+    /** A retry nobody asked for (after Retry-After), or null once the one allowed is spent. */
+    retryAutomatically: automaticRetrySpent ? null : retryAutomatically,
   };
 }
