@@ -85,7 +85,37 @@ def test_several_configured_origins_each_get_their_own_allow_header(settings: Se
 
 def test_origins_come_from_frontend_origin(database_url: str) -> None:
     settings = Settings.from_env(
-        {"DATABASE_URL": database_url, "FRONTEND_ORIGIN": "https://a.example, https://b.example/"}
+        {
+            "DATABASE_URL": database_url,
+            "DEMO_MODE": "1",
+            "FRONTEND_ORIGIN": "https://a.example, https://b.example/",
+        }
     )
 
     assert settings.frontend_origins == ("https://a.example", "https://b.example")
+
+
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [("GET", "/api/orders/pi_unknown"), ("GET", "/demo/payment_intents/pi_unknown")],
+)
+def test_the_success_and_demo_calls_are_open_to_the_shop_too(
+    client: FlaskClient, method: str, path: str
+) -> None:
+    response = client.open(path, method=method, headers={"Origin": SHOP})
+
+    assert response.status_code == 404  # even an error must be readable by the shop's page
+    assert response.headers["Access-Control-Allow-Origin"] == SHOP
+
+
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [("POST", "/webhook"), ("GET", "/healthz"), ("GET", "/readyz")],
+)
+def test_server_to_server_paths_are_not_open_to_browsers(
+    client: FlaskClient, method: str, path: str
+) -> None:
+    # Stripe and load balancers call these; no page, not even the shop's, has reason to.
+    response = client.open(path, method=method, headers={"Origin": SHOP})
+
+    assert "Access-Control-Allow-Origin" not in response.headers
