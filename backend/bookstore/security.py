@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, Response
+from flask import Flask, Response, request
 
 from bookstore.redaction import redact_logger
 
@@ -33,6 +33,14 @@ SECURITY_HEADERS = {
     "Referrer-Policy": "strict-origin-when-cross-origin",
     "X-Frame-Options": "DENY",  # frame-ancestors 'none' for browsers without CSP 2
 }
+
+# HSTS: a browser that reached the shop over HTTPS uses nothing else for a year, so a later
+# visit typed as http:// cannot be intercepted before the redirect. A year is the least the
+# browsers' preload list accepts as a lasting pin (and RFC 6797's example); shorter lets it
+# lapse between two visits. includeSubDomains: nothing under the shop's host may be served
+# over plain HTTP, where it could plant cookies for the shop. No `preload`: that pins the whole
+# registrable domain into browsers for months, a decision for its owner, not for the app.
+STRICT_TRANSPORT_SECURITY = "max-age=31536000; includeSubDomains"
 
 # API answers carry client secrets and order details: no browser or proxy may keep them.
 API_CACHE_CONTROL = "no-store"
@@ -71,6 +79,11 @@ def add_security_headers(response: Response) -> Response:
     # so may a JSON view that wants revalidation (the catalogue's ETags).
     if "cache-control" not in chosen and _is_json(headers.get("Content-Type")):
         headers["Cache-Control"] = API_CACHE_CONTROL
+    # Only over HTTPS (browsers ignore it over HTTP, and a plain-HTTP deployment must not be
+    # pinned): served so directly, or said so by a trusted proxy (ProxyFix sets the scheme only
+    # when TRUSTED_PROXY_COUNT > 0, so a client's own X-Forwarded-Proto never counts).
+    if request.is_secure and "strict-transport-security" not in chosen:
+        headers["Strict-Transport-Security"] = STRICT_TRANSPORT_SECURITY
     return response
 
 

@@ -136,3 +136,40 @@ def test_pages_and_files_keep_their_own_cache_control_and_get_the_headers(web: F
         assert policy(response) == EXPECTED_POLICY
         assert response.headers["X-Frame-Options"] == "DENY"
         assert response.headers["X-Content-Type-Options"] == "nosniff"
+
+
+# Strict-Transport-Security: only on answers the browser received over HTTPS.
+
+HSTS = "Strict-Transport-Security"
+
+
+def test_https_answers_pin_the_browser_to_https_for_a_year(client: FlaskClient) -> None:
+    for path in ("/config", "/api/books", "/no/such/page"):
+        response = client.get(path, base_url="https://shop.example")
+
+        assert response.headers[HSTS] == "max-age=31536000; includeSubDomains", path
+
+
+def test_plain_http_answers_carry_no_hsts(client: FlaskClient) -> None:
+    # Browsers ignore it over HTTP anyway; a local or test server must never send it.
+    for kind, response in responses(client).items():
+        assert HSTS not in response.headers, kind
+
+
+def test_behind_a_trusted_proxy_its_https_counts(settings: Settings) -> None:
+    client = create_app(dataclasses.replace(settings, trusted_proxy_count=1)).test_client()
+
+    via_https = client.get("/config", headers={"X-Forwarded-Proto": "https"})
+    via_http = client.get("/config", headers={"X-Forwarded-Proto": "http"})
+
+    assert via_https.headers[HSTS] == "max-age=31536000; includeSubDomains"
+    assert HSTS not in via_http.headers
+
+
+def test_a_client_claiming_https_without_a_trusted_proxy_gets_no_hsts(
+    client: FlaskClient,
+) -> None:
+    # With TRUSTED_PROXY_COUNT=0 the header is the client's own word about plain HTTP.
+    response = client.get("/config", headers={"X-Forwarded-Proto": "https"})
+
+    assert HSTS not in response.headers
