@@ -1,7 +1,9 @@
-"""How often one client may start a checkout: Flask-Limiter on POST /create-payment-intent.
+"""Per-client rate limits with Flask-Limiter: starting a checkout, and looking up an order.
 
 Every checkout request can create an order and a PaymentIntent at Stripe, so a script hammering
-it would fill the database and spend our Stripe rate limit. The counts live in
+it would fill the database and spend our Stripe rate limit. The order lookup is polled by the
+success page; unlimited, a script could poll it without end or guess at PaymentIntent ids and
+client secrets, so it has a limit of its own, more generous. The counts live in
 RATELIMIT_STORAGE_URI: memory:// counts per process; a shared store (redis://...) makes several
 servers enforce one limit together.
 """
@@ -10,10 +12,8 @@ from __future__ import annotations
 
 import math
 import time
-from functools import partial
-from typing import Any
 
-from flask import Flask, Response
+from flask import Flask, Response, request
 from flask_limiter import Limiter, RateLimitExceeded
 from flask_limiter.util import get_remote_address
 from limits.errors import ConfigurationError
@@ -21,14 +21,18 @@ from limits.errors import ConfigurationError
 from bookstore.config import ConfigError, Settings
 from bookstore.errors import error_response
 
-EXTENSION_KEY = "checkout_limiter"
+EXTENSION_KEY = "rate_limiter"
+# The success page polls once a second, at most 15 times a visit (frontend SuccessPage.tsx):
+# this covers eight such visits a minute from one address (several shoppers behind one office or
+# carrier NAT), yet keeps a script guessing ids and client secrets to two tries a second.
+DEFAULT_ORDER_LOOKUP_RATE_LIMIT = "120 per minute"
 # If the store cannot say when the window ends, ask the client to wait this long.
 DEFAULT_RETRY_AFTER = 60
 
 
 def init_rate_limits(app: Flask, settings: Settings) -> Limiter:
-    """Limit checkouts per client address (the blueprints must be registered already)."""
-    from bookstore.routes import checkout
+    """Limit checkouts and order lookups per client address."""
+    from bookstore.routes import checkout, orders
 
     try:
         limiter = Limiter(
@@ -42,19 +46,38 @@ def init_rate_limits(app: Flask, settings: Settings) -> Limiter:
     except ConfigurationError as error:
         raise ConfigError(f"RATELIMIT_STORAGE_URI cannot be used: {error}") from None
     # Only POST counts: CORS preflights (OPTIONS) are not checkout attempts.
-    limiter.limit(settings.checkout_rate_limit, methods=["POST"])(checkout.bp)
-    _run_hooks_for_blueprint_only(app, limiter, checkout.bp.name)
+    limiter.limit(
+        settings.checkout_rate_limit,
+        methods=["POST"],
+        error_message="Too many checkout attempts from this connection.",
+    )(checkout.bp)
+    # HEAD too: its status alone tells a prober whether an id and secret match.
+    limiter.limit(
+        order_lookup_rate_limit(settings),
+        methods=["GET", "HEAD"],
+        error_message="Too many order lookups from this connection.",
+    )(orders.bp)
+
+    # Flask-Limiter checks every request of the app; its documented request filter lets the
+    # others (catalogue, /config, probes) skip resolving limits they do not have.
+    limited = frozenset({checkout.bp.name, orders.bp.name})
+
+    @limiter.request_filter
+    def has_no_limit() -> bool:
+        """Whether the request is outside the limited blueprints."""
+        return request.blueprint not in limited
+
     app.extensions[EXTENSION_KEY] = limiter
 
     @app.errorhandler(RateLimitExceeded)
-    def too_many_checkouts(error: RateLimitExceeded) -> tuple[Response, int]:
+    def too_many_requests(error: RateLimitExceeded) -> tuple[Response, int]:
+        """429 in the shop's error shape, with how long to wait in Retry-After."""
         retry_after = _seconds_until_reset(limiter)
-        app.logger.info("checkout rate limit (%s) reached by a client", error.limit.limit)
+        app.logger.info("rate limit (%s) reached by a client", error.limit.limit)
         response, status = error_response(
             429,
             "rate_limited",
-            f"Too many checkout attempts from this connection. "
-            f"Please wait {retry_after} seconds and try again.",
+            f"{error.description} Please wait {retry_after} seconds and try again.",
         )
         response.headers["Retry-After"] = str(retry_after)
         return response, status
@@ -62,32 +85,12 @@ def init_rate_limits(app: Flask, settings: Settings) -> Limiter:
     return limiter
 
 
-def _run_hooks_for_blueprint_only(app: Flask, limiter: Limiter, blueprint: str) -> None:
-    """Move Flask-Limiter's request hooks from every request to `blueprint`'s requests.
-
-    Flask-Limiter checks its limits around every request of the app, even where none apply:
-    about 70 microseconds a request, a third of what a catalogue or /config request costs
-    (measured with bench/run.py). Only checkout has a limit, so only its requests need them.
-    """
-    _move_hooks(app.before_request_funcs, limiter, blueprint)
-    _move_hooks(app.after_request_funcs, limiter, blueprint)
-    _move_hooks(app.teardown_request_funcs, limiter, blueprint)
-
-
-def _move_hooks(hooks: dict[str | None, list[Any]], limiter: Limiter, blueprint: str) -> None:
-    """Move the limiter's hooks in one of Flask's hook tables from the app to `blueprint`."""
-    app_wide = hooks.get(None, [])
-    for hook in [hook for hook in app_wide if _bound_to(hook, limiter)]:
-        app_wide.remove(hook)
-        hooks.setdefault(blueprint, []).append(hook)
-
-
-def _bound_to(hook: object, limiter: Limiter) -> bool:
-    """Whether `hook` is one of the limiter's methods (bound, or wrapped in a partial)."""
-    owner = getattr(hook, "__self__", None)
-    if isinstance(hook, partial):
-        owner = hook.args[0] if hook.args else None
-    return owner is limiter
+def order_lookup_rate_limit(settings: Settings) -> str:
+    """ORDER_LOOKUP_RATE_LIMIT once the settings carry it, else the default."""
+    limit: str = getattr(settings, "order_lookup_rate_limit", None) or (
+        DEFAULT_ORDER_LOOKUP_RATE_LIMIT
+    )
+    return limit
 
 
 def _seconds_until_reset(limiter: Limiter) -> int:
@@ -95,5 +98,6 @@ def _seconds_until_reset(limiter: Limiter) -> int:
     current = limiter.current_limit
     if current is None:
         return DEFAULT_RETRY_AFTER
-    reset_time = current.window.reset_time
-    return max(1, math.ceil(reset_time - time.time()))
+    # limits' WindowStats: when the window ends, to the fraction of a second (reset_at rounds
+    # it up a whole second, which would make a one-minute limit ask for 61).
+    return max(1, math.ceil(current.window.reset_time - time.time()))

@@ -1,8 +1,9 @@
-"""POST /create-payment-intent is rate-limited per client: 429 in the error shape, Retry-After."""
+"""Checkout and order lookups are rate-limited per client: 429 in the error shape, Retry-After."""
 
 from __future__ import annotations
 
 import dataclasses
+import socket
 import time
 from typing import Any
 
@@ -11,7 +12,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
-from bookstore import create_app
+from bookstore import create_app, ratelimit
 from bookstore.config import DEFAULT_CHECKOUT_RATE_LIMIT, ConfigError, Settings
 from bookstore.db import db
 from bookstore.orders import Order
@@ -82,11 +83,16 @@ def test_each_client_has_its_own_allowance(settings: Settings) -> None:
     assert checkout(client, NEIGHBOUR).status_code == 200
 
 
-def test_only_checkout_is_limited(settings: Settings) -> None:
+def test_only_checkout_and_order_lookups_are_limited(
+    settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with_lookup_limit(settings, "1 per minute", monkeypatch)
     client = limited_app(settings, "1 per minute").test_client()
     checkout(client)
+    look_up(client, "pi_unknown")
 
-    others = [client.get(path).status_code for path in ("/config", "/api/books") * 5]
+    paths = ("/config", "/api/books", "/api/books/boom", "/api/openapi.json", "/healthz")
+    others = [client.get(path).status_code for path in paths * 5]
     preflights = [
         client.options(
             "/create-payment-intent",
@@ -127,6 +133,7 @@ def test_limit_and_storage_come_from_the_environment(database_url: str) -> None:
     settings = Settings.from_env(
         {
             "DATABASE_URL": database_url,
+            "DEMO_MODE": "1",
             "CHECKOUT_RATE_LIMIT": "5 per hour",
             "RATELIMIT_STORAGE_URI": "memory://",
         }
@@ -136,7 +143,7 @@ def test_limit_and_storage_come_from_the_environment(database_url: str) -> None:
         "5 per hour",
         "memory://",
     )
-    defaults = Settings.from_env({"DATABASE_URL": database_url})
+    defaults = Settings.from_env({"DATABASE_URL": database_url, "DEMO_MODE": "1"})
     assert (defaults.checkout_rate_limit, defaults.ratelimit_storage_uri) == (
         "20 per minute",
         "memory://",
@@ -145,7 +152,9 @@ def test_limit_and_storage_come_from_the_environment(database_url: str) -> None:
 
 def test_an_unreadable_limit_is_refused_at_start(database_url: str) -> None:
     with pytest.raises(ConfigError, match="CHECKOUT_RATE_LIMIT"):
-        Settings.from_env({"DATABASE_URL": database_url, "CHECKOUT_RATE_LIMIT": "lots"})
+        Settings.from_env(
+            {"DATABASE_URL": database_url, "DEMO_MODE": "1", "CHECKOUT_RATE_LIMIT": "lots"}
+        )
 
 
 def test_an_unusable_storage_is_refused_at_start(settings: Settings) -> None:
@@ -192,3 +201,130 @@ def test_without_a_trusted_proxy_a_forged_forwarded_for_does_not_dodge_the_limit
 def test_a_negative_proxy_count_stops_the_server(settings: Settings) -> None:
     with pytest.raises(ConfigError, match="TRUSTED_PROXY_COUNT"):
         dataclasses.replace(settings, trusted_proxy_count=-1)
+
+
+def test_when_the_shared_store_is_down_the_limit_still_holds_per_process(
+    settings: Settings,
+) -> None:
+    # A store nobody listens on: the first check fails and Flask-Limiter falls back to memory.
+    down = f"redis://127.0.0.1:{_closed_port()}/0"
+    app = create_app(
+        dataclasses.replace(
+            settings, checkout_rate_limit="2 per minute", ratelimit_storage_uri=down
+        )
+    )
+    client = app.test_client()
+
+    statuses = [checkout(client).status_code for _ in range(3)]
+
+    assert statuses == [200, 200, 429]
+
+
+def _closed_port() -> int:
+    """A loopback port that was free a moment ago, so connecting to it is refused."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+# The order lookup: GET /api/orders/<payment_intent_id>, polled by the success page.
+
+
+def with_lookup_limit(settings: Settings, limit: str, monkeypatch: pytest.MonkeyPatch) -> Settings:
+    """`settings` whose order lookups allow `limit` per client (whichever way it is set)."""
+    if "order_lookup_rate_limit" in {field.name for field in dataclasses.fields(Settings)}:
+        return dataclasses.replace(settings, **{"order_lookup_rate_limit": limit})
+    monkeypatch.setattr(ratelimit, "DEFAULT_ORDER_LOOKUP_RATE_LIMIT", limit)
+    return settings
+
+
+def look_up(client: FlaskClient, intent_id: str, secret: str = "", address: str = SHOPPER) -> Any:
+    """A poll of the success page for `intent_id`'s order."""
+    return client.get(
+        f"/api/orders/{intent_id}",
+        query_string={"client_secret": secret},
+        environ_base={"REMOTE_ADDR": address},
+    )
+
+
+def paid_for(client: FlaskClient) -> tuple[str, str]:
+    """A checkout from the shopper: its PaymentIntent id and client secret."""
+    payment = checkout(client).get_json()
+    return payment["paymentIntentId"], payment["clientSecret"]
+
+
+def test_past_the_lookup_limit_a_client_gets_429_in_the_error_shape_with_retry_after(
+    settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    app = create_app(with_lookup_limit(settings, "3 per minute", monkeypatch))
+    client = app.test_client()
+    intent_id, secret = paid_for(client)
+
+    allowed = [look_up(client, intent_id, secret).status_code for _ in range(3)]
+    refused = look_up(client, intent_id, secret)
+
+    assert allowed == [200, 200, 200]
+    assert refused.status_code == 429
+    error = refused.get_json()["error"]
+    assert error["code"] == "rate_limited"
+    assert "order lookups" in error["message"]
+    assert "try again" in error["message"]
+    assert 1 <= int(refused.headers["Retry-After"]) <= 60
+    assert refused.headers["Cache-Control"] == "no-store"
+
+
+def test_lookups_of_unknown_orders_count_too(
+    settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A script guessing PaymentIntent ids or secrets must not get unlimited attempts.
+    client = create_app(with_lookup_limit(settings, "2 per minute", monkeypatch)).test_client()
+
+    statuses = [look_up(client, f"pi_guess{n}", "pi_guess_secret").status_code for n in range(3)]
+
+    assert statuses == [404, 404, 429]
+
+
+def test_head_requests_count_as_lookups(
+    settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A HEAD's status alone says whether an id and secret match.
+    client = create_app(with_lookup_limit(settings, "1 per minute", monkeypatch)).test_client()
+
+    first = client.head("/api/orders/pi_guess", environ_base={"REMOTE_ADDR": SHOPPER})
+    second = client.head("/api/orders/pi_guess", environ_base={"REMOTE_ADDR": SHOPPER})
+
+    assert (first.status_code, second.status_code) == (404, 429)
+
+
+def test_each_client_has_its_own_lookup_allowance(
+    settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    client = create_app(with_lookup_limit(settings, "1 per minute", monkeypatch)).test_client()
+
+    assert look_up(client, "pi_x", address=SHOPPER).status_code == 404
+    assert look_up(client, "pi_x", address=SHOPPER).status_code == 429
+    assert look_up(client, "pi_x", address=NEIGHBOUR).status_code == 404
+
+
+def test_a_shopper_at_the_checkout_limit_can_still_see_their_order(
+    settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The two limits count apart: the success page must work after a burst of checkouts.
+    app = limited_app(with_lookup_limit(settings, "1 per minute", monkeypatch), "1 per minute")
+    client = app.test_client()
+    intent_id, secret = paid_for(client)
+    assert checkout(client).status_code == 429
+
+    assert look_up(client, intent_id, secret).status_code == 200
+    assert look_up(client, intent_id, secret).status_code == 429
+    assert checkout(client).status_code == 429
+
+
+def test_the_default_allows_two_lookups_a_second_for_a_minute(settings: Settings) -> None:
+    assert ratelimit.DEFAULT_ORDER_LOOKUP_RATE_LIMIT == "120 per minute"
+    client = create_app(settings).test_client()
+    intent_id, secret = paid_for(client)
+
+    statuses = [look_up(client, intent_id, secret).status_code for _ in range(121)]
+
+    assert statuses == [200] * 120 + [429]
