@@ -1,15 +1,12 @@
-import { act, renderHook } from '@testing-library/react';
+import { renderHook } from '@testing-library/react';
 import { StrictMode } from 'react';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { elapse } from '../testing/clock';
 import { useCountdown } from './useCountdown';
 
 beforeEach(() => {
   vi.useFakeTimers();
 });
-
-async function elapse(ms: number) {
-  await act(() => vi.advanceTimersByTimeAsync(ms));
-}
 
 describe('useCountdown', () => {
   it('counts whole seconds down and ends once, at zero', async () => {

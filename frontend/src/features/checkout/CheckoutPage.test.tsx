@@ -5,6 +5,7 @@ import { Route } from 'wouter';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { ConfigContext } from '../../config/ConfigContext';
 import type { Config } from '../../lib/api';
+import { elapse, settle } from '../../testing/clock';
 import { apiError, mockFetch, type Reply, type RecordedRequest } from '../../testing/fetchMock';
 import { createFakeStripe } from '../../testing/fakeStripe';
 import {
@@ -340,14 +341,6 @@ describe('checkout when the server asks to wait (Retry-After)', () => {
   beforeEach(() => {
     vi.useFakeTimers();
   });
-
-  /** Moves the fake clock on by `ms`, letting every timer, request and render due meanwhile run. */
-  async function elapse(ms: number) {
-    await act(() => vi.advanceTimersByTimeAsync(ms));
-  }
-
-  /** Runs what is due without moving the clock: answered requests, zero-delay timers, renders. */
-  const settle = () => elapse(0);
 
   it('counts down the seconds the server asked for, then tries again by itself', async () => {
     const network = serveCheckout((call) => (call === 0 ? busy('3') : undefined));

@@ -1,6 +1,7 @@
 import { screen, waitFor } from '@testing-library/react';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { OrderView } from '../../lib/api';
+import { elapse, settle } from '../../testing/clock';
 import { apiError, mockFetch, type RecordedRequest, type Reply } from '../../testing/fetchMock';
 import { CART_ID, books, order, storeCart, storedCart } from '../../testing/fixtures';
 import { renderPage } from '../../app/testing';
@@ -22,13 +23,19 @@ function renderSuccess(route = ROUTE) {
 }
 
 /** The not-found page and nothing of any order: no thanks, amount, reference or lines. */
-async function expectOnlyNotFound() {
-  expect(await screen.findByRole('heading', { name: "We couldn't find that order" })).toBeInTheDocument();
+function expectOnlyNotFound() {
+  expect(screen.getByRole('heading', { name: "We couldn't find that order" })).toBeInTheDocument();
   expect(screen.getAllByRole('heading')).toHaveLength(1);
   expect(screen.getByRole('link', { name: 'Back to the shop' })).toHaveAttribute('href', '/');
   expect(screen.queryByText(/Thank you|not completed|processing|refunded/i)).not.toBeInTheDocument();
   expect(screen.queryByText(/Payment reference/)).not.toBeInTheDocument();
   expect(screen.queryByText(/\$\d/)).not.toBeInTheDocument();
+}
+
+/** Waits for the not-found page, then checks it shows nothing else. */
+async function findOnlyNotFound() {
+  await screen.findByRole('heading', { name: "We couldn't find that order" });
+  expectOnlyNotFound();
 }
 
 const sequence =
@@ -131,18 +138,20 @@ describe('success page', () => {
   it.each(['requires_payment_method', 'requires_confirmation', 'requires_action', 'canceled'] as const)(
     'tells a direct visitor that a pending order with payment status %s was not paid, never thanks them',
     async (paymentStatus) => {
+      vi.useFakeTimers();
       const network = serveOrder({ body: order({ status: 'pending', paymentStatus, paidAt: null }) });
       storeCart([{ id: 'the-dream-machine', quantity: 2 }]);
       rememberCheckout(CART_ID, 'pi_test_1');
       renderSuccess();
+      await settle();
 
-      expect(await screen.findByRole('heading', { name: 'Your payment was not completed' })).toBeInTheDocument();
+      expect(screen.getByRole('heading', { name: 'Your payment was not completed' })).toBeInTheDocument();
       expect(screen.getByRole('alert')).toHaveTextContent('No money was taken. You can try again.');
       expect(screen.getByRole('link', { name: 'Back to checkout' })).toHaveAttribute('href', '/checkout');
       expect(screen.queryByText(/Thank you/)).not.toBeInTheDocument();
       expect(screen.queryByText(/received your payment/)).not.toBeInTheDocument();
       // Nothing to wait for, and the cart is still there to pay for.
-      await new Promise((resolve) => setTimeout(resolve, FAST.intervalMs * 3));
+      await elapse(FAST.intervalMs * (FAST.maxPolls + 1));
       expect(network.callsTo('/api/orders/pi_test_1')).toHaveLength(1);
       expect(storedCart().items).toHaveLength(1);
     },
@@ -156,7 +165,7 @@ describe('success page', () => {
     storeCart([{ id: 'the-dream-machine', quantity: 2 }]);
     renderSuccess('/success?payment_intent=pi_made_up&payment_intent_client_secret=pi_made_up_secret_x');
 
-    await expectOnlyNotFound();
+    await findOnlyNotFound();
     expect(network.callsTo('/api/orders/pi_made_up')).toHaveLength(1);
     expect(storedCart().items).toHaveLength(1);
   });
@@ -167,11 +176,13 @@ describe('success page', () => {
         ? { body: order() }
         : apiError(404, 'not_found', 'No such order.'),
     );
+    vi.useFakeTimers();
     renderSuccess('/success?payment_intent=pi_test_1&payment_intent_client_secret=pi_test_1_secret_guessed');
+    await settle();
 
-    await expectOnlyNotFound();
+    expectOnlyNotFound();
     // Still nothing of the order after a while: a 404 is final, not polled or retried.
-    await new Promise((resolve) => setTimeout(resolve, FAST.intervalMs * 3));
+    await elapse(FAST.intervalMs * (FAST.maxPolls + 1));
     expect(network.callsTo('/api/orders/pi_test_1')).toHaveLength(1);
     expect(screen.queryByText('The Dream Machine')).not.toBeInTheDocument();
   });
@@ -183,7 +194,7 @@ describe('success page', () => {
     ]);
     renderSuccess('/success?payment_intent=..%2Fbooks%3Fx&payment_intent_client_secret=s');
 
-    await expectOnlyNotFound();
+    await findOnlyNotFound();
     expect(network.calls.filter((call) => call.path.startsWith('/api/orders/')).map((call) => call.path)).toEqual([
       '/api/orders/..%2Fbooks%3Fx',
     ]);
@@ -198,7 +209,7 @@ describe('success page', () => {
     const network = serveOrder({ body: order() });
     renderSuccess(route);
 
-    await expectOnlyNotFound();
+    await findOnlyNotFound();
     expect(network.calls.filter((call) => call.path.startsWith('/api/orders/'))).toHaveLength(0);
   });
 });
