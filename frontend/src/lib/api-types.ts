@@ -219,6 +219,55 @@ export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
         /**
+         * AddressInput
+         * @description A postal address as Stripe's Address Element gives it (checked by bookstore.addresses).
+         */
+        AddressInput: {
+            /** Line1 */
+            line1: string;
+            /**
+             * Line2
+             * @default null
+             */
+            line2?: string | null;
+            /** City */
+            city: string;
+            /**
+             * State
+             * @default null
+             */
+            state?: string | null;
+            /** Postalcode */
+            postalCode: string;
+            /**
+             * Country
+             * @description ISO 3166-1 alpha-2, e.g. US.
+             */
+            country: string;
+        };
+        /**
+         * AddressResponse
+         * @description A shipping address as the server checked and stored it.
+         */
+        AddressResponse: {
+            /** Name */
+            name: string;
+            /** Line1 */
+            line1: string;
+            /** Line2 */
+            line2: string | null;
+            /** City */
+            city: string;
+            /** State */
+            state: string | null;
+            /** Postalcode */
+            postalCode: string;
+            /** Country */
+            country: string;
+            /** Phone */
+            phone: string | null;
+        };
+        /**
          * AuthenticateBody
          * @description Body of POST /demo/payment_intents/<id>/authenticate.
          */
@@ -331,6 +380,8 @@ export interface components {
         /**
          * CreatePaymentIntentRequest
          * @description Body of POST /create-payment-intent; anything else in it (an amount...) is ignored.
+         *
+         *     The cart alone prices its lines; with a shipping address, delivery and tax are quoted too.
          */
         CreatePaymentIntentRequest: {
             /** Items */
@@ -340,6 +391,46 @@ export interface components {
              * @default null
              */
             cartId?: string | null;
+            /**
+             * Email
+             * @default null
+             */
+            email?: string | null;
+            /** @default null */
+            shipping?: components["schemas"]["ShippingInput"] | null;
+            /**
+             * Deliverymethod
+             * @default null
+             */
+            deliveryMethod?: ("standard" | "express") | null;
+        };
+        /**
+         * DeliveryOptionResponse
+         * @description A delivery method priced for the order's destination.
+         */
+        DeliveryOptionResponse: {
+            /**
+             * Method
+             * @enum {string}
+             */
+            method: "standard" | "express";
+            /** Label */
+            label: string;
+            /**
+             * Amount
+             * @description Smallest currency unit (cents for USD).
+             */
+            amount: number;
+            /**
+             * Mindays
+             * @description Business days, at the earliest.
+             */
+            minDays: number;
+            /**
+             * Maxdays
+             * @description Business days, at the latest.
+             */
+            maxDays: number;
         };
         /**
          * DemoNextAction
@@ -511,6 +602,30 @@ export interface components {
             failureMessage: string | null;
             /** Items */
             items: components["schemas"]["LineResponse"][];
+            /**
+             * Subtotal
+             * @description Smallest currency unit (cents for USD).
+             */
+            subtotal: number;
+            /**
+             * Shippingamount
+             * @description Smallest currency unit (cents for USD).
+             */
+            shippingAmount: number;
+            /**
+             * Taxamount
+             * @description Smallest currency unit (cents for USD).
+             */
+            taxAmount: number;
+            /** Email */
+            email: string | null;
+            shipping: components["schemas"]["AddressResponse"] | null;
+            delivery: components["schemas"]["DeliveryOptionResponse"] | null;
+            /**
+             * Paymentmethod
+             * @description How it was paid, e.g. "Visa •••• 4242".
+             */
+            paymentMethod: string | null;
         };
         /**
          * OrderStatus
@@ -520,7 +635,7 @@ export interface components {
         OrderStatus: "pending" | "processing" | "paid" | "failed" | "canceled" | "refunded" | "review";
         /**
          * PaymentIntentResponse
-         * @description POST /create-payment-intent: the PaymentIntent that charges the cart's server price.
+         * @description POST /create-payment-intent: the PaymentIntent that charges the server's quote.
          */
         PaymentIntentResponse: {
             /** Clientsecret */
@@ -531,7 +646,7 @@ export interface components {
             orderId: number;
             /**
              * Amount
-             * @description Smallest currency unit (cents for USD).
+             * @description The total: subtotal + shipping + tax.
              */
             amount: number;
             /**
@@ -541,6 +656,38 @@ export interface components {
             currency: string;
             /** Items */
             items: components["schemas"]["LineResponse"][];
+            /**
+             * Subtotal
+             * @description Smallest currency unit (cents for USD).
+             */
+            subtotal: number;
+            /**
+             * Shippingamount
+             * @description Null until there is an address.
+             */
+            shippingAmount: number | null;
+            /**
+             * Taxamount
+             * @description Null until there is an address.
+             */
+            taxAmount: number | null;
+            /** Email */
+            email: string | null;
+            shipping: components["schemas"]["AddressResponse"] | null;
+            /** Deliverymethod */
+            deliveryMethod: ("standard" | "express") | null;
+            /** Deliveryoptions */
+            deliveryOptions: components["schemas"]["DeliveryOptionResponse"][];
+            /**
+             * Readytopay
+             * @description Email, address and delivery are all given.
+             */
+            readyToPay: boolean;
+            /**
+             * Quoteid
+             * @description Changes whenever anything in this quote does.
+             */
+            quoteId: string;
         };
         /**
          * ReadinessChecks
@@ -563,6 +710,20 @@ export interface components {
              */
             status: "ready";
             checks: components["schemas"]["ReadinessChecks"];
+        };
+        /**
+         * ShippingInput
+         * @description Who receives the books, and where.
+         */
+        ShippingInput: {
+            /** Name */
+            name: string;
+            /**
+             * Phone
+             * @default null
+             */
+            phone?: string | null;
+            address: components["schemas"]["AddressInput"];
         };
         /**
          * StripeEvent

@@ -43,13 +43,24 @@ export function intentFor(
     if (!found) throw new Error(`No test book ${id}`);
     return { id, title: found.title, quantity, unitAmount: found.price, lineTotal: found.price * quantity };
   });
+  const subtotal = lines.reduce((sum, line) => sum + line.lineTotal, 0);
+  // A cart without an address yet: the lines are priced, delivery and tax are not.
   return {
     clientSecret: 'pi_test_1_secret_abc',
     paymentIntentId: 'pi_test_1',
     orderId: 1,
-    amount: lines.reduce((sum, line) => sum + line.lineTotal, 0),
+    amount: subtotal,
     currency: 'usd',
     items: lines,
+    subtotal,
+    shippingAmount: null,
+    taxAmount: null,
+    email: null,
+    shipping: null,
+    deliveryMethod: null,
+    deliveryOptions: [],
+    readyToPay: false,
+    quoteId: `quote_${items.map(({ id, quantity }) => `${id}x${quantity}`).join('_')}`,
     ...overrides,
   };
 }
@@ -65,6 +76,13 @@ export function order(overrides: Partial<OrderView> = {}): OrderView {
     paidAt: '2026-11-27T21:03:00Z',
     failureMessage: null,
     items: [{ id: 'the-dream-machine', title: 'The Dream Machine', quantity: 2, unitAmount: 3000, lineTotal: 6000 }],
+    subtotal: 6000,
+    shippingAmount: 0,
+    taxAmount: 0,
+    email: null,
+    shipping: null,
+    delivery: null,
+    paymentMethod: null,
     ...overrides,
   };
 }
