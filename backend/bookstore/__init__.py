@@ -30,6 +30,7 @@ def create_app(config: Settings | None = None) -> Flask:
         ratelimit,
         routes,
         security,
+        tax,
         web,
     )
     from bookstore.routes import health
@@ -51,6 +52,9 @@ def create_app(config: Settings | None = None) -> Flask:
     security.init_security(app)
     app.extensions["payment_gateway"] = payments.build_gateway(settings)
     payment_status.init_payment_status(app)
+    app.extensions[tax.EXTENSION_KEY] = payments.build_tax_calculator(
+        settings, app.extensions["payment_gateway"]
+    )
     routes.register_blueprints(app, settings)
     ratelimit.init_rate_limits(app, settings)
     app.register_blueprint(health.bp)

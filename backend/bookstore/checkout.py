@@ -1,27 +1,27 @@
-"""Turning a cart into a priced order with a PaymentIntent, once per cart however often asked.
+"""Turning a checkout into a priced order with a PaymentIntent, once per cart however often asked.
 
 The order and its PaymentIntent change together: a new order is written before its
 PaymentIntent is created (so the order's token exists before any event can name it), and a
-returning cart's new lines are written only after the PaymentIntent accepted their amount.
-No database lock is held while the gateway is called.
+returning cart's new lines, address and totals are written only after the PaymentIntent
+accepted them. No database lock is held while the gateway is called.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass
 from typing import Any, cast
 
 from sqlalchemy import CursorResult, Table, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
-from bookstore import money
-from bookstore.catalogue import prices_by_id
 from bookstore.db import db, lock_for_write
-from bookstore.domain_errors import Conflict, InvalidRequest
+from bookstore.domain_errors import Conflict
 from bookstore.orders import PAID_STATUSES, Order, OrderLine, OrderStatus, new_token
 from bookstore.payments import PaymentGateway, current_gateway
 from bookstore.payments.gateway import CardError, PaymentError, ProviderUnavailable
+from bookstore.quotes import CheckoutDetails, Quote, intent_fingerprint, price_cart, quote
+from bookstore.tax import current_tax_calculator
 
 # The tables behind the models, for plain INSERTs (typed as Table, which mypy cannot infer).
 _ORDERS = cast(Table, Order.__table__)
@@ -32,30 +32,13 @@ MAX_ATTEMPTS = 3
 
 
 @dataclass(frozen=True)
-class PricedLine:
-    """A cart line priced from the catalogue."""
-
-    book_id: str
-    title: str
-    quantity: int
-    unit_amount: int
-
-    @property
-    def line_total(self) -> int:
-        """Price of the whole line."""
-        return money.line_total(self.unit_amount, self.quantity)
-
-
-@dataclass(frozen=True)
 class PreparedPayment:
     """What the browser needs to take payment for an order."""
 
     order_id: int
     payment_intent_id: str
     client_secret: str
-    amount: int
-    currency: str
-    lines: tuple[PricedLine, ...]
+    quote: Quote
 
 
 @dataclass(frozen=True)
@@ -68,50 +51,34 @@ class _Snapshot:
     amount: int
     intent_id: str | None
     client_secret: str | None
-    intent_amount: int | None
-    lines_match: bool  # the order's lines are the cart's
-
-
-def price_cart(quantities: Mapping[str, int]) -> tuple[PricedLine, ...]:
-    """Price each book from the catalogue; refuse an empty cart or books we do not sell."""
-    if not quantities:
-        raise InvalidRequest("The cart is empty.", code="empty_cart")
-    books = prices_by_id(list(quantities))
-    unknown = [book_id for book_id in quantities if book_id not in books]
-    if unknown:
-        raise InvalidRequest(
-            f"These books are not sold here: {', '.join(unknown)}.",
-            code="unknown_books",
-            details={"ids": unknown},
-        )
-    return tuple(
-        PricedLine(book_id, books[book_id].title, quantity, books[book_id].price)
-        for book_id, quantity in quantities.items()
-    )
+    # What the PaymentIntent was last told (Quote.intent_fingerprint); None while unsure.
+    intent_fingerprint: str | None
+    up_to_date: bool  # the order holds this quote already
 
 
 def prepare_payment(
-    quantities: Mapping[str, int], cart_id: str | None, currency: str
+    quantities: Mapping[str, int],
+    cart_id: str | None,
+    currency: str,
+    details: CheckoutDetails | None = None,
 ) -> PreparedPayment:
-    """Price the cart into its order and make sure one PaymentIntent charges that amount."""
-    lines = price_cart(quantities)
-    amount = money.total(line.line_total for line in lines)
+    """Price the checkout into its order and make sure one PaymentIntent charges its total."""
+    # Priced (tax included, which Stripe Tax works out over the network) before any database
+    # transaction begins.
+    priced = quote(
+        price_cart(quantities), details or CheckoutDetails(), currency, current_tax_calculator()
+    )
     gateway = current_gateway()
     for _ in range(MAX_ATTEMPTS):
-        snapshot = _open_order(cart_id, currency, lines, amount, gateway.name)
-        intent_id, client_secret, intent_amount = _ensure_intent(gateway, snapshot, currency)
-        if snapshot.lines_match and intent_amount == amount:
-            return PreparedPayment(
-                snapshot.order_id, intent_id, client_secret, amount, currency, lines
-            )
-        if intent_amount != amount:
-            intent_amount = _update_amount(gateway, snapshot, intent_id, amount)
-        if _write_lines(snapshot, lines, amount, intent_amount):
-            return PreparedPayment(
-                snapshot.order_id, intent_id, client_secret, amount, currency, lines
-            )
+        snapshot = _open_order(cart_id, priced, gateway.name)
+        intent_id, client_secret, told = _ensure_intent(gateway, snapshot, currency)
+        wanted = priced.intent_fingerprint()
+        if told != wanted:
+            _update_intent(gateway, snapshot, intent_id, priced)
+        if (snapshot.up_to_date and told == wanted) or _write_quote(snapshot, priced):
+            return PreparedPayment(snapshot.order_id, intent_id, client_secret, priced)
         # Another request changed the order between our two transactions: start again from
-        # what it wrote, so the PaymentIntent ends at the amount of the lines written last.
+        # what it wrote, so the PaymentIntent ends as the order written last says.
     raise Conflict(
         "This cart is being changed in another window; please try again.",
         code="cart_busy",
@@ -119,36 +86,24 @@ def prepare_payment(
     )
 
 
-def _open_order(
-    cart_id: str | None,
-    currency: str,
-    lines: tuple[PricedLine, ...],
-    amount: int,
-    gateway_name: str,
-) -> _Snapshot:
+def _open_order(cart_id: str | None, priced: Quote, gateway_name: str) -> _Snapshot:
     """The cart's order, inserted if new, checked and committed before any gateway call."""
     # A plain read first: a new cart (almost every checkout) goes straight to its INSERT, whose
     # unique cart id settles a race, without taking the write lock any earlier than that.
     snapshot = None
     if not _cart_has_order(cart_id):
-        snapshot = _insert_order(cart_id, currency, lines, amount, gateway_name)
+        snapshot = _insert_order(cart_id, priced, gateway_name)
     if snapshot is None:
         assert cart_id is not None  # an order without a cart id is always new
         order = _locked_order_for_cart(cart_id)
         if order is None:
             raise RuntimeError("a new order's insert failed, but no order has its cart id")
-        snapshot = _returning_order(order, lines, amount, gateway_name)
+        snapshot = _returning_order(order, priced, gateway_name)
     db.session.commit()
     return snapshot
 
 
-def _insert_order(
-    cart_id: str | None,
-    currency: str,
-    lines: tuple[PricedLine, ...],
-    amount: int,
-    gateway_name: str,
-) -> _Snapshot | None:
+def _insert_order(cart_id: str | None, priced: Quote, gateway_name: str) -> _Snapshot | None:
     """Insert a new, priced order with its lines; None if its cart's order exists already.
 
     Plain INSERTs (the order, then its lines in one executemany) rather than ORM objects and a
@@ -165,10 +120,9 @@ def _insert_order(
                     gateway=gateway_name,
                     cart_id=cart_id,
                     status=OrderStatus.PENDING,
-                    amount=amount,
-                    currency=currency,
+                    currency=priced.currency,
                     revision=1,
-                    intent_amount=None,
+                    **quote_columns(priced),
                 )
             ),
         )
@@ -181,28 +135,15 @@ def _insert_order(
     assert primary_key is not None  # an INSERT of one row always has one
     order_id = int(primary_key[0])
     db.session.execute(
-        insert(_ORDER_LINES),
-        [
-            {
-                "order_id": order_id,
-                "book_id": line.book_id,
-                "title": line.title,
-                "quantity": line.quantity,
-                "unit_amount": line.unit_amount,
-                "line_total": line.line_total,
-            }
-            for line in lines
-        ],
+        insert(_ORDER_LINES), [dict(order_id=order_id, **line) for line in line_rows(priced)]
     )
-    return _Snapshot(order_id, token, 1, amount, None, None, None, lines_match=True)
+    return _Snapshot(order_id, token, 1, priced.total, None, None, None, up_to_date=True)
 
 
-def _returning_order(
-    order: Order, lines: tuple[PricedLine, ...], amount: int, gateway_name: str
-) -> _Snapshot:
+def _returning_order(order: Order, priced: Quote, gateway_name: str) -> _Snapshot:
     """Check a returning cart's order; forget a PaymentIntent another gateway made."""
-    lines_match = _line_keys(order.lines) == _line_keys(lines)
-    _refuse_closed_cart(order, lines_match)
+    up_to_date = order.quote_fingerprint == priced.fingerprint()
+    _refuse_closed_cart(order, up_to_date)
     if order.gateway != gateway_name and order.payment_intent_id is not None:
         if order.status == OrderStatus.PROCESSING:
             raise Conflict(
@@ -213,14 +154,16 @@ def _returning_order(
         # leaves any event about the old one naming an order we no longer have.
         order.token = new_token()
         order.payment_intent_id = order.client_secret = None
-        order.intent_amount = None
+        order.intent_fingerprint = None
         order.status = OrderStatus.PENDING
         order.failure_message = None
     order.gateway = gateway_name
-    if order.payment_intent_id is not None and order.intent_amount != amount:
-        # The amount is about to change: until its new lines are written, what the
-        # PaymentIntent charges is not known for sure (an update's answer can be lost).
-        order.intent_amount = None
+    if order.payment_intent_id is not None and order.intent_fingerprint != (
+        priced.intent_fingerprint()
+    ):
+        # The PaymentIntent is about to change: until the order is written, what it holds is
+        # not known for sure (an update's answer can be lost), so the next checkout sets it.
+        order.intent_fingerprint = None
     return _Snapshot(
         order.id,
         order.token,
@@ -228,17 +171,17 @@ def _returning_order(
         order.amount,
         order.payment_intent_id,
         order.client_secret,
-        order.intent_amount,
-        lines_match,
+        order.intent_fingerprint,
+        up_to_date,
     )
 
 
 def _ensure_intent(
     gateway: PaymentGateway, snapshot: _Snapshot, currency: str
-) -> tuple[str, str, int | None]:
-    """The order's PaymentIntent (id, client secret, known amount), created if it has none."""
+) -> tuple[str, str, str | None]:
+    """The order's PaymentIntent (id, client secret, what it was told), created if it has none."""
     if snapshot.intent_id is not None and snapshot.client_secret is not None:
-        return snapshot.intent_id, snapshot.client_secret, snapshot.intent_amount
+        return snapshot.intent_id, snapshot.client_secret, snapshot.intent_fingerprint
     # The order's amount cannot change before it has a PaymentIntent, so a create whose answer
     # was lost is repeated with the same parameters under the same key, as Stripe requires.
     intent = gateway.create_payment_intent(
@@ -247,6 +190,8 @@ def _ensure_intent(
         order_token=snapshot.token,
         idempotency_key=f"order-{snapshot.token}-create",
     )
+    # Told its amount alone: an email, address or tax, if any, is sent by an update next.
+    told = intent_fingerprint(intent.amount)
     # A concurrent request for the same cart used the same idempotency key, so it got the
     # same PaymentIntent; whichever stores it first wins and the other changes nothing.
     db.session.execute(
@@ -254,43 +199,48 @@ def _ensure_intent(
         .where(Order.id == snapshot.order_id, Order.token == snapshot.token)
         .where(Order.payment_intent_id.is_(None))
         .values(
-            payment_intent_id=intent.id,
-            client_secret=intent.client_secret,
-            intent_amount=intent.amount,
+            payment_intent_id=intent.id, client_secret=intent.client_secret, intent_fingerprint=told
         )
         .execution_options(synchronize_session=False)
     )
     db.session.commit()
-    return intent.id, intent.client_secret, intent.amount
+    return intent.id, intent.client_secret, told
 
 
-def _update_amount(
-    gateway: PaymentGateway, snapshot: _Snapshot, intent_id: str, amount: int
-) -> int:
-    """Ask the gateway to charge `amount`; what the PaymentIntent charges now."""
-    key = f"order-{snapshot.token}-amount-{amount}-rev{snapshot.revision + 1}"
+def _update_intent(
+    gateway: PaymentGateway, snapshot: _Snapshot, intent_id: str, priced: Quote
+) -> None:
+    """Tell the PaymentIntent the quote's total, shipping address, receipt email and tax."""
+    fingerprint = priced.intent_fingerprint()
+    key = f"order-{snapshot.token}-update-rev{snapshot.revision + 1}-{fingerprint}"
     try:
-        intent = gateway.update_payment_intent_amount(intent_id, amount=amount, idempotency_key=key)
+        gateway.update_payment_intent(
+            intent_id,
+            amount=priced.total,
+            shipping=priced.details.address,
+            receipt_email=priced.details.email,
+            tax_calculation=priced.tax.calculation_id if priced.tax else None,
+            idempotency_key=key,
+        )
     except (ProviderUnavailable, CardError):
         raise
-    except PaymentError:
+    except PaymentError as refused:
         # Refused: most often because the shopper paid in another tab a moment ago, before
         # its webhook arrived. Say so rather than "payments are failing".
         status = gateway.retrieve_payment_intent(intent_id).status
         if status in ("succeeded", "requires_capture"):
-            raise Conflict("This cart has already been paid for.", code="cart_already_paid")
+            raise Conflict(
+                "This cart has already been paid for.", code="cart_already_paid"
+            ) from refused
         if status == "processing":
             raise Conflict(
                 "A payment for this cart is being processed.", code="payment_in_progress"
-            )
+            ) from refused
         raise
-    return intent.amount
 
 
-def _write_lines(
-    snapshot: _Snapshot, lines: tuple[PricedLine, ...], amount: int, intent_amount: int
-) -> bool:
-    """Give the order the cart's lines, now that its PaymentIntent charges their amount.
+def _write_quote(snapshot: _Snapshot, priced: Quote) -> bool:
+    """Give the order the quote, now that its PaymentIntent holds it.
 
     False, writing nothing, if another request changed the order since the snapshot.
     """
@@ -304,19 +254,12 @@ def _write_lines(
     if order.revision != snapshot.revision or order.token != snapshot.token:
         db.session.rollback()
         return False
-    _refuse_closed_cart(order, lines_match=False)
-    order.lines = [
-        OrderLine(
-            book_id=line.book_id,
-            title=line.title,
-            quantity=line.quantity,
-            unit_amount=line.unit_amount,
-            line_total=line.line_total,
-        )
-        for line in lines
-    ]
-    order.amount = amount
-    order.intent_amount = intent_amount
+    _refuse_closed_cart(order, up_to_date=False)
+    if order.quote_fingerprint != priced.fingerprint():
+        order.lines = [OrderLine(**line) for line in line_rows(priced)]
+        for column, value in quote_columns(priced).items():
+            setattr(order, column, value)
+    order.intent_fingerprint = priced.intent_fingerprint()
     order.revision += 1
     db.session.commit()
     return True
@@ -346,16 +289,43 @@ def _locked_order_for_cart(cart_id: str) -> Order | None:
     return db.session.scalars(query).one_or_none()
 
 
-def _refuse_closed_cart(order: Order, lines_match: bool) -> None:
+def _refuse_closed_cart(order: Order, up_to_date: bool) -> None:
     """A paid or canceled order is final; one being paid right now must not change."""
     if order.status in PAID_STATUSES:
         raise Conflict("This cart has already been paid for.", code="cart_already_paid")
     if order.status == OrderStatus.CANCELED:
         raise Conflict("This cart's payment was canceled; start a new cart.", code="cart_closed")
-    if order.status == OrderStatus.PROCESSING and not lines_match:
+    if order.status == OrderStatus.PROCESSING and not up_to_date:
         raise Conflict("A payment for this cart is being processed.", code="payment_in_progress")
 
 
-def _line_keys(lines: Iterable[OrderLine] | Iterable[PricedLine]) -> list[tuple[str, int, int]]:
-    """Lines compared by book, quantity and unit price, stored or freshly priced alike."""
-    return [(line.book_id, line.quantity, line.unit_amount) for line in lines]
+def quote_columns(priced: Quote) -> dict[str, Any]:
+    """The order's columns that hold a quote (its lines are rows of their own)."""
+    address = priced.details.address
+    return {
+        "email": priced.details.email,
+        "shipping_address": asdict(address) if address else None,
+        "delivery_method": priced.delivery.method if priced.delivery else None,
+        "delivery_min_days": priced.delivery.min_days if priced.delivery else None,
+        "delivery_max_days": priced.delivery.max_days if priced.delivery else None,
+        "subtotal": priced.subtotal,
+        "shipping_amount": priced.shipping_amount,
+        "tax_amount": priced.tax_amount,
+        "tax_calculation": priced.tax.calculation_id if priced.tax else None,
+        "amount": priced.total,
+        "quote_fingerprint": priced.fingerprint(),
+    }
+
+
+def line_rows(priced: Quote) -> list[dict[str, Any]]:
+    """The order's lines as column values."""
+    return [
+        {
+            "book_id": line.book_id,
+            "title": line.title,
+            "quantity": line.quantity,
+            "unit_amount": line.unit_amount,
+            "line_total": line.line_total,
+        }
+        for line in priced.lines
+    ]

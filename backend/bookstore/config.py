@@ -53,6 +53,8 @@ class Settings:
     # No Stripe keys means the offline demo only when asked for (DEMO_MODE=1, as ./start.sh
     # does): a production server whose keys went missing must not quietly take fake payments.
     demo_mode: bool = False
+    # Stripe Tax instead of the example rate table (bookstore.tax); Stripe mode only.
+    stripe_tax: bool = False
     # Checkouts one client may start, and where the counts live (see bookstore.ratelimit).
     checkout_rate_limit: str = DEFAULT_CHECKOUT_RATE_LIMIT
     ratelimit_storage_uri: str = DEFAULT_RATELIMIT_STORAGE_URI
@@ -76,6 +78,11 @@ class Settings:
             raise ConfigError("STRIPE_TIMEOUT_SECONDS must be a positive number of seconds.")
         if self.stripe_max_network_retries < 0:
             raise ConfigError("STRIPE_MAX_NETWORK_RETRIES must be 0 or more.")
+        if self.stripe_tax and self.mode != "stripe":
+            raise ConfigError(
+                "STRIPE_TAX is set but there are no Stripe keys: Stripe Tax needs "
+                "STRIPE_SECRET_KEY and STRIPE_PUBLISHABLE_KEY (demo mode uses the example rates)."
+            )
         if self.worst_stripe_wait_seconds > STRIPE_WAIT_BUDGET_SECONDS:
             raise ConfigError(
                 f"STRIPE_TIMEOUT_SECONDS x (STRIPE_MAX_NETWORK_RETRIES + 1), plus the retries' "
@@ -128,6 +135,7 @@ class Settings:
                 "STRIPE_MAX_NETWORK_RETRIES", text, int, DEFAULT_STRIPE_MAX_NETWORK_RETRIES
             ),
             demo_mode=_flag("DEMO_MODE", text),
+            stripe_tax=_flag("STRIPE_TAX", text),
             checkout_rate_limit=text("CHECKOUT_RATE_LIMIT") or DEFAULT_CHECKOUT_RATE_LIMIT,
             ratelimit_storage_uri=text("RATELIMIT_STORAGE_URI") or DEFAULT_RATELIMIT_STORAGE_URI,
             trusted_proxy_count=_number("TRUSTED_PROXY_COUNT", text, int, 0),

@@ -161,7 +161,14 @@ def _refunded(order: Order, event: PaymentEvent) -> None:
     transition(order, OrderStatus.REFUNDED)
 
 
+def _paid_with(order: Order, event: PaymentEvent) -> None:
+    """Note how the order was paid (the status comes with payment_intent.succeeded)."""
+    if event.payment_method is not None:
+        order.payment_method = event.payment_method
+
+
 _APPLY: Mapping[EventAction, Callable[[Order, PaymentEvent], None]] = {
+    "paid_with": _paid_with,
     "succeeded": _succeeded,
     "failed": _payment_failed,
     "processing": _processing,

@@ -8,7 +8,7 @@ import secrets
 from datetime import datetime
 from types import MappingProxyType
 
-from sqlalchemy import ForeignKey, String, select
+from sqlalchemy import JSON, ForeignKey, String, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from bookstore.db import Model, UtcDateTime, db, utcnow
@@ -64,16 +64,33 @@ class Order(Model):
     # Unique so that two simultaneous requests for one cart cannot create two orders.
     cart_id: Mapped[str | None] = mapped_column(String(64), unique=True)
     status: Mapped[str] = mapped_column(String(20), default=OrderStatus.PENDING, index=True)
+    # The total: subtotal + shipping + tax, what the PaymentIntent charges.
     amount: Mapped[int] = mapped_column(default=0)
     currency: Mapped[str] = mapped_column(String(3))
-    # Bumped whenever the lines change; part of the idempotency key of the amount update.
+    subtotal: Mapped[int] = mapped_column(default=0)
+    shipping_amount: Mapped[int] = mapped_column(default=0)
+    tax_amount: Mapped[int] = mapped_column(default=0)
+    # Stripe Tax's calculation (taxcalc_...), linked to the PaymentIntent; None with the table.
+    tax_calculation: Mapped[str | None] = mapped_column(String(255))
+    email: Mapped[str | None] = mapped_column(String(254))
+    # addresses.ShippingAddress as a JSON object: name, line1, line2, city, state,
+    # postal_code, country, phone.
+    shipping_address: Mapped[dict[str, str | None] | None] = mapped_column(JSON)
+    delivery_method: Mapped[str | None] = mapped_column(String(20))
+    delivery_min_days: Mapped[int | None]
+    delivery_max_days: Mapped[int | None]
+    # Digest of the quote the order holds, to tell a changed checkout from the same one again.
+    quote_fingerprint: Mapped[str | None] = mapped_column(String(16))
+    # Bumped whenever the quote changes; part of the idempotency key of the update.
     revision: Mapped[int] = mapped_column(default=0)
     payment_intent_id: Mapped[str | None] = mapped_column(String(255), unique=True)
     client_secret: Mapped[str | None] = mapped_column(String(255))
-    # What the PaymentIntent is known to charge; None while a change of amount is under way
-    # (or its outcome was lost), so that the next checkout sets it again.
-    intent_amount: Mapped[int | None]
+    # Digest of what the PaymentIntent was last told (quotes.Quote.intent_fingerprint); None
+    # while a change is under way (or its outcome was lost), so the next checkout sets it again.
+    intent_fingerprint: Mapped[str | None] = mapped_column(String(16))
     paid_amount: Mapped[int | None]
+    # How it was paid, for people ("Visa •••• 4242"), from the charge.succeeded event.
+    payment_method: Mapped[str | None] = mapped_column(String(100))
     paid_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     failure_message: Mapped[str | None] = mapped_column(String(500))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)

@@ -1,4 +1,4 @@
-"""What a PaymentIntent's status is, for the order page, asking the gateway as little as can be.
+"""A PaymentIntent's status and payment method, for the order page, asking the gateway little.
 
 The success page polls the order until it is paid; every poll asking Stripe would let one
 shopper (or one script holding a client secret) spend the account's API rate limit. So a
@@ -12,6 +12,7 @@ import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from flask import Flask, current_app
 
@@ -27,12 +28,24 @@ EXTENSION_KEY = "payment_status_cache"
 FRESH_SECONDS = 5.0
 MAX_ENTRIES = 4096
 
+
+@dataclass(frozen=True)
+class IntentView:
+    """What the order page shows of a PaymentIntent."""
+
+    status: str | None  # None: the gateway could not be asked
+    payment_method: str | None = None
+
+
+UNKNOWN = IntentView(None)
+
+
 # Orders whose PaymentIntent can no longer change in a way the page shows: no need to ask.
-_SETTLED: dict[str, str] = {
-    OrderStatus.PAID: "succeeded",
-    OrderStatus.REVIEW: "succeeded",  # money arrived, only not the amount expected
-    OrderStatus.REFUNDED: "succeeded",  # Stripe keeps a refunded PaymentIntent succeeded
-    OrderStatus.CANCELED: "canceled",
+_SETTLED: dict[str, IntentView] = {
+    OrderStatus.PAID: IntentView("succeeded"),
+    OrderStatus.REVIEW: IntentView("succeeded"),  # money arrived, only not the amount expected
+    OrderStatus.REFUNDED: IntentView("succeeded"),  # a refunded PaymentIntent stays succeeded
+    OrderStatus.CANCELED: IntentView("canceled"),
 }
 
 
@@ -48,10 +61,10 @@ class RecentAnswers:
         self._fresh_seconds = fresh_seconds
         self._max_entries = max_entries
         self._clock = clock
-        self._answers: OrderedDict[str, tuple[float, str | None]] = OrderedDict()
+        self._answers: OrderedDict[str, tuple[float, IntentView]] = OrderedDict()
         self._lock = threading.Lock()
 
-    def get(self, key: str, fetch: Callable[[], str | None]) -> str | None:
+    def get(self, key: str, fetch: Callable[[], IntentView]) -> IntentView:
         """The recent answer for `key`, else `fetch()`'s (called outside the lock: network)."""
         now = self._clock()
         with self._lock:
@@ -72,24 +85,25 @@ def init_payment_status(app: Flask) -> None:
     app.extensions[EXTENSION_KEY] = RecentAnswers()
 
 
-def payment_status(order: Order) -> str | None:
-    """The status of the order's PaymentIntent; None if the gateway could not say."""
+def intent_view(order: Order) -> IntentView:
+    """The order's PaymentIntent as the page shows it: its status and how it is being paid."""
     settled = _SETTLED.get(order.status)
     if settled is not None:
         return settled
     gateway = current_gateway()
     intent_id = order.payment_intent_id
     if intent_id is None or order.gateway != gateway.name:
-        return None  # another gateway's PaymentIntent is not ours to ask about
+        return UNKNOWN  # another gateway's PaymentIntent is not ours to ask about
     answers: RecentAnswers = current_app.extensions[EXTENSION_KEY]
     return answers.get(intent_id, lambda: _ask(intent_id))
 
 
-def _ask(payment_intent_id: str) -> str | None:
-    """Ask the gateway; None on failure, remembered too, so an outage is not asked every poll."""
+def _ask(payment_intent_id: str) -> IntentView:
+    """Ask the gateway; UNKNOWN on failure, remembered too, so an outage is not asked every poll."""
     try:
-        return current_gateway().retrieve_payment_intent(payment_intent_id).status
+        intent = current_gateway().retrieve_payment_intent(payment_intent_id)
     except PaymentError as error:
         # The order's own status (kept current by webhooks) is still worth showing.
         log.warning("could not retrieve %s: %s", payment_intent_id, error.code)
-        return None
+        return UNKNOWN
+    return IntentView(intent.status, intent.payment_method)

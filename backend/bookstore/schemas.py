@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
+from dataclasses import asdict
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Annotated, Any, Literal, TypeVar
 
@@ -27,12 +28,16 @@ from pydantic.alias_generators import to_camel
 from pydantic_core import PydanticCustomError
 from werkzeug.exceptions import RequestEntityTooLarge
 
+from bookstore.addresses import ShippingAddress, check_address
 from bookstore.catalogue import Book
 from bookstore.errors import ApiError
 from bookstore.orders import Order, OrderLine, OrderStatus
+from bookstore.quotes import DEFAULT_DELIVERY_METHOD, CheckoutDetails, check_email
+from bookstore.shipping import LABELS
 
 if TYPE_CHECKING:
-    from bookstore.checkout import PreparedPayment, PricedLine
+    from bookstore.checkout import PreparedPayment
+    from bookstore.quotes import PricedLine
 
 T = TypeVar("T", bound=BaseModel)
 
@@ -72,13 +77,45 @@ class CartItem(BaseModel):
         return quantity
 
 
+Text = Annotated[StrictStr, Field(max_length=200)]
+
+
+class AddressInput(BaseModel):
+    """A postal address as Stripe's Address Element gives it (checked by bookstore.addresses)."""
+
+    model_config = ConfigDict(populate_by_name=True)
+
+    line1: Text
+    line2: Text | None = None
+    city: Text
+    state: Text | None = None
+    postal_code: Annotated[StrictStr, Field(max_length=20)] = Field(alias="postalCode")
+    country: Annotated[StrictStr, Field(max_length=2, description="ISO 3166-1 alpha-2, e.g. US.")]
+
+
+class ShippingInput(BaseModel):
+    """Who receives the books, and where."""
+
+    name: Text
+    phone: Annotated[StrictStr, Field(max_length=30)] | None = None
+    address: AddressInput
+
+
 class CreatePaymentIntentRequest(BaseModel):
-    """Body of POST /create-payment-intent; anything else in it (an amount...) is ignored."""
+    """Body of POST /create-payment-intent; anything else in it (an amount...) is ignored.
+
+    The cart alone prices its lines; with a shipping address, delivery and tax are quoted too.
+    """
 
     model_config = ConfigDict(populate_by_name=True)
 
     items: Annotated[list[CartItem], Field(max_length=MAX_CART_LINES)]
     cart_id: CartId | None = Field(default=None, alias="cartId")
+    email: Annotated[StrictStr, Field(max_length=254)] | None = None
+    shipping: ShippingInput | None = None
+    delivery_method: Literal["standard", "express"] | None = Field(
+        default=None, alias="deliveryMethod"
+    )
 
     @field_validator("items")
     @classmethod
@@ -96,6 +133,30 @@ class CreatePaymentIntentRequest(BaseModel):
                 )
         # Already validated: rebuild without running the validators again.
         return [CartItem.model_construct(id=i, quantity=q) for i, q in merged.items()]
+
+
+def checkout_details(body: CreatePaymentIntentRequest) -> CheckoutDetails:
+    """The shopper's email, address and delivery method, each checked (400 naming the field)."""
+    address = None
+    if body.shipping is not None:
+        given = body.shipping.address
+        address = check_address(
+            ShippingAddress(
+                name=body.shipping.name,
+                line1=given.line1,
+                line2=given.line2,
+                city=given.city,
+                state=given.state,
+                postal_code=given.postal_code,
+                country=given.country,
+                phone=body.shipping.phone,
+            )
+        )
+    return CheckoutDetails(
+        email=check_email(body.email),
+        address=address,
+        delivery_method=body.delivery_method or DEFAULT_DELIVERY_METHOD,
+    )
 
 
 def _max_quantity(info: ValidationInfo) -> int:
@@ -208,15 +269,47 @@ class LineResponse(ResponseModel):
     line_total: Amount
 
 
+class AddressResponse(ResponseModel):
+    """A shipping address as the server checked and stored it."""
+
+    name: str
+    line1: str
+    line2: str | None
+    city: str
+    state: str | None
+    postal_code: str
+    country: str
+    phone: str | None
+
+
+class DeliveryOptionResponse(ResponseModel):
+    """A delivery method priced for the order's destination."""
+
+    method: Literal["standard", "express"]
+    label: str
+    amount: Amount
+    min_days: int = Field(description="Business days, at the earliest.")
+    max_days: int = Field(description="Business days, at the latest.")
+
+
 class PaymentIntentResponse(ResponseModel):
-    """POST /create-payment-intent: the PaymentIntent that charges the cart's server price."""
+    """POST /create-payment-intent: the PaymentIntent that charges the server's quote."""
 
     client_secret: str
     payment_intent_id: str
     order_id: int
-    amount: Amount
+    amount: Amount = Field(description="The total: subtotal + shipping + tax.")
     currency: Currency
     items: list[LineResponse]
+    subtotal: Amount
+    shipping_amount: Amount | None = Field(description="Null until there is an address.")
+    tax_amount: Amount | None = Field(description="Null until there is an address.")
+    email: str | None
+    shipping: AddressResponse | None
+    delivery_method: Literal["standard", "express"] | None
+    delivery_options: list[DeliveryOptionResponse]
+    ready_to_pay: bool = Field(description="Email, address and delivery are all given.")
+    quote_id: str = Field(description="Changes whenever anything in this quote does.")
 
 
 class OrderResponse(ResponseModel):
@@ -233,6 +326,13 @@ class OrderResponse(ResponseModel):
     paid_at: str | None = Field(description="UTC, e.g. 2026-11-27T21:03:00Z.")
     failure_message: str | None
     items: list[LineResponse]
+    subtotal: Amount
+    shipping_amount: Amount
+    tax_amount: Amount
+    email: str | None
+    shipping: AddressResponse | None
+    delivery: DeliveryOptionResponse | None
+    payment_method: str | None = Field(description='How it was paid, e.g. "Visa •••• 4242".')
 
 
 class WebhookResponse(ResponseModel):
@@ -314,17 +414,33 @@ def line_json(line: OrderLine | PricedLine) -> dict[str, Any]:
 
 def prepared_payment_json(prepared: PreparedPayment) -> dict[str, Any]:
     """Response of POST /create-payment-intent."""
+    quote = prepared.quote
+    address = quote.details.address
     return PaymentIntentResponse(
         client_secret=prepared.client_secret,
         payment_intent_id=prepared.payment_intent_id,
         order_id=prepared.order_id,
-        amount=prepared.amount,
-        currency=prepared.currency,
-        items=[_line(line) for line in prepared.lines],
+        amount=quote.total,
+        currency=quote.currency,
+        items=[_line(line) for line in quote.lines],
+        subtotal=quote.subtotal,
+        shipping_amount=quote.delivery.amount if quote.delivery else None,
+        tax_amount=quote.tax.amount if quote.tax else None,
+        email=quote.details.email,
+        shipping=AddressResponse.model_validate(asdict(address)) if address else None,
+        delivery_method=quote.delivery.method if quote.delivery else None,
+        delivery_options=[
+            DeliveryOptionResponse.model_validate(asdict(option))
+            for option in quote.delivery_options
+        ],
+        ready_to_pay=quote.ready_to_pay,
+        quote_id=quote.fingerprint(),
     ).model_dump(mode="json")
 
 
-def order_json(order: Order, payment_status: str | None) -> dict[str, Any]:
+def order_json(
+    order: Order, payment_status: str | None, payment_method: str | None = None
+) -> dict[str, Any]:
     """Response of GET /api/orders/<payment_intent_id>."""
     return OrderResponse.model_validate(
         {
@@ -337,8 +453,28 @@ def order_json(order: Order, payment_status: str | None) -> dict[str, Any]:
             "paid_at": _iso_utc(order.paid_at),
             "failure_message": order.failure_message,
             "items": [_line(line) for line in order.lines],
+            "subtotal": order.subtotal,
+            "shipping_amount": order.shipping_amount,
+            "tax_amount": order.tax_amount,
+            "email": order.email,
+            "shipping": order.shipping_address,
+            "delivery": _delivery(order),
+            "payment_method": payment_method,
         }
     ).model_dump(mode="json")
+
+
+def _delivery(order: Order) -> DeliveryOptionResponse | None:
+    """The order's delivery method with its price and window, once chosen."""
+    if order.delivery_method is None:
+        return None
+    return DeliveryOptionResponse(
+        method=order.delivery_method,  # type: ignore[arg-type]  # checked when stored
+        label=LABELS.get(order.delivery_method, order.delivery_method),  # type: ignore[call-overload]
+        amount=order.shipping_amount,
+        min_days=order.delivery_min_days or 0,
+        max_days=order.delivery_max_days or 0,
+    )
 
 
 def _iso_utc(moment: datetime | None) -> str | None:

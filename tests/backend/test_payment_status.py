@@ -11,7 +11,7 @@ from stripe_fakes import FakeStripe
 
 from bookstore.db import db
 from bookstore.orders import OrderStatus, find_order_by_payment_intent
-from bookstore.payment_status import EXTENSION_KEY, FRESH_SECONDS, RecentAnswers
+from bookstore.payment_status import EXTENSION_KEY, FRESH_SECONDS, IntentView, RecentAnswers
 
 
 class Clock:
@@ -125,11 +125,11 @@ def test_the_cache_keeps_at_most_its_size_dropping_the_oldest() -> None:
     answers = RecentAnswers(max_entries=2, clock=clock)
     calls: list[str] = []
 
-    def fetch(key: str) -> str:
+    def fetch(key: str) -> IntentView:
         calls.append(key)
-        return key.upper()
+        return IntentView(key.upper())
 
     for key in ("a", "b", "c", "a"):
-        assert answers.get(key, lambda key=key: fetch(key)) == key.upper()
+        assert answers.get(key, lambda key=key: fetch(key)) == IntentView(key.upper())
 
     assert calls == ["a", "b", "c", "a"]  # "a" was dropped when "c" came

@@ -98,13 +98,13 @@ def expected_amount(body: dict[str, Any]) -> int | None:
     return sum(PRICES[book] * count for book, count in totals.items())
 
 
-def snapshot(app: Flask) -> tuple[int, int, dict[str, tuple[int, int | None]]]:
-    """Orders, demo PaymentIntents, and each cart's (amount, PaymentIntent amount)."""
+def snapshot(app: Flask) -> tuple[int, int, dict[str, tuple[int, str | None]]]:
+    """Orders, demo PaymentIntents, and each cart's (amount, what its PaymentIntent was told)."""
     with app.app_context():
         orders = db.session.scalar(select(func.count()).select_from(Order)) or 0
         intents = db.session.scalar(select(func.count()).select_from(DemoPaymentIntent)) or 0
         carts = {
-            str(order.cart_id): (order.amount, order.intent_amount)
+            str(order.cart_id): (order.amount, order.intent_fingerprint)
             for order in db.session.scalars(select(Order).where(Order.cart_id.is_not(None)))
         }
     return orders, intents, carts

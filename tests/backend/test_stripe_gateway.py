@@ -118,7 +118,7 @@ def test_update_sends_only_the_new_amount_with_its_idempotency_key(
 ) -> None:
     requests_mock.post(INTENT_URL, json=payment_intent(id="pi_123", amount=2500))
 
-    intent = gateway.update_payment_intent_amount(
+    intent = gateway.update_payment_intent(
         "pi_123", amount=2500, idempotency_key="order-42-amount-2500-rev1"
     )
 
@@ -373,7 +373,7 @@ def test_update_and_retrieve_translate_errors_too(
     requests_mock.get(INTENT_URL, status_code=429, json=error_body("invalid_request_error"))
 
     with pytest.raises(PaymentError) as update_error:
-        gateway.update_payment_intent_amount("pi_123", amount=1, idempotency_key="k")
+        gateway.update_payment_intent("pi_123", amount=1, idempotency_key="k")
     with pytest.raises(ProviderUnavailable) as retrieve_error:
         gateway.retrieve_payment_intent("pi_123")
 
@@ -481,7 +481,7 @@ def test_stripe_500s_are_retried_up_to_the_limit_with_one_key(
     requests_mock.post(INTENT_URL, [server_error, server_error, server_error])
 
     with pytest.raises(ProviderUnavailable):
-        gateway.update_payment_intent_amount("pi_123", amount=100, idempotency_key="order-1-amount")
+        gateway.update_payment_intent("pi_123", amount=100, idempotency_key="order-1-amount")
 
     history = requests_mock.request_history
     assert len(history) == 3  # the first try and two retries
@@ -513,7 +513,7 @@ def test_rate_limits_and_declines_are_not_retried(
     with pytest.raises(ProviderUnavailable):
         create(gateway)
     with pytest.raises(CardError):
-        gateway.update_payment_intent_amount("pi_123", amount=1, idempotency_key="k")
+        gateway.update_payment_intent("pi_123", amount=1, idempotency_key="k")
 
     assert len(requests_mock.request_history) == 2
 

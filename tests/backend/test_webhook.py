@@ -33,7 +33,6 @@ def add_order(app: Flask, intent_id: str | None, amount: int = AMOUNT) -> int:
             gateway="stripe_test",
             currency="usd",
             amount=amount,
-            intent_amount=amount,
             payment_intent_id=intent_id,
             client_secret=f"{intent_id}_secret_x" if intent_id else None,
             status=OrderStatus.PENDING,

@@ -9,6 +9,7 @@ from flask import current_app
 from bookstore.payments.demo_gateway import DemoGateway
 from bookstore.payments.gateway import PaymentGateway
 from bookstore.payments.stripe_gateway import StripeGateway
+from bookstore.tax import RateTableTax, TaxCalculator
 
 if TYPE_CHECKING:
     from bookstore.config import Settings
@@ -23,6 +24,13 @@ def build_gateway(settings: Settings) -> PaymentGateway:
     if settings.mode == "stripe":
         return StripeGateway.from_settings(settings)
     return DemoGateway()
+
+
+def build_tax_calculator(settings: Settings, gateway: PaymentGateway) -> TaxCalculator:
+    """Stripe Tax when asked for (STRIPE_TAX=1, Stripe mode), else the example rate table."""
+    if settings.stripe_tax and isinstance(gateway, StripeGateway):
+        return gateway.tax_calculator()
+    return RateTableTax()
 
 
 def current_gateway() -> PaymentGateway:

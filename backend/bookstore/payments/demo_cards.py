@@ -113,3 +113,17 @@ def card_outcome(card: Card, today: date) -> CardOutcome:
         return refusal("card_declined", "insufficient_funds")
     # 4000 0000 0000 0002 and every other valid number: Stripe's generic decline.
     return refusal("card_declined", "generic_decline")
+
+
+def card_details(card: Card) -> dict[str, object]:
+    """The card as a Charge's payment_method_details shows it: brand and last four digits."""
+    number = normalise_number(card.number)
+    if number.startswith("4"):
+        brand = "visa"
+    elif number[:2] in {"34", "37"}:
+        brand = "amex"
+    elif number[:2] in {"51", "52", "53", "54", "55"} or "2221" <= number[:4] <= "2720":
+        brand = "mastercard"
+    else:
+        brand = "unknown"
+    return {"type": "card", "card": {"brand": brand, "last4": number[-4:]}}

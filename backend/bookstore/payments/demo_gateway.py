@@ -16,6 +16,7 @@ from sqlalchemy import JSON, CursorResult, String, Table, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
+from bookstore.addresses import ShippingAddress
 from bookstore.db import Model, UtcDateTime, provider_session, utcnow
 from bookstore.domain_errors import InvalidRequest, NotFound
 from bookstore.payments.demo_cards import (
@@ -23,10 +24,11 @@ from bookstore.payments.demo_cards import (
     Card,
     CardOutcome,
     authentication_failure,
+    card_details,
     card_outcome,
 )
 from bookstore.payments.gateway import Mode, PaymentError, PaymentEvent, PaymentIntent
-from bookstore.payments.stripe_events import ORDER_METADATA_KEY
+from bookstore.payments.stripe_events import ORDER_METADATA_KEY, describe_payment_method
 from bookstore.payments.webhook_signing import signature_header, verify_event
 
 log = logging.getLogger(__name__)
@@ -68,6 +70,12 @@ class DemoPaymentIntent(Model):
     last_error_message: Mapped[str | None] = mapped_column(String(255))
     # Unique: the same key always names the same PaymentIntent, across server processes.
     idempotency_key: Mapped[str] = mapped_column(String(255), unique=True)
+    # Stripe's shipping object ({name, phone, address: {...}}), set with the secret key only.
+    shipping: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    receipt_email: Mapped[str | None] = mapped_column(String(254))
+    # How the last attempt paid, as a Charge's payment_method_details: {"type": "card",
+    # "card": {"brand": "visa", "last4": "4242"}}. Never the card number.
+    payment_method: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     # What the creating request asked for, to refuse the key's reuse with other parameters.
     create_params: Mapped[dict[str, object]] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
@@ -94,6 +102,23 @@ def stripe_object(intent: DemoPaymentIntent) -> dict[str, Any]:
         "last_payment_error": error,
         "next_action": {"type": "demo_authenticate"} if intent.status == REQUIRES_ACTION else None,
         "created": int(intent.created_at.timestamp()),
+        "livemode": False,
+        "shipping": intent.shipping,
+        "receipt_email": intent.receipt_email,
+    }
+
+
+def charge_object(intent: DemoPaymentIntent) -> dict[str, Any]:
+    """The charge of a succeeded PaymentIntent, as Stripe's API shows it."""
+    return {
+        "id": "ch_demo_" + intent.id.removeprefix("pi_demo_"),
+        "object": "charge",
+        "amount": intent.amount_received,
+        "currency": intent.currency,
+        "paid": True,
+        "payment_intent": intent.id,
+        "payment_method_details": intent.payment_method,
+        "metadata": dict(intent.intent_metadata),
         "livemode": False,
     }
 
@@ -155,11 +180,22 @@ class DemoGateway:
             metadata=dict(metadata),
         )
 
-    def update_payment_intent_amount(
-        self, payment_intent_id: str, *, amount: int, idempotency_key: str
+    def update_payment_intent(
+        self,
+        payment_intent_id: str,
+        *,
+        amount: int,
+        idempotency_key: str,
+        shipping: ShippingAddress | None = None,
+        receipt_email: str | None = None,
+        tax_calculation: str | None = None,
     ) -> PaymentIntent:
-        """Change the amount while unpaid (setting an amount again is naturally idempotent)."""
+        """Change what the checkout changed while unpaid (setting values again is idempotent)."""
         values: dict[str, object] = {"amount": amount, "status": REQUIRES_PAYMENT_METHOD}
+        if shipping is not None:
+            values["shipping"] = shipping_object(shipping)
+        if receipt_email is not None:
+            values["receipt_email"] = receipt_email
         with provider_session() as session, session.begin():
             # A pending 3D Secure challenge was for the old amount, so it lapses like on Stripe.
             if _compare_and_set(session, payment_intent_id, UNPAID, values):
@@ -198,7 +234,9 @@ class DemoGateway:
         """Attempt a payment with a card; Stripe's test-card table decides the outcome."""
         intent = self.get(payment_intent_id, client_secret)
         outcome = card_outcome(card, utcnow().date())
-        return _record_attempt(intent.id, outcome, UNPAID, "confirm")
+        return _record_attempt(
+            intent.id, outcome, UNPAID, "confirm", payment_method=card_details(card)
+        )
 
     def authenticate(
         self, payment_intent_id: str, client_secret: str, approve: bool
@@ -209,7 +247,11 @@ class DemoGateway:
         return _record_attempt(intent.id, outcome, (REQUIRES_ACTION,), "authenticate")
 
     def signed_event(self, event_type: str, intent: DemoPaymentIntent) -> tuple[bytes, str]:
-        """A Stripe-shaped event about a PaymentIntent, and its Stripe-Signature header."""
+        """A Stripe-shaped event about a PaymentIntent (or its charge), and its signature.
+
+        `charge.succeeded` carries the charge Stripe makes when a PaymentIntent succeeds.
+        """
+        data = charge_object(intent) if event_type.startswith("charge.") else stripe_object(intent)
         event = {
             "id": "evt_demo_" + secrets.token_hex(12),
             "object": "event",
@@ -219,7 +261,7 @@ class DemoGateway:
             "api_version": stripe.api_version,
             "pending_webhooks": 1,
             "request": {"id": None, "idempotency_key": None},
-            "data": {"object": stripe_object(intent)},
+            "data": {"object": data},
         }
         payload = json.dumps(event).encode()
         return payload, signature_header(payload, self._webhook_secret)
@@ -258,11 +300,18 @@ def _compare_and_set(
 
 
 def _record_attempt(
-    payment_intent_id: str, outcome: CardOutcome, expected: Collection[str], step: str
+    payment_intent_id: str,
+    outcome: CardOutcome,
+    expected: Collection[str],
+    step: str,
+    payment_method: dict[str, object] | None = None,
 ) -> DemoPaymentIntent:
     """Store an attempt's outcome (never the card) if the status still allows the step."""
+    values = _attempt_values(outcome)
+    if payment_method is not None:
+        values["payment_method"] = payment_method
     with provider_session() as session, session.begin():
-        recorded = _compare_and_set(session, payment_intent_id, expected, _attempt_values(outcome))
+        recorded = _compare_and_set(session, payment_intent_id, expected, values)
         current = _find(session, payment_intent_id)
     if not recorded:
         status = current.status if current is not None else "unknown"
@@ -288,6 +337,42 @@ def to_payment_intent(intent: DemoPaymentIntent) -> PaymentIntent:
         status=intent.status,
         metadata=dict(intent.intent_metadata),
         last_error_message=intent.last_error_message,
+        receipt_email=intent.receipt_email,
+        shipping=shipping_address(intent.shipping),
+        payment_method=describe_payment_method(intent.payment_method),
+    )
+
+
+def shipping_object(address: ShippingAddress) -> dict[str, Any]:
+    """An address as Stripe's PaymentIntent shows its shipping."""
+    return {
+        "name": address.name,
+        "phone": address.phone,
+        "address": {
+            "line1": address.line1,
+            "line2": address.line2,
+            "city": address.city,
+            "state": address.state,
+            "postal_code": address.postal_code,
+            "country": address.country,
+        },
+    }
+
+
+def shipping_address(shipping: dict[str, Any] | None) -> ShippingAddress | None:
+    """Stripe's shipping object back as the shop's address."""
+    if not shipping:
+        return None
+    address = shipping["address"]
+    return ShippingAddress(
+        name=shipping["name"],
+        line1=address["line1"],
+        line2=address["line2"],
+        city=address["city"],
+        state=address["state"],
+        postal_code=address["postal_code"],
+        country=address["country"],
+        phone=shipping["phone"],
     )
 
 

@@ -6,12 +6,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Literal, Protocol
 
+from bookstore.addresses import ShippingAddress
 from bookstore.domain_errors import DomainError
 
 Mode = Literal["stripe", "demo"]
 
 # What a provider event means for an order; anything else is acknowledged and ignored.
-EventAction = Literal["succeeded", "failed", "processing", "canceled", "refunded"]
+EventAction = Literal["succeeded", "failed", "processing", "canceled", "refunded", "paid_with"]
 
 
 @dataclass(frozen=True)
@@ -25,6 +26,10 @@ class PaymentIntent:
     status: str  # Stripe's PaymentIntent statuses, e.g. "requires_payment_method", "succeeded"
     metadata: Mapping[str, str] = field(default_factory=dict)
     last_error_message: str | None = None
+    receipt_email: str | None = None
+    shipping: ShippingAddress | None = None
+    # How it was (or is being) paid, for people: "Visa •••• 4242", "Bank debit"...
+    payment_method: str | None = None
 
 
 @dataclass(frozen=True)
@@ -42,6 +47,8 @@ class PaymentEvent:
     failure_message: str | None = None
     # For refunds: whether the whole amount went back (a partial refund leaves an order paid).
     fully_refunded: bool = True
+    # For people: how it was paid ("Visa •••• 4242"), when the event says.
+    payment_method: str | None = None
 
 
 class PaymentError(DomainError):
@@ -87,10 +94,17 @@ class PaymentGateway(Protocol):
         """Create a PaymentIntent for an order (automatic payment methods on)."""
         ...
 
-    def update_payment_intent_amount(
-        self, payment_intent_id: str, *, amount: int, idempotency_key: str
+    def update_payment_intent(
+        self,
+        payment_intent_id: str,
+        *,
+        amount: int,
+        idempotency_key: str,
+        shipping: ShippingAddress | None = None,
+        receipt_email: str | None = None,
+        tax_calculation: str | None = None,
     ) -> PaymentIntent:
-        """Change the amount of an unpaid PaymentIntent when the cart changes."""
+        """Change an unpaid PaymentIntent as the checkout changes (None leaves a field be)."""
         ...
 
     def retrieve_payment_intent(self, payment_intent_id: str) -> PaymentIntent:

@@ -13,6 +13,16 @@ from bookstore.payments.gateway import EventAction, PaymentEvent
 # The metadata key checkout stores the order's random token under.
 ORDER_METADATA_KEY = "order_token"
 
+CARD_BRANDS = {
+    "visa": "Visa",
+    "mastercard": "Mastercard",
+    "amex": "American Express",
+    "discover": "Discover",
+    "jcb": "JCB",
+    "diners": "Diners Club",
+    "unionpay": "UnionPay",
+}
+
 _PAYMENT_INTENT_ACTIONS: Mapping[str, EventAction] = {
     "payment_intent.succeeded": "succeeded",
     "payment_intent.payment_failed": "failed",
@@ -36,6 +46,17 @@ def translate(event_id: str, event_type: str, obj: Mapping[str, object]) -> Paym
             currency=_text(obj, "currency"),
             failure_message=_error_message(obj) if action == "failed" else None,
         )
+    if event_type == "charge.succeeded":
+        # Sent with every successful payment; the PaymentIntent's own event names its payment
+        # method only by id, this one says what it was (a card's brand and last four digits).
+        return PaymentEvent(
+            id=event_id,
+            type=event_type,
+            action="paid_with",
+            payment_intent_id=_text(obj, "payment_intent"),
+            order_token=_order_token(obj),
+            payment_method=describe_payment_method(obj.get("payment_method_details")),
+        )
     if event_type == "charge.refunded":
         return PaymentEvent(
             id=event_id,
@@ -48,6 +69,25 @@ def translate(event_id: str, event_type: str, obj: Mapping[str, object]) -> Paym
             fully_refunded=obj.get("refunded") is not False,
         )
     return PaymentEvent(id=event_id, type=event_type, action=None)
+
+
+def describe_payment_method(details: object) -> str | None:
+    """ "Visa •••• 4242" for a card, "Sepa debit" for other kinds; None if nothing is known.
+
+    Takes a Charge's payment_method_details or a PaymentMethod: both have `type` and a
+    sub-object named after it.
+    """
+    if not isinstance(details, Mapping):
+        return None
+    kind = _text(details, "type")
+    if kind is None:
+        return None
+    card = details.get("card")
+    if kind == "card" and isinstance(card, Mapping):
+        brand, last4 = _text(card, "brand"), _text(card, "last4")
+        if brand and last4:
+            return f"{CARD_BRANDS.get(brand, brand.title())} •••• {last4}"
+    return kind.replace("_", " ").capitalize()
 
 
 def _order_token(obj: Mapping[str, object]) -> str | None:

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
 import stripe
 
+from bookstore.addresses import ShippingAddress
 from bookstore.config import ConfigError
 from bookstore.payments.gateway import (
     CardError,
@@ -18,9 +19,10 @@ from bookstore.payments.gateway import (
     PaymentIntent,
     ProviderUnavailable,
 )
-from bookstore.payments.stripe_events import ORDER_METADATA_KEY
+from bookstore.payments.stripe_events import ORDER_METADATA_KEY, describe_payment_method
 from bookstore.payments.webhook_signing import verify_event
 from bookstore.redaction import redact, redact_logger
+from bookstore.tax import TaxableLine, TaxQuote
 
 if TYPE_CHECKING:
     from bookstore.config import Settings
@@ -113,12 +115,30 @@ class StripeGateway:
         )
         return to_payment_intent(intent)
 
-    def update_payment_intent_amount(
-        self, payment_intent_id: str, *, amount: int, idempotency_key: str
+    def update_payment_intent(
+        self,
+        payment_intent_id: str,
+        *,
+        amount: int,
+        idempotency_key: str,
+        shipping: ShippingAddress | None = None,
+        receipt_email: str | None = None,
+        tax_calculation: str | None = None,
     ) -> PaymentIntent:
-        """Change only the amount, so nothing else the shopper started is disturbed."""
+        """Change what the checkout changed, so nothing else the shopper started is disturbed.
+
+        Shipping is set here, with the secret key, and never by the browser's confirmPayment:
+        Stripe refuses a browser's shipping on a PaymentIntent whose shipping a secret key set.
+        """
         params: stripe.params.PaymentIntentUpdateParams = {"amount": amount}
-        with stripe_errors("update a PaymentIntent's amount"):
+        if shipping is not None:
+            params["shipping"] = _shipping_params(shipping)
+        if receipt_email is not None:
+            params["receipt_email"] = receipt_email
+        if tax_calculation is not None:
+            # Stripe Tax records the transaction when this PaymentIntent succeeds.
+            params["hooks"] = {"inputs": {"tax": {"calculation": tax_calculation}}}
+        with stripe_errors("update a PaymentIntent"):
             intent = self._client.v1.payment_intents.update(
                 payment_intent_id, params, {"idempotency_key": idempotency_key}
             )
@@ -126,10 +146,15 @@ class StripeGateway:
         return to_payment_intent(intent)
 
     def retrieve_payment_intent(self, payment_intent_id: str) -> PaymentIntent:
-        """Fetch a PaymentIntent's current state from Stripe."""
+        """Fetch a PaymentIntent's current state from Stripe, with how it is being paid."""
+        params: stripe.params.PaymentIntentRetrieveParams = {"expand": ["payment_method"]}
         with stripe_errors("retrieve a PaymentIntent"):
-            intent = self._client.v1.payment_intents.retrieve(payment_intent_id)
+            intent = self._client.v1.payment_intents.retrieve(payment_intent_id, params)
         return to_payment_intent(intent)
+
+    def tax_calculator(self) -> StripeTax:
+        """Stripe Tax through this gateway's client (STRIPE_TAX=1)."""
+        return StripeTax(self._client)
 
     def parse_event(self, payload: bytes, signature_header: str | None) -> PaymentEvent:
         """Verify a delivery from Stripe against the endpoint's signing secret; translate it."""
@@ -140,6 +165,46 @@ class StripeGateway:
                 retry_after=MISCONFIGURED_RETRY_AFTER,
             )
         return verify_event(payload, signature_header, self._webhook_secret)
+
+
+class StripeTax:
+    """Tax worked out by Stripe Tax; the calculation is linked to the PaymentIntent on update."""
+
+    def __init__(self, client: stripe.StripeClient) -> None:
+        self._client = client
+
+    def calculate(
+        self,
+        lines: Sequence[TaxableLine],
+        shipping_amount: int,
+        address: ShippingAddress,
+        currency: str,
+    ) -> TaxQuote:
+        """One tax calculation for the lines and shipping, to the shipping address."""
+        params: stripe.params.tax.CalculationCreateParams = {
+            "currency": currency,
+            "line_items": [
+                {"amount": line.amount, "reference": line.reference, "tax_behavior": "exclusive"}
+                for line in lines
+            ],
+            "shipping_cost": {"amount": shipping_amount, "tax_behavior": "exclusive"},
+            "customer_details": {
+                "address": {
+                    "line1": address.line1,
+                    "line2": address.line2 or "",
+                    "city": address.city,
+                    "state": address.state or "",
+                    "postal_code": address.postal_code,
+                    "country": address.country,
+                },
+                "address_source": "shipping",
+            },
+        }
+        with stripe_errors("calculate tax"):
+            calculation = self._client.v1.tax.calculations.create(params)
+        if calculation.id is None:
+            raise PaymentError(REJECTED_MESSAGE)
+        return TaxQuote(amount=calculation.tax_amount_exclusive, calculation_id=calculation.id)
 
 
 def to_payment_intent(intent: stripe.PaymentIntent) -> PaymentIntent:
@@ -153,7 +218,53 @@ def to_payment_intent(intent: stripe.PaymentIntent) -> PaymentIntent:
         status=intent.status,
         metadata={key: str(value) for key, value in intent.metadata.to_dict().items()},
         last_error_message=error.message if error is not None else None,
+        receipt_email=intent.receipt_email,
+        shipping=_shipping_address(intent.shipping),
+        payment_method=_payment_method(intent.payment_method),
     )
+
+
+def _shipping_params(address: ShippingAddress) -> stripe.params.PaymentIntentUpdateParamsShipping:
+    """A shipping address in Stripe's form fields."""
+    params: stripe.params.PaymentIntentUpdateParamsShipping = {
+        "name": address.name,
+        "address": {
+            "line1": address.line1,
+            "line2": address.line2 or "",
+            "city": address.city,
+            "state": address.state or "",
+            "postal_code": address.postal_code,
+            "country": address.country,
+        },
+    }
+    if address.phone:
+        params["phone"] = address.phone
+    return params
+
+
+def _shipping_address(shipping: stripe.PaymentIntent.Shipping | None) -> ShippingAddress | None:
+    """Stripe's shipping details as the shop's address."""
+    # Stripe's own example objects carry an empty shipping object: treat it as none.
+    address = getattr(shipping, "address", None)
+    if shipping is None or address is None:
+        return None
+    return ShippingAddress(
+        name=shipping.name or "",
+        line1=address.line1 or "",
+        line2=address.line2 or None,
+        city=address.city or "",
+        state=address.state or None,
+        postal_code=address.postal_code or "",
+        country=address.country or "",
+        phone=shipping.phone or None,
+    )
+
+
+def _payment_method(method: object) -> str | None:
+    """How an expanded PaymentMethod pays, for people; None for a bare id."""
+    if not isinstance(method, stripe.PaymentMethod):
+        return None  # not expanded: an id says nothing to a shopper
+    return describe_payment_method(method.to_dict())
 
 
 @contextmanager

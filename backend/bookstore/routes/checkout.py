@@ -6,7 +6,12 @@ from flask import Blueprint, Response, jsonify
 
 from bookstore.checkout import prepare_payment
 from bookstore.config import current_settings
-from bookstore.schemas import CreatePaymentIntentRequest, parse_body, prepared_payment_json
+from bookstore.schemas import (
+    CreatePaymentIntentRequest,
+    checkout_details,
+    parse_body,
+    prepared_payment_json,
+)
 
 bp = Blueprint("checkout", __name__)
 
@@ -17,5 +22,6 @@ def create_payment_intent() -> Response:
     settings = current_settings()
     body = parse_body(CreatePaymentIntentRequest, {"max_quantity": settings.max_quantity})
     quantities = {item.id: item.quantity for item in body.items}
-    prepared = prepare_payment(quantities, body.cart_id, settings.currency)
+    details = checkout_details(body)
+    prepared = prepare_payment(quantities, body.cart_id, settings.currency, details)
     return jsonify(prepared_payment_json(prepared))

@@ -131,11 +131,17 @@ def intent_json(intent: DemoPaymentIntent) -> dict[str, Any]:
 def deliver_outcome(gateway: DemoGateway, intent: DemoPaymentIntent) -> None:
     """Send the event Stripe would send after this attempt through the real webhook handler."""
     if intent.status == SUCCEEDED:
-        event_type = "payment_intent.succeeded"
+        event_types = ["payment_intent.succeeded", "charge.succeeded"]
     elif intent.status == REQUIRES_PAYMENT_METHOD and intent.last_error_code is not None:
-        event_type = "payment_intent.payment_failed"
+        event_types = ["payment_intent.payment_failed"]
     else:
         return  # requires_action: the outcome comes with authentication
+    for event_type in event_types:
+        _deliver(gateway, event_type, intent)
+
+
+def _deliver(gateway: DemoGateway, event_type: str, intent: DemoPaymentIntent) -> None:
+    """Sign one event and apply it through the webhook handler, as Stripe's delivery would."""
     payload, header = gateway.signed_event(event_type, intent)
     try:
         result = process_webhook(payload, header)

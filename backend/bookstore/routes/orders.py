@@ -8,7 +8,7 @@ from flask import Blueprint, Response, jsonify, request
 
 from bookstore.errors import ApiError
 from bookstore.orders import find_order_by_payment_intent
-from bookstore.payment_status import payment_status
+from bookstore.payment_status import intent_view
 from bookstore.schemas import order_json
 
 bp = Blueprint("orders", __name__, url_prefix="/api/orders")
@@ -26,4 +26,5 @@ def get_order(payment_intent_id: str) -> Response:
     # Constant-time, and one answer for every failure: nothing tells ids and secrets apart.
     if not hmac.compare_digest(given, stored) or order is None or not given:
         raise ApiError(404, "not_found", "No such order.")
-    return jsonify(order_json(order, payment_status(order)))
+    view = intent_view(order)
+    return jsonify(order_json(order, view.status, order.payment_method or view.payment_method))
