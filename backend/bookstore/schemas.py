@@ -230,12 +230,20 @@ PaymentIntentStatus = Literal[
 ]
 
 
+class CountryResponse(ResponseModel):
+    """A country the shop ships to."""
+
+    code: str = Field(description="ISO 3166-1 alpha-2, e.g. US.")
+    name: str
+
+
 class ConfigResponse(ResponseModel):
     """GET /config: what the browser needs before it can take a payment (never a secret)."""
 
     publishable_key: str | None = Field(description="pk_test_... in Stripe mode; null in demo.")
     mode: Literal["stripe", "demo"]
     currency: Currency
+    shipping_countries: list[CountryResponse]
 
 
 class BookResponse(ResponseModel):

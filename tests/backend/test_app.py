@@ -15,18 +15,26 @@ from bookstore.config import Settings
 def test_config_in_demo_mode_has_no_key(client: FlaskClient) -> None:
     response = client.get("/config")
     assert response.status_code == 200
-    assert response.get_json() == {"publishableKey": None, "mode": "demo", "currency": "usd"}
+    body = response.get_json()
+    assert {key: body[key] for key in ("publishableKey", "mode", "currency")} == {
+        "publishableKey": None,
+        "mode": "demo",
+        "currency": "usd",
+    }
+    assert {"code": "US", "name": "United States"} in body["shippingCountries"]
 
 
 def test_config_in_stripe_mode_gives_the_publishable_key_and_never_a_secret(
     stripe_client: FlaskClient,
 ) -> None:
     response = stripe_client.get("/config")
-    assert response.get_json() == {
-        "publishableKey": "pk_test_123",
-        "mode": "stripe",
-        "currency": "usd",
-    }
+    body = response.get_json()
+    assert (body["publishableKey"], body["mode"], body["currency"]) == (
+        "pk_test_123",
+        "stripe",
+        "usd",
+    )
+    assert [country["code"] for country in body["shippingCountries"]][:2] == ["US", "CA"]
     assert b"sk_test" not in response.data
     assert b"whsec" not in response.data
 

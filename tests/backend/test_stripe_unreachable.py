@@ -56,11 +56,13 @@ def test_the_app_starts_and_config_answers(unreachable_app: Flask) -> None:
     response = client.get("/config")
 
     assert response.status_code == 200
-    assert response.get_json() == {
-        "publishableKey": "pk_test_123",
-        "mode": "stripe",
-        "currency": "usd",
-    }
+    body = response.get_json()
+    assert (body["publishableKey"], body["mode"], body["currency"]) == (
+        "pk_test_123",
+        "stripe",
+        "usd",
+    )
+    assert [country["code"] for country in body["shippingCountries"]][:2] == ["US", "CA"]
     assert client.get("/api/books").status_code == 200
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, current_app, jsonify
 
+from bookstore.addresses import COUNTRIES
 from bookstore.config import current_settings
 from bookstore.openapi import current_document
 from bookstore.payments import current_gateway
@@ -30,6 +31,10 @@ def _config_body() -> bytes:
         "publishableKey": gateway.publishable_key if gateway.mode == "stripe" else None,
         "mode": gateway.mode,
         "currency": current_settings().currency,
+        # Where the shop ships, in the order the address form offers them.
+        "shippingCountries": [
+            {"code": country.code, "name": country.name} for country in COUNTRIES.values()
+        ],
     }
     return current_app.json.dumps(config, separators=(",", ":")).encode() + b"\n"
 

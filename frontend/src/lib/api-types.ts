@@ -367,6 +367,8 @@ export interface components {
              * @description Lower-case ISO code.
              */
             currency: string;
+            /** Shippingcountries */
+            shippingCountries: components["schemas"]["CountryResponse"][];
         };
         /**
          * ConfirmBody
@@ -376,6 +378,19 @@ export interface components {
             /** Client Secret */
             client_secret: string;
             card: components["schemas"]["CardBody"];
+        };
+        /**
+         * CountryResponse
+         * @description A country the shop ships to.
+         */
+        CountryResponse: {
+            /**
+             * Code
+             * @description ISO 3166-1 alpha-2, e.g. US.
+             */
+            code: string;
+            /** Name */
+            name: string;
         };
         /**
          * CreatePaymentIntentRequest
