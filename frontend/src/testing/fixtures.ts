@@ -1,7 +1,13 @@
 import type { Book, Config, OrderView, PaymentIntentResponse } from '../lib/api';
 
-export const demoConfig: Config = { publishableKey: null, mode: 'demo', currency: 'usd' };
-export const stripeConfig: Config = { publishableKey: 'pk_test_123', mode: 'stripe', currency: 'usd' };
+export const shippingCountries: Config['shippingCountries'] = [
+  { code: 'US', name: 'United States' },
+  { code: 'CA', name: 'Canada' },
+  { code: 'GB', name: 'United Kingdom' },
+  { code: 'DE', name: 'Germany' },
+];
+export const demoConfig: Config = { publishableKey: null, mode: 'demo', currency: 'usd', shippingCountries };
+export const stripeConfig: Config = { publishableKey: 'pk_test_123', mode: 'stripe', currency: 'usd', shippingCountries };
 
 export function book(overrides: Partial<Book> & Pick<Book, 'id' | 'title'>): Book {
   return {
