@@ -439,6 +439,7 @@ def summarize(
     row: dict[str, Any] = {"endpoint": endpoint.name, "connections": connections}
     for name, server_runs in (("shop", shop_runs), ("minimal", minimal_runs)):
         row[f"{name}_rps"] = [r["rps"] for r in server_runs]
+        row[f"{name}_p50_ms"] = [r["p50_us"] / 1000 for r in server_runs]
         row[f"{name}_p99_ms"] = [r["p99_us"] / 1000 for r in server_runs]
         row[f"{name}_errors"] = sum(r["errors"] for r in server_runs)
         row[f"{name}_requests"] = sum(r["requests"] for r in server_runs)
@@ -619,13 +620,15 @@ def render(results: dict[str, Any]) -> str:
         *render_goals(results),
         "",
         "| endpoint | conns | shop req/s, median (min-max) | minimal app req/s | ratio "
-        "| shop p99 ms | minimal app p99 ms | p99 ratio | errors |",
-        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+        "| p50 ms, shop / minimal | shop p99 ms | minimal app p99 ms | p99 ratio | errors |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     for row in results["load"]:
+        p50s = (statistics.median(row["shop_p50_ms"]), statistics.median(row["minimal_p50_ms"]))
         lines.append(
             f"| {row['endpoint']} | {row['connections']} | {spread(row['shop_rps'])} "
             f"| {spread(row['minimal_rps'])} | {row['rps_ratio']:.2f} "
+            f"| {p50s[0]:.1f} / {p50s[1]:.1f} "
             f"| {spread(row['shop_p99_ms'], decimals=1)} "
             f"| {spread(row['minimal_p99_ms'], decimals=1)} | {row['p99_ratio']:.2f} "
             f"| {row['shop_errors']} / {row['minimal_errors']} |"
