@@ -17,6 +17,10 @@ REPO_DIR = BACKEND_DIR.parent
 DEFAULT_DATABASE_PATH = BACKEND_DIR / "instance" / "bookstore.sqlite3"
 DEFAULT_FRONTEND_ORIGIN = "http://localhost:3000"
 DEFAULT_CHECKOUT_RATE_LIMIT = "20 per minute"
+# The success page polls once a second, at most 15 times a visit (frontend SuccessPage.tsx):
+# this covers eight such visits a minute from one address (several shoppers behind one office or
+# carrier NAT), yet keeps a script guessing ids and client secrets to two tries a second.
+DEFAULT_ORDER_LOOKUP_RATE_LIMIT = "120 per minute"
 DEFAULT_RATELIMIT_STORAGE_URI = "memory://"
 SETTINGS_KEY = "BOOKSTORE_SETTINGS"
 DEFAULT_STRIPE_TIMEOUT_SECONDS = 4.0
@@ -57,6 +61,7 @@ class Settings:
     stripe_tax: bool = False
     # Checkouts one client may start, and where the counts live (see bookstore.ratelimit).
     checkout_rate_limit: str = DEFAULT_CHECKOUT_RATE_LIMIT
+    order_lookup_rate_limit: str = DEFAULT_ORDER_LOOKUP_RATE_LIMIT
     ratelimit_storage_uri: str = DEFAULT_RATELIMIT_STORAGE_URI
     # Reverse proxies in front of the app whose X-Forwarded-For/-Proto/-Host it trusts (0: none,
     # so a client cannot forge its address to dodge the rate limit).
@@ -73,7 +78,8 @@ class Settings:
     def __post_init__(self) -> None:
         _check_stripe_keys(self)
         _check_frontend_origins(self.frontend_origins)
-        _check_rate_limit(self.checkout_rate_limit)
+        _check_rate_limit("CHECKOUT_RATE_LIMIT", self.checkout_rate_limit)
+        _check_rate_limit("ORDER_LOOKUP_RATE_LIMIT", self.order_lookup_rate_limit)
         if self.stripe_timeout_seconds <= 0:
             raise ConfigError("STRIPE_TIMEOUT_SECONDS must be a positive number of seconds.")
         if self.stripe_max_network_retries < 0:
@@ -137,6 +143,9 @@ class Settings:
             demo_mode=_flag("DEMO_MODE", text),
             stripe_tax=_flag("STRIPE_TAX", text),
             checkout_rate_limit=text("CHECKOUT_RATE_LIMIT") or DEFAULT_CHECKOUT_RATE_LIMIT,
+            order_lookup_rate_limit=(
+                text("ORDER_LOOKUP_RATE_LIMIT") or DEFAULT_ORDER_LOOKUP_RATE_LIMIT
+            ),
             ratelimit_storage_uri=text("RATELIMIT_STORAGE_URI") or DEFAULT_RATELIMIT_STORAGE_URI,
             trusted_proxy_count=_number("TRUSTED_PROXY_COUNT", text, int, 0),
             port=_number("PORT", text, int, 4242),
@@ -244,11 +253,11 @@ def _check_frontend_origins(origins: tuple[str, ...]) -> None:
             )
 
 
-def _check_rate_limit(limit: str) -> None:
-    """A limit Flask-Limiter cannot parse would only fail on the first checkout."""
+def _check_rate_limit(name: str, limit: str) -> None:
+    """A limit Flask-Limiter cannot parse would only fail on the first request it guards."""
     try:
         parse_many(limit)
     except ValueError:
         raise ConfigError(
-            f"CHECKOUT_RATE_LIMIT must look like '20 per minute' or '5/second', got {limit!r}."
+            f"{name} must look like '20 per minute' or '5/second', got {limit!r}."
         ) from None

@@ -31,7 +31,7 @@ ERRORS: Mapping[int, str] = {
     409: "`cart_already_paid`, `cart_closed` or `payment_in_progress`: this cart is closed.",
     413: "`payload_too_large`: the body is over the size limit.",
     415: "`unsupported_media_type`: the body is not application/json.",
-    429: "`rate_limited`: too many checkouts from this client; see `Retry-After`.",
+    429: "`rate_limited`: too many requests of this kind from this client; see `Retry-After`.",
     502: "`payment_provider_error`: the payment provider refused our request.",
     503: "`payment_provider_unavailable` (see `Retry-After`), or a rule of this operation.",
 }
@@ -57,6 +57,8 @@ class Operation:
     description: str | None = None
     tag: str = "shop"
     not_modified: bool = False  # answers 304 to a matching If-None-Match
+    # A page for people rather than JSON: GET answers HTML; POST takes a form, answers 303.
+    page: bool = False
 
 
 def path_parameter(name: str, description: str) -> Mapping[str, Any]:
@@ -131,7 +133,7 @@ SHOP_OPERATIONS: tuple[Operation, ...] = (
         "/api/orders/{payment_intent_id}",
         "The order paid by a PaymentIntent, for whoever holds its client secret",
         schemas.OrderResponse,
-        _errors(404),
+        _errors(404, 429),
         parameters=(
             path_parameter("payment_intent_id", "The PaymentIntent's id, pi_..."),
             client_secret_parameter(),
@@ -179,7 +181,7 @@ SHOP_OPERATIONS: tuple[Operation, ...] = (
 def demo_operations() -> tuple[Operation, ...]:
     """The offline demo's stand-in for Stripe's API; only mounted in demo mode."""
     # Imported here: the demo routes exist (and are documented) only in demo mode.
-    from bookstore.routes import demo
+    from bookstore.routes import demo, demo_bank
 
     intent = path_parameter("intent_id", "The demo PaymentIntent's id, pi_demo_...")
     step_errors = _errors(
@@ -217,6 +219,31 @@ def demo_operations() -> tuple[Operation, ...]:
             body=demo.AuthenticateBody,
             parameters=(intent,),
             tag="demo",
+        ),
+        Operation(
+            "get",
+            "/demo/bank/{intent_id}",
+            "The demo bank's page, where a redirect payment is approved or failed",
+            None,
+            _errors(404),
+            parameters=(intent, client_secret_parameter()),
+            tag="demo",
+            page=True,
+        ),
+        Operation(
+            "post",
+            "/demo/bank/{intent_id}",
+            "Approve or fail at the demo bank, then go back to the shop's return_url",
+            None,
+            _errors(
+                404,
+                e400="`validation_error`, or `payment_intent_unexpected_state` (not waiting "
+                "for approval).",
+            ),
+            body=demo_bank.BankDecision,
+            parameters=(intent,),
+            tag="demo",
+            page=True,
         ),
     )
 
@@ -271,7 +298,11 @@ def _component_schemas(ops: Iterable[Operation]) -> dict[str, Any]:
 def _operation(op: Operation) -> dict[str, Any]:
     """The Operation Object of `op`."""
     responses: dict[str, Any] = {"200": {"description": "OK"}}
-    if op.response is not None:
+    if op.page and op.method == "get":
+        responses["200"]["content"] = {"text/html": {"schema": {"type": "string"}}}
+    elif op.page:
+        responses = {"303": {"description": "See Other: back to the shop's return_url."}}
+    elif op.response is not None:
         responses["200"]["content"] = _json_content(op.response.__name__)
     else:
         responses["200"]["content"] = {"application/json": {"schema": {"type": "object"}}}
@@ -293,7 +324,10 @@ def _operation(op: Operation) -> dict[str, Any]:
     if op.parameters:
         operation["parameters"] = [dict(parameter) for parameter in op.parameters]
     if op.body is not None:
-        operation["requestBody"] = {"required": True, "content": _json_content(op.body.__name__)}
+        content = _json_content(op.body.__name__)
+        if op.page:
+            content = {"application/x-www-form-urlencoded": content["application/json"]}
+        operation["requestBody"] = {"required": True, "content": content}
     return operation
 
 

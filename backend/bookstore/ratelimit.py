@@ -22,10 +22,6 @@ from bookstore.config import ConfigError, Settings
 from bookstore.errors import error_response
 
 EXTENSION_KEY = "rate_limiter"
-# The success page polls once a second, at most 15 times a visit (frontend SuccessPage.tsx):
-# this covers eight such visits a minute from one address (several shoppers behind one office or
-# carrier NAT), yet keeps a script guessing ids and client secrets to two tries a second.
-DEFAULT_ORDER_LOOKUP_RATE_LIMIT = "120 per minute"
 # If the store cannot say when the window ends, ask the client to wait this long.
 DEFAULT_RETRY_AFTER = 60
 
@@ -53,7 +49,7 @@ def init_rate_limits(app: Flask, settings: Settings) -> Limiter:
     )(checkout.bp)
     # HEAD too: its status alone tells a prober whether an id and secret match.
     limiter.limit(
-        order_lookup_rate_limit(settings),
+        settings.order_lookup_rate_limit,
         methods=["GET", "HEAD"],
         error_message="Too many order lookups from this connection.",
     )(orders.bp)
@@ -83,14 +79,6 @@ def init_rate_limits(app: Flask, settings: Settings) -> Limiter:
         return response, status
 
     return limiter
-
-
-def order_lookup_rate_limit(settings: Settings) -> str:
-    """ORDER_LOOKUP_RATE_LIMIT once the settings carry it, else the default."""
-    limit: str = getattr(settings, "order_lookup_rate_limit", None) or (
-        DEFAULT_ORDER_LOOKUP_RATE_LIMIT
-    )
-    return limit
 
 
 def _seconds_until_reset(limiter: Limiter) -> int:

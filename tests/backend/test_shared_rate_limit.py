@@ -28,7 +28,6 @@ from limits import parse
 from test_scale_out import ROOT, AppServer, _free_port
 
 from bookstore.config import Settings
-from bookstore.ratelimit import order_lookup_rate_limit
 
 REDIS_SERVER = Path("/usr/bin/redis-server")
 REDIS_START_SECONDS = 10
@@ -222,7 +221,7 @@ def test_order_lookups_spread_over_two_servers_share_one_limit(
     payment = checkout.json()
     intent_id, secret = payment["paymentIntentId"], payment["clientSecret"]
     # The servers' own reading of their settings: ORDER_LOOKUP_RATE_LIMIT, or the default.
-    limit = allowance(order_lookup_rate_limit(Settings.from_env(environment)))
+    limit = allowance(Settings.from_env(environment).order_lookup_rate_limit)
     spread = cycle(servers)
 
     allowed = [shopper.look_up(next(spread), intent_id, secret).status_code for _ in range(limit)]

@@ -214,6 +214,24 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/demo/bank/{intent_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The demo bank's page, where a redirect payment is approved or failed */
+        get: operations["get_demo_bank_intent_id"];
+        put?: never;
+        /** Approve or fail at the demo bank, then go back to the shop's return_url */
+        post: operations["post_demo_bank_intent_id"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -277,6 +295,24 @@ export interface components {
             /** Approve */
             approve: boolean;
         };
+        /**
+         * BankDecision
+         * @description The bank page's form: the shopper's choice, with the client secret that opened it.
+         */
+        BankDecision: {
+            /** Client Secret */
+            client_secret: string;
+            /**
+             * Decision
+             * @enum {string}
+             */
+            decision: "approve" | "fail";
+        };
+        /**
+         * BankRedirectBody
+         * @description The demo bank's redirect method: nothing to fill in, the bank's page asks.
+         */
+        BankRedirectBody: Record<string, never>;
         /**
          * BookListResponse
          * @description GET /api/books: every book on sale, in shelf order.
@@ -372,12 +408,22 @@ export interface components {
         };
         /**
          * ConfirmBody
-         * @description Body of POST /demo/payment_intents/<id>/confirm.
+         * @description Body of POST /demo/payment_intents/<id>/confirm: exactly one payment method.
          */
         ConfirmBody: {
             /** Client Secret */
             client_secret: string;
-            card: components["schemas"]["CardBody"];
+            /** @default null */
+            card?: components["schemas"]["CardBody"] | null;
+            /** @default null */
+            bank_redirect?: components["schemas"]["BankRedirectBody"] | null;
+            /** @default null */
+            sepa_debit?: components["schemas"]["SepaDebitBody"] | null;
+            /**
+             * Return Url
+             * @default null
+             */
+            return_url?: string | null;
         };
         /**
          * CountryResponse
@@ -448,13 +494,13 @@ export interface components {
             maxDays: number;
         };
         /**
-         * DemoNextAction
-         * @description What the shopper must do next: pass the stand-in's 3D Secure challenge.
+         * DemoAuthenticate
+         * @description Next: pass the stand-in's 3D Secure challenge.
          */
-        DemoNextAction: {
+        DemoAuthenticate: {
             /**
-             * Type
-             * @constant
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
              */
             type: "demo_authenticate";
         };
@@ -503,13 +549,36 @@ export interface components {
                 [key: string]: string;
             };
             last_payment_error: components["schemas"]["DemoPaymentError"] | null;
-            next_action: components["schemas"]["DemoNextAction"] | null;
+            /** Next Action */
+            next_action: (components["schemas"]["DemoAuthenticate"] | components["schemas"]["DemoRedirectToUrl"]) | null;
             /** Created */
             created: number;
             /** Livemode */
             livemode: boolean;
             /** Client Secret */
             client_secret: string;
+        };
+        /**
+         * DemoRedirect
+         * @description Where a redirect payment method sends the shopper, and where it sends them back.
+         */
+        DemoRedirect: {
+            /** Url */
+            url: string;
+            /** Return Url */
+            return_url: string | null;
+        };
+        /**
+         * DemoRedirectToUrl
+         * @description Next: go to the demo bank's page (Stripe.js's redirect_to_url).
+         */
+        DemoRedirectToUrl: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "redirect_to_url";
+            redirect_to_url: components["schemas"]["DemoRedirect"];
         };
         /**
          * ErrorDetail
@@ -725,6 +794,14 @@ export interface components {
              */
             status: "ready";
             checks: components["schemas"]["ReadinessChecks"];
+        };
+        /**
+         * SepaDebitBody
+         * @description A SEPA Direct Debit as the stand-in's form sends it.
+         */
+        SepaDebitBody: {
+            /** Iban */
+            iban: string;
         };
         /**
          * ShippingInput
@@ -948,7 +1025,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description `rate_limited`: too many checkouts from this client; see `Retry-After`. */
+            /** @description `rate_limited`: too many requests of this kind from this client; see `Retry-After`. */
             429: {
                 headers: {
                     /** @description Seconds to wait before trying again. */
@@ -1008,6 +1085,17 @@ export interface operations {
             /** @description `not_found`: no such resource (or a client secret that does not match it). */
             404: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description `rate_limited`: too many requests of this kind from this client; see `Retry-After`. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1295,6 +1383,84 @@ export interface operations {
             };
             /** @description `unsupported_media_type`: the body is not application/json. */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    get_demo_bank_intent_id: {
+        parameters: {
+            query: {
+                /** @description The PaymentIntent's client secret; a wrong one gets the same 404. */
+                client_secret: string;
+            };
+            header?: never;
+            path: {
+                /** @description The demo PaymentIntent's id, pi_demo_... */
+                intent_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            /** @description `not_found`: no such resource (or a client secret that does not match it). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    post_demo_bank_intent_id: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The demo PaymentIntent's id, pi_demo_... */
+                intent_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/x-www-form-urlencoded": components["schemas"]["BankDecision"];
+            };
+        };
+        responses: {
+            /** @description See Other: back to the shop's return_url. */
+            303: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description `validation_error`, or `payment_intent_unexpected_state` (not waiting for approval). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description `not_found`: no such resource (or a client secret that does not match it). */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
