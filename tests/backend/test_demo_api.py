@@ -337,7 +337,7 @@ def test_authenticating_without_a_pending_challenge_is_refused(client: FlaskClie
 @pytest.mark.parametrize(
     ("body", "field"),
     [
-        ({"client_secret": "x"}, "card"),
+        ({"client_secret": "x"}, "body"),  # no payment method at all
         ({"card": card()}, "client_secret"),
         ({"client_secret": "x", "card": card(exp_month="12")}, "card.exp_month"),
         ({"client_secret": "x", "card": card(exp_year=2030.0)}, "card.exp_year"),
@@ -449,7 +449,7 @@ def test_a_payment_whose_event_cannot_be_applied_still_succeeds(
     assert response.status_code == 200
     assert response.get_json()["status"] == "succeeded"
     failures = [record for record in caplog.records if record.levelno == logging.ERROR]
-    assert [record.name for record in failures] == ["bookstore.routes.demo"]
+    assert [record.name for record in failures] == ["bookstore.demo_delivery"]
     assert "order_update_failed" in failures[0].getMessage()
     # Rolled back, so a later delivery may still apply it; only charge.succeeded (how it was
     # paid, which changes no status) went through.

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Literal
 
-Result = Literal["succeeded", "requires_action", "declined"]
+Result = Literal["succeeded", "requires_action", "processing", "declined"]
 
 # Stripe's shopper-facing texts for each error code, so the demo reads like the real thing.
 MESSAGES = {
@@ -127,3 +127,39 @@ def card_details(card: Card) -> dict[str, object]:
     else:
         brand = "unknown"
     return {"type": "card", "card": {"brand": brand, "last4": number[-4:]}}
+
+
+# Stripe's SEPA Direct Debit test IBANs: the payment is `processing`, then succeeds or fails.
+SEPA_SUCCEEDS = "DE89370400440532013000"
+SEPA_FAILS = "DE62370400440532013001"
+SEPA_FAILURE = CardOutcome(
+    "declined",
+    "insufficient_funds",
+    None,
+    "The customer's account has insufficient funds to cover this payment.",
+)
+INVALID_IBAN = CardOutcome(
+    "declined",
+    "invalid_bank_account_iban",
+    None,
+    f"Use a test IBAN: {SEPA_SUCCEEDS} succeeds, {SEPA_FAILS} fails.",
+)
+PROCESSING = CardOutcome("processing")
+
+
+def sepa_outcome(iban: str) -> CardOutcome:
+    """What submitting this IBAN does now: start processing, or refuse an unknown account."""
+    normalised = iban.replace(" ", "").upper()
+    return PROCESSING if normalised in (SEPA_SUCCEEDS, SEPA_FAILS) else INVALID_IBAN
+
+
+def sepa_details(iban: str) -> dict[str, object]:
+    """The debit as a Charge's payment_method_details shows it: the account's last four."""
+    return {"type": "sepa_debit", "sepa_debit": {"last4": iban.replace(" ", "")[-4:]}}
+
+
+def sepa_settlement(details: dict[str, object] | None) -> CardOutcome:
+    """How a processing debit ends, a few seconds later: by the test IBAN it was made with."""
+    debit = details.get("sepa_debit") if details else None
+    last4 = debit.get("last4") if isinstance(debit, dict) else None
+    return SUCCESS if last4 == SEPA_SUCCEEDS[-4:] else SEPA_FAILURE

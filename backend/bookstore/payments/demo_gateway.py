@@ -20,12 +20,16 @@ from bookstore.addresses import ShippingAddress
 from bookstore.db import Model, UtcDateTime, provider_session, utcnow
 from bookstore.domain_errors import InvalidRequest, NotFound
 from bookstore.payments.demo_cards import (
+    NEEDS_AUTHENTICATION,
     SUCCESS,
     Card,
     CardOutcome,
     authentication_failure,
     card_details,
     card_outcome,
+    sepa_details,
+    sepa_outcome,
+    sepa_settlement,
 )
 from bookstore.payments.gateway import Mode, PaymentError, PaymentEvent, PaymentIntent
 from bookstore.payments.stripe_events import ORDER_METADATA_KEY, describe_payment_method
@@ -37,7 +41,11 @@ REQUIRES_PAYMENT_METHOD = "requires_payment_method"
 REQUIRES_ACTION = "requires_action"
 SUCCEEDED = "succeeded"
 # Stripe lets a PaymentIntent be confirmed, or its amount changed, only until it is paid.
+PROCESSING = "processing"
 UNPAID = (REQUIRES_PAYMENT_METHOD, "requires_confirmation", REQUIRES_ACTION)
+# The demo's redirect payment method: the shopper approves at the demo bank's page.
+BANK_REDIRECT = "bank_redirect"
+BANK_PAGE = "/demo/bank/{id}"
 
 SETUP_FAILED_MESSAGE = "We couldn't set up this payment. Please try again later."
 
@@ -73,6 +81,8 @@ class DemoPaymentIntent(Model):
     # Stripe's shipping object ({name, phone, address: {...}}), set with the secret key only.
     shipping: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     receipt_email: Mapped[str | None] = mapped_column(String(254))
+    # Where a redirect payment method sends the shopper back to, as Stripe's return_url.
+    return_url: Mapped[str | None] = mapped_column(String(2000))
     # How the last attempt paid, as a Charge's payment_method_details: {"type": "card",
     # "card": {"brand": "visa", "last4": "4242"}}. Never the card number.
     payment_method: Mapped[dict[str, Any] | None] = mapped_column(JSON)
@@ -100,12 +110,25 @@ def stripe_object(intent: DemoPaymentIntent) -> dict[str, Any]:
         "status": intent.status,
         "metadata": dict(intent.intent_metadata),
         "last_payment_error": error,
-        "next_action": {"type": "demo_authenticate"} if intent.status == REQUIRES_ACTION else None,
+        "next_action": _next_action(intent),
         "created": int(intent.created_at.timestamp()),
         "livemode": False,
         "shipping": intent.shipping,
         "receipt_email": intent.receipt_email,
     }
+
+
+def _next_action(intent: DemoPaymentIntent) -> dict[str, Any] | None:
+    """What the shopper must do: 3D Secure in the page, or approve at the demo bank."""
+    if intent.status != REQUIRES_ACTION:
+        return None
+    if (intent.payment_method or {}).get("type") == BANK_REDIRECT:
+        url = BANK_PAGE.format(id=intent.id)
+        return {
+            "type": "redirect_to_url",
+            "redirect_to_url": {"url": url, "return_url": intent.return_url},
+        }
+    return {"type": "demo_authenticate"}
 
 
 def charge_object(intent: DemoPaymentIntent) -> dict[str, Any]:
@@ -238,6 +261,38 @@ class DemoGateway:
             intent.id, outcome, UNPAID, "confirm", payment_method=card_details(card)
         )
 
+    def confirm_bank_redirect(
+        self, payment_intent_id: str, client_secret: str, return_url: str
+    ) -> DemoPaymentIntent:
+        """Start a redirect payment: the shopper must approve it at the demo bank's page."""
+        intent = self.get(payment_intent_id, client_secret)
+        return _record_attempt(
+            intent.id,
+            NEEDS_AUTHENTICATION,
+            UNPAID,
+            "confirm",
+            payment_method={"type": BANK_REDIRECT},
+            return_url=return_url,
+        )
+
+    def confirm_sepa_debit(
+        self, payment_intent_id: str, client_secret: str, iban: str
+    ) -> DemoPaymentIntent:
+        """Submit a debit: `processing` for a test IBAN (settle() ends it), else refused."""
+        intent = self.get(payment_intent_id, client_secret)
+        return _record_attempt(
+            intent.id, sepa_outcome(iban), UNPAID, "confirm", payment_method=sepa_details(iban)
+        )
+
+    def settle(self, payment_intent_id: str) -> DemoPaymentIntent:
+        """End a processing debit as its bank would, days later on Stripe, seconds here."""
+        with provider_session() as session:
+            intent = _find(session, payment_intent_id)
+        if intent is None:
+            raise _setup_failed("settle", payment_intent_id, "no such PaymentIntent")
+        outcome = sepa_settlement(intent.payment_method)
+        return _record_attempt(payment_intent_id, outcome, (PROCESSING,), "settle")
+
     def authenticate(
         self, payment_intent_id: str, client_secret: str, approve: bool
     ) -> DemoPaymentIntent:
@@ -305,11 +360,14 @@ def _record_attempt(
     expected: Collection[str],
     step: str,
     payment_method: dict[str, object] | None = None,
+    return_url: str | None = None,
 ) -> DemoPaymentIntent:
     """Store an attempt's outcome (never the card) if the status still allows the step."""
     values = _attempt_values(outcome)
     if payment_method is not None:
         values["payment_method"] = payment_method
+    if return_url is not None:
+        values["return_url"] = return_url
     with provider_session() as session, session.begin():
         recorded = _compare_and_set(session, payment_intent_id, expected, values)
         current = _find(session, payment_intent_id)

@@ -23,6 +23,12 @@ CARD_BRANDS = {
     "unionpay": "UnionPay",
 }
 
+METHOD_NAMES = {
+    "sepa_debit": "SEPA Direct Debit",
+    "us_bank_account": "US bank account",
+    "bank_redirect": "Bank redirect (demo bank)",
+}
+
 _PAYMENT_INTENT_ACTIONS: Mapping[str, EventAction] = {
     "payment_intent.succeeded": "succeeded",
     "payment_intent.payment_failed": "failed",
@@ -82,12 +88,14 @@ def describe_payment_method(details: object) -> str | None:
     kind = _text(details, "type")
     if kind is None:
         return None
-    card = details.get("card")
-    if kind == "card" and isinstance(card, Mapping):
-        brand, last4 = _text(card, "brand"), _text(card, "last4")
+    method = details.get(kind)
+    last4 = _text(method, "last4") if isinstance(method, Mapping) else None
+    if kind == "card" and isinstance(method, Mapping):
+        brand = _text(method, "brand")
         if brand and last4:
             return f"{CARD_BRANDS.get(brand, brand.title())} •••• {last4}"
-    return kind.replace("_", " ").capitalize()
+    name = METHOD_NAMES.get(kind, kind.replace("_", " ").capitalize())
+    return f"{name} •••• {last4}" if last4 else name
 
 
 def _order_token(obj: Mapping[str, object]) -> str | None:

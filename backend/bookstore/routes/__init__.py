@@ -14,6 +14,9 @@ def register_blueprints(app: Flask, settings: Settings) -> None:
     for module in (meta, books, checkout, orders, webhook):
         app.register_blueprint(module.bp)
     if settings.mode == "demo":
-        from bookstore.routes import demo
+        from bookstore import demo_delivery
+        from bookstore.routes import demo, demo_bank
 
         app.register_blueprint(demo.bp)
+        app.register_blueprint(demo_bank.bp)
+        demo_delivery.init_demo_delivery(app)

@@ -4,18 +4,18 @@ from __future__ import annotations
 
 import logging
 from typing import Annotated, Any, Literal
+from urllib.parse import urlencode, urlsplit
 
 from flask import Blueprint, request
-from pydantic import BaseModel, Field, StrictBool, StrictInt, StrictStr
+from pydantic import BaseModel, Field, StrictBool, StrictInt, StrictStr, model_validator
 
-from bookstore.domain_errors import DomainError
+from bookstore.config import current_settings
+from bookstore.demo_delivery import deliver_outcome
+from bookstore.domain_errors import InvalidRequest
 from bookstore.errors import ApiError
-from bookstore.fulfilment import process_webhook
 from bookstore.payments import current_gateway
 from bookstore.payments.demo_cards import Card
 from bookstore.payments.demo_gateway import (
-    REQUIRES_PAYMENT_METHOD,
-    SUCCEEDED,
     DemoGateway,
     DemoPaymentIntent,
     stripe_object,
@@ -38,11 +38,33 @@ class CardBody(BaseModel):
     cvc: Annotated[StrictStr, Field(max_length=8)]
 
 
+class SepaDebitBody(BaseModel):
+    """A SEPA Direct Debit as the stand-in's form sends it."""
+
+    iban: Annotated[StrictStr, Field(max_length=40)]
+
+
+class BankRedirectBody(BaseModel):
+    """The demo bank's redirect method: nothing to fill in, the bank's page asks."""
+
+
 class ConfirmBody(BaseModel):
-    """Body of POST /demo/payment_intents/<id>/confirm."""
+    """Body of POST /demo/payment_intents/<id>/confirm: exactly one payment method."""
 
     client_secret: ClientSecret
-    card: CardBody
+    card: CardBody | None = None
+    bank_redirect: BankRedirectBody | None = None
+    sepa_debit: SepaDebitBody | None = None
+    return_url: Annotated[StrictStr, Field(max_length=2000)] | None = None
+
+    @model_validator(mode="after")
+    def _one_method(self) -> ConfirmBody:
+        given = [m for m in (self.card, self.bank_redirect, self.sepa_debit) if m is not None]
+        if len(given) != 1:
+            raise ValueError("Give exactly one of card, bank_redirect and sepa_debit.")
+        if self.bank_redirect is not None and self.return_url is None:
+            raise ValueError("A redirect payment needs a return_url.")
+        return self
 
 
 class AuthenticateBody(BaseModel):
@@ -61,10 +83,27 @@ class DemoPaymentError(BaseModel):
     message: str | None
 
 
-class DemoNextAction(BaseModel):
-    """What the shopper must do next: pass the stand-in's 3D Secure challenge."""
+class DemoRedirect(BaseModel):
+    """Where a redirect payment method sends the shopper, and where it sends them back."""
+
+    url: str
+    return_url: str | None
+
+
+class DemoAuthenticate(BaseModel):
+    """Next: pass the stand-in's 3D Secure challenge."""
 
     type: Literal["demo_authenticate"]
+
+
+class DemoRedirectToUrl(BaseModel):
+    """Next: go to the demo bank's page (Stripe.js's redirect_to_url)."""
+
+    type: Literal["redirect_to_url"]
+    redirect_to_url: DemoRedirect
+
+
+DemoNextAction = Annotated[DemoAuthenticate | DemoRedirectToUrl, Field(discriminator="type")]
 
 
 class DemoPaymentIntentResponse(BaseModel):
@@ -94,11 +133,17 @@ def show(intent_id: str) -> dict[str, Any]:
 
 @bp.post("/<intent_id>/confirm")
 def confirm(intent_id: str) -> dict[str, Any]:
-    """Attempt payment with a card; the PaymentIntent after the attempt, paid or not."""
+    """Attempt payment; the PaymentIntent after the attempt: paid, refused, or a next step."""
     body = parse_body(ConfirmBody)
-    card = Card(**body.card.model_dump())
     gateway = demo_gateway()
-    intent = gateway.confirm(intent_id, body.client_secret, card)
+    if body.card is not None:
+        card = Card(**body.card.model_dump())
+        intent = gateway.confirm(intent_id, body.client_secret, card)
+    elif body.sepa_debit is not None:
+        intent = gateway.confirm_sepa_debit(intent_id, body.client_secret, body.sepa_debit.iban)
+    else:
+        return_url = checked_return_url(body.return_url or "")
+        intent = gateway.confirm_bank_redirect(intent_id, body.client_secret, return_url)
     deliver_outcome(gateway, intent)
     return intent_json(intent)
 
@@ -125,35 +170,26 @@ def demo_gateway() -> DemoGateway:
 def intent_json(intent: DemoPaymentIntent) -> dict[str, Any]:
     """The PaymentIntent as docs/api.md shows it to the stand-in, client secret included."""
     body = {**stripe_object(intent), "client_secret": intent.client_secret}
+    redirect = (body["next_action"] or {}).get("redirect_to_url")
+    if redirect is not None:
+        # Only its holder may open the bank's page for it, as with Stripe's redirect URLs.
+        query = urlencode({"client_secret": intent.client_secret})
+        body["next_action"] = {
+            **body["next_action"],
+            "redirect_to_url": {**redirect, "url": f"{redirect['url']}?{query}"},
+        }
     return DemoPaymentIntentResponse.model_validate(body).model_dump(mode="json")
 
 
-def deliver_outcome(gateway: DemoGateway, intent: DemoPaymentIntent) -> None:
-    """Send the event Stripe would send after this attempt through the real webhook handler."""
-    if intent.status == SUCCEEDED:
-        event_types = ["payment_intent.succeeded", "charge.succeeded"]
-    elif intent.status == REQUIRES_PAYMENT_METHOD and intent.last_error_code is not None:
-        event_types = ["payment_intent.payment_failed"]
-    else:
-        return  # requires_action: the outcome comes with authentication
-    for event_type in event_types:
-        _deliver(gateway, event_type, intent)
-
-
-def _deliver(gateway: DemoGateway, event_type: str, intent: DemoPaymentIntent) -> None:
-    """Sign one event and apply it through the webhook handler, as Stripe's delivery would."""
-    payload, header = gateway.signed_event(event_type, intent)
-    try:
-        result = process_webhook(payload, header)
-    except DomainError as error:
-        # The payment itself stands, as on Stripe when a webhook delivery fails; the order
-        # page still shows the PaymentIntent's status. Log it for whoever runs the demo.
-        log.error(
-            "Demo %s for %s was not applied: %s %s",
-            event_type,
-            intent.id,
-            error.code,
-            error.message,
+def checked_return_url(url: str) -> str:
+    """A return_url on the shop's own origins, never elsewhere (no open redirect)."""
+    parts = urlsplit(url)
+    origin = f"{parts.scheme}://{parts.netloc}"
+    own = {*current_settings().frontend_origins, request.host_url.rstrip("/")}
+    if parts.scheme not in ("http", "https") or origin not in own:
+        raise InvalidRequest(
+            "The return_url must be a page of this shop.",
+            code="invalid_return_url",
+            details=[{"field": "return_url", "message": "Not a page of this shop."}],
         )
-        return
-    log.info("Demo %s for %s: %s", event_type, intent.id, result)
+    return url

@@ -48,11 +48,13 @@ def upgrade() -> None:
         batch.add_column(sa.Column("shipping", sa.JSON(), nullable=True))
         batch.add_column(sa.Column("receipt_email", sa.String(length=254), nullable=True))
         batch.add_column(sa.Column("payment_method", sa.JSON(), nullable=True))
+        batch.add_column(sa.Column("return_url", sa.String(length=2000), nullable=True))
 
 
 def downgrade() -> None:
     """Drop them again (intent_amount comes back empty)."""
     with op.batch_alter_table("demo_payment_intents") as batch:
+        batch.drop_column("return_url")
         batch.drop_column("payment_method")
         batch.drop_column("receipt_email")
         batch.drop_column("shipping")

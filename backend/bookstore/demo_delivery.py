@@ -1,0 +1,95 @@
+"""Demo mode: Stripe's webhook deliveries, played by sending signed events to our own handler.
+
+After each demo payment step, the event Stripe would send goes through the same verified
+webhook handler as a real delivery. A debit that is `processing` settles a few seconds later,
+on a timer, as a bank's answer comes days later on Stripe.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+
+from flask import Flask, current_app
+
+from bookstore.domain_errors import DomainError
+from bookstore.fulfilment import process_webhook
+from bookstore.payments.demo_gateway import (
+    PROCESSING,
+    REQUIRES_PAYMENT_METHOD,
+    SUCCEEDED,
+    DemoGateway,
+    DemoPaymentIntent,
+)
+
+log = logging.getLogger(__name__)
+
+SCHEDULER_KEY = "demo_scheduler"
+# Seconds between a debit's `processing` and its outcome.
+SETTLE_AFTER_SECONDS = 4.0
+
+Scheduler = Callable[[float, Callable[[], None]], None]
+
+
+def run_later(delay: float, work: Callable[[], None]) -> None:
+    """Run `work` on a daemon timer thread after `delay` seconds."""
+    timer = threading.Timer(delay, work)
+    timer.daemon = True
+    timer.start()
+
+
+def init_demo_delivery(app: Flask, scheduler: Scheduler = run_later) -> None:
+    """Give the app the timer its processing debits settle on (tests give their own)."""
+    app.extensions[SCHEDULER_KEY] = scheduler
+
+
+def deliver_outcome(gateway: DemoGateway, intent: DemoPaymentIntent) -> None:
+    """Send the events Stripe would send after this step; settle a processing debit later."""
+    if intent.status == SUCCEEDED:
+        event_types = ["payment_intent.succeeded", "charge.succeeded"]
+    elif intent.status == PROCESSING:
+        event_types = ["payment_intent.processing"]
+        _settle_later(gateway, intent.id)
+    elif intent.status == REQUIRES_PAYMENT_METHOD and intent.last_error_code is not None:
+        event_types = ["payment_intent.payment_failed"]
+    else:
+        return  # requires_action: the outcome comes with authentication
+    for event_type in event_types:
+        _deliver(gateway, event_type, intent)
+
+
+def _settle_later(gateway: DemoGateway, payment_intent_id: str) -> None:
+    """Have the debit's bank answer after SETTLE_AFTER_SECONDS, in this app's context."""
+    app: Flask = current_app._get_current_object()  # type: ignore[attr-defined]
+    scheduler: Scheduler = app.extensions[SCHEDULER_KEY]
+
+    def settle() -> None:
+        with app.app_context():
+            try:
+                intent = gateway.settle(payment_intent_id)
+            except DomainError as error:
+                log.error("Demo debit %s did not settle: %s", payment_intent_id, error.message)
+                return
+            deliver_outcome(gateway, intent)
+
+    scheduler(SETTLE_AFTER_SECONDS, settle)
+
+
+def _deliver(gateway: DemoGateway, event_type: str, intent: DemoPaymentIntent) -> None:
+    """Sign one event and apply it through the webhook handler, as Stripe's delivery would."""
+    payload, header = gateway.signed_event(event_type, intent)
+    try:
+        result = process_webhook(payload, header)
+    except DomainError as error:
+        # The payment itself stands, as on Stripe when a webhook delivery fails; the order
+        # page still shows the PaymentIntent's status. Log it for whoever runs the demo.
+        log.error(
+            "Demo %s for %s was not applied: %s %s",
+            event_type,
+            intent.id,
+            error.code,
+            error.message,
+        )
+        return
+    log.info("Demo %s for %s: %s", event_type, intent.id, result)
