@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import dataclasses
 import socket
-import time
 from typing import Any
 
 import pytest
+import time_machine
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
@@ -114,14 +114,18 @@ def test_only_checkout_and_order_lookups_are_limited(
 
 
 def test_the_window_reopens_when_retry_after_says(settings: Settings) -> None:
-    client = limited_app(settings, "1 per second").test_client()
-    checkout(client)
-    refused = checkout(client)
-    assert refused.status_code == 429
+    client = limited_app(settings, "1 per minute").test_client()
+    with time_machine.travel(1_900_000_000, tick=False) as clock:
+        checkout(client)
+        refused = checkout(client)
+        assert refused.status_code == 429
+        wait = int(refused.headers["Retry-After"])
+        assert 0 < wait <= 60
 
-    time.sleep(int(refused.headers["Retry-After"]))
-
-    assert checkout(client).status_code == 200
+        clock.shift(wait - 1)
+        assert checkout(client).status_code == 429  # not yet
+        clock.shift(1)
+        assert checkout(client).status_code == 200
 
 
 def test_the_default_allows_twenty_checkouts_a_minute(settings: Settings) -> None:
