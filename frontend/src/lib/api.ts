@@ -25,6 +25,13 @@ export type DemoPaymentIntent = Schemas['DemoPaymentIntentResponse'];
 export type DemoConfirmBody = Schemas['ConfirmBody'];
 export type DemoCard = Schemas['CardBody'];
 export type DemoAuthenticateBody = Schemas['AuthenticateBody'];
+export type ShippingCountry = Schemas['CountryResponse'];
+export type ShippingInput = Schemas['ShippingInput'];
+export type ShippingAddressView = Schemas['AddressResponse'];
+export type DeliveryOption = Schemas['DeliveryOptionResponse'];
+export type DeliveryMethod = DeliveryOption['method'];
+/** One refused field of a 400: a dotted path ("shipping.address.postalCode") and why. */
+export type FieldError = Schemas['FieldError'];
 
 export const NETWORK_ERROR_MESSAGE = "Can't reach the shop. Check your connection and try again.";
 const GENERIC_ERROR_MESSAGE = 'Something went wrong on our side. Please try again.';

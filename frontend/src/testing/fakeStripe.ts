@@ -1,13 +1,17 @@
-/** A minimal fake Stripe object for checkout tests: enough for <Elements>/<PaymentElement>. */
+/**
+ * A minimal fake Stripe object for checkout tests: enough for <Elements> and the Payment,
+ * Link Authentication and Address Elements, whose change events a test sends itself.
+ */
 import type { Stripe } from '@stripe/stripe-js';
 import { vi } from 'vitest';
 
 type Handler = (payload?: unknown) => void;
 
 /** `loadError`: the element fails to load (Stripe's `loaderror`) instead of becoming ready. */
-function fakeElement(loadError?: object) {
+function fakeElement(elementType: string, loadError?: object) {
   const handlers = new Map<string, Set<Handler>>();
   const element = {
+    elementType,
     mount: vi.fn(),
     destroy: vi.fn(),
     update: vi.fn(),
@@ -15,45 +19,108 @@ function fakeElement(loadError?: object) {
       if (!handlers.has(event)) handlers.set(event, new Set());
       handlers.get(event)?.add(handler);
       // Like Stripe's iframe, the element becomes ready a moment after it is listened to.
-      if (event === 'ready' && !loadError) setTimeout(() => handler({ elementType: 'payment' }), 0);
-      if (event === 'loaderror' && loadError) setTimeout(() => handler({ elementType: 'payment', error: loadError }), 0);
+      if (event === 'ready' && !loadError) setTimeout(() => handler({ elementType }), 0);
+      if (event === 'loaderror' && loadError) setTimeout(() => handler({ elementType, error: loadError }), 0);
       return element;
     }),
     off: vi.fn((event: string, handler: Handler) => {
       handlers.get(event)?.delete(handler);
       return element;
     }),
+    emit: (event: string, payload: unknown) => {
+      for (const handler of [...(handlers.get(event) ?? [])]) handler(payload);
+    },
   };
   return element;
 }
 
-export function createFakeStripe(confirmPayment: (...args: unknown[]) => Promise<unknown>) {
-  let current: ReturnType<typeof fakeElement> | null = null;
-  // Errors for the next Payment Elements created, one each; after them elements load fine.
-  const loadErrors: object[] = [];
-  const elements = {
-    create: vi.fn(() => {
-      current = fakeElement(loadErrors.shift());
-      return current;
+type FakeElement = ReturnType<typeof fakeElement>;
+
+/** An `elements` group: its Elements by type, the newest of each. */
+function fakeGroup(loadErrors: object[]) {
+  const created = new Map<string, FakeElement>();
+  return {
+    create: vi.fn((type: string) => {
+      // Only Payment Elements fail to load in these tests.
+      const element = fakeElement(type, type === 'payment' ? loadErrors.shift() : undefined);
+      created.set(type, element);
+      return element;
     }),
-    getElement: vi.fn(() => current),
+    getElement: vi.fn((type: string) => created.get(type) ?? null),
     update: vi.fn(),
     fetchUpdates: vi.fn(() => Promise.resolve({})),
     submit: vi.fn(() => Promise.resolve({})),
+    created,
   };
+}
+
+export interface TestAddress {
+  name: string;
+  line1: string;
+  line2?: string | null;
+  city: string;
+  state?: string;
+  postal_code: string;
+  country: string;
+  phone?: string;
+}
+
+export const SHOPPER = {
+  email: 'ada@example.com',
+  address: {
+    name: 'Ada Lovelace',
+    line1: '354 Oyster Point Blvd',
+    city: 'South San Francisco',
+    state: 'CA',
+    postal_code: '94080',
+    country: 'US',
+  } satisfies TestAddress,
+};
+
+export function createFakeStripe(confirmPayment: (...args: unknown[]) => Promise<unknown>) {
+  // Errors for the next Payment Elements created, one each; after them elements load fine.
+  const loadErrors: object[] = [];
+  // The group with the client secret holds the Payment and Link Authentication Elements;
+  // the Address Element has a group of its own.
+  const elements = fakeGroup(loadErrors);
+  const addressElements = fakeGroup(loadErrors);
   const stripe = {
-    elements: vi.fn(() => elements),
+    elements: vi.fn((options?: { clientSecret?: string }) => (options?.clientSecret ? elements : addressElements)),
     confirmPayment: vi.fn(confirmPayment),
     createToken: vi.fn(),
     createPaymentMethod: vi.fn(),
     confirmCardPayment: vi.fn(),
   };
+
+  const emitTo = (group: ReturnType<typeof fakeGroup>, type: string, event: object) => {
+    const element = group.created.get(type);
+    if (!element) throw new Error(`No ${type} Element was created.`);
+    element.emit('change', { elementType: type, ...event });
+  };
+
   return {
     stripe: stripe as unknown as Stripe,
     createElements: stripe.elements,
     elements,
+    addressElements,
     confirmPayment: stripe.confirmPayment,
     /** The next Payment Element created fails to load with `error`. */
     failNextElementLoad: (error: object) => loadErrors.push(error),
+    /** How many Payment Elements were created. */
+    paymentElementsCreated: () => elements.create.mock.calls.filter(([type]) => type === 'payment').length,
+    /** The Link Authentication Element reports `email` (complete unless said otherwise). */
+    typeEmail: (email: string, complete = true) =>
+      emitTo(elements, 'linkAuthentication', { empty: email === '', complete, value: { email } }),
+    /** The Address Element reports `address` (complete unless said otherwise), as Stripe's does. */
+    typeAddress: (address: TestAddress, complete = true) => {
+      const { name, phone = '', ...rest } = address;
+      emitTo(addressElements, 'address', {
+        elementMode: 'shipping',
+        empty: false,
+        complete,
+        isNewAddress: true,
+        value: { name, phone, address: { line2: null, state: '', ...rest } },
+      });
+    },
   };
 }

@@ -1,4 +1,11 @@
-import type { Book, Config, OrderView, PaymentIntentResponse } from '../lib/api';
+import type {
+  Book,
+  Config,
+  CreatePaymentIntentBody,
+  DeliveryOption,
+  OrderView,
+  PaymentIntentResponse,
+} from '../lib/api';
 
 export const shippingCountries: Config['shippingCountries'] = [
   { code: 'US', name: 'United States' },
@@ -68,6 +75,57 @@ export function intentFor(
     readyToPay: false,
     quoteId: `quote_${items.map(({ id, quantity }) => `${id}x${quantity}`).join('_')}`,
     ...overrides,
+  };
+}
+
+/** The test server's delivery rates: Standard $5.99 (3-5 days), Express $14.99 (1-2 days). */
+const STANDARD: DeliveryOption = { method: 'standard', label: 'Standard', amount: 599, minDays: 3, maxDays: 5 };
+const EXPRESS: DeliveryOption = { method: 'express', label: 'Express', amount: 1499, minDays: 1, maxDays: 2 };
+export const DELIVERY_OPTIONS: DeliveryOption[] = [STANDARD, EXPRESS];
+
+/** The test server's tax: 10% of the subtotal and shipping. */
+export const TAX_RATE = 0.1;
+
+function digest(text: string): string {
+  let hash = 7;
+  for (const char of text) hash = (hash * 31 + char.charCodeAt(0)) % 1_000_003;
+  return hash.toString(36);
+}
+
+/**
+ * What the server answers for a whole checkout body: the cart priced, and once there is an
+ * address, delivery by the rates above and tax; ready to pay with an email and an address.
+ */
+export function quoteFor(body: CreatePaymentIntentBody): PaymentIntentResponse {
+  const cartOnly = intentFor(body.items);
+  const email = body.email ?? null;
+  // Like the server's: changes whenever anything in the quote does.
+  const quoteId = `quote_${digest(JSON.stringify(body))}`;
+  if (!body.shipping) return { ...cartOnly, email, quoteId };
+  const method = body.deliveryMethod ?? 'standard';
+  const delivery = method === 'express' ? EXPRESS : STANDARD;
+  const taxAmount = Math.round((cartOnly.subtotal + delivery.amount) * TAX_RATE);
+  const { name, phone = null, address } = body.shipping;
+  return {
+    ...cartOnly,
+    amount: cartOnly.subtotal + delivery.amount + taxAmount,
+    shippingAmount: delivery.amount,
+    taxAmount,
+    email,
+    shipping: {
+      name,
+      phone,
+      line1: address.line1,
+      line2: address.line2 ?? null,
+      city: address.city,
+      state: address.state ?? null,
+      postalCode: address.postalCode,
+      country: address.country,
+    },
+    deliveryMethod: delivery.method,
+    deliveryOptions: DELIVERY_OPTIONS,
+    readyToPay: email !== null,
+    quoteId,
   };
 }
 

@@ -22,7 +22,7 @@ import { LocationProbe, MemoryRouter } from '../../testing/render';
 import { CartProvider } from '../cart/CartProvider';
 import { CatalogueProvider } from '../catalog/CatalogueProvider';
 import CheckoutPage from './CheckoutPage';
-import { DEMO_FORM_UNAVAILABLE_MESSAGE, STRIPE_UNAVAILABLE_MESSAGE } from './PaymentSection';
+import { DEMO_FORM_UNAVAILABLE_MESSAGE, STRIPE_UNAVAILABLE_MESSAGE } from './CheckoutElements';
 import { MAX_AUTOMATIC_RETRY_SECONDS } from './retryDelay';
 import { getStripe } from './stripeLoader';
 

@@ -1,13 +1,16 @@
-import { useState, type ReactNode } from 'react';
-import { Link } from 'wouter';
+import { useCallback, useEffect, useState, type ReactNode } from 'react';
+import { Link, useLocation, useSearchParams } from 'wouter';
 import { ErrorState } from '../../components/ErrorState';
 import { LoadingState } from '../../components/LoadingState';
 import { RetryCountdown } from '../../components/RetryCountdown';
 import { isApiError } from '../../lib/api';
 import { useCart } from '../cart/CartContext';
 import { rememberCheckout } from '../cart/cartPayments';
+import { CheckoutElements } from './CheckoutElements';
+import type { CheckoutDetails } from './checkoutDetails';
+import { loadDraft, saveDraft } from './checkoutDraft';
+import { CheckoutForm } from './CheckoutForm';
 import { OrderSummary } from './OrderSummary';
-import { PaymentSection } from './PaymentSection';
 import { automaticRetryDelay } from './retryDelay';
 import { usePaymentIntent } from './usePaymentIntent';
 import './checkout.css';
@@ -38,18 +41,62 @@ function IntentError({ error, onRetry, onAutomaticRetry }: IntentErrorProps) {
   );
 }
 
-/** /checkout: the server-priced order summary and the Payment Element. */
+/** Said once after the bank's page sent the shopper back with its payment refused. */
+function PaymentRefused() {
+  return (
+    <div className="state state--error" role="alert">
+      <h2 className="state__title">Your payment was not completed</h2>
+      <p>
+        Your bank didn't approve the payment, so no money was taken. Your cart and details are still here: try
+        again, or choose another way to pay.
+      </p>
+    </div>
+  );
+}
+
+/**
+ * Whether the success page sent the shopper back here (?payment=failed) because their bank
+ * refused a redirect payment; the query is then dropped, so a reload does not say it again.
+ */
+function useRefusedByBank(): boolean {
+  const [params] = useSearchParams();
+  const [, navigate] = useLocation();
+  const [refused] = useState(() => params.get('payment') === 'failed');
+  useEffect(() => {
+    if (refused) navigate('/checkout', { replace: true });
+  }, [refused, navigate]);
+  return refused;
+}
+
+/** /checkout: contact, shipping, delivery and payment, priced by the server as they are filled in. */
 export default function CheckoutPage() {
   const cart = useCart();
+  const { reset, cartId } = cart;
   const [alreadyPaid, setAlreadyPaid] = useState(false);
-  const { reset } = cart;
-  const { status, intent, error, retry, retryAutomatically } = usePaymentIntent(cart.items, cart.cartId, {
-    onAlreadyPaid: () => {
-      reset();
-      setAlreadyPaid(true);
+  const refusedByBank = useRefusedByBank();
+  // Details given for this cart before leaving for a bank's page come back with the shopper.
+  const [initialDetails] = useState(() => loadDraft(cartId));
+  const [details, setDetails] = useState<CheckoutDetails>(initialDetails);
+  const onDetails = useCallback(
+    (change: Partial<CheckoutDetails>) => setDetails((current) => ({ ...current, ...change })),
+    [],
+  );
+
+  const { status, intent, error, fieldErrors, retry, retryAutomatically, requote } = usePaymentIntent(
+    cart.items,
+    cartId,
+    details,
+    {
+      onAlreadyPaid: () => {
+        reset();
+        setAlreadyPaid(true);
+      },
+      onIntent: (paidCartId, created, sent) => {
+        rememberCheckout(paidCartId, created.paymentIntentId);
+        saveDraft(paidCartId, sent);
+      },
     },
-    onIntent: (cartId, created) => rememberCheckout(cartId, created.paymentIntentId),
-  });
+  );
 
   let body: ReactNode;
   if (status === 'empty') {
@@ -73,7 +120,7 @@ export default function CheckoutPage() {
     );
   } else if (!intent) {
     body =
-      status === 'error' ? (
+      status === 'error' || status === 'invalid' ? (
         <IntentError error={error} onRetry={retry} onAutomaticRetry={retryAutomatically} />
       ) : (
         <LoadingState label="Preparing your order…" />
@@ -81,11 +128,25 @@ export default function CheckoutPage() {
   } else {
     body = (
       <>
+        {refusedByBank && <PaymentRefused />}
         {status === 'error' && <IntentError error={error} onRetry={retry} onAutomaticRetry={retryAutomatically} />}
-        <div className="checkout">
-          <OrderSummary intent={intent} updating={status === 'updating'} />
-          <PaymentSection intent={intent} upToDate={status === 'ready'} />
-        </div>
+        <CheckoutElements
+          clientSecret={intent.clientSecret}
+          aside={<OrderSummary intent={intent} updating={status !== 'ready'} />}
+        >
+          {(onLoadError) => (
+            <CheckoutForm
+              intent={intent}
+              status={status}
+              details={details}
+              initialDetails={initialDetails}
+              onDetails={onDetails}
+              fieldErrors={fieldErrors}
+              requote={requote}
+              onLoadError={onLoadError}
+            />
+          )}
+        </CheckoutElements>
       </>
     );
   }

@@ -1,33 +1,60 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { isApiError, type PaymentIntentResponse } from '../../lib/api';
+import { useDebounced } from '../../lib/useDebounced';
 import { useLatest } from '../../lib/useLatest';
 import type { CartLine } from '../cart/cartReducer';
 import { createPaymentIntent } from './api';
+import type { CheckoutDetails } from './checkoutDetails';
+import { fieldErrorsFrom, type SectionErrors } from './fieldErrors';
 
-export type PaymentIntentStatus = 'empty' | 'loading' | 'updating' | 'ready' | 'error';
+/**
+ * - empty: no cart; loading: no quote yet; ready: the quote shown is the server's for what is
+ *   on the form now; updating: the form or cart changed since (a request is due or running);
+ *   invalid: the server refused a field; error: the last request failed otherwise.
+ */
+export type PaymentIntentStatus = 'empty' | 'loading' | 'updating' | 'ready' | 'invalid' | 'error';
+
+/** How long the form must rest before its values are sent (typing sends one request, not ten). */
+export const DETAILS_DEBOUNCE_MS = 400;
 
 interface Request {
   key: string;
   cartId: string;
   items: CartLine[];
+  details: CheckoutDetails;
 }
 
 interface Options {
   /** The server says this cart was already paid (409 `cart_already_paid`). */
   onAlreadyPaid: () => void;
-  /** A PaymentIntent was created or updated for this cart. */
-  onIntent?: (cartId: string, intent: PaymentIntentResponse) => void;
+  /** A PaymentIntent was created or updated for this cart, for these details. */
+  onIntent?: (cartId: string, intent: PaymentIntentResponse, details: CheckoutDetails) => void;
+}
+
+/** Everything a quote depends on, as one string: equal strings, equal requests. */
+function keyOf(cartId: string, items: CartLine[], details: CheckoutDetails): string | null {
+  return items.length > 0 ? JSON.stringify({ cartId, items, details }) : null;
+}
+
+function parse(key: string): Request {
+  return { key, ...(JSON.parse(key) as Omit<Request, 'key'>) };
 }
 
 /**
- * Keeps the server's PaymentIntent in step with the cart. Requests are sent one at a
- * time, always for the newest cart, so the last answer shown is the amount the server
- * will charge; React StrictMode's second effect run joins the request already running.
+ * Keeps the server's PaymentIntent in step with the cart and the checkout form. The form's
+ * values go out once they have rested for DETAILS_DEBOUNCE_MS; requests are sent one at a time,
+ * always for the newest values, so the last answer shown is the amount the server will charge.
+ * React StrictMode's second effect run joins the request already running.
  */
-export function usePaymentIntent(items: CartLine[], cartId: string, options: Options) {
-  const key = items.length > 0 ? JSON.stringify({ cartId, items }) : null;
+export function usePaymentIntent(items: CartLine[], cartId: string, details: CheckoutDetails, options: Options) {
+  const currentKey = keyOf(cartId, items, details);
+  const debounced = useDebounced(details, JSON.stringify(details), DETAILS_DEBOUNCE_MS);
+  const sentKey = keyOf(cartId, items, debounced.value);
+
   const [result, setResult] = useState<{ key: string; intent: PaymentIntentResponse } | null>(null);
   const [failure, setFailure] = useState<{ key: string; error: unknown } | null>(null);
+  // From the latest answer, whatever it was for: they stay while the shopper corrects them.
+  const [fieldErrors, setFieldErrors] = useState<SectionErrors | null>(null);
   const [retries, setRetries] = useState(0);
   // At most one automatic retry in a row: spent when used, given back by a success or by the
   // shopper's own retry, so a provider that stays down is not retried in a loop.
@@ -38,6 +65,30 @@ export function usePaymentIntent(items: CartLine[], cartId: string, options: Opt
   const running = useRef(false);
   const mounted = useRef(false);
   const optionsRef = useLatest(options);
+  const currentKeyRef = useLatest(currentKey);
+
+  /** Records the answer to `request`; returns the field errors when it was a refusal of fields. */
+  const settle = useCallback(
+    (request: Request, outcome: { intent: PaymentIntentResponse } | { error: unknown }) => {
+      lastSettledKey.current = request.key;
+      if ('intent' in outcome) {
+        optionsRef.current.onIntent?.(request.cartId, outcome.intent, request.details);
+        if (!mounted.current) return;
+        setResult({ key: request.key, intent: outcome.intent });
+        setFailure(null);
+        setFieldErrors(null);
+        setAutomaticRetrySpent(false);
+        return;
+      }
+      if (!mounted.current) return;
+      const { error } = outcome;
+      if (isApiError(error) && error.code === 'cart_already_paid') optionsRef.current.onAlreadyPaid();
+      const refused = fieldErrorsFrom(error);
+      if (refused) setFieldErrors(refused);
+      setFailure({ key: request.key, error });
+    },
+    [optionsRef],
+  );
 
   const pump = useCallback(async () => {
     if (running.current) return;
@@ -46,37 +97,26 @@ export function usePaymentIntent(items: CartLine[], cartId: string, options: Opt
       while (wanted.current && wanted.current.key !== lastSettledKey.current) {
         const request = wanted.current;
         try {
-          const intent = await createPaymentIntent(request.items, request.cartId);
-          lastSettledKey.current = request.key;
-          optionsRef.current.onIntent?.(request.cartId, intent);
-          if (mounted.current) {
-            setResult({ key: request.key, intent });
-            setFailure(null);
-            setAutomaticRetrySpent(false);
-          }
+          const intent = await createPaymentIntent(request.items, request.cartId, request.details);
+          settle(request, { intent });
         } catch (error) {
-          lastSettledKey.current = request.key;
-          if (!mounted.current) continue;
-          if (isApiError(error) && error.code === 'cart_already_paid') {
-            optionsRef.current.onAlreadyPaid();
-          }
-          setFailure({ key: request.key, error });
+          settle(request, { error });
         }
       }
     } finally {
       running.current = false;
     }
-  }, [optionsRef]);
+  }, [settle]);
 
   useEffect(() => {
     mounted.current = true;
-    // The key holds the cart itself, so the effect depends on nothing else.
-    wanted.current = key === null ? null : { key, ...(JSON.parse(key) as Omit<Request, 'key'>) };
+    // The key holds the cart and the details, so the effect depends on nothing else.
+    wanted.current = sentKey === null ? null : parse(sentKey);
     void pump();
     return () => {
       mounted.current = false;
     };
-  }, [key, retries, pump]);
+  }, [sentKey, retries, pump]);
 
   const sendAgain = useCallback((automatic: boolean) => {
     lastSettledKey.current = null;
@@ -88,19 +128,41 @@ export function usePaymentIntent(items: CartLine[], cartId: string, options: Opt
   const retry = useCallback(() => sendAgain(false), [sendAgain]);
   const retryAutomatically = useCallback(() => sendAgain(true), [sendAgain]);
 
+  /**
+   * Sends the form's current values now and resolves with the server's quote for them (shown
+   * at once), for a last look before paying: another tab may have changed the order. A refusal
+   * of fields is shown beside them as usual; every failure rejects.
+   */
+  const requote = useCallback(async (): Promise<PaymentIntentResponse> => {
+    const key = currentKeyRef.current;
+    if (key === null) throw new Error('There is nothing to pay for.');
+    const request = parse(key);
+    try {
+      const intent = await createPaymentIntent(request.items, request.cartId, request.details);
+      settle(request, { intent });
+      return intent;
+    } catch (error) {
+      // Only a refusal of fields changes the page; any other failure is the pay button's to say.
+      if (fieldErrorsFrom(error)) settle(request, { error });
+      throw error;
+    }
+  }, [currentKeyRef, settle]);
+
   let status: PaymentIntentStatus;
-  if (key === null) status = 'empty';
-  else if (failure?.key === key) status = 'error';
-  else if (result?.key === key) status = 'ready';
+  if (currentKey === null) status = 'empty';
+  else if (failure && failure.key === sentKey) status = fieldErrorsFrom(failure.error) ? 'invalid' : 'error';
+  else if (result?.key === currentKey) status = 'ready';
   else status = result ? 'updating' : 'loading';
 
   return {
     status,
-    intent: key === null ? null : (result?.intent ?? null),
-    error: failure?.key === key ? failure.error : null,
+    intent: currentKey === null ? null : (result?.intent ?? null),
+    error: status === 'error' || status === 'invalid' ? (failure?.error ?? null) : null,
+    fieldErrors: currentKey === null ? null : fieldErrors,
     /** The shopper's retry. */
     retry,
     /** A retry nobody asked for (after Retry-After), or null once the one allowed is spent. */
     retryAutomatically: automaticRetrySpent ? null : retryAutomatically,
+    requote,
   };
 }

@@ -9,7 +9,7 @@ import { rememberCheckout } from '../cart/cartPayments';
 import SuccessPage from './SuccessPage';
 
 const ROUTE = '/success?payment_intent=pi_test_1&payment_intent_client_secret=pi_test_1_secret_abc';
-const FAST = { intervalMs: 20, maxPolls: 3 };
+const FAST = { intervalMs: 20, maxPolls: 3, slowIntervalMs: 100 };
 
 function serveOrder(reply: Reply | ((request: unknown, call: number) => Reply)) {
   return mockFetch([

@@ -1,44 +1,20 @@
 import { useEffect } from 'react';
-import { Link, useSearchParams } from 'wouter';
+import { Link, Redirect, useSearchParams } from 'wouter';
 import { ErrorState } from '../../components/ErrorState';
 import { LoadingState } from '../../components/LoadingState';
 import { isApiError, type OrderView } from '../../lib/api';
 import { formatMoney } from '../../lib/money';
 import { useCart } from '../cart/CartContext';
 import { wasCheckedOutWith } from '../cart/cartPayments';
-import { isPaid, outcomeOf } from './orderOutcome';
+import { OrderDetails, OrderLines } from './OrderDetails';
+import { emptiesCart, outcomeOf } from './orderOutcome';
 import { useOrderStatus, type PollingOptions } from './useOrderStatus';
 import './success.css';
 
-const DEFAULT_POLLING: PollingOptions = { intervalMs: 1000, maxPolls: 15 };
+const DEFAULT_POLLING: PollingOptions = { intervalMs: 1000, maxPolls: 15, slowIntervalMs: 10_000 };
 
-function OrderLines({ order }: { order: OrderView }) {
-  return (
-    <section className="receipt" aria-labelledby="receipt-title">
-      <h2 id="receipt-title" className="section-title">
-        Your books
-      </h2>
-      <ul className="receipt__lines">
-        {order.items.map((line) => (
-          <li key={line.id} className="receipt__line">
-            <span>
-              {line.title} <span className="receipt__quantity">× {line.quantity}</span>
-            </span>
-            <span>{formatMoney(line.lineTotal, order.currency)}</span>
-          </li>
-        ))}
-      </ul>
-    </section>
-  );
-}
-
-function PaymentReference({ id }: { id: string }) {
-  return (
-    <p className="reference">
-      Payment reference: <code>{id}</code>
-    </p>
-  );
-}
+/** Where the shopper goes back to when their bank refused a redirect payment. */
+const REFUSED_BY_BANK = '/checkout?payment=failed';
 
 function NotFound() {
   return (
@@ -52,17 +28,25 @@ function NotFound() {
   );
 }
 
-function OrderStatusView({ order, polling }: { order: OrderView; polling: boolean }) {
-  const amount = formatMoney(order.amount, order.currency);
-  switch (outcomeOf(order, polling)) {
+/** What happens next for a payment that is not settled yet. */
+function processingMessage(order: OrderView): string {
+  if (order.paymentStatus === 'processing') {
+    return "Your bank is confirming the payment; this page updates when it does, and we'll email you a receipt.";
+  }
+  if (order.status === 'review') return "We're checking your payment and will email you when it's confirmed.";
+  return "We're confirming your payment; this page updates when it does, and we'll email you a receipt.";
+}
+
+function OrderStatusView({ order, soon }: { order: OrderView; soon: boolean }) {
+  switch (outcomeOf(order, soon)) {
     case 'paid':
       return (
         <>
           <h1 className="page__title">Thank you for your order</h1>
           <p className="lede">
-            We've received your payment of <strong>{amount}</strong>. Your books are on their way.
+            We've received your payment of <strong>{formatMoney(order.amount, order.currency)}</strong>. Your books are on their way.
           </p>
-          <PaymentReference id={order.paymentIntentId} />
+          <OrderDetails order={order} />
           <OrderLines order={order} />
           <Link to="/" className="button button--secondary">
             Continue shopping
@@ -74,17 +58,18 @@ function OrderStatusView({ order, polling }: { order: OrderView; polling: boolea
         <>
           <h1 className="page__title">Almost there</h1>
           <LoadingState label="Confirming your payment…" />
-          <PaymentReference id={order.paymentIntentId} />
+          <OrderDetails order={order} />
+          <OrderLines order={order} />
         </>
       );
     case 'processing':
       return (
         <>
-          <h1 className="page__title page__title--small">
-            Your payment is processing; we'll email you when it's confirmed
-          </h1>
-          <p className="lede">Amount: {amount}</p>
-          <PaymentReference id={order.paymentIntentId} />
+          <h1 className="page__title">Your payment is processing</h1>
+          <p className="lede" role="status">
+            {processingMessage(order)}
+          </p>
+          <OrderDetails order={order} />
           <OrderLines order={order} />
         </>
       );
@@ -92,7 +77,7 @@ function OrderStatusView({ order, polling }: { order: OrderView; polling: boolea
       return (
         <>
           <h1 className="page__title">This order was refunded</h1>
-          <PaymentReference id={order.paymentIntentId} />
+          <OrderDetails order={order} />
         </>
       );
     case 'failed':
@@ -112,33 +97,41 @@ interface SuccessPageProps {
   polling?: PollingOptions;
 }
 
-function OrderResult({ paymentIntentId, clientSecret, polling }: Required<SuccessPageProps> & {
+function OrderResult({
+  paymentIntentId,
+  clientSecret,
+  polling,
+}: Required<SuccessPageProps> & {
   paymentIntentId: string;
   clientSecret: string;
 }) {
   const { state, retry } = useOrderStatus(paymentIntentId, clientSecret, polling);
   const { cartId, reset } = useCart();
-  const paid = state.phase === 'loaded' && isPaid(state.order);
+  const takesCart = state.phase === 'loaded' && emptiesCart(state.order);
 
   useEffect(() => {
     // Only the cart that was sent to checkout with this payment is emptied.
-    if (paid && wasCheckedOutWith(cartId, paymentIntentId)) reset();
-  }, [paid, cartId, paymentIntentId, reset]);
+    if (takesCart && wasCheckedOutWith(cartId, paymentIntentId)) reset();
+  }, [takesCart, cartId, paymentIntentId, reset]);
 
   if (state.phase === 'loading') return <LoadingState label="Checking your payment…" />;
   if (state.phase === 'error') {
     if (isApiError(state.error) && state.error.status === 404) return <NotFound />;
     return <ErrorState title="We couldn't check your payment" error={state.error} onRetry={retry} />;
   }
-  return <OrderStatusView order={state.order} polling={state.polling} />;
+  return <OrderStatusView order={state.order} soon={state.soon} />;
 }
 
-/** /success: the order as the server sees it, after in-app navigation or Stripe's redirect. */
+/**
+ * /success: the order as the server sees it, after in-app navigation or a redirect back from
+ * Stripe or a bank (which adds redirect_status; a refusal goes back to checkout, cart kept).
+ */
 export default function SuccessPage({ polling = DEFAULT_POLLING }: SuccessPageProps) {
   const [params] = useSearchParams();
   const paymentIntentId = params.get('payment_intent');
   const clientSecret = params.get('payment_intent_client_secret');
 
+  if (params.get('redirect_status') === 'failed') return <Redirect to={REFUSED_BY_BANK} replace />;
   return (
     <section className="page page--narrow success">
       {paymentIntentId && clientSecret ? (

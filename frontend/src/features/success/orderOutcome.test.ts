@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { OrderStatus, PaymentIntentStatus } from '../../lib/api';
 import { order } from '../../testing/fixtures';
-import { isPaid, outcomeOf } from './orderOutcome';
+import { emptiesCart, mayStillChange, outcomeOf } from './orderOutcome';
 
 // Records, so a status the server adds fails type-checking here until the tests cover it.
 const ORDER_STATUSES = Object.keys({
@@ -60,19 +60,56 @@ describe('outcomeOf', () => {
   });
 });
 
-describe('isPaid', () => {
-  it('keeps the cart for every order nobody has paid yet', () => {
+describe('outcomeOf a payment the bank is still confirming', () => {
+  it.each(['pending', 'processing'] as const)(
+    'says processing, never confirming, for a %s order whose payment is processing',
+    (status) => {
+      const debit = order({ status, paymentStatus: 'processing', paidAt: null });
+      expect(outcomeOf(debit, true)).toBe('processing');
+      expect(outcomeOf(debit, false)).toBe('processing');
+    },
+  );
+});
+
+describe('mayStillChange', () => {
+  it('keeps asking while a webhook may still come: the money is in, held or on its way', () => {
+    for (const paymentStatus of ['succeeded', 'processing', 'requires_capture', null] as const) {
+      expect(mayStillChange(order({ status: 'pending', paymentStatus })), String(paymentStatus)).toBe(true);
+    }
+    expect(mayStillChange(order({ status: 'processing', paymentStatus: 'processing' }))).toBe(true);
+  });
+
+  it('stops for every settled order, and for a payment nobody completed', () => {
+    for (const status of ['paid', 'failed', 'canceled', 'refunded', 'review'] as const) {
+      for (const paymentStatus of PAYMENT_STATUSES) {
+        expect(mayStillChange(order({ status, paymentStatus })), `${status}/${paymentStatus}`).toBe(false);
+      }
+    }
+    expect(mayStillChange(order({ status: 'pending', paymentStatus: 'requires_payment_method' }))).toBe(false);
+  });
+});
+
+describe('emptiesCart', () => {
+  it('keeps the cart for every order whose money is neither in nor on its way', () => {
     const unpaid = EVERY_PAIR.filter(
       (candidate) =>
-        ['pending', 'processing', 'failed', 'canceled'].includes(candidate.status) &&
-        candidate.paymentStatus !== 'succeeded',
+        ['pending', 'failed', 'canceled'].includes(candidate.status) &&
+        candidate.paymentStatus !== 'succeeded' &&
+        candidate.paymentStatus !== 'processing',
     );
-    expect(unpaid.length).toBeGreaterThan(20);
-    for (const candidate of unpaid) expect(isPaid(candidate), `${candidate.status}/${candidate.paymentStatus}`).toBe(false);
+    expect(unpaid.length).toBeGreaterThan(12);
+    for (const candidate of unpaid) {
+      expect(emptiesCart(candidate), `${candidate.status}/${candidate.paymentStatus}`).toBe(false);
+    }
   });
 
   it('empties the cart once Stripe has the money, before the webhook marks the order paid', () => {
-    expect(isPaid(order({ status: 'pending', paymentStatus: 'succeeded' }))).toBe(true);
-    expect(isPaid(order({ status: 'paid', paymentStatus: null }))).toBe(true);
+    expect(emptiesCart(order({ status: 'pending', paymentStatus: 'succeeded' }))).toBe(true);
+    expect(emptiesCart(order({ status: 'paid', paymentStatus: null }))).toBe(true);
+  });
+
+  it('empties the cart while the bank confirms a debit, so it is not bought twice', () => {
+    expect(emptiesCart(order({ status: 'pending', paymentStatus: 'processing' }))).toBe(true);
+    expect(emptiesCart(order({ status: 'processing', paymentStatus: null }))).toBe(true);
   });
 });

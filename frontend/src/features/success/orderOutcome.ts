@@ -1,5 +1,12 @@
 import type { OrderView, PaymentIntentStatus } from '../../lib/api';
 
+/**
+ * - paid: the webhook marked the order paid.
+ * - confirming: the gateway has (or holds) the money; the webhook should land in a moment.
+ * - processing: the money is on its way (a bank debit), or the webhook is late: it may still
+ *   end paid, and the page keeps asking.
+ * - failed, refunded: settled otherwise.
+ */
 export type Outcome = 'paid' | 'confirming' | 'processing' | 'failed' | 'refunded';
 
 /**
@@ -8,6 +15,7 @@ export type Outcome = 'paid' | 'confirming' | 'processing' | 'failed' | 'refunde
  */
 const MAY_COMPLETE: Record<PaymentIntentStatus, boolean> = {
   succeeded: true,
+  // A bank debit (SEPA) or a delayed method: the bank answers later, by webhook.
   processing: true,
   // Authorised, waiting for the capture that moves it to succeeded: the money is held.
   requires_capture: true,
@@ -20,8 +28,9 @@ const MAY_COMPLETE: Record<PaymentIntentStatus, boolean> = {
 /**
  * What to tell the shopper about an order. The server's order status is the truth; the
  * payment status only says whether it is worth waiting for the webhook to land.
+ * `soon`: the page is still in its first, quick round of asking.
  */
-export function outcomeOf(order: OrderView, stillPolling: boolean): Outcome {
+export function outcomeOf(order: OrderView, soon: boolean): Outcome {
   const { status, paymentStatus } = order;
   // Every order status has a case: one the server adds fails type-checking (no return).
   switch (status) {
@@ -36,16 +45,33 @@ export function outcomeOf(order: OrderView, stillPolling: boolean): Outcome {
       return 'failed';
     case 'pending':
     case 'processing': {
+      // The bank is still deciding: that takes seconds in demo mode, days with a real debit.
+      if (paymentStatus === 'processing') return 'processing';
       // The gateway may already have the money, the webhook not yet. A null payment status
       // means the gateway could not be asked: keep waiting for the order.
       const mayComplete = paymentStatus === null || MAY_COMPLETE[paymentStatus];
-      if (mayComplete) return stillPolling ? 'confirming' : 'processing';
+      if (mayComplete) return soon ? 'confirming' : 'processing';
       return status === 'processing' ? 'processing' : 'failed';
     }
   }
 }
 
-/** The cart is emptied once the money is in: the order is paid or Stripe says succeeded. */
-export function isPaid(order: OrderView): boolean {
-  return order.status === 'paid' || order.paymentStatus === 'succeeded';
+/** Whether the order may still change by itself (a webhook to come), so it is worth asking again. */
+export function mayStillChange(order: OrderView): boolean {
+  if (order.status !== 'pending' && order.status !== 'processing') return false;
+  const outcome = outcomeOf(order, true);
+  return outcome === 'confirming' || outcome === 'processing';
+}
+
+/**
+ * The cart is emptied once the money is in or on its way: the order is paid, or the gateway
+ * says succeeded or processing (a debit the bank is confirming must not be bought twice).
+ */
+export function emptiesCart(order: OrderView): boolean {
+  return (
+    order.status === 'paid' ||
+    order.status === 'processing' ||
+    order.paymentStatus === 'succeeded' ||
+    order.paymentStatus === 'processing'
+  );
 }

@@ -1,49 +1,62 @@
 import { useCallback, useEffect, useState } from 'react';
 import type { OrderView } from '../../lib/api';
 import { getOrder } from './api';
-import { outcomeOf } from './orderOutcome';
+import { mayStillChange } from './orderOutcome';
 
 export interface PollingOptions {
+  /** How often to ask while the webhook is expected any moment... */
   intervalMs: number;
+  /** ...for this many times; then every `slowIntervalMs`, for as long as the page is open. */
   maxPolls: number;
+  slowIntervalMs: number;
 }
 
 type State =
   | { phase: 'loading' }
-  | { phase: 'loaded'; order: OrderView; polling: boolean }
+  /** `soon`: still in the first, quick round of asking. */
+  | { phase: 'loaded'; order: OrderView; soon: boolean }
   | { phase: 'error'; error: unknown };
 
 const wait = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
- * Loads the order, then while the payment is confirmed but the order is not yet paid
- * (the webhook has not arrived), asks again every `intervalMs`, up to `maxPolls` times.
+ * Loads the order, then while it may still change by itself (the payment succeeded or is
+ * processing, the webhook has not landed), asks again: every `intervalMs` for `maxPolls`
+ * times, then every `slowIntervalMs` until it is paid or failed. A failed lookup after the
+ * first keeps the order shown and tries again later.
  */
 export function useOrderStatus(paymentIntentId: string, clientSecret: string, polling: PollingOptions) {
   const [state, setState] = useState<State>({ phase: 'loading' });
   const [attempt, setAttempt] = useState(0);
-  const { intervalMs, maxPolls } = polling;
+  const { intervalMs, maxPolls, slowIntervalMs } = polling;
 
   useEffect(() => {
     let active = true;
+    let loaded = false;
     void (async () => {
-      try {
-        for (let poll = 0; active; poll += 1) {
+      for (let poll = 0; active; poll += 1) {
+        const soon = poll < maxPolls;
+        try {
           const order = await getOrder(paymentIntentId, clientSecret);
           if (!active) return;
-          const keepPolling = poll < maxPolls && outcomeOf(order, true) === 'confirming';
-          setState({ phase: 'loaded', order, polling: keepPolling });
-          if (!keepPolling) return;
-          await wait(intervalMs);
+          loaded = true;
+          const keepAsking = mayStillChange(order);
+          setState({ phase: 'loaded', order, soon: soon && keepAsking });
+          if (!keepAsking) return;
+        } catch (error) {
+          if (!active) return;
+          if (!loaded) {
+            setState({ phase: 'error', error });
+            return;
+          }
         }
-      } catch (error) {
-        if (active) setState({ phase: 'error', error });
+        await wait(soon ? intervalMs : slowIntervalMs);
       }
     })();
     return () => {
       active = false;
     };
-  }, [paymentIntentId, clientSecret, intervalMs, maxPolls, attempt]);
+  }, [paymentIntentId, clientSecret, intervalMs, maxPolls, slowIntervalMs, attempt]);
 
   const retry = useCallback(() => {
     setState({ phase: 'loading' });

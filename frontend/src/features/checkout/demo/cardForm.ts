@@ -107,11 +107,8 @@ export function createCardForm(
   ];
 
   const root = el('div', 'dx-card');
-  const tab = el('div', 'dx-card__tab');
-  tab.setAttribute('aria-hidden', 'true');
-  tab.textContent = 'Card';
   const grid = el('div', 'dx-card__grid');
-  root.append(tab, grid);
+  root.append(grid);
 
   const fields: Field[] = specs.map((spec) => {
     const wrapper = el('div', `dx-field dx-field--${spec.name}`);

@@ -1,31 +1,42 @@
 /**
  * A local stand-in for the few Stripe.js calls the checkout makes, for demo mode (no
- * Stripe keys, no network beyond the shop). It drives the real <Elements> and
- * <PaymentElement> from @stripe/react-stripe-js and talks to the shop's /demo
- * endpoints the way Stripe.js talks to Stripe. Only ever loaded by dynamic import.
+ * Stripe keys, no network beyond the shop). It drives the real <Elements>,
+ * <LinkAuthenticationElement>, <AddressElement> and <PaymentElement> from
+ * @stripe/react-stripe-js and talks to the shop's /demo endpoints the way Stripe.js talks
+ * to Stripe. Only ever loaded by dynamic import.
  */
-import type { PaymentIntent, Stripe, StripeError } from '@stripe/stripe-js';
+import type {
+  PaymentIntent,
+  Stripe,
+  StripeAddressElementOptions,
+  StripeError,
+  StripeLinkAuthenticationElementOptions,
+} from '@stripe/stripe-js';
 import {
   api,
   isApiError,
   type DemoAuthenticateBody,
-  type DemoCard,
   type DemoConfirmBody,
   type DemoPaymentIntent,
 } from '../../../lib/api';
+import { DemoAddressElement } from './addressElement';
 import { askForAuthentication } from './authDialog';
-import { createCardForm, type CardForm, type CardFormState } from './cardForm';
+import { DemoLinkAuthenticationElement } from './linkAuthentication';
+import { leavePage } from './navigation';
+import { DemoPaymentElement } from './paymentElement';
 import './demo.css';
 
 export interface DemoStripeOptions {
-  /** Full-page navigation for `redirect: 'always'`; replaceable in tests. */
+  /**
+   * Full-page navigation: to a bank's page for a redirect method, or to the return_url with
+   * `redirect: 'always'`; replaceable in tests.
+   */
   navigate?: (url: string) => void;
   /** Asks the shopper to authenticate (3D Secure stand-in); replaceable in tests. */
   authenticate?: (intent: DemoPaymentIntent) => Promise<boolean>;
   now?: () => Date;
 }
 
-type Handler = (event?: unknown) => void;
 type PaymentIntentResult = { paymentIntent: PaymentIntent } | { error: StripeError };
 
 const FALLBACK_MESSAGE = 'Your payment could not be completed. Please try again.';
@@ -82,134 +93,24 @@ function withRedirectParams(returnUrl: string, intent: DemoPaymentIntent, status
   return url.toString();
 }
 
+/** The return_url as an absolute URL, as Stripe requires it. */
+function absoluteUrl(url: string): string {
+  return new URL(url, window.location.href).toString();
+}
+
 function intentPath(id: string, action?: 'confirm' | 'authenticate'): string {
   const base = `/demo/payment_intents/${encodeURIComponent(id)}`;
   return action ? `${base}/${action}` : base;
 }
 
-/** The demo Payment Element: an event emitter around the card form. */
-class DemoPaymentElement {
-  private readonly handlers = new Map<string, Set<Handler>>();
-  private form: CardForm | null = null;
-  private ready = false;
-  private readyTimer: number | undefined;
+type AnyDemoElement = DemoPaymentElement | DemoLinkAuthenticationElement | DemoAddressElement;
 
-  constructor(
-    private readonly onDestroy: () => void,
-    private readonly now: () => Date,
-  ) {}
-
-  mount(target: HTMLElement | string): void {
-    const container = typeof target === 'string' ? document.querySelector<HTMLElement>(target) : target;
-    if (!container) throw new Error('The payment form has nowhere to mount.');
-    if (this.form) throw new Error('This Element is already mounted.');
-    this.form = createCardForm(container, (state) => this.emit('change', this.changeEvent(state)), this.now);
-    // Stripe's element reports ready asynchronously, once its iframe has loaded.
-    this.readyTimer = window.setTimeout(() => {
-      this.ready = true;
-      this.emit('ready', { elementType: 'payment' });
-    }, 0);
-  }
-
-  on(event: string, handler: Handler): this {
-    let set = this.handlers.get(event);
-    if (!set) {
-      set = new Set();
-      this.handlers.set(event, set);
-    }
-    set.add(handler);
-    // A listener added after the element is ready still learns that it is.
-    if (event === 'ready' && this.ready) queueMicrotask(() => handler({ elementType: 'payment' }));
-    return this;
-  }
-
-  once(event: string, handler: Handler): this {
-    const wrapped: Handler = (payload) => {
-      this.off(event, wrapped);
-      handler(payload);
-    };
-    return this.on(event, wrapped);
-  }
-
-  off(event: string, handler?: Handler): this {
-    if (handler) this.handlers.get(event)?.delete(handler);
-    else this.handlers.delete(event);
-    return this;
-  }
-
-  update(): this {
-    return this;
-  }
-
-  collapse(): this {
-    return this;
-  }
-
-  focus(): this {
-    this.form?.focus();
-    return this;
-  }
-
-  blur(): this {
-    this.form?.blur();
-    return this;
-  }
-
-  clear(): this {
-    this.form?.clear();
-    return this;
-  }
-
-  unmount(): this {
-    window.clearTimeout(this.readyTimer);
-    this.form?.destroy();
-    this.form = null;
-    this.ready = false;
-    return this;
-  }
-
-  destroy(): this {
-    this.unmount();
-    this.handlers.clear();
-    this.onDestroy();
-    return this;
-  }
-
-  /** Validates every field; used by confirmPayment and elements.submit. */
-  collect(): { card: DemoCard } | { error: StripeError } {
-    if (!this.form) {
-      return stripeError({ type: 'invalid_request_error', message: 'The payment form is not on the page.' });
-    }
-    const result = this.form.validate();
-    if ('error' in result) {
-      return stripeError({ type: 'validation_error', code: result.error.code, message: result.error.message });
-    }
-    return result;
-  }
-
-  setDisabled(disabled: boolean): void {
-    this.form?.setDisabled(disabled);
-  }
-
-  private changeEvent(state: CardFormState) {
-    return {
-      elementType: 'payment',
-      collapsed: false,
-      empty: state.empty,
-      complete: state.complete,
-      value: { type: 'card' },
-      error: state.error ? { type: 'validation_error', ...state.error } : undefined,
-    };
-  }
-
-  private emit(event: string, payload: unknown): void {
-    for (const handler of [...(this.handlers.get(event) ?? [])]) handler(payload);
-  }
-}
-
-/** The demo `elements` group: holds the client secret and the one Payment Element. */
+/**
+ * The demo `elements` group: holds the client secret (when given) and its Elements, at most
+ * one of each type, as Stripe's does.
+ */
 class DemoElements {
-  private paymentElement: DemoPaymentElement | null = null;
+  private readonly created = new Map<string, AnyDemoElement>();
   clientSecret: string | null;
 
   constructor(
@@ -219,20 +120,25 @@ class DemoElements {
     this.clientSecret = options?.clientSecret ?? null;
   }
 
-  create(type: string): DemoPaymentElement {
-    if (type !== 'payment') {
-      throw new Error(`The demo payment form only supports the Payment Element, not "${type}".`);
+  create(type: string, options?: unknown): AnyDemoElement {
+    if (this.created.has(type)) throw new Error(`Can only create one Element of type ${type}.`);
+    const forget = () => {
+      if (this.created.get(type) === element) this.created.delete(type);
+    };
+    let element: AnyDemoElement;
+    if (type === 'payment') element = new DemoPaymentElement(forget, this.now);
+    else if (type === 'linkAuthentication') {
+      element = new DemoLinkAuthenticationElement(options as StripeLinkAuthenticationElementOptions | undefined, forget);
+    } else if (type === 'address') element = new DemoAddressElement(options as StripeAddressElementOptions, forget);
+    else {
+      throw new Error(`The demo payment form supports the payment, linkAuthentication and address Elements, not "${type}".`);
     }
-    if (this.paymentElement) throw new Error('Can only create one Element of type payment.');
-    const element = new DemoPaymentElement(() => {
-      if (this.paymentElement === element) this.paymentElement = null;
-    }, this.now);
-    this.paymentElement = element;
+    this.created.set(type, element);
     return element;
   }
 
-  getElement(type: string): DemoPaymentElement | null {
-    return type === 'payment' ? this.paymentElement : null;
+  getElement(type: string): AnyDemoElement | null {
+    return this.created.get(type) ?? null;
   }
 
   update(options: { clientSecret?: string }): void {
@@ -244,9 +150,10 @@ class DemoElements {
     return Promise.resolve({});
   }
 
+  /** Validates the payment details, as Stripe's does before the page does anything slow. */
   submit(): Promise<{ error?: StripeError }> {
-    const element = this.paymentElement;
-    if (!element) {
+    const element = this.getElement('payment');
+    if (!(element instanceof DemoPaymentElement)) {
       return Promise.resolve(stripeError({ type: 'invalid_request_error', message: 'No payment form to submit.' }));
     }
     const result = element.collect();
@@ -263,7 +170,7 @@ interface ConfirmOptions {
 
 /** Builds the stand-in Stripe object handed to <Elements stripe={...}>. */
 export function createDemoStripe(options: DemoStripeOptions = {}): Stripe {
-  const navigate = options.navigate ?? ((url: string) => window.location.assign(url));
+  const navigate = options.navigate ?? leavePage;
   const authenticate =
     options.authenticate ??
     ((intent: DemoPaymentIntent) => askForAuthentication({ amount: intent.amount, currency: intent.currency }));
@@ -278,21 +185,33 @@ export function createDemoStripe(options: DemoStripeOptions = {}): Stripe {
     const secret = clientSecret ?? elements?.clientSecret ?? null;
     const id = secret ? paymentIntentIdFrom(secret) : null;
     const element = elements?.getElement('payment');
-    if (!secret || !id || !element) {
+    if (!secret || !id || !(element instanceof DemoPaymentElement)) {
       return stripeError({ type: 'invalid_request_error', message: 'The payment form is not ready yet.' });
     }
-    if (redirect !== 'if_required' && !confirmParams?.return_url) {
-      return stripeError({ type: 'invalid_request_error', message: 'A return_url is required to confirm.' });
-    }
+    const returnUrl = confirmParams?.return_url;
     const collected = element.collect();
     if ('error' in collected) return collected;
+    // A redirect method always leaves the page, whatever `redirect` says, so it needs somewhere to come back to.
+    if (!returnUrl && (redirect !== 'if_required' || collected.type === 'bank_redirect')) {
+      return stripeError({ type: 'invalid_request_error', message: 'A return_url is required to confirm.' });
+    }
 
     element.setDisabled(true);
+    let leaving = false;
     let intent: DemoPaymentIntent;
     let authenticationFailed = false;
     try {
-      const confirm: DemoConfirmBody = { client_secret: secret, card: collected.card };
+      const confirm: DemoConfirmBody = { client_secret: secret, ...collected.method };
+      if (collected.type === 'bank_redirect') confirm.return_url = absoluteUrl(returnUrl ?? '');
       intent = await api.post<DemoPaymentIntent>(intentPath(id, 'confirm'), confirm);
+      const next = intent.status === 'requires_action' ? intent.next_action : null;
+      if (next?.type === 'redirect_to_url') {
+        // As Stripe.js does for redirect methods: off to the bank, which sends the shopper back
+        // to return_url. The promise never settles; the page is leaving.
+        leaving = true;
+        navigate(next.redirect_to_url.url);
+        return new Promise<never>(() => {});
+      }
       if (intent.status === 'requires_action') {
         const approve = await authenticate(intent);
         const answer: DemoAuthenticateBody = { client_secret: secret, approve };
@@ -302,11 +221,10 @@ export function createDemoStripe(options: DemoStripeOptions = {}): Stripe {
     } catch (error) {
       return errorFromApi(error);
     } finally {
-      element.setDisabled(false);
+      if (!leaving) element.setDisabled(false);
     }
 
     const result = resultOf(intent);
-    const returnUrl = confirmParams?.return_url;
     if (redirect !== 'if_required' && returnUrl && ('paymentIntent' in result || authenticationFailed)) {
       // Stripe leaves the page here; its promise never settles.
       navigate(withRedirectParams(returnUrl, intent, authenticationFailed ? 'failed' : 'succeeded'));

@@ -1,13 +1,11 @@
 import { Elements } from '@stripe/react-stripe-js';
 import type { StripeElementsOptions } from '@stripe/stripe-js';
-import { useCallback, useMemo, useState } from 'react';
+import { useCallback, useMemo, useState, type ReactNode } from 'react';
 import { LoadingState } from '../../components/LoadingState';
 import { takesRealPayments } from '../../config/api';
 import { useConfig } from '../../config/ConfigContext';
-import type { PaymentIntentResponse } from '../../lib/api';
 import { useResource } from '../../lib/useResource';
 import { appearance } from './appearance';
-import { PaymentForm } from './PaymentForm';
 import { getStripe } from './stripeLoader';
 
 export const STRIPE_UNAVAILABLE_MESSAGE =
@@ -28,32 +26,44 @@ function PaymentFormUnavailable({ onRetry }: { onRetry: () => void }) {
   );
 }
 
-interface PaymentSectionProps {
-  intent: PaymentIntentResponse;
-  /** False while the server is re-pricing a changed cart. */
-  upToDate: boolean;
+interface CheckoutElementsProps {
+  clientSecret: string;
+  /** Shown beside the loading or failure message, in place of the form (the order summary). */
+  aside: ReactNode;
+  /** The form; `onLoadError` replaces it with a retry when an Element cannot load. */
+  children: (onLoadError: () => void) => ReactNode;
 }
 
 /**
- * Loads Stripe.js (or the demo stand-in) and shows the Payment Element for the intent.
- * Either can fail to load: Stripe.js when js.stripe.com is blocked or down, the Payment
- * Element when its frame cannot load; both offer a retry that really loads again.
+ * Loads Stripe.js (or the demo stand-in) and provides the payment <Elements> group, which
+ * holds the PaymentIntent's client secret. Either can fail to load: Stripe.js when
+ * js.stripe.com is blocked or down, an Element when its frame cannot load; both offer a retry
+ * that really loads again.
  */
-export function PaymentSection({ intent, upToDate }: PaymentSectionProps) {
+export function CheckoutElements({ clientSecret, aside, children }: CheckoutElementsProps) {
   const config = useConfig();
   const loadStripe = useCallback(() => getStripe(config), [config]);
   const { state, reload } = useResource('stripe', loadStripe);
-  // While set, <Elements> is unmounted; clearing it mounts a fresh Payment Element.
+  // While set, <Elements> is unmounted; clearing it mounts fresh Elements.
   const [elementFailed, setElementFailed] = useState(false);
-  const { clientSecret } = intent;
   const options = useMemo<StripeElementsOptions>(() => ({ clientSecret, appearance }), [clientSecret]);
 
-  if (state.status === 'loading') return <LoadingState label="Loading the payment form…" />;
-  if (state.status === 'error') return <PaymentFormUnavailable onRetry={reload} />;
-  if (elementFailed) return <PaymentFormUnavailable onRetry={() => setElementFailed(false)} />;
+  let unavailable: ReactNode = null;
+  if (state.status === 'loading') unavailable = <LoadingState label="Loading the payment form…" />;
+  else if (state.status === 'error') unavailable = <PaymentFormUnavailable onRetry={reload} />;
+  else if (elementFailed) unavailable = <PaymentFormUnavailable onRetry={() => setElementFailed(false)} />;
+
+  if (unavailable || state.status !== 'success') {
+    return (
+      <div className="checkout">
+        <div className="checkout__main">{unavailable}</div>
+        <div className="checkout__aside">{aside}</div>
+      </div>
+    );
+  }
   return (
     <Elements key={clientSecret} stripe={state.data} options={options}>
-      <PaymentForm intent={intent} upToDate={upToDate} onLoadError={() => setElementFailed(true)} />
+      {children(() => setElementFailed(true))}
     </Elements>
   );
 }

@@ -1,0 +1,48 @@
+import type { DeliveryMethod, PaymentIntentResponse } from '../../lib/api';
+import { deliveryPrice, deliveryWindow } from '../../lib/delivery';
+import { sectionErrorsId } from './fieldErrors';
+import { SectionErrors } from './SectionErrors';
+
+interface DeliverySectionProps {
+  intent: PaymentIntentResponse;
+  /** The shopper's choice; null until they choose (the server's default applies). */
+  chosen: DeliveryMethod | null;
+  onChoose: (method: DeliveryMethod) => void;
+  errors: string[] | undefined;
+}
+
+/** Delivery method: the options the server priced for the address, as one radio group. */
+export function DeliverySection({ intent, chosen, onChoose, errors }: DeliverySectionProps) {
+  const options = intent.deliveryOptions;
+  const selected = chosen ?? intent.deliveryMethod;
+
+  return (
+    <section className="checkout-section" aria-labelledby="delivery-title">
+      <h2 id="delivery-title" className="section-title">
+        Delivery method
+      </h2>
+      {options.length === 0 ? (
+        <p className="fine-print">Enter your shipping address to see the delivery options and their prices.</p>
+      ) : (
+        <fieldset className="delivery" aria-describedby={sectionErrorsId('delivery')}>
+          <legend className="visually-hidden">Delivery method</legend>
+          {options.map((option) => (
+            <label key={option.method} className="delivery__option">
+              <input
+                type="radio"
+                name="delivery-method"
+                value={option.method}
+                checked={selected === option.method}
+                onChange={() => onChoose(option.method)}
+              />
+              <span className="delivery__label">{option.label}</span>
+              <span className="delivery__window">{deliveryWindow(option)}</span>
+              <span className="delivery__price">{deliveryPrice(option.amount, intent.currency)}</span>
+            </label>
+          ))}
+        </fieldset>
+      )}
+      <SectionErrors id={sectionErrorsId('delivery')} messages={errors} />
+    </section>
+  );
+}
