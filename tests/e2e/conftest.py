@@ -17,6 +17,7 @@ from typing import Any
 
 import pytest
 from e2e_servers import Servers
+from playwright.sync_api import Page, expect
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "test-artifacts" / "screenshots"
@@ -167,3 +168,11 @@ def screenshot(page: Any) -> Any:
         page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
 
     return take
+
+
+@pytest.fixture
+def fresh_page(page: Page) -> Page:
+    """The shop's first page, in demo mode, with an empty cart (each test has its own context)."""
+    page.goto("/")
+    expect(page.get_by_text("Demo mode: no real payments")).to_be_visible()
+    return page

@@ -59,12 +59,12 @@ def test_checkout_explains_that_stripe_js_cannot_load(
     page.route("https://js.stripe.com/**", blocked)
     page.goto(stripe_servers.web_url)
     book = stripe_servers.get_json("/api/books")["books"][0]
-    page.get_by_role("button", name=f"Add {book['title']} to cart").click()
+    page.get_by_role("button", name=f"Add to cart: {book['title']}").click()
     expect(page.get_by_text("Demo mode: no real payments")).to_have_count(0)
     # Stripe advises loading Stripe.js on every page, for its fraud signals.
     assert stripe_js, "the shop page did not ask for Stripe.js"
 
-    page.get_by_role("button", name="Cart (1 items)").click()
+    page.get_by_role("button", name="Cart (1 item)").click()
     page.get_by_role("dialog", name="Your cart").get_by_role("link", name="Checkout").click()
     expect(page.get_by_role("heading", name="Order summary")).to_be_visible()
     alert = page.get_by_role("alert").filter(has_text="didn't load")

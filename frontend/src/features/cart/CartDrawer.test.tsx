@@ -61,7 +61,7 @@ describe('cart drawer', () => {
     const decrease = within(drawer).getByRole('button', { name: 'Decrease quantity of The Dream Machine' });
     for (let i = 0; i < 9; i += 1) await user.click(decrease);
     expect(decrease).toBeDisabled();
-    expect(screen.getByRole('button', { name: 'Cart (1 items)' })).toBeInTheDocument();
+    expect(screen.getByRole('button', { name: 'Cart (1 item)' })).toBeInTheDocument();
   });
 
   it('closes on Escape and gives focus back to the cart button', async () => {
@@ -87,7 +87,7 @@ describe('cart drawer', () => {
     expect(within(drawer).queryByRole('link', { name: 'Checkout' })).not.toBeInTheDocument();
     await user.keyboard('{Escape}');
 
-    await user.click(await screen.findByRole('button', { name: 'Add The Dream Machine to cart' }));
+    await user.click(await screen.findByRole('button', { name: 'Add to cart: The Dream Machine' }));
     drawer = await openCart(user);
     await user.click(within(drawer).getByRole('link', { name: 'Checkout' }));
 
@@ -105,7 +105,7 @@ describe('cart drawer', () => {
     renderApp('/');
 
     expect(await screen.findByText(/no longer sold here/)).toBeInTheDocument();
-    expect(screen.getByRole('button', { name: 'Cart (1 items)' })).toBeInTheDocument();
+    expect(screen.getByRole('button', { name: 'Cart (1 item)' })).toBeInTheDocument();
     await waitFor(() => expect(storedCart().items).toEqual([{ id: 'the-dream-machine', quantity: 1 }]));
   });
 });

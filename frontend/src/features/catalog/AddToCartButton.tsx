@@ -1,36 +1,32 @@
-import { useEffect, useState } from 'react';
 import type { Book } from '../../lib/api';
 import { useCart } from '../cart/CartContext';
 import { MAX_QUANTITY } from '../cart/cartReducer';
 
-/** "Add to cart", with a short "Added" confirmation and a stop at the per-book maximum. */
+/**
+ * "Add to cart" and, once the book is in the cart, how many copies are. The button's name is
+ * its visible text followed by the title ("Add to cart: The Dream Machine"), so speech users
+ * can say what they see and screen-reader users know which book it adds.
+ */
 export function AddToCartButton({ book, className = '' }: { book: Book; className?: string }) {
   const cart = useCart();
-  const [justAdded, setJustAdded] = useState(false);
-  const atMax = cart.quantityOf(book.id) >= MAX_QUANTITY;
+  const quantity = cart.quantityOf(book.id);
+  const atMax = quantity >= MAX_QUANTITY;
 
-  useEffect(() => {
-    if (!justAdded) return;
-    const timer = window.setTimeout(() => setJustAdded(false), 1500);
-    return () => window.clearTimeout(timer);
-  }, [justAdded]);
-
-  let label = 'Add to cart';
-  if (atMax) label = `Limit of ${MAX_QUANTITY} reached`;
-  else if (justAdded) label = 'Added ✓';
-
+  const label = atMax ? `Limit of ${MAX_QUANTITY} reached` : 'Add to cart';
   return (
-    <button
-      type="button"
-      className={`button button--primary ${className}`}
-      aria-label={`Add ${book.title} to cart`}
-      disabled={atMax}
-      onClick={() => {
-        cart.add(book.id);
-        setJustAdded(true);
-      }}
-    >
-      {label}
-    </button>
+    <div className={`add-to-cart ${className}`}>
+      <button
+        type="button"
+        className="button button--primary"
+        aria-label={`${label}: ${book.title}`}
+        disabled={atMax}
+        onClick={() => cart.add(book.id)}
+      >
+        {label}
+      </button>
+      <p className="add-to-cart__status" role="status">
+        {quantity > 0 && `${quantity} in your cart`}
+      </p>
+    </div>
   );
 }

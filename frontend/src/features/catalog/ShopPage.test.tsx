@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { apiError, mockFetch, type Reply } from '../../testing/fetchMock';
 import { books, demoConfig, storedCart } from '../../testing/fixtures';
 import { renderApp } from '../../app/testing';
+import { MAX_QUANTITY } from '../cart/cartReducer';
 
 function serve(booksReply: Reply | ((request: unknown, call: number) => Reply | Promise<Reply>)) {
   return mockFetch([
@@ -34,16 +35,31 @@ describe('shop page', () => {
     renderApp('/');
 
     expect(await screen.findByRole('button', { name: 'Cart (0 items)' })).toBeInTheDocument();
-    await user.click(await screen.findByRole('button', { name: 'Add The Dream Machine to cart' }));
-    expect(screen.getByRole('button', { name: 'Cart (1 items)' })).toBeInTheDocument();
-    await user.click(screen.getByRole('button', { name: 'Add The Dream Machine to cart' }));
-    await user.click(screen.getByRole('button', { name: 'Add Stubborn Attachments to cart' }));
+    await user.click(await screen.findByRole('button', { name: 'Add to cart: The Dream Machine' }));
+    expect(screen.getByRole('button', { name: 'Cart (1 item)' })).toBeInTheDocument();
+    await user.click(screen.getByRole('button', { name: 'Add to cart: The Dream Machine' }));
+    await user.click(screen.getByRole('button', { name: 'Add to cart: Stubborn Attachments' }));
 
     expect(screen.getByRole('button', { name: 'Cart (3 items)' })).toBeInTheDocument();
     expect(storedCart().items).toEqual([
       { id: 'the-dream-machine', quantity: 2 },
       { id: 'stubborn-attachments', quantity: 1 },
     ]);
+  });
+
+  it('says under each add button how many copies are in the cart, and stops at the limit', async () => {
+    serve({ body: { books } });
+    const user = userEvent.setup();
+    renderApp('/');
+
+    const add = await screen.findByRole('button', { name: 'Add to cart: The Dream Machine' });
+    const card = add.closest('li')!;
+    expect(within(card).getByRole('status')).toHaveTextContent('');
+    await user.click(add);
+    expect(within(card).getByRole('status')).toHaveTextContent('1 in your cart');
+    for (let copies = 2; copies <= MAX_QUANTITY; copies += 1) await user.click(add);
+    expect(within(card).getByRole('status')).toHaveTextContent(`${MAX_QUANTITY} in your cart`);
+    expect(within(card).getByRole('button', { name: `Limit of ${MAX_QUANTITY} reached: The Dream Machine` })).toBeDisabled();
   });
 
   it('shows a loading skeleton, then an error with a working retry', async () => {
@@ -82,7 +98,7 @@ describe('shop page', () => {
 
     expect(await screen.findByRole('heading', { level: 1, name: 'The Dream Machine' })).toBeInTheDocument();
     expect(screen.getByRole('img', { name: 'Cover of The Dream Machine by M. Mitchell Waldrop' })).toBeInTheDocument();
-    await user.click(screen.getByRole('button', { name: 'Add The Dream Machine to cart' }));
-    expect(screen.getByRole('button', { name: 'Cart (1 items)' })).toBeInTheDocument();
+    await user.click(screen.getByRole('button', { name: 'Add to cart: The Dream Machine' }));
+    expect(screen.getByRole('button', { name: 'Cart (1 item)' })).toBeInTheDocument();
   });
 });
