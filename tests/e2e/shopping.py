@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qs, urlparse
 
@@ -31,15 +32,101 @@ def add_to_cart(page: Page, book: dict[str, Any]) -> None:
     page.get_by_role("button", name=f"Add to cart: {book['title']}").click()
 
 
-def go_to_checkout(page: Page, total: int) -> None:
-    """Open the cart, press Checkout, and wait for the server-priced summary."""
+@dataclass(frozen=True)
+class Shopper:
+    """Who buys and where the books go, as typed into checkout's contact and address forms."""
+
+    email: str
+    name: str
+    line1: str
+    city: str
+    state: str
+    postal_code: str
+    country: str = "United States"
+    state_label: str = "State"
+    postal_label: str = "ZIP code"
+
+
+# New York charges tax in the shop's example table, so a quote has every part.
+SHOPPER = Shopper(
+    email="ada.reader@example.com",
+    name="Ada Reader",
+    line1="350 Fifth Avenue",
+    city="New York",
+    state="NY",
+    postal_code="10118",
+)
+
+
+@dataclass(frozen=True)
+class Quote:
+    """The order summary's amounts, in cents."""
+
+    subtotal: int
+    shipping: int
+    tax: int
+    total: int
+
+
+def cents(text: str) -> int:
+    """ "$1,234.56" (or "Free") as cents."""
+    if text.strip().lower() == "free":
+        return 0
+    return round(float(text.strip().lstrip("$").replace(",", "")) * 100)
+
+
+def open_checkout(page: Page) -> None:
+    """Open the cart, press Checkout, and wait for the summary and the contact form."""
     page.get_by_role("button", name=re.compile(r"^Cart \(")).click()
     cart = page.get_by_role("dialog", name="Your cart")
     cart.get_by_role("link", name="Checkout").or_(
         cart.get_by_role("button", name="Checkout")
     ).click()
     expect(page.get_by_role("heading", name="Order summary")).to_be_visible()
-    expect(page.get_by_role("button", name=f"Pay {money(total)}")).to_be_enabled(timeout=15000)
+    expect(page.get_by_label("Email", exact=True)).to_be_editable(timeout=15000)
+
+
+def fill_contact_and_shipping(page: Page, shopper: Shopper = SHOPPER) -> None:
+    """Type the email and the shipping address into checkout's forms."""
+    page.get_by_label("Email", exact=True).fill(shopper.email)
+    page.get_by_label("Country or region").select_option(label=shopper.country)
+    page.get_by_label("Full name").fill(shopper.name)
+    page.get_by_label("Address line 1").fill(shopper.line1)
+    page.get_by_label("City", exact=True).fill(shopper.city)
+    page.get_by_label(shopper.state_label, exact=True).fill(shopper.state)
+    page.get_by_label(shopper.postal_label, exact=True).fill(shopper.postal_code)
+
+
+def order_summary(page: Page) -> Quote:
+    """The amounts the order summary shows now, read from its terms and definitions."""
+    summary = page.get_by_role("region", name="Order summary")
+    terms = summary.locator("dt").all_inner_texts()
+    values = summary.locator("dd").all_inner_texts()
+    rows = {
+        term.split(" (")[0].strip(): cents(value) for term, value in zip(terms, values, strict=True)
+    }
+    return Quote(rows["Subtotal"], rows["Shipping"], rows["Tax"], rows["Total"])
+
+
+def expect_quote(page: Page, delivery: str = "Standard") -> Quote:
+    """Wait for the server's quote with this delivery method, payable; return what it shows."""
+    summary = page.get_by_role("region", name="Order summary")
+    expect(summary.get_by_text(f"Shipping ({delivery})")).to_be_visible(timeout=15000)
+    pay = page.get_by_role("button", name=re.compile(r"^Pay "))
+    expect(pay).to_be_enabled(timeout=15000)
+    quote = order_summary(page)
+    assert quote.total == quote.subtotal + quote.shipping + quote.tax
+    expect(pay).to_have_accessible_name(f"Pay {money(quote.total)}")
+    return quote
+
+
+def go_to_checkout(page: Page, subtotal: int, shopper: Shopper = SHOPPER) -> Quote:
+    """Open checkout, give contact and shipping, and wait until the quote can be paid."""
+    open_checkout(page)
+    fill_contact_and_shipping(page, shopper)
+    quote = expect_quote(page)
+    assert quote.subtotal == subtotal
+    return quote
 
 
 def pay_with(page: Page, card: str) -> None:
@@ -58,14 +145,21 @@ def order_on_server(servers: Servers, page: Page) -> dict[str, Any]:
     return order
 
 
-def expect_paid(page: Page, servers: Servers, amount: int) -> dict[str, Any]:
-    """The success page and the server agree that the order is paid for this amount."""
+def expect_paid(
+    page: Page, servers: Servers, amount: int, shopper: Shopper = SHOPPER
+) -> dict[str, Any]:
+    """Success page and server agree: paid, for this amount, to this shopper and address."""
     expect(page.get_by_role("heading", name="Thank you for your order")).to_be_visible(
         timeout=20000
     )
     order = order_on_server(servers, page)
     assert order["status"] == "paid"
     assert order["amount"] == amount
+    assert order["email"] == shopper.email
+    assert order["shipping"]["name"] == shopper.name
+    assert order["shipping"]["postalCode"] == shopper.postal_code
+    expect(page.get_by_text(shopper.email)).to_be_visible()
+    expect(page.get_by_text(shopper.line1)).to_be_visible()
     expect(page.get_by_text(order["paymentIntentId"])).to_be_visible()
     expect(page.get_by_text(money(amount)).first).to_be_visible()
     # Paid carts are emptied: the header shows no items any more.
@@ -73,9 +167,8 @@ def expect_paid(page: Page, servers: Servers, amount: int) -> dict[str, Any]:
     return order
 
 
-def checkout_one_book(page: Page, servers: Servers) -> dict[str, Any]:
-    """Put the first book in the cart and open checkout for it."""
+def checkout_one_book(page: Page, servers: Servers) -> tuple[dict[str, Any], Quote]:
+    """Put the first book in the cart, open checkout for it and give contact and shipping."""
     (book,) = first_books(servers, 1)
     add_to_cart(page, book)
-    go_to_checkout(page, book["price"])
-    return book
+    return book, go_to_checkout(page, book["price"])

@@ -9,14 +9,16 @@ from collections.abc import Callable
 from urllib.parse import urlparse
 
 from e2e_servers import Servers
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Locator, Page, expect
 from shopping import (
     AUTH_CARD,
     DECLINED_CARD,
+    SHOPPER,
     SUCCESS_CARD,
     add_to_cart,
     checkout_one_book,
     expect_paid,
+    expect_quote,
     first_books,
     go_to_checkout,
     money,
@@ -24,10 +26,10 @@ from shopping import (
 )
 
 
-def test_successful_purchase_of_two_books(
+def test_successful_purchase_of_two_books_with_express_delivery(
     fresh_page: Page, servers: Servers, screenshot: Callable[[str], None]
 ) -> None:
-    """4242... pays; the order is paid, through the webhook path, with the catalogue's total."""
+    """Email, address and Express delivery; 4242... pays exactly the total shown, by webhook."""
     page = fresh_page
     events_before = servers.processed_events("payment_intent.succeeded")
     one, two = first_books(servers, 2)
@@ -35,16 +37,35 @@ def test_successful_purchase_of_two_books(
     add_to_cart(page, two)
     add_to_cart(page, two)
     screenshot("shop")
-    total = one["price"] + 2 * two["price"]
-    go_to_checkout(page, total)
+    subtotal = one["price"] + 2 * two["price"]
+    standard = go_to_checkout(page, subtotal)
     screenshot("checkout")
+    page.get_by_role("radio", name=re.compile(r"^Express")).check()
+    express = expect_quote(page, delivery="Express")
+    assert express.subtotal == subtotal
+    assert express.shipping > standard.shipping
+    assert express.total > standard.total
+    # Screen readers hear the new total.
+    expect(page.get_by_test_id("total-announcement")).to_contain_text(
+        f"Order total {money(express.total)}"
+    )
+    screenshot("checkout-express")
     pay_with(page, SUCCESS_CARD)
-    order = expect_paid(page, servers, total)
+    order = expect_paid(page, servers, express.total)
     assert [(line["id"], line["quantity"]) for line in order["items"]] == [
         (one["id"], 1),
         (two["id"], 2),
     ]
+    assert (order["subtotal"], order["shippingAmount"], order["taxAmount"]) == (
+        express.subtotal,
+        express.shipping,
+        express.tax,
+    )
+    assert order["delivery"]["method"] == "express"
+    assert order["shipping"]["line1"] == SHOPPER.line1
+    assert order["shipping"]["state"] == SHOPPER.state
     assert order["paymentIntentId"].startswith("pi_demo_")
+    expect(page.get_by_text(re.compile(r"^Express: arrives in"))).to_be_visible()
     # The demo gateway marks orders paid only by delivering a signed event to the webhook handler.
     assert servers.processed_events("payment_intent.succeeded") == events_before + 1
     screenshot("success")
@@ -55,24 +76,24 @@ def test_declined_card_shows_the_reason_and_a_second_card_pays(
 ) -> None:
     """A decline keeps the shopper on checkout with Stripe's message; another card then works."""
     page = fresh_page
-    book = checkout_one_book(page, servers)
+    _book, quote = checkout_one_book(page, servers)
     pay_with(page, DECLINED_CARD)
     expect(page.get_by_role("alert").filter(has_text="Your card was declined.")).to_be_visible()
     screenshot("checkout-declined")
     assert urlparse(page.url).path == "/checkout"
     pay_with(page, SUCCESS_CARD)
-    expect_paid(page, servers, book["price"])
+    expect_paid(page, servers, quote.total)
 
 
 def test_authentication_approved_pays(fresh_page: Page, servers: Servers) -> None:
     """The 3155 card asks for authentication; completing it pays the order."""
     page = fresh_page
-    book = checkout_one_book(page, servers)
+    _book, quote = checkout_one_book(page, servers)
     pay_with(page, AUTH_CARD)
     dialog = page.get_by_role("dialog", name="Authenticate payment")
     expect(dialog).to_be_visible()
     dialog.get_by_role("button", name="Complete authentication").click()
-    expect_paid(page, servers, book["price"])
+    expect_paid(page, servers, quote.total)
 
 
 def test_authentication_failed_does_not_pay(fresh_page: Page, servers: Servers) -> None:
@@ -124,7 +145,7 @@ def test_demo_mode_never_requests_stripe_js(page: Page, servers: Servers) -> Non
 def test_phone_sized_purchase_with_the_keyboard(
     page: Page, servers: Servers, screenshot: Callable[[str], None]
 ) -> None:
-    """On a 375 px wide screen, every step of a purchase works from the keyboard."""
+    """On a 375 px wide screen, every step of a purchase works from the keyboard alone."""
     page.set_viewport_size({"width": 375, "height": 740})
     page.goto("/")
     (book,) = first_books(servers, 1)
@@ -146,20 +167,51 @@ def test_phone_sized_purchase_with_the_keyboard(
     )
     checkout.focus()
     page.keyboard.press("Enter")
-    pay = page.get_by_role("button", name=f"Pay {money(book['price'])}")
-    expect(pay).to_be_enabled(timeout=15000)
-    page.get_by_label("Card number").focus()
+
+    def tab_to(field: Locator) -> None:
+        page.keyboard.press("Tab")
+        expect(field).to_be_focused()
+
+    # Contact and shipping, field after field with Tab; the country stays the United States.
+    email = page.get_by_label("Email", exact=True)
+    expect(email).to_be_editable(timeout=15000)
+    email.focus()
+    page.keyboard.type(SHOPPER.email)
+    tab_to(page.get_by_label("Country or region"))
+    for label, text in (
+        ("Full name", SHOPPER.name),
+        ("Address line 1", SHOPPER.line1),
+        ("Address line 2 (optional)", ""),
+        ("City", SHOPPER.city),
+        ("State", SHOPPER.state),
+        ("ZIP code", SHOPPER.postal_code),
+        ("Phone number (optional)", ""),
+    ):
+        tab_to(page.get_by_label(label, exact=True))
+        page.keyboard.type(text)
+    # The delivery methods come with the quote for the address; arrows choose among them.
+    standard = page.get_by_role("radio", name=re.compile(r"^Standard"))
+    expect(standard).to_be_checked(timeout=15000)
+    tab_to(standard)
+    page.keyboard.press("ArrowDown")
+    expect(page.get_by_role("radio", name=re.compile(r"^Express"))).to_be_checked()
+    quote = expect_quote(page, delivery="Express")
+    assert quote.subtotal == book["price"]
+
+    tab_to(page.get_by_role("radio", name="Card"))
+    tab_to(page.get_by_label("Card number"))
     page.keyboard.type(SUCCESS_CARD.replace(" ", ""))
-    page.keyboard.press("Tab")
+    tab_to(page.get_by_label("Expiration date"))
     page.keyboard.type("1234")
-    page.keyboard.press("Tab")
+    tab_to(page.get_by_label("Security code"))
     page.keyboard.type("123")
     screenshot("checkout-phone")
     # Nothing on the page is wider than the screen.
     assert page.evaluate("document.documentElement.scrollWidth") <= 375
-    pay.focus()
+    tab_to(page.get_by_role("button", name=f"Pay {money(quote.total)}"))
     page.keyboard.press("Enter")
-    expect_paid(page, servers, book["price"])
+    order = expect_paid(page, servers, quote.total)
+    assert order["delivery"]["method"] == "express"
     screenshot("success-phone")
 
 
