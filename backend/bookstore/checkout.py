@@ -17,7 +17,7 @@ from sqlalchemy.exc import IntegrityError
 
 from bookstore.db import db, lock_for_write
 from bookstore.domain_errors import Conflict
-from bookstore.orders import PAID_STATUSES, Order, OrderLine, OrderStatus, new_token
+from bookstore.orders import PAID_STATUSES, Order, OrderLine, OrderStatus, new_number, new_token
 from bookstore.payments import PaymentGateway, current_gateway
 from bookstore.payments.gateway import CardError, PaymentError, ProviderUnavailable
 from bookstore.quotes import CheckoutDetails, Quote, intent_fingerprint, price_cart, quote
@@ -36,6 +36,7 @@ class PreparedPayment:
     """What the browser needs to take payment for an order."""
 
     order_id: int
+    order_number: str
     payment_intent_id: str
     client_secret: str
     quote: Quote
@@ -46,6 +47,7 @@ class _Snapshot:
     """The order as committed before a gateway call: what the call needs of it."""
 
     order_id: int
+    number: str
     token: str
     revision: int
     amount: int
@@ -76,7 +78,9 @@ def prepare_payment(
         if told != wanted:
             _update_intent(gateway, snapshot, intent_id, priced)
         if (snapshot.up_to_date and told == wanted) or _write_quote(snapshot, priced):
-            return PreparedPayment(snapshot.order_id, intent_id, client_secret, priced)
+            return PreparedPayment(
+                snapshot.order_id, snapshot.number, intent_id, client_secret, priced
+            )
         # Another request changed the order between our two transactions: start again from
         # what it wrote, so the PaymentIntent ends as the order written last says.
     raise Conflict(
@@ -111,33 +115,41 @@ def _insert_order(cart_id: str | None, priced: Quote, gateway_name: str) -> _Sna
     of its CPU.
     """
     token = new_token()
-    try:
-        result = cast(
-            CursorResult[Any],
-            db.session.execute(
-                insert(_ORDERS).values(
-                    token=token,
-                    gateway=gateway_name,
-                    cart_id=cart_id,
-                    status=OrderStatus.PENDING,
-                    currency=priced.currency,
-                    revision=1,
-                    **quote_columns(priced),
-                )
-            ),
-        )
-    except IntegrityError:
-        # Two requests for one new cart (React StrictMode sends two) raced to insert it;
-        # the unique cart_id let the other one win, so use its order.
-        db.session.rollback()
-        return None
+    for _ in range(MAX_ATTEMPTS):
+        number = new_number()
+        try:
+            result = cast(
+                CursorResult[Any],
+                db.session.execute(
+                    insert(_ORDERS).values(
+                        token=token,
+                        number=number,
+                        gateway=gateway_name,
+                        cart_id=cart_id,
+                        status=OrderStatus.PENDING,
+                        currency=priced.currency,
+                        revision=1,
+                        **quote_columns(priced),
+                    )
+                ),
+            )
+            break
+        except IntegrityError:
+            db.session.rollback()
+            if _cart_has_order(cart_id):
+                # Two requests for one new cart (React StrictMode sends two) raced to insert
+                # it; the unique cart_id let the other one win, so use its order.
+                return None
+            # Otherwise a random order number that another order has already: draw again.
+    else:
+        raise RuntimeError("no free order number after several draws")
     primary_key = result.inserted_primary_key
     assert primary_key is not None  # an INSERT of one row always has one
     order_id = int(primary_key[0])
     db.session.execute(
         insert(_ORDER_LINES), [dict(order_id=order_id, **line) for line in line_rows(priced)]
     )
-    return _Snapshot(order_id, token, 1, priced.total, None, None, None, up_to_date=True)
+    return _Snapshot(order_id, number, token, 1, priced.total, None, None, None, up_to_date=True)
 
 
 def _returning_order(order: Order, priced: Quote, gateway_name: str) -> _Snapshot:
@@ -166,6 +178,7 @@ def _returning_order(order: Order, priced: Quote, gateway_name: str) -> _Snapsho
         order.intent_fingerprint = None
     return _Snapshot(
         order.id,
+        order.number,
         order.token,
         order.revision,
         order.amount,

@@ -24,13 +24,13 @@ def orders_command(limit: int) -> None:
         click.echo("No orders yet.")
         return
     click.echo(
-        f"{'ORDER':>6}  {'STATUS':<10}  {'AMOUNT':>12}  {'MODE':<11}  {'PAYMENT INTENT':<32}  "
-        "CREATED (UTC)"
+        f"{'ORDER':>6}  {'NUMBER':<9}  {'STATUS':<10}  {'AMOUNT':>12}  {'MODE':<11}  "
+        f"{'PAYMENT INTENT':<32}  CREATED (UTC)"
     )
     for order in orders:
         # The gateway that holds the PaymentIntent: demo, stripe_test or stripe_live.
         click.echo(
-            f"{order.id:>6}  {order.status:<10}  "
+            f"{order.id:>6}  {order.number:<9}  {order.status:<10}  "
             f"{format_amount(order.amount, order.currency):>12}  {order.gateway or '?':<11}  "
             f"{order.payment_intent_id or '-':<32}  {order.created_at:%Y-%m-%d %H:%M:%S}"
         )

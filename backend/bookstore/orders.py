@@ -58,6 +58,8 @@ class Order(Model):
     # another database on the same Stripe account (which counts its ids from 1 too) never
     # collides with it. A new one when the order moves to another gateway.
     token: Mapped[str] = mapped_column(String(32), unique=True, default=lambda: new_token())
+    # What the shopper quotes: "SP-7K3M9Q". Random, not counted, so it says nothing of sales.
+    number: Mapped[str] = mapped_column(String(16), unique=True, default=lambda: new_number())
     # The gateway whose PaymentIntent this is ("demo", "stripe_test", "stripe_live"); None for
     # orders made before gateways were recorded.
     gateway: Mapped[str | None] = mapped_column(String(20))
@@ -117,6 +119,17 @@ class OrderLine(Model):
     line_total: Mapped[int]
 
     order: Mapped[Order] = relationship(back_populates="lines")
+
+
+# Order numbers: letters and digits that cannot be mistaken for one another (no 0/O, 1/I/L, U).
+NUMBER_ALPHABET = "ABCDEFGHJKMNPQRSTVWXYZ23456789"
+NUMBER_PREFIX = "SP-"
+NUMBER_LENGTH = 6
+
+
+def new_number() -> str:
+    """A random order number such as SP-7K3M9Q (30^6, about 729 million of them)."""
+    return NUMBER_PREFIX + "".join(secrets.choice(NUMBER_ALPHABET) for _ in range(NUMBER_LENGTH))
 
 
 def new_token() -> str:

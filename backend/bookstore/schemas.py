@@ -306,6 +306,7 @@ class PaymentIntentResponse(ResponseModel):
     client_secret: str
     payment_intent_id: str
     order_id: int
+    order_number: str = Field(description='What the shopper quotes, e.g. "SP-7K3M9Q".')
     amount: Amount = Field(description="The total: subtotal + shipping + tax.")
     currency: Currency
     items: list[LineResponse]
@@ -324,6 +325,7 @@ class OrderResponse(ResponseModel):
     """GET /api/orders/{paymentIntentId}: the order as the server knows it."""
 
     order_id: int
+    order_number: str = Field(description='What the shopper quotes, e.g. "SP-7K3M9Q".')
     payment_intent_id: str
     status: OrderStatus = Field(description="The order's own status, set by webhook events.")
     payment_status: PaymentIntentStatus | None = Field(
@@ -428,6 +430,7 @@ def prepared_payment_json(prepared: PreparedPayment) -> dict[str, Any]:
         client_secret=prepared.client_secret,
         payment_intent_id=prepared.payment_intent_id,
         order_id=prepared.order_id,
+        order_number=prepared.order_number,
         amount=quote.total,
         currency=quote.currency,
         items=[_line(line) for line in quote.lines],
@@ -453,6 +456,7 @@ def order_json(
     return OrderResponse.model_validate(
         {
             "order_id": order.id,
+            "order_number": order.number,
             "payment_intent_id": order.payment_intent_id,
             "status": order.status,
             "payment_status": payment_status,

@@ -37,6 +37,7 @@ def test_the_right_secret_shows_the_order_and_the_payment_status(client: FlaskCl
     assert response.status_code == 200
     assert response.get_json() == {
         "orderId": started["orderId"],
+        "orderNumber": started["orderNumber"],
         "paymentIntentId": started["paymentIntentId"],
         "status": "pending",
         "paymentStatus": "requires_payment_method",

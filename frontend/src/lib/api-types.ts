@@ -658,6 +658,11 @@ export interface components {
         OrderResponse: {
             /** Orderid */
             orderId: number;
+            /**
+             * Ordernumber
+             * @description What the shopper quotes, e.g. "SP-7K3M9Q".
+             */
+            orderNumber: string;
             /** Paymentintentid */
             paymentIntentId: string;
             /** @description The order's own status, set by webhook events. */
@@ -728,6 +733,11 @@ export interface components {
             paymentIntentId: string;
             /** Orderid */
             orderId: number;
+            /**
+             * Ordernumber
+             * @description What the shopper quotes, e.g. "SP-7K3M9Q".
+             */
+            orderNumber: string;
             /**
              * Amount
              * @description The total: subtotal + shipping + tax.
