@@ -168,6 +168,44 @@ def test_checkout_authentication_dialog_has_no_axe_violations(
     check("checkout-3ds")
 
 
+def test_checkout_sepa_debit_with_an_iban_error_has_no_axe_violations(
+    fresh_page: Page, servers: Servers, check: Callable[[str], None]
+) -> None:
+    """SEPA Direct Debit chosen: the IBAN form, its mandate and test IBANs, and its error."""
+    checkout_one_book(fresh_page, servers)
+    fresh_page.get_by_role("radio", name="SEPA Direct Debit").check()
+    iban = fresh_page.get_by_label("IBAN")
+    iban.fill("DE00 1234")
+    fresh_page.get_by_role("button", name=re.compile(r"^Pay ")).click()
+    expect(iban).to_have_attribute("aria-invalid", "true")
+    check("checkout-sepa-error")
+
+
+def test_demo_bank_page_has_no_axe_violations(
+    fresh_page: Page, servers: Servers, check: Callable[[str], None]
+) -> None:
+    """The demo bank's approval page a redirect payment method leaves the shop for."""
+    checkout_one_book(fresh_page, servers)
+    fresh_page.get_by_role("radio", name=re.compile(r"^Bank redirect")).check()
+    fresh_page.get_by_role("button", name=re.compile(r"^Pay ")).click()
+    expect(fresh_page.get_by_role("button", name="Approve payment")).to_be_visible(timeout=15000)
+    check("demo-bank")
+
+
+def test_checkout_after_the_bank_refused_has_no_axe_violations(
+    fresh_page: Page, servers: Servers, check: Callable[[str], None]
+) -> None:
+    """Back from the bank with the payment failed: checkout says so, details kept."""
+    checkout_one_book(fresh_page, servers)
+    fresh_page.get_by_role("radio", name=re.compile(r"^Bank redirect")).check()
+    fresh_page.get_by_role("button", name=re.compile(r"^Pay ")).click()
+    fresh_page.get_by_role("button", name="Fail payment").click()
+    alert = fresh_page.get_by_role("alert").filter(has_text="Your payment was not completed")
+    expect(alert).to_be_visible(timeout=20000)
+    expect_quote(fresh_page)
+    check("checkout-bank-refused")
+
+
 def test_checkout_with_an_empty_cart_has_no_axe_violations(
     page: Page, check: Callable[[str], None]
 ) -> None:
@@ -198,6 +236,19 @@ def test_success_page_of_a_paid_order_has_no_axe_violations(
     pay_with(fresh_page, SUCCESS_CARD)
     expect_paid(fresh_page, servers, quote.total)
     check("success")
+
+
+def test_success_page_of_a_processing_debit_has_no_axe_violations(
+    fresh_page: Page, servers: Servers, check: Callable[[str], None]
+) -> None:
+    """A SEPA debit just submitted: the success page says it is processing."""
+    checkout_one_book(fresh_page, servers)
+    fresh_page.get_by_role("radio", name="SEPA Direct Debit").check()
+    fresh_page.get_by_label("IBAN").fill("DE89 3704 0044 0532 0130 00")
+    fresh_page.get_by_role("button", name=re.compile(r"^Pay ")).click()
+    processing = fresh_page.get_by_role("heading", name="Your payment is processing")
+    expect(processing).to_be_visible(timeout=20000)
+    check("success-processing")
 
 
 def test_success_page_with_a_wrong_secret_has_no_axe_violations(
