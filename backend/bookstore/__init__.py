@@ -24,7 +24,10 @@ def create_app(config: Settings | None = None) -> Flask:
         db,
         errors,
         fulfilment,
+        mail,
         orders,
+        outbox,
+        outbox_worker,
         payment_status,
         payments,
         ratelimit,
@@ -62,12 +65,14 @@ def create_app(config: Settings | None = None) -> Flask:
     if settings.frontend_dist is not None:
         # Last: the SPA's catch-all route keeps clear of the paths registered before it.
         web.register_spa(app, settings.frontend_dist)
+    mail.init_mail(app, settings)
+    outbox_worker.init_outbox_worker(app, settings.outbox_send_interval_seconds)
     cli.register_commands(app)
 
     # Referenced so every table is in the metadata that migrations are checked against. The
     # schema itself comes from `flask --app bookstore db upgrade` and the books from `... seed`,
     # run once per deploy: app servers write nothing at start, so any number can start at once.
-    _ = (catalogue.Book, orders.Order, fulfilment.ProcessedEvent)
+    _ = (catalogue.Book, orders.Order, fulfilment.ProcessedEvent, outbox.OutboxMessage)
 
     if settings.mode == "stripe" and not settings.stripe_webhook_secret:
         app.logger.warning(

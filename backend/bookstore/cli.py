@@ -1,4 +1,4 @@
-"""Commands for the shop owner: `flask --app bookstore orders`, `... seed`.
+"""Commands for the shop owner: `flask --app bookstore orders`, `... seed`, `... outbox`.
 
 The schema commands (`flask --app bookstore db upgrade`, ...) come from Flask-Migrate.
 """
@@ -12,6 +12,7 @@ from flask.cli import with_appcontext
 from bookstore.catalogue import seed_catalogue
 from bookstore.money import format_amount
 from bookstore.orders import recent_orders
+from bookstore.outbox_cli import outbox_group
 
 
 @click.command("orders")
@@ -48,3 +49,4 @@ def register_commands(app: Flask) -> None:
     """Add the shop's commands to `flask --app bookstore ...`."""
     app.cli.add_command(orders_command)
     app.cli.add_command(seed_command)
+    app.cli.add_command(outbox_group)

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from email.utils import parseaddr
 from pathlib import Path
 from typing import Literal, TypeVar
 
 from dotenv import dotenv_values
 from flask import current_app
 from limits import parse_many
+
+from bookstore.mail import parse_smtp_url
 
 BACKEND_DIR = Path(__file__).resolve().parent.parent
 REPO_DIR = BACKEND_DIR.parent
@@ -29,6 +32,13 @@ DEFAULT_STRIPE_MAX_NETWORK_RETRIES = 1
 STRIPE_WAIT_BUDGET_SECONDS = 10.0
 # stripe-python sleeps at most this long before its first retry, twice that before the second...
 STRIPE_FIRST_BACKOFF_SECONDS = 0.5
+DEFAULT_MAIL_FROM = "Stripe Press Bookstore <orders@bookstore.localhost>"
+# Without SMTP_URL, emails are written here as .eml files (development).
+DEFAULT_MAIL_DIR = BACKEND_DIR / "instance" / "mail"
+# How often a server process sends what is due in the outbox (retries), besides right after a
+# webhook queues an email. Servers read it from the environment; Settings built in code (tests)
+# run no background sender unless they ask for one.
+DEFAULT_OUTBOX_SEND_INTERVAL_SECONDS = 30.0
 TRUE_WORDS = frozenset({"1", "true", "yes", "on"})
 FALSE_WORDS = frozenset({"0", "false", "no", "off"})
 
@@ -74,6 +84,14 @@ class Settings:
     frontend_dist: Path | None = None
     # How long each process reuses the catalogue's JSON before reading the books again.
     catalogue_cache_seconds: float = 10.0
+    # Emails (bookstore.mail, bookstore.outbox): through this SMTP server, or, when None, as
+    # .eml files in mail_dir. Not in repr: the URL may hold the server's password.
+    smtp_url: str | None = field(default=None, repr=False)
+    mail_from: str = DEFAULT_MAIL_FROM
+    mail_dir: Path = DEFAULT_MAIL_DIR
+    # Seconds between background sends of due emails in each server process; 0: none (run
+    # `flask --app bookstore outbox send` from cron instead).
+    outbox_send_interval_seconds: float = 0.0
 
     def __post_init__(self) -> None:
         _check_stripe_keys(self)
@@ -101,6 +119,7 @@ class Settings:
             raise ConfigError("PORT must be between 1 and 65535.")
         if self.catalogue_cache_seconds < 0:
             raise ConfigError("CATALOGUE_CACHE_SECONDS must be 0 (no cache) or more.")
+        _check_mail(self)
 
     @property
     def mode(self) -> Mode:
@@ -151,6 +170,12 @@ class Settings:
             port=_number("PORT", text, int, 4242),
             frontend_dist=_repo_path(text("FRONTEND_DIST")),
             catalogue_cache_seconds=_number("CATALOGUE_CACHE_SECONDS", text, float, 10.0),
+            smtp_url=text("SMTP_URL"),
+            mail_from=text("MAIL_FROM") or DEFAULT_MAIL_FROM,
+            mail_dir=_repo_path(text("MAIL_DIR")) or DEFAULT_MAIL_DIR,
+            outbox_send_interval_seconds=_number(
+                "OUTBOX_SEND_INTERVAL_SECONDS", text, float, DEFAULT_OUTBOX_SEND_INTERVAL_SECONDS
+            ),
         )
 
 
@@ -261,3 +286,24 @@ def _check_rate_limit(name: str, limit: str) -> None:
         raise ConfigError(
             f"{name} must look like '20 per minute' or '5/second', got {limit!r}."
         ) from None
+
+
+def _check_mail(settings: Settings) -> None:
+    """A bad SMTP_URL or MAIL_FROM would only fail at the first email, after a payment."""
+    if settings.smtp_url is not None:
+        try:
+            parse_smtp_url(settings.smtp_url)
+        except ValueError as error:
+            # The reason only: the URL itself may hold a password.
+            raise ConfigError(f"SMTP_URL {error}") from None
+    _, address = parseaddr(settings.mail_from)
+    if "@" not in address or any(c in settings.mail_from for c in "\r\n"):
+        raise ConfigError(
+            "MAIL_FROM must be an address such as 'Stripe Press Bookstore "
+            f"<orders@shop.example>', got {settings.mail_from!r}."
+        )
+    if settings.outbox_send_interval_seconds < 0:
+        raise ConfigError(
+            "OUTBOX_SEND_INTERVAL_SECONDS must be 0 (no background sending: run "
+            "`flask --app bookstore outbox send` from cron) or more."
+        )

@@ -11,8 +11,10 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, mapped_column
 
 from bookstore.db import Model, UtcDateTime, db, utcnow
+from bookstore.emails import queue_confirmation, queue_refund_notice
 from bookstore.money import format_amount
 from bookstore.orders import Order, OrderStatus, transition
+from bookstore.outbox_worker import wake_sender
 from bookstore.payments import current_gateway
 from bookstore.payments.gateway import EventAction, PaymentEvent
 
@@ -61,6 +63,8 @@ def process_webhook(payload: bytes, signature_header: str | None) -> str:
         db.session.rollback()
         raise
     logger.info("applied %s %s to order %s: now %s", event.type, event.id, order.id, order.status)
+    # Any email the event queued goes out now, from this process's sender, never from here.
+    wake_sender()
     return "processed"
 
 
@@ -133,6 +137,9 @@ def _succeeded(order: Order, event: PaymentEvent) -> None:
         order.paid_amount = event.amount
         order.paid_at = utcnow()
         order.failure_message = None
+    if moved and order.status == OrderStatus.PAID:
+        # In this transaction: the email exists exactly when the payment was recorded.
+        queue_confirmation(order)
 
 
 def _payment_failed(order: Order, event: PaymentEvent) -> None:
@@ -158,7 +165,8 @@ def _refunded(order: Order, event: PaymentEvent) -> None:
     if not event.fully_refunded:
         logger.info("order %s: partial refund of %s", order.id, event.amount)
         return
-    transition(order, OrderStatus.REFUNDED)
+    if transition(order, OrderStatus.REFUNDED):
+        queue_refund_notice(order)
 
 
 def _paid_with(order: Order, event: PaymentEvent) -> None:

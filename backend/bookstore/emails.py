@@ -1,0 +1,129 @@
+"""What the shop emails its customers, from the templates in templates/email/.
+
+Called inside the transaction that pays or refunds an order: the email is rendered and put in
+the outbox there, and bookstore.outbox sends it once that transaction has committed.
+"""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from email.utils import parseaddr
+from typing import Literal, cast
+
+from flask import render_template
+
+from bookstore.addresses import COUNTRIES
+from bookstore.config import current_settings
+from bookstore.money import format_amount
+from bookstore.orders import Order
+from bookstore.outbox import Email, is_queued, queue
+from bookstore.shipping import LABELS, DeliveryMethod
+
+EmailKind = Literal["confirmation", "refund"]
+SHOP_NAME = "Stripe Press"
+
+
+@dataclass(frozen=True)
+class LineView:
+    """One line of the order, formatted for people."""
+
+    title: str
+    quantity: int
+    unit_amount: str
+    line_total: str
+
+
+def queue_confirmation(order: Order) -> bool:
+    """Queue the order's confirmation (once per order); False when there is none to send."""
+    return _queue(order, "confirmation", f"Your {SHOP_NAME} order {order.number}")
+
+
+def queue_refund_notice(order: Order) -> bool:
+    """Queue the email saying the order was refunded (once per order); False if none."""
+    return _queue(order, "refund", f"Your {SHOP_NAME} order {order.number} was refunded")
+
+
+def _queue(order: Order, kind: EmailKind, subject: str) -> bool:
+    """Render the email and add it to the outbox in the caller's transaction."""
+    if not order.email or is_queued(order, kind):
+        return False
+    context = _context(order)
+    queue(
+        order,
+        kind,
+        Email(
+            recipient=order.email,
+            subject=subject,
+            # .txt is rendered as it is; .html with autoescaping (Flask's default for .html).
+            text=render_template(f"email/{kind}.txt", **context),
+            html=render_template(f"email/{kind}.html", **context),
+            message_id=_message_id(kind, order),
+        ),
+    )
+    return True
+
+
+def _context(order: Order) -> dict[str, object]:
+    """Everything the templates show, formatted: they only lay it out."""
+
+    def money(amount: int) -> str:
+        return format_amount(amount, order.currency)
+
+    address = order.shipping_address or {}
+    refunded = order.paid_amount if order.paid_amount is not None else order.amount
+    return {
+        "shop": SHOP_NAME,
+        "number": order.number,
+        "name": address.get("name") or "",
+        "lines": [
+            LineView(line.title, line.quantity, money(line.unit_amount), money(line.line_total))
+            for line in order.lines
+        ],
+        "subtotal": money(order.subtotal),
+        "shipping": money(order.shipping_amount),
+        "tax": money(order.tax_amount),
+        "total": money(order.amount),
+        "refunded": money(refunded),
+        "address_lines": _address_lines(address),
+        "delivery": _delivery(order),
+        "payment_method": order.payment_method,
+    }
+
+
+def _address_lines(address: dict[str, str | None]) -> list[str]:
+    """The address as it is written on a parcel, empty parts left out."""
+    country = address.get("country") or ""
+    place = " ".join(
+        part
+        for part in (address.get("city"), address.get("state"), address.get("postal_code"))
+        if part
+    )
+    lines = [
+        address.get("name"),
+        address.get("line1"),
+        address.get("line2"),
+        place,
+        COUNTRIES[country].name if country in COUNTRIES else country,
+    ]
+    return [line for line in lines if line]
+
+
+def _delivery(order: Order) -> str | None:
+    """'Standard, 3 to 5 business days', or None for an order without a delivery method."""
+    method = order.delivery_method
+    if method is None:
+        return None
+    label = LABELS.get(cast(DeliveryMethod, method), method.title())
+    low, high = order.delivery_min_days, order.delivery_max_days
+    if low is None or high is None:
+        return label
+    if low == high:
+        return f"{label}, {low} business day{'' if low == 1 else 's'}"
+    return f"{label}, {low} to {high} business days"
+
+
+def _message_id(kind: EmailKind, order: Order) -> str:
+    """A Message-ID of its own, kept for every attempt: <confirmation.SP-7K3M9Q.x@domain>."""
+    domain = parseaddr(current_settings().mail_from)[1].rpartition("@")[2] or "localhost"
+    return f"<{kind}.{order.number}.{secrets.token_hex(8)}@{domain}>"

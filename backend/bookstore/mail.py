@@ -1,0 +1,236 @@
+"""Sending one email: through an SMTP server (SMTP_URL), or into a folder of .eml files.
+
+A transport only delivers; what to send and when to retry is the outbox's business
+(bookstore.outbox). Failures come back as MailError, marked permanent when retrying the same
+message can never help (the server refused the recipient with a 5xx).
+"""
+
+from __future__ import annotations
+
+import os
+import smtplib
+import ssl
+from dataclasses import dataclass, field
+from datetime import datetime
+from email.message import EmailMessage
+from email.utils import format_datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Literal, Protocol
+from urllib.parse import parse_qsl, unquote, urlsplit
+
+from flask import Flask, current_app
+
+if TYPE_CHECKING:
+    from bookstore.config import Settings
+
+EXTENSION_KEY = "mail_transport"
+# Each blocking step of a send (connect, TLS, login, data) gives up after this many seconds.
+# The outbox's claim on a message lasts far longer (outbox.CLAIM_SECONDS), so no other
+# sender takes a message over while this one is still talking to the server.
+SMTP_TIMEOUT_SECONDS = 10.0
+_ON = frozenset({"1", "true", "yes", "on"})
+_OFF = frozenset({"0", "false", "no", "off"})
+
+Security = Literal["none", "starttls", "tls"]
+
+
+class MailError(Exception):
+    """A send failed; `permanent` when sending the same message again cannot succeed."""
+
+    def __init__(self, reason: str, *, permanent: bool = False) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.permanent = permanent
+
+
+@dataclass(frozen=True)
+class SmtpServer:
+    """Where and how to hand mail to an SMTP server, parsed from SMTP_URL."""
+
+    host: str
+    port: int
+    security: Security
+    username: str | None = None
+    password: str | None = field(default=None, repr=False)
+
+    def describe(self) -> str:
+        """For logs and the CLI: never the credentials."""
+        login = f", as {self.username}" if self.username else ""
+        return f"SMTP server {self.host}:{self.port} ({self.security}{login})"
+
+
+def parse_smtp_url(url: str) -> SmtpServer:
+    """smtp://user:password@host:port[?starttls=1], or smtps://... for TLS from the start.
+
+    Raises ValueError saying what is wrong, never repeating the URL (it may hold a password).
+    """
+    parts = urlsplit(url.strip())
+    if parts.scheme not in ("smtp", "smtps"):
+        raise ValueError(
+            "must start with smtp:// (plain or ?starttls=1) or smtps:// (TLS from the start), "
+            "e.g. smtp://user:password@smtp.example.com:587?starttls=1."
+        )
+    if not parts.hostname:
+        raise ValueError("must name a host, e.g. smtp://user:password@smtp.example.com:587.")
+    try:
+        port = parts.port
+    except ValueError:
+        raise ValueError("has a port that is not a number between 1 and 65535.") from None
+    if parts.path not in ("", "/") or parts.fragment:
+        raise ValueError("must be only scheme, credentials, host, port and ?starttls=1.")
+    options = dict(parse_qsl(parts.query, keep_blank_values=True))
+    unknown = sorted(set(options) - {"starttls"})
+    if unknown:
+        raise ValueError(f"has an unknown option {unknown[0]!r}: the only one is starttls=1.")
+    starttls = options.get("starttls", "0").lower()
+    if starttls not in _ON | _OFF:
+        raise ValueError("starttls must be 1 or 0.")
+    if parts.scheme == "smtps" and starttls in _ON:
+        raise ValueError("uses TLS from the start (smtps://), so it cannot also ask for STARTTLS.")
+    security: Security = (
+        "tls" if parts.scheme == "smtps" else "starttls" if starttls in _ON else "none"
+    )
+    default_port = {"tls": 465, "starttls": 587, "none": 25}[security]
+    return SmtpServer(
+        host=parts.hostname,
+        port=port or default_port,
+        security=security,
+        username=unquote(parts.username) if parts.username else None,
+        password=unquote(parts.password) if parts.password is not None else None,
+    )
+
+
+class Transport(Protocol):
+    """Delivers one email or raises MailError."""
+
+    def send(self, message: EmailMessage) -> None:
+        """Hand the message on; return only once it was accepted."""
+
+    def describe(self) -> str:
+        """Where the emails go, for people."""
+
+
+class SmtpTransport:
+    """Sends through an SMTP server, one connection per message."""
+
+    def __init__(self, server: SmtpServer, timeout: float = SMTP_TIMEOUT_SECONDS) -> None:
+        self.server = server
+        self.timeout = timeout
+
+    def describe(self) -> str:
+        """The server, without the credentials."""
+        return self.server.describe()
+
+    def send(self, message: EmailMessage) -> None:
+        """Connect, secure the connection if asked, log in if asked, and send."""
+        server = self.server
+        context = ssl.create_default_context()
+        try:
+            smtp: smtplib.SMTP
+            if server.security == "tls":
+                smtp = smtplib.SMTP_SSL(
+                    server.host, server.port, timeout=self.timeout, context=context
+                )
+            else:
+                smtp = smtplib.SMTP(server.host, server.port, timeout=self.timeout)
+            with smtp:
+                if server.security == "starttls":
+                    smtp.starttls(context=context)
+                if server.username is not None:
+                    smtp.login(server.username, server.password or "")
+                smtp.send_message(message)
+        except smtplib.SMTPRecipientsRefused as error:
+            codes = sorted({code for code, _ in error.recipients.values()})
+            # 5xx is the server's final word on this address; 4xx may pass later.
+            permanent = all(500 <= code < 600 for code in codes)
+            raise MailError(_refusal(error), permanent=permanent) from error
+        except smtplib.SMTPResponseException as error:
+            raise MailError(_response(error.smtp_code, error.smtp_error)) from error
+        except (smtplib.SMTPException, OSError) as error:
+            raise MailError(f"{type(error).__name__}: {error}") from error
+
+
+class DirectoryTransport:
+    """Development: each email becomes an .eml file that any mail client opens."""
+
+    def __init__(self, directory: Path) -> None:
+        self.directory = directory
+
+    def describe(self) -> str:
+        """The folder the files land in."""
+        return f"the folder {self.directory} (.eml files; set SMTP_URL to send them)"
+
+    def send(self, message: EmailMessage) -> None:
+        """Write the message under a name that sorts by time and says what it is."""
+        stamp = datetime.now().astimezone().strftime("%Y%m%d-%H%M%S")
+        local_part = str(message["Message-ID"] or "message").strip("<>").split("@")[0]
+        name = "".join(c if c.isalnum() or c in "-." else "_" for c in local_part)
+        target = self.directory / f"{stamp}-{name}.eml"
+        partial = target.with_suffix(".eml.partial")
+        try:
+            self.directory.mkdir(parents=True, exist_ok=True)
+            partial.write_bytes(message.as_bytes())
+            # Renamed into place, so a mail client never opens half a message.
+            os.replace(partial, target)
+        except OSError as error:
+            raise MailError(f"could not write {target}: {error.strerror or error}") from error
+
+
+def compose(
+    *,
+    sender: str,
+    recipient: str,
+    subject: str,
+    text: str,
+    html: str,
+    message_id: str,
+    date: datetime,
+) -> EmailMessage:
+    """A plain-text email with an HTML alternative (multipart/alternative)."""
+    message = EmailMessage()
+    message["From"] = sender
+    message["To"] = recipient
+    message["Subject"] = subject
+    message["Date"] = format_datetime(date)
+    # The same id on every attempt: a receiver can tell a resend from a second email.
+    message["Message-ID"] = message_id
+    message.set_content(text)
+    message.add_alternative(html, subtype="html")
+    return message
+
+
+def build_transport(settings: Settings) -> Transport:
+    """SMTP when SMTP_URL is set, else the folder of .eml files (MAIL_DIR)."""
+    if settings.smtp_url is not None:
+        return SmtpTransport(parse_smtp_url(settings.smtp_url))
+    return DirectoryTransport(settings.mail_dir)
+
+
+def init_mail(app: Flask, settings: Settings) -> None:
+    """Give the app its transport (tests may put another in its place)."""
+    app.extensions[EXTENSION_KEY] = build_transport(settings)
+
+
+def current_transport() -> Transport:
+    """The transport of the current app."""
+    transport: Transport = current_app.extensions[EXTENSION_KEY]
+    return transport
+
+
+def _response(code: int, text: bytes | str) -> str:
+    """An SMTP reply as one line: '451 Try again later'."""
+    message = text.decode("utf-8", "replace") if isinstance(text, bytes) else text
+    return f"{code} {' '.join(message.split())}"
+
+
+def _refusal(error: smtplib.SMTPRecipientsRefused) -> str:
+    """Why the server refused the recipients."""
+    replies = [_response(code, text) for code, text in error.recipients.values()]
+    return "recipient refused: " + "; ".join(replies)
+
+
+def delivery_line(settings: Settings) -> str:
+    """One line for ./start.sh: where this server's emails go."""
+    if settings.smtp_url is None:
+        return f"Emails are written as .eml files to {settings.mail_dir} (no SMTP_URL set)."
+    return f"Emails are sent through the {parse_smtp_url(settings.smtp_url).describe()}."
