@@ -62,6 +62,7 @@ export function intentFor(
     clientSecret: 'pi_test_1_secret_abc',
     paymentIntentId: 'pi_test_1',
     orderId: 1,
+    orderNumber: 'SP-7K3M9Q',
     amount: subtotal,
     currency: 'usd',
     items: lines,
@@ -132,6 +133,7 @@ export function quoteFor(body: CreatePaymentIntentBody): PaymentIntentResponse {
 export function order(overrides: Partial<OrderView> = {}): OrderView {
   return {
     orderId: 1,
+    orderNumber: 'SP-7K3M9Q',
     paymentIntentId: 'pi_test_1',
     status: 'paid',
     paymentStatus: 'succeeded',

@@ -182,7 +182,11 @@ export function CheckoutForm({
         </section>
       </div>
       <div className="checkout__aside">
-        <OrderSummary intent={intent} updating={status !== 'ready'} />
+        <OrderSummary
+          intent={intent}
+          stale={status !== 'ready'}
+          updating={status === 'updating' || status === 'loading'}
+        />
         <div className="pay">
           {(error || notice) && (
             <p ref={messageRef} className={error ? 'form-error' : 'pay__notice'} role="alert" tabIndex={-1}>

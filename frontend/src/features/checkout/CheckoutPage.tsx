@@ -132,7 +132,13 @@ export default function CheckoutPage() {
         {status === 'error' && <IntentError error={error} onRetry={retry} onAutomaticRetry={retryAutomatically} />}
         <CheckoutElements
           clientSecret={intent.clientSecret}
-          aside={<OrderSummary intent={intent} updating={status !== 'ready'} />}
+          aside={
+            <OrderSummary
+              intent={intent}
+              stale={status !== 'ready'}
+              updating={status === 'updating' || status === 'loading'}
+            />
+          }
         >
           {(onLoadError) => (
             <CheckoutForm

@@ -35,8 +35,9 @@ export function DeliverySection({ intent, chosen, onChoose, errors }: DeliverySe
                 checked={selected === option.method}
                 onChange={() => onChoose(option.method)}
               />
-              <span className="delivery__label">{option.label}</span>
-              <span className="delivery__window">{deliveryWindow(option)}</span>
+              {/* The spaces keep the radio's name readable: "Express 1–2 business days $14.99". */}
+              <span className="delivery__label">{option.label}</span>{' '}
+              <span className="delivery__window">{deliveryWindow(option)}</span>{' '}
               <span className="delivery__price">{deliveryPrice(option.amount, intent.currency)}</span>
             </label>
           ))}

@@ -2,12 +2,13 @@
  * Stripe mode with js.stripe.com unreachable, through the real loader and the real
  * @stripe/stripe-js: the browser fires `error` on the script tag Stripe's loader injects.
  */
-import { screen, waitFor, within } from '@testing-library/react';
+import { act, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it, vi } from 'vitest';
-import { createFakeStripe } from '../../testing/fakeStripe';
+import { createFakeStripe, SHOPPER } from '../../testing/fakeStripe';
 import { mockFetch, type RecordedRequest } from '../../testing/fetchMock';
-import { books, intentFor, storeCart, stripeConfig } from '../../testing/fixtures';
+import type { CreatePaymentIntentBody } from '../../lib/api';
+import { books, quoteFor, storeCart, stripeConfig } from '../../testing/fixtures';
 import { renderPage } from '../../app/testing';
 import CheckoutPage from './CheckoutPage';
 
@@ -35,9 +36,7 @@ describe('checkout when Stripe.js cannot be reached', () => {
       {
         method: 'POST',
         path: '/create-payment-intent',
-        reply: (request: RecordedRequest) => ({
-          body: intentFor((request.body as { items: { id: string; quantity: number }[] }).items),
-        }),
+        reply: (request: RecordedRequest) => ({ body: quoteFor(request.body as CreatePaymentIntentBody) }),
       },
     ]);
     storeCart([{ id: 'the-dream-machine', quantity: 2 }]);
@@ -63,7 +62,12 @@ describe('checkout when Stripe.js cannot be reached', () => {
     vi.stubGlobal('Stripe', StripeConstructor);
     await answerScripts(answered, 'load', 1);
 
-    const pay = await screen.findByRole('button', { name: 'Pay $60.00' });
+    await screen.findByRole('button', { name: 'Pay $60.00' });
+    act(() => {
+      fake.typeEmail(SHOPPER.email);
+      fake.typeAddress(SHOPPER.address);
+    });
+    const pay = await screen.findByRole('button', { name: 'Pay $72.59' });
     await waitFor(() => expect(pay).toBeEnabled());
     expect(StripeConstructor).toHaveBeenCalledWith(stripeConfig.publishableKey);
     expect(fake.createElements).toHaveBeenCalledWith(expect.objectContaining({ clientSecret: 'pi_test_1_secret_abc' }));

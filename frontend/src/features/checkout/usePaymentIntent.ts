@@ -36,6 +36,10 @@ function keyOf(cartId: string, items: CartLine[], details: CheckoutDetails): str
   return items.length > 0 ? JSON.stringify({ cartId, items, details }) : null;
 }
 
+function sameQuote(a: PaymentIntentResponse, b: PaymentIntentResponse): boolean {
+  return a.quoteId === b.quoteId && a.clientSecret === b.clientSecret;
+}
+
 function parse(key: string): Request {
   return { key, ...(JSON.parse(key) as Omit<Request, 'key'>) };
 }
@@ -74,7 +78,12 @@ export function usePaymentIntent(items: CartLine[], cartId: string, details: Che
       if ('intent' in outcome) {
         optionsRef.current.onIntent?.(request.cartId, outcome.intent, request.details);
         if (!mounted.current) return;
-        setResult({ key: request.key, intent: outcome.intent });
+        // The same quote again (the check before paying) keeps its object: nothing re-renders,
+        // and the Payment Element is not asked to fetch updates for an amount that did not change.
+        setResult((previous) => ({
+          key: request.key,
+          intent: previous && sameQuote(previous.intent, outcome.intent) ? previous.intent : outcome.intent,
+        }));
         setFailure(null);
         setFieldErrors(null);
         setAutomaticRetrySpent(false);

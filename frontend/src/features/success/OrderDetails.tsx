@@ -3,12 +3,16 @@ import type { OrderView, ShippingAddressView } from '../../lib/api';
 import { deliveryPrice, deliveryWindow } from '../../lib/delivery';
 import { formatMoney } from '../../lib/money';
 
+// Countries whose addresses end "City, State Postal code".
+const STATE_FIRST = new Set(['US', 'CA', 'AU']);
+
 function ShippingAddress({ address }: { address: ShippingAddressView }) {
   const { shippingCountries } = useConfig();
   const country = shippingCountries.find((candidate) => candidate.code === address.country)?.name ?? address.country;
-  const cityLine = [address.city, [address.state, address.postalCode].filter(Boolean).join(' ')]
-    .filter(Boolean)
-    .join(', ');
+  // "Springfield, IL 62701" where a state comes first; "10117 Berlin" in most of Europe.
+  const cityLine = STATE_FIRST.has(address.country)
+    ? [address.city, [address.state, address.postalCode].filter(Boolean).join(' ')].filter(Boolean).join(', ')
+    : [address.postalCode, address.city].join(' ');
   return (
     <address className="order-details__address">
       {[address.name, address.line1, address.line2, cityLine, country, address.phone]
@@ -29,6 +33,10 @@ export function OrderDetails({ order }: { order: OrderView }) {
         Order details
       </h2>
       <dl className="order-details__facts">
+        <div>
+          <dt>Order number</dt>
+          <dd className="order-details__number">{order.orderNumber}</dd>
+        </div>
         {order.email && (
           <div>
             <dt>Email</dt>

@@ -1,4 +1,4 @@
-import { screen, waitFor } from '@testing-library/react';
+import { screen, waitFor, within } from '@testing-library/react';
 import { describe, expect, it, vi } from 'vitest';
 import type { OrderView } from '../../lib/api';
 import { elapse, settle } from '../../testing/clock';
@@ -54,6 +54,94 @@ describe('success page', () => {
     expect(network.callsTo('/api/orders/pi_test_1')[0]?.query.get('client_secret')).toBe('pi_test_1_secret_abc');
   });
 
+  it('shows everything the order holds: number, email, address, delivery window, payment method and totals', async () => {
+    serveOrder({
+      body: order({
+        amount: 8249,
+        subtotal: 6000,
+        shippingAmount: 1499,
+        taxAmount: 750,
+        email: 'ada@example.com',
+        shipping: {
+          name: 'Ada Lovelace',
+          line1: '354 Oyster Point Blvd',
+          line2: 'Suite 2',
+          city: 'South San Francisco',
+          state: 'CA',
+          postalCode: '94080',
+          country: 'US',
+          phone: '+1 555 0100',
+        },
+        delivery: { method: 'express', label: 'Express', amount: 1499, minDays: 1, maxDays: 2 },
+        paymentMethod: 'Visa •••• 4242',
+      }),
+    });
+    renderSuccess();
+
+    const details = await screen.findByRole('region', { name: 'Order details' });
+    const fact = (term: string) => within(details).getByText(term).nextElementSibling;
+    expect(fact('Order number')).toHaveTextContent('SP-7K3M9Q');
+    expect(fact('Email')).toHaveTextContent('ada@example.com');
+    expect(within(fact('Shipping to') as HTMLElement).getAllByText(/./).map((line) => line.textContent)).toEqual([
+      'Ada Lovelace',
+      '354 Oyster Point Blvd',
+      'Suite 2',
+      'South San Francisco, CA 94080',
+      'United States',
+      '+1 555 0100',
+    ]);
+    expect(fact('Delivery')).toHaveTextContent('Express: arrives in 1–2 business days');
+    expect(fact('Payment method')).toHaveTextContent('Visa •••• 4242');
+    expect(fact('Payment reference')).toHaveTextContent('pi_test_1');
+    const receipt = screen.getByRole('region', { name: 'Your books' });
+    const row = (term: string) => within(receipt).getByText(term).nextElementSibling;
+    expect(row('Subtotal')).toHaveTextContent('$60.00');
+    expect(row('Shipping (Express)')).toHaveTextContent('$14.99');
+    expect(row('Tax')).toHaveTextContent('$7.50');
+    expect(row('Total')).toHaveTextContent('$82.49');
+    expect(screen.getByText(/received your payment of/)).toHaveTextContent('$82.49');
+  });
+
+  it('writes a European address postal code first', async () => {
+    serveOrder({
+      body: order({
+        shipping: {
+          name: 'Ada Lovelace',
+          line1: 'Unter den Linden 1',
+          line2: null,
+          city: 'Berlin',
+          state: null,
+          postalCode: '10117',
+          country: 'DE',
+          phone: null,
+        },
+      }),
+    });
+    renderSuccess();
+
+    const details = await screen.findByRole('region', { name: 'Order details' });
+    expect(within(details).getByText('10117 Berlin')).toBeInTheDocument();
+    expect(within(details).getByText('Germany')).toBeInTheDocument();
+  });
+
+  it('sends the shopper back to checkout, cart kept, when their bank refused the redirect payment', async () => {
+    const network = serveOrder({ body: order() });
+    storeCart([{ id: 'the-dream-machine', quantity: 2 }]);
+    rememberCheckout(CART_ID, 'pi_test_1');
+    renderSuccess(`${ROUTE}&redirect_status=failed`);
+
+    await waitFor(() => expect(screen.getByTestId('location')).toHaveTextContent(/^\/checkout\?payment=failed$/));
+    expect(network.callsTo('/api/orders/pi_test_1')).toHaveLength(0);
+    expect(storedCart()).toEqual({ cartId: CART_ID, items: [{ id: 'the-dream-machine', quantity: 2 }] });
+  });
+
+  it('shows the order after a redirect back that the bank approved', async () => {
+    serveOrder({ body: order() });
+    renderSuccess(`${ROUTE}&redirect_status=succeeded`);
+
+    expect(await screen.findByRole('heading', { name: 'Thank you for your order' })).toBeInTheDocument();
+  });
+
   it('empties the cart that was paid for and gives it a new id', async () => {
     serveOrder({ body: order() });
     storeCart([{ id: 'the-dream-machine', quantity: 2 }]);
@@ -94,26 +182,86 @@ describe('success page', () => {
     expect(network.callsTo('/api/orders/pi_test_1')).toHaveLength(3);
   });
 
-  it('stops polling after the limit and says the payment is processing', async () => {
-    const network = serveOrder({ body: order({ status: 'pending', paymentStatus: 'processing', paidAt: null }) });
+  it('keeps asking while the bank confirms a debit, more slowly after the first round, and says what happens next', async () => {
+    vi.useFakeTimers();
+    const processing = order({
+      status: 'pending',
+      paymentStatus: 'processing',
+      paidAt: null,
+      email: 'ada@example.com',
+      paymentMethod: 'SEPA Direct Debit •••• 3000',
+    });
+    let settledByBank = false;
+    const network = serveOrder(() => ({ body: settledByBank ? order({ paymentMethod: 'SEPA Direct Debit •••• 3000' }) : processing }));
     storeCart([{ id: 'the-dream-machine', quantity: 2 }]);
     rememberCheckout(CART_ID, 'pi_test_1');
     renderSuccess();
+    await settle();
 
+    expect(screen.getByRole('heading', { name: 'Your payment is processing' })).toBeInTheDocument();
     expect(
-      await screen.findByRole('heading', { name: "Your payment is processing; we'll email you when it's confirmed" }),
-    ).toBeInTheDocument();
-    expect(screen.getByText('pi_test_1')).toBeInTheDocument();
+      screen.getByText("Your bank is confirming the payment; this page updates when it does, and we'll email you a receipt."),
+    ).toHaveAttribute('role', 'status');
+    expect(screen.getByText('SEPA Direct Debit •••• 3000')).toBeInTheDocument();
+    // The money is on its way: this cart must not be bought twice.
+    expect(storedCart().items).toEqual([]);
+
+    await elapse(FAST.intervalMs * FAST.maxPolls);
     expect(network.callsTo('/api/orders/pi_test_1')).toHaveLength(FAST.maxPolls + 1);
-    // Not paid yet: the cart stays.
-    expect(storedCart().items).toHaveLength(1);
+    await elapse(FAST.slowIntervalMs - 1);
+    expect(network.callsTo('/api/orders/pi_test_1')).toHaveLength(FAST.maxPolls + 1);
+    await elapse(1);
+    expect(network.callsTo('/api/orders/pi_test_1')).toHaveLength(FAST.maxPolls + 2);
+    expect(screen.getByRole('heading', { name: 'Your payment is processing' })).toBeInTheDocument();
+
+    settledByBank = true;
+    await elapse(FAST.slowIntervalMs);
+    expect(screen.getByRole('heading', { name: 'Thank you for your order' })).toBeInTheDocument();
+    const calls = network.callsTo('/api/orders/pi_test_1').length;
+    await elapse(FAST.slowIntervalMs * 3);
+    expect(network.callsTo('/api/orders/pi_test_1')).toHaveLength(calls);
+  });
+
+  it('keeps saying the payment is processing, and asking, when the webhook is late', async () => {
+    vi.useFakeTimers();
+    const network = serveOrder({ body: order({ status: 'pending', paymentStatus: 'succeeded', paidAt: null }) });
+    renderSuccess();
+    await settle();
+    expect(screen.getByText('Confirming your payment…')).toBeInTheDocument();
+
+    await elapse(FAST.intervalMs * FAST.maxPolls);
+
+    expect(screen.getByRole('heading', { name: 'Your payment is processing' })).toBeInTheDocument();
+    expect(screen.getByText(/^We're confirming your payment; this page updates when it does/)).toHaveAttribute(
+      'role',
+      'status',
+    );
+    await elapse(FAST.slowIntervalMs);
+    expect(network.callsTo('/api/orders/pi_test_1')).toHaveLength(FAST.maxPolls + 2);
+  });
+
+  it('keeps the order on screen when a later lookup fails, and asks again', async () => {
+    vi.useFakeTimers();
+    const network = serveOrder((_request, call) =>
+      call === 1
+        ? apiError(429, 'rate_limited', 'Too many requests.')
+        : { body: order({ status: 'pending', paymentStatus: 'processing', paidAt: null }) },
+    );
+    renderSuccess();
+    await settle();
+    await elapse(FAST.intervalMs);
+
+    expect(network.callsTo('/api/orders/pi_test_1')).toHaveLength(2);
+    expect(screen.getByRole('heading', { name: 'Your payment is processing' })).toBeInTheDocument();
+    await elapse(FAST.intervalMs);
+    expect(network.callsTo('/api/orders/pi_test_1')).toHaveLength(3);
   });
 
   it('shows the processing message for an order the server has marked processing', async () => {
     serveOrder({ body: order({ status: 'processing', paymentStatus: 'requires_action', paidAt: null }) });
     renderSuccess();
 
-    expect(await screen.findByRole('heading', { name: /Your payment is processing/ })).toBeInTheDocument();
+    expect(await screen.findByRole('heading', { name: 'Your payment is processing' })).toBeInTheDocument();
   });
 
   it('explains a failed payment and links back to checkout', async () => {

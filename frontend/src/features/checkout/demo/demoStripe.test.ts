@@ -256,6 +256,122 @@ describe('demo payment element', () => {
     });
   });
 
+  it('offers card, the demo bank and SEPA Direct Debit, and reports the method chosen', async () => {
+    const { onChange, user } = mountForm();
+
+    const methods = screen.getByRole('group', { name: 'Payment method' });
+    expect(within(methods).getAllByRole('radio').map((radio) => radio.getAttribute('value'))).toEqual([
+      'card',
+      'bank_redirect',
+      'sepa_debit',
+    ]);
+    expect(within(methods).getByRole('radio', { name: 'Card' })).toBeChecked();
+
+    await user.click(within(methods).getByRole('radio', { name: 'SEPA Direct Debit' }));
+
+    expect(screen.queryByRole('textbox', { name: 'Card number' })).not.toBeInTheDocument();
+    expect(screen.getByRole('textbox', { name: 'IBAN' })).toBeInTheDocument();
+    expect(screen.getByText('DE89 3704 0044 0532 0130 00')).toBeInTheDocument();
+    expect(screen.getByText('DE62 3704 0044 0532 0130 01')).toBeInTheDocument();
+    expect(onChange).toHaveBeenLastCalledWith(
+      expect.objectContaining({ elementType: 'payment', complete: false, value: { type: 'sepa_debit' } }),
+    );
+
+    await user.click(within(methods).getByRole('radio', { name: 'Bank redirect (demo bank)' }));
+    expect(onChange).toHaveBeenLastCalledWith(
+      expect.objectContaining({ complete: true, value: { type: 'bank_redirect' } }),
+    );
+  });
+
+  it('sends a bank redirect with its return_url, then leaves for the bank’s page as Stripe.js does', async () => {
+    const bankUrl = `/demo/bank/pi_demo_1?client_secret=${SECRET}`;
+    const network = serve({
+      body: intent({
+        status: 'requires_action',
+        next_action: {
+          type: 'redirect_to_url',
+          redirect_to_url: { url: bankUrl, return_url: 'http://localhost:3000/success' },
+        },
+      }),
+    });
+    const navigate = vi.fn();
+    const { stripe, elements, user } = mountForm({ navigate });
+    await user.click(screen.getByRole('radio', { name: 'Bank redirect (demo bank)' }));
+
+    let settled = false;
+    void confirm(stripe, elements).finally(() => (settled = true));
+
+    await waitFor(() => expect(navigate).toHaveBeenCalledWith(bankUrl));
+    expect(network.calls[0]?.body).toEqual({
+      client_secret: SECRET,
+      bank_redirect: {},
+      return_url: 'http://localhost:3000/success',
+    });
+    // The page is leaving: the promise never settles, and the form stays disabled.
+    await Promise.resolve();
+    expect(settled).toBe(false);
+    expect(screen.getByRole('radio', { name: 'Bank redirect (demo bank)' })).toBeDisabled();
+  });
+
+  it('refuses a bank redirect without a return_url, even with redirect if_required', async () => {
+    const network = serve({ body: intent() });
+    const { stripe, elements, user } = mountForm();
+    await user.click(screen.getByRole('radio', { name: 'Bank redirect (demo bank)' }));
+
+    const result = await stripe.confirmPayment({ elements, redirect: 'if_required' });
+
+    expect(result.error).toMatchObject({ type: 'invalid_request_error', message: 'A return_url is required to confirm.' });
+    expect(network.calls).toHaveLength(0);
+  });
+
+  it('submits a SEPA debit and resolves with the PaymentIntent processing', async () => {
+    const network = serve({ body: intent({ status: 'processing', amount_received: 0 }) });
+    const { stripe, elements, user } = mountForm();
+    await user.click(screen.getByRole('radio', { name: 'SEPA Direct Debit' }));
+    await user.type(screen.getByLabelText('IBAN'), 'de89370400440532013000');
+    expect(screen.getByLabelText('IBAN')).toHaveValue('DE89 3704 0044 0532 0130 00');
+
+    const result = await confirm(stripe, elements);
+
+    expect(result.error).toBeUndefined();
+    expect(result.paymentIntent).toMatchObject({ id: 'pi_demo_1', status: 'processing' });
+    expect(network.calls[0]?.body).toEqual({ client_secret: SECRET, sepa_debit: { iban: 'DE89370400440532013000' } });
+  });
+
+  it('refuses a mistyped IBAN without calling the server, and shows why under the field', async () => {
+    const network = serve({ body: intent({ status: 'processing' }) });
+    const { stripe, elements, user } = mountForm();
+    await user.click(screen.getByRole('radio', { name: 'SEPA Direct Debit' }));
+    await user.type(screen.getByLabelText('IBAN'), 'DE89370400440532013099');
+
+    const result = await confirm(stripe, elements);
+
+    expect(result.error).toMatchObject({ type: 'validation_error', message: 'Your IBAN is invalid.' });
+    expect(screen.getByLabelText('IBAN')).toHaveAccessibleDescription('Your IBAN is invalid.');
+    expect(network.calls).toHaveLength(0);
+  });
+
+  it('maps an IBAN the bank refuses to Stripe’s error', async () => {
+    serve({
+      body: intent({
+        status: 'requires_payment_method',
+        last_payment_error: {
+          type: 'card_error',
+          code: 'payment_method_invalid_parameter',
+          decline_code: null,
+          message: 'This IBAN cannot be debited.',
+        },
+      }),
+    });
+    const { stripe, elements, user } = mountForm();
+    await user.click(screen.getByRole('radio', { name: 'SEPA Direct Debit' }));
+    await user.type(screen.getByLabelText('IBAN'), 'FR1420041010050500013M02606');
+
+    const result = await confirm(stripe, elements);
+
+    expect(result.error).toMatchObject({ message: 'This IBAN cannot be debited.' });
+  });
+
   it('retrieves a PaymentIntent with its client secret', async () => {
     const network = serve({ body: intent() });
     const stripe = createDemoStripe();

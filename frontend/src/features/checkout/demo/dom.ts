@@ -50,6 +50,7 @@ export function labelledField<T extends HTMLInputElement | HTMLSelectElement>(
     control.setAttribute('aria-invalid', message ? 'true' : 'false');
     control.classList.toggle('dx-field__input--invalid', Boolean(message));
   };
+  setError(null);
   return { wrapper, label, control, errorNode, setError };
 }
 

@@ -20,6 +20,8 @@ export abstract class DemoElement<Options = unknown> {
   private readonly handlers = new Map<string, Set<Handler>>();
   private ready = false;
   private readyTimer: number | undefined;
+  /** The last change event, for a listener that arrives after the shopper started typing. */
+  private lastChange: unknown = undefined;
   protected form: DemoForm | null = null;
 
   constructor(
@@ -50,8 +52,12 @@ export abstract class DemoElement<Options = unknown> {
       this.handlers.set(event, set);
     }
     set.add(handler);
-    // A listener added after the element is ready still learns that it is.
+    // A listener added after the element is ready still learns that it is. Likewise for what was
+    // typed before @stripe/react-stripe-js attached its change listener (in an effect, after the
+    // form is on the page): Stripe's iframe cannot be typed in that early, these fields can.
     if (event === 'ready' && this.ready) queueMicrotask(() => handler({ elementType: this.elementType }));
+    const missed = this.lastChange;
+    if (event === 'change' && missed !== undefined) queueMicrotask(() => handler(missed));
     return this;
   }
 
@@ -100,6 +106,7 @@ export abstract class DemoElement<Options = unknown> {
     this.form?.destroy();
     this.form = null;
     this.ready = false;
+    this.lastChange = undefined;
     return this;
   }
 
@@ -115,6 +122,7 @@ export abstract class DemoElement<Options = unknown> {
   }
 
   protected emit(event: string, payload: unknown): void {
+    if (event === 'change') this.lastChange = payload;
     for (const handler of [...(this.handlers.get(event) ?? [])]) handler(payload);
   }
 }
