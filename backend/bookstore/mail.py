@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import smtplib
 import ssl
+import tempfile
 from dataclasses import dataclass, field
 from datetime import datetime
 from email.message import EmailMessage
@@ -165,15 +166,35 @@ class DirectoryTransport:
         stamp = datetime.now().astimezone().strftime("%Y%m%d-%H%M%S")
         local_part = str(message["Message-ID"] or "message").strip("<>").split("@")[0]
         name = "".join(c if c.isalnum() or c in "-." else "_" for c in local_part)
-        target = self.directory / f"{stamp}-{name}.eml"
-        partial = target.with_suffix(".eml.partial")
         try:
             self.directory.mkdir(parents=True, exist_ok=True)
-            partial.write_bytes(message.as_bytes())
-            # Renamed into place, so a mail client never opens half a message.
-            os.replace(partial, target)
+            with tempfile.NamedTemporaryFile(
+                dir=self.directory, suffix=".partial", delete=False
+            ) as partial:
+                partial.write(message.as_bytes())
+            try:
+                _link_as_new(Path(partial.name), self.directory, f"{stamp}-{name}")
+            finally:
+                os.unlink(partial.name)
         except OSError as error:
-            raise MailError(f"could not write {target}: {error.strerror or error}") from error
+            raise MailError(f"could not write to {self.directory}: {error}") from error
+
+
+def _link_as_new(source: Path, directory: Path, stem: str) -> Path:
+    """Link a finished file into place under a name no other file has (stem-2, stem-3, ...).
+
+    A mail client never opens half a message, and a message sent twice (a retry after a lost
+    answer) shows as two files, as it would arrive twice.
+    """
+    copy = 1
+    while True:
+        target = directory / (f"{stem}.eml" if copy == 1 else f"{stem}-{copy}.eml")
+        try:
+            os.link(source, target)
+        except FileExistsError:
+            copy += 1
+            continue
+        return target
 
 
 def compose(

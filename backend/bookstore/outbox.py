@@ -187,7 +187,7 @@ def messages(status: str | None, limit: int) -> list[tuple[OutboxMessage, str]]:
     if status is not None:
         query = query.where(OutboxMessage.status == status)
     query = query.order_by(OutboxMessage.created_at.desc(), OutboxMessage.id.desc()).limit(limit)
-    return [(message, number) for message, number in db.session.execute(query).tuples()]
+    return [(message, number) for message, number in db.session.execute(query).all()]
 
 
 def retry_delay(attempts: int) -> timedelta:

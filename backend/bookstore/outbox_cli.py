@@ -26,7 +26,7 @@ def send_command() -> None:
 @outbox_group.command("list")
 @click.option(
     "--status",
-    type=click.Choice([*OutboxStatus, "all"]),
+    type=click.Choice([*(status.value for status in OutboxStatus), "all"]),
     default="all",
     show_default=True,
 )
