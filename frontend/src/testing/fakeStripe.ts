@@ -49,7 +49,7 @@ function fakeGroup(loadErrors: object[]) {
     getElement: vi.fn((type: string) => created.get(type) ?? null),
     update: vi.fn(),
     fetchUpdates: vi.fn(() => Promise.resolve({})),
-    submit: vi.fn(() => Promise.resolve({})),
+    submit: vi.fn((): Promise<{ error?: { type: string; message: string } }> => Promise.resolve({})),
     created,
   };
 }

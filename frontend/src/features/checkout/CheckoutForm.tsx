@@ -111,6 +111,11 @@ export function CheckoutForm({
     try {
       // Validates the payment details before any waiting, as Stripe asks.
       const submitted = await elements.submit();
+      if (submitted.error?.type === 'validation_error') {
+        // The Payment Element shows what is wrong beside the field and focuses it; nothing to add.
+        setPaying(false);
+        return;
+      }
       if (submitted.error) return stop({ error: submitted.error.message ?? FALLBACK_ERROR });
 
       let fresh: PaymentIntentResponse;

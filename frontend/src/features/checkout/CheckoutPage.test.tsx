@@ -411,6 +411,25 @@ describe('checkout page', () => {
     );
   });
 
+  it('leaves payment details the Payment Element finds incomplete to the element, and asks the server nothing', async () => {
+    const network = serveCheckout();
+    fake.elements.submit.mockResolvedValueOnce({
+      error: { type: 'validation_error', message: 'Your card number is incomplete.' },
+    });
+    const user = userEvent.setup();
+    renderCheckout();
+    const pay = await fillIn();
+    const posts = network.callsTo('/create-payment-intent').length;
+
+    await user.click(pay);
+
+    await waitFor(() => expect(screen.getByRole('button', { name: `Pay ${READY_TOTAL}` })).toBeEnabled());
+    expect(fake.elements.submit).toHaveBeenCalledTimes(1);
+    expect(network.callsTo('/create-payment-intent')).toHaveLength(posts);
+    expect(fake.confirmPayment).not.toHaveBeenCalled();
+    expect(screen.queryByText('Your card number is incomplete.')).not.toBeInTheDocument();
+  });
+
   it('creates one PaymentIntent under StrictMode', async () => {
     const network = serveCheckout();
     render(

@@ -15,11 +15,8 @@ interface OrderSummaryProps {
 function totalAnnouncement(intent: PaymentIntentResponse): string {
   if (intent.shippingAmount === null || intent.taxAmount === null) return '';
   const money = (amount: number) => formatMoney(amount, intent.currency);
-  return (
-    `Order total ${money(intent.amount)}, ` +
-    `including shipping ${deliveryPrice(intent.shippingAmount, intent.currency).toLowerCase()} ` +
-    `and tax ${money(intent.taxAmount)}.`
-  );
+  const shipping = intent.shippingAmount === 0 ? 'free shipping' : `shipping ${money(intent.shippingAmount)}`;
+  return `Order total ${money(intent.amount)}, including ${shipping} and tax ${money(intent.taxAmount)}.`;
 }
 
 /** The order exactly as the server priced it: these are the amounts that will be charged. */

@@ -283,6 +283,19 @@ describe('success page', () => {
     expect(storedCart().items).toHaveLength(1);
   });
 
+  it('sends the shopper to the shop, not to an empty checkout, when a debit fails after its cart was emptied', async () => {
+    serveOrder({
+      body: order({ status: 'failed', paymentStatus: 'requires_payment_method', paidAt: null, failureMessage: 'The debit was refused.' }),
+    });
+    renderSuccess();
+
+    expect(await screen.findByRole('heading', { name: 'Your payment was not completed' })).toBeInTheDocument();
+    expect(screen.getByText('The debit was refused.')).toBeInTheDocument();
+    expect(screen.getByText('No money was taken. Your cart is empty: add the books again to order them.')).toBeInTheDocument();
+    expect(screen.getByRole('link', { name: 'Back to the shop' })).toHaveAttribute('href', '/');
+    expect(screen.queryByRole('link', { name: 'Back to checkout' })).not.toBeInTheDocument();
+  });
+
   it.each(['requires_payment_method', 'requires_confirmation', 'requires_action', 'canceled'] as const)(
     'tells a direct visitor that a pending order with payment status %s was not paid, never thanks them',
     async (paymentStatus) => {

@@ -37,6 +37,33 @@ function processingMessage(order: OrderView): string {
   return "We're confirming your payment; this page updates when it does, and we'll email you a receipt.";
 }
 
+function PaymentFailed({ order }: { order: OrderView }) {
+  // A debit the bank refused after it was processing: its cart was emptied back then, so
+  // checkout would have nothing to pay for.
+  const { count } = useCart();
+  if (count === 0) {
+    return (
+      <div role="alert">
+        <h1 className="page__title">Your payment was not completed</h1>
+        {order.failureMessage && <p className="lede">{order.failureMessage}</p>}
+        <p>No money was taken. Your cart is empty: add the books again to order them.</p>
+        <Link to="/" className="button button--primary">
+          Back to the shop
+        </Link>
+      </div>
+    );
+  }
+  return (
+    <div role="alert">
+      <h1 className="page__title">Your payment was not completed</h1>
+      <p className="lede">{order.failureMessage ?? 'No money was taken. You can try again.'}</p>
+      <Link to="/checkout" className="button button--primary">
+        Back to checkout
+      </Link>
+    </div>
+  );
+}
+
 function OrderStatusView({ order, soon }: { order: OrderView; soon: boolean }) {
   switch (outcomeOf(order, soon)) {
     case 'paid':
@@ -81,15 +108,7 @@ function OrderStatusView({ order, soon }: { order: OrderView; soon: boolean }) {
         </>
       );
     case 'failed':
-      return (
-        <div role="alert">
-          <h1 className="page__title">Your payment was not completed</h1>
-          <p className="lede">{order.failureMessage ?? 'No money was taken. You can try again.'}</p>
-          <Link to="/checkout" className="button button--primary">
-            Back to checkout
-          </Link>
-        </div>
-      );
+      return <PaymentFailed order={order} />;
   }
 }
 
