@@ -35,9 +35,7 @@ class Inbox:
         envelope.rcpt_tos.append(address)
         return "250 OK"
 
-    async def handle_DATA(
-        self, server: SMTP, session: Session, envelope: Envelope
-    ) -> str:
+    async def handle_DATA(self, server: SMTP, session: Session, envelope: Envelope) -> str:
         """Keep the message (before answering 250, so a returned send means it is here)."""
         if self.refuse_data is not None:
             return self.refuse_data

@@ -20,6 +20,7 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from run_summary import add_summary_line
 from smtp_server import Inbox, SmtpServer
 from stripe_fakes import FakeStripe
 from webhook_events import delivery, intent_event, refund_event
@@ -449,7 +450,7 @@ def test_a_crashed_senders_message_is_sent_once_its_claim_expires(
 
 
 def test_two_concurrent_senders_never_send_one_message_twice(
-    mail_app: Flask, mail_client: FlaskClient, inbox: Inbox
+    mail_app: Flask, mail_client: FlaskClient, inbox: Inbox, pytestconfig: pytest.Config
 ) -> None:
     orders = [add_order(mail_app, f"pi_{n}") for n in range(20)]
     for order in orders:
@@ -477,6 +478,11 @@ def test_two_concurrent_senders_never_send_one_message_twice(
     assert numbers == sorted(order.number for order in orders)
     assert len({message["Message-ID"] for message in inbox.messages}) == 20
     assert {row.attempts for row in outbox_rows(mail_app)} == {1}
+    add_summary_line(
+        pytestconfig,
+        "outbox: 2 concurrent senders sent 20 emails "
+        f"({' + '.join(str(report.sent) for report in reports)}), none twice",
+    )
 
 
 def test_the_server_sends_by_itself_right_after_the_webhook(
