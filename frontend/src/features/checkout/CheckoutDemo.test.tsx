@@ -9,6 +9,7 @@ import { beforeEach, describe, expect, it, vi } from 'vitest';
 import type { CreatePaymentIntentBody, OrderView } from '../../lib/api';
 import { mockFetch, type RecordedRequest } from '../../testing/fetchMock';
 import { CART_ID, books, demoConfig, order, quoteFor, storeCart, storedCart } from '../../testing/fixtures';
+import { payable } from '../../testing/payable';
 import { renderApp } from '../../app/testing';
 import { leavePage } from './demo/navigation';
 
@@ -97,7 +98,7 @@ async function giveDetails(user: User) {
 
 async function pay(user: User) {
   const button = await screen.findByRole('button', { name: 'Pay $82.49' });
-  await waitFor(() => expect(button).toBeEnabled(), { onTimeout: (error) => new Error(`${error.message}\n${document.getElementById('pay-hint')?.textContent ?? ''}`) });
+  await waitFor(() => expect(payable(button)).toBe(true));
   await user.click(button);
 }
 
@@ -201,7 +202,7 @@ describe('checkout in demo mode', { timeout: 20_000 }, () => {
       bank_redirect: {},
       return_url: `${window.location.origin}/success`,
     });
-    expect(screen.getByRole('button', { name: 'Processing…' })).toBeDisabled();
+    expect(payable(screen.getByRole('button', { name: 'Processing…' }))).toBe(false);
   });
 
   it('pays by SEPA debit: processing, the bank confirms later, the cart is emptied meanwhile', async () => {

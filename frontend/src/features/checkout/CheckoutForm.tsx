@@ -198,10 +198,12 @@ export function CheckoutForm({
               {error ?? notice}
             </p>
           )}
+          {/* aria-disabled, not disabled: the button keeps its place in the Tab order while the
+              quote catches up, and says why it cannot be pressed yet (the hint). */}
           <button
             type="submit"
             className="button button--primary button--block button--pay"
-            disabled={!canPay || paying}
+            aria-disabled={!canPay || paying}
             aria-describedby={hint ? 'pay-hint' : undefined}
           >
             {paying ? 'Processing…' : `Pay ${formatMoney(intent.amount, intent.currency)}`}

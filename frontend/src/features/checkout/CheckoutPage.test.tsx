@@ -9,6 +9,7 @@ import { elapse, settle } from '../../testing/clock';
 import { apiError, mockFetch, type Reply, type RecordedRequest } from '../../testing/fetchMock';
 import { createFakeStripe, SHOPPER } from '../../testing/fakeStripe';
 import { CART_ID, books, demoConfig, quoteFor, storeCart, storedCart, stripeConfig } from '../../testing/fixtures';
+import { payable } from '../../testing/payable';
 import { renderApp, renderPage } from '../../app/testing';
 import { LocationProbe, MemoryRouter } from '../../testing/render';
 import { CartProvider } from '../cart/CartProvider';
@@ -75,7 +76,7 @@ async function fillIn(total = READY_TOTAL) {
   await screen.findByRole('button', { name: /^Pay/ });
   giveDetails();
   const pay = await screen.findByRole('button', { name: `Pay ${total}` });
-  await waitFor(() => expect(pay).toBeEnabled());
+  await waitFor(() => expect(payable(pay)).toBe(true));
   return pay;
 }
 
@@ -112,7 +113,7 @@ describe('checkout summary', () => {
     expect(within(summary()).queryByText('Tax')).not.toBeInTheDocument();
     expect(within(summary()).queryByText('Total')).not.toBeInTheDocument();
     expect(summary()).toHaveTextContent('Shipping and tax are added once we have your address.');
-    expect(pay).toBeDisabled();
+    expect(payable(pay)).toBe(false);
     expect(pay).toHaveAccessibleDescription('Enter your email and your shipping address to pay.');
     expect(screen.getByRole('region', { name: 'Delivery method' })).toHaveTextContent(
       'Enter your shipping address to see the delivery options and their prices.',
@@ -167,7 +168,7 @@ describe('checkout summary', () => {
     await user.click(express);
 
     const pay = await screen.findByRole('button', { name: `Pay ${EXPRESS_TOTAL}` });
-    await waitFor(() => expect(pay).toBeEnabled());
+    await waitFor(() => expect(payable(pay)).toBe(true));
     expect(express).toBeChecked();
     expect(summaryRow('Shipping (Express)')).toHaveTextContent('$14.99');
     expect(summaryRow('Total')).toHaveTextContent(EXPRESS_TOTAL);
@@ -210,11 +211,11 @@ describe('checkout keeps Pay to a fresh quote', () => {
     giveDetails();
     await elapse(DETAILS_DEBOUNCE_MS);
     const pay = screen.getByRole('button', { name: `Pay ${READY_TOTAL}` });
-    expect(pay).toBeEnabled();
+    expect(payable(pay)).toBe(true);
     expect(network.callsTo('/create-payment-intent')).toHaveLength(2);
 
     act(() => fake.typeAddress({ ...SHOPPER.address, postal_code: '94107' }));
-    expect(pay).toBeDisabled();
+    expect(payable(pay)).toBe(false);
     expect(pay).toHaveAccessibleDescription('Updating your total…');
     expect(summary()).toHaveClass('order-summary--stale');
     await elapse(DETAILS_DEBOUNCE_MS - 1);
@@ -222,13 +223,13 @@ describe('checkout keeps Pay to a fresh quote', () => {
     await elapse(1);
     // The request is out, unanswered: still the old quote on screen, still not payable.
     expect(network.callsTo('/create-payment-intent')).toHaveLength(3);
-    expect(pay).toBeDisabled();
+    expect(payable(pay)).toBe(false);
 
     const body = checkoutPosts(network)[2];
     expect(body?.shipping?.address.postalCode).toBe('94107');
     act(() => answer({ body: quoteFor(body!) }));
     await settle();
-    expect(screen.getByRole('button', { name: `Pay ${READY_TOTAL}` })).toBeEnabled();
+    expect(payable(screen.getByRole('button', { name: `Pay ${READY_TOTAL}` }))).toBe(true);
     expect(summary()).not.toHaveClass('order-summary--stale');
   });
 
@@ -259,7 +260,7 @@ describe('checkout keeps Pay to a fresh quote', () => {
     await elapse(DETAILS_DEBOUNCE_MS);
 
     expect(network.callsTo('/create-payment-intent')).toHaveLength(1);
-    expect(screen.getByRole('button', { name: 'Pay $60.00' })).toBeDisabled();
+    expect(payable(screen.getByRole('button', { name: 'Pay $60.00' }))).toBe(false);
   });
 
   it('asks the server again before confirming, and when another tab changed the order shows the new total instead of paying', async () => {
@@ -290,7 +291,7 @@ describe('checkout keeps Pay to a fresh quote', () => {
     expect(notice).toHaveFocus();
     expect(summaryRow('Total')).toHaveTextContent('$105.59');
     const pay = screen.getByRole('button', { name: 'Pay $105.59' });
-    expect(pay).toBeEnabled();
+    expect(payable(pay)).toBe(true);
 
     fireEvent.click(pay);
     await settle();
@@ -314,14 +315,14 @@ describe('checkout field errors', () => {
     await waitFor(() => expect(within(shipping).getByRole('alert')).toHaveTextContent(message));
     expect(shipping).toHaveAccessibleDescription(message);
     const pay = screen.getByRole('button', { name: 'Pay $60.00' });
-    expect(pay).toBeDisabled();
+    expect(payable(pay)).toBe(false);
     expect(pay).toHaveAccessibleDescription('Check the details marked above, then pay.');
     // Nothing else on the page claims the checkout failed.
     expect(screen.queryByText("We couldn't prepare your order")).not.toBeInTheDocument();
 
     act(() => fake.typeAddress(SHOPPER.address));
 
-    await waitFor(() => expect(screen.getByRole('button', { name: `Pay ${READY_TOTAL}` })).toBeEnabled());
+    await waitFor(() => expect(payable(screen.getByRole('button', { name: `Pay ${READY_TOTAL}` }))).toBe(true));
     expect(within(shipping).getByRole('alert')).toBeEmptyDOMElement();
   });
 
@@ -357,7 +358,7 @@ describe('checkout field errors', () => {
     await waitFor(() => expect(within(shipping).getByRole('alert')).toHaveFocus());
     expect(within(shipping).getByRole('alert')).toHaveTextContent('Postal code: Not a postal code');
     expect(fake.confirmPayment).not.toHaveBeenCalled();
-    expect(screen.getByRole('button', { name: /^Pay/ })).toBeDisabled();
+    expect(payable(screen.getByRole('button', { name: /^Pay/ }))).toBe(false);
   });
 });
 
@@ -375,7 +376,7 @@ describe('checkout page', () => {
     const alert = await screen.findByText('Your card was declined.');
     expect(alert).toHaveAttribute('role', 'alert');
     expect(alert).toHaveFocus();
-    await waitFor(() => expect(screen.getByRole('button', { name: `Pay ${READY_TOTAL}` })).toBeEnabled());
+    await waitFor(() => expect(payable(screen.getByRole('button', { name: `Pay ${READY_TOTAL}` }))).toBe(true));
     expect(screen.getByTestId('location')).toHaveTextContent('/checkout');
   });
 
@@ -393,7 +394,7 @@ describe('checkout page', () => {
     await waitFor(() => expect(fake.confirmPayment).toHaveBeenCalled());
     expect(fake.elements.submit).toHaveBeenCalledTimes(1);
     expect(network.callsTo('/create-payment-intent')).toHaveLength(postsBefore + 1);
-    expect(screen.getByRole('button', { name: 'Processing…' })).toBeDisabled();
+    expect(payable(screen.getByRole('button', { name: 'Processing…' }))).toBe(false);
     expect(fake.confirmPayment).toHaveBeenCalledWith({
       elements: fake.elements,
       confirmParams: { return_url: `${window.location.origin}/success` },
@@ -423,7 +424,7 @@ describe('checkout page', () => {
 
     await user.click(pay);
 
-    await waitFor(() => expect(screen.getByRole('button', { name: `Pay ${READY_TOTAL}` })).toBeEnabled());
+    await waitFor(() => expect(payable(screen.getByRole('button', { name: `Pay ${READY_TOTAL}` }))).toBe(true));
     expect(fake.elements.submit).toHaveBeenCalledTimes(1);
     expect(network.callsTo('/create-payment-intent')).toHaveLength(posts);
     expect(fake.confirmPayment).not.toHaveBeenCalled();
@@ -469,7 +470,7 @@ describe('checkout page', () => {
     await user.keyboard('{Escape}');
 
     const newPay = await screen.findByRole('button', { name: 'Pay $105.59' });
-    await waitFor(() => expect(newPay).toBeEnabled());
+    await waitFor(() => expect(payable(newPay)).toBe(true));
     expect(fake.elements.fetchUpdates.mock.calls.length).toBeGreaterThan(updatesBefore);
     expect(summaryRow('Total')).toHaveTextContent('$105.59');
     expect(checkoutPosts(network).at(-1)).toMatchObject({
@@ -546,13 +547,13 @@ describe('checkout page', () => {
     const alert = await waitFor(() => alertWith("We couldn't prepare your order"));
     expect(alert).toHaveTextContent("We couldn't reach our payment provider. Please try again.");
     // The old total must not be payable for the new cart.
-    expect(screen.getByRole('button', { name: `Pay ${READY_TOTAL}` })).toBeDisabled();
+    expect(payable(screen.getByRole('button', { name: `Pay ${READY_TOTAL}` }))).toBe(false);
     const posts = network.callsTo('/create-payment-intent').length;
 
     await user.click(within(alert).getByRole('button', { name: 'Try again' }));
 
     const pay = await screen.findByRole('button', { name: 'Pay $105.59' });
-    await waitFor(() => expect(pay).toBeEnabled());
+    await waitFor(() => expect(payable(pay)).toBe(true));
     expect(network.callsTo('/create-payment-intent')).toHaveLength(posts + 1);
   });
 
@@ -650,7 +651,7 @@ describe('checkout page', () => {
     // The first request already quotes the details, and the Elements start with them.
     expect(checkoutPosts(network)[0]).toMatchObject({ email: SHOPPER.email, deliveryMethod: 'express' });
     const pay = await screen.findByRole('button', { name: `Pay ${EXPRESS_TOTAL}` });
-    await waitFor(() => expect(pay).toBeEnabled());
+    await waitFor(() => expect(payable(pay)).toBe(true));
     expect(fake.elements.create).toHaveBeenCalledWith('linkAuthentication', { defaultValues: { email: SHOPPER.email } });
     expect(fake.addressElements.create).toHaveBeenCalledWith(
       'address',
