@@ -45,6 +45,9 @@ else
   mode_line="Stripe test mode: payments go to your Stripe account (card 4242 4242 4242 4242)."
 fi
 
+# Where this server's emails go: an SMTP server (SMTP_URL), or .eml files to open.
+mail_line="$("$VENV/bin/python" -c 'from bookstore.config import Settings; from bookstore.mail import delivery_line; print(delivery_line(Settings.from_env()))')"
+
 pids=()
 stop() {
   trap - INT TERM EXIT
@@ -62,6 +65,7 @@ if [ "$prod" = 1 ]; then
   wait_for_http "http://127.0.0.1:$API_PORT/healthz" 60 || die "gunicorn did not start on port $API_PORT"
   echo
   say "$mode_line"
+  say "$mail_line"
   say "Production server (gunicorn): the shop and its API at http://localhost:$API_PORT  (Ctrl-C stops it)"
   wait -n
   exit
@@ -81,5 +85,6 @@ wait_for_http "http://localhost:$WEB_PORT/" 60 || die "the web server did not st
 
 echo
 say "$mode_line"
+say "$mail_line"
 say "The shop is at http://localhost:$WEB_PORT  (API on http://127.0.0.1:$API_PORT; Ctrl-C stops both)"
 wait -n

@@ -116,7 +116,7 @@ def server_environment(database_url: str, redis_url: str) -> dict[str, str]:
         "STRIPE_WEBHOOK_SECRET": "",
         "DEMO_MODE": "1",
         "CHECKOUT_RATE_LIMIT": "5 per minute",
-        "ORDER_LOOKUP_RATE_LIMIT": "5 per minute",  # used once the settings read it
+        "ORDER_LOOKUP_RATE_LIMIT": "5 per minute",
         "RATELIMIT_STORAGE_URI": redis_url,
         # The client's address comes from X-Forwarded-For, as behind a load balancer, which is
         # where several servers share one limit; it also gives each run its own keys.
