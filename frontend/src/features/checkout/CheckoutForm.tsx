@@ -131,7 +131,8 @@ export function CheckoutForm({
         return;
       }
       if (fresh.quoteId !== intent.quoteId || !fresh.readyToPay) {
-        // Another tab changed the cart or the details: the shopper pays only a total they saw.
+        // The server's quote for these values is not the one on screen (another tab changed the
+        // order): the shopper pays only a total they have seen.
         return stop({
           notice:
             `Your order changed (perhaps in another tab), so the total is now ${formatMoney(fresh.amount, fresh.currency)}. ` +

@@ -67,6 +67,22 @@ describe('demo Link Authentication Element', () => {
     expect(email).toHaveAccessibleDescription('Your email address is invalid.');
   });
 
+  it('tells a change listener added late what was typed before it came', async () => {
+    const elements = createDemoStripe().elements();
+    const element = elements.create('linkAuthentication');
+    const container = document.createElement('div');
+    document.body.append(container);
+    element.mount(container);
+    await userEvent.setup().type(screen.getByLabelText('Email'), 'ada@example.com');
+
+    const onChange = vi.fn();
+    element.on('change', onChange);
+
+    await waitFor(() =>
+      expect(onChange).toHaveBeenCalledWith(expect.objectContaining({ complete: true, value: { email: 'ada@example.com' } })),
+    );
+  });
+
   it('starts with its default email', () => {
     mount((elements) => elements.create('linkAuthentication', { defaultValues: { email: 'ada@example.com' } }));
 
