@@ -20,8 +20,6 @@ interface CheckoutFormProps {
   intent: PaymentIntentResponse;
   status: PaymentIntentStatus;
   details: CheckoutDetails;
-  /** The details the form started with (given before a bank's redirect), for the Elements. */
-  initialDetails: CheckoutDetails;
   onDetails: (change: Partial<CheckoutDetails>) => void;
   fieldErrors: SectionErrors | null;
   /** Sends the current values now; resolves with the server's quote for them. */
@@ -51,7 +49,6 @@ export function CheckoutForm({
   intent,
   status,
   details,
-  initialDetails,
   onDetails,
   fieldErrors,
   requote,
@@ -161,12 +158,12 @@ export function CheckoutForm({
     <form className="checkout" onSubmit={(event) => void onSubmit(event)} aria-labelledby="checkout-title" noValidate>
       <div className="checkout__main">
         <ContactSection
-          initialEmail={initialDetails.email}
+          initialEmail={details.email}
           onEmail={(email) => onDetails({ email })}
           errors={fieldErrors?.contact}
         />
         <ShippingSection
-          initialShipping={initialDetails.shipping}
+          initialShipping={details.shipping}
           onShipping={(shipping) => onDetails({ shipping })}
           errors={fieldErrors?.shipping}
         />

@@ -75,8 +75,7 @@ export default function CheckoutPage() {
   const [alreadyPaid, setAlreadyPaid] = useState(false);
   const refusedByBank = useRefusedByBank();
   // Details given for this cart before leaving for a bank's page come back with the shopper.
-  const [initialDetails] = useState(() => loadDraft(cartId));
-  const [details, setDetails] = useState<CheckoutDetails>(initialDetails);
+  const [details, setDetails] = useState<CheckoutDetails>(() => loadDraft(cartId));
   const onDetails = useCallback(
     (change: Partial<CheckoutDetails>) => setDetails((current) => ({ ...current, ...change })),
     [],
@@ -145,7 +144,6 @@ export default function CheckoutPage() {
               intent={intent}
               status={status}
               details={details}
-              initialDetails={initialDetails}
               onDetails={onDetails}
               fieldErrors={fieldErrors}
               requote={requote}

@@ -5,7 +5,7 @@ import { sectionErrorsId } from './fieldErrors';
 import { SectionErrors } from './SectionErrors';
 
 interface ContactSectionProps {
-  /** The email given before (after a bank's redirect), to start with. */
+  /** The email known when the Element is created (given before a bank's redirect), to start with. */
   initialEmail: string | null;
   /** The email once it is complete, null while it is not. */
   onEmail: (email: string | null) => void;

@@ -17,6 +17,7 @@ import { SectionErrors } from './SectionErrors';
 const ADDRESS_GROUP_OPTIONS: StripeElementsOptions = { appearance };
 
 interface ShippingSectionProps {
+  /** The address known when the Element is created (given before a bank's redirect), to start with. */
   initialShipping: ShippingInput | null;
   /** The address once it is complete, null while it is not. */
   onShipping: (shipping: ShippingInput | null) => void;
