@@ -136,7 +136,7 @@ SEPA_FAILURE = CardOutcome(
     "declined",
     "insufficient_funds",
     None,
-    "The customer's account has insufficient funds to cover this payment.",
+    "Your bank account has insufficient funds to cover this payment.",
 )
 INVALID_IBAN = CardOutcome(
     "declined",
