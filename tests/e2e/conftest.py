@@ -93,8 +93,11 @@ def running_servers(data_dir: Path, settings: dict[str, str], name: str) -> Iter
         "PORT": str(api_port),
         "BOOKSTORE_API_URL": f"http://127.0.0.1:{api_port}",
         "FRONTEND_PORT": str(web_port),
-        # Every test shops from 127.0.0.1: the checkout rate limit would throttle the run.
+        # Every test shops from 127.0.0.1: the rate limits would throttle the run.
         "CHECKOUT_RATE_LIMIT": "10000 per minute",
+        "ORDER_LOOKUP_RATE_LIMIT": "10000 per minute",
+        # The run's emails go to its own folder, not to backend/instance/mail.
+        "MAIL_DIR": str(data_dir / "mail"),
         **settings,
     }
     logs = ROOT / "test-artifacts"

@@ -63,6 +63,8 @@ def prod_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         "WEB_CONCURRENCY": "2",
         "FRONTEND_DIST": str(DIST),
         "CHECKOUT_RATE_LIMIT": "10000 per minute",
+        "ORDER_LOOKUP_RATE_LIMIT": "10000 per minute",
+        "MAIL_DIR": str(database.parent / "mail"),
     }
     venv = ROOT / ".venv" / "bin"
     for command in (["db", "upgrade"], ["seed"]):
