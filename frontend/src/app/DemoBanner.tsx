@@ -25,7 +25,8 @@ export function DemoBanner() {
             {index < TEST_CARDS.length - 1 ? '; ' : '. '}
           </span>
         ))}
-        Any future expiry, any CVC.
+        Any future expiry, any CVC. Or the demo bank&apos;s redirect, or SEPA debit with IBAN{' '}
+        <code>DE89370400440532013000</code> (paid a few seconds later).
       </p>
     </div>
   );
