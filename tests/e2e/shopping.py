@@ -13,6 +13,11 @@ from playwright.sync_api import Page, expect
 SUCCESS_CARD = "4242 4242 4242 4242"
 DECLINED_CARD = "4000 0000 0000 0002"
 AUTH_CARD = "4000 0025 0000 3155"
+# The demo Payment Element's other methods, and the test IBANs of its SEPA Direct Debit.
+BANK_REDIRECT = "Bank redirect (demo bank)"
+SEPA_DEBIT = "SEPA Direct Debit"
+SEPA_SUCCESS_IBAN = "DE89370400440532013000"
+SEPA_FAILURE_IBAN = "DE62370400440532013001"
 
 
 def first_books(servers: Servers, count: int) -> list[dict[str, Any]]:
@@ -93,7 +98,8 @@ def fill_contact_and_shipping(page: Page, shopper: Shopper = SHOPPER) -> None:
     page.get_by_label("Full name").fill(shopper.name)
     page.get_by_label("Address line 1").fill(shopper.line1)
     page.get_by_label("City", exact=True).fill(shopper.city)
-    page.get_by_label(shopper.state_label, exact=True).fill(shopper.state)
+    if shopper.state_label:
+        page.get_by_label(shopper.state_label, exact=True).fill(shopper.state)
     page.get_by_label(shopper.postal_label, exact=True).fill(shopper.postal_code)
 
 
@@ -137,12 +143,30 @@ def pay_with(page: Page, card: str) -> None:
     page.get_by_role("button", name=re.compile(r"^Pay ")).click()
 
 
+def pay_by_bank_redirect(page: Page) -> None:
+    """Choose the demo bank's redirect method in the Payment Element and press Pay."""
+    page.get_by_role("radio", name=BANK_REDIRECT).check()
+    page.get_by_role("button", name=re.compile(r"^Pay ")).click()
+
+
+def pay_by_sepa_debit(page: Page, iban: str) -> None:
+    """Choose SEPA Direct Debit in the Payment Element, type the IBAN and press Pay."""
+    page.get_by_role("radio", name=SEPA_DEBIT).check()
+    page.get_by_label("IBAN", exact=True).fill(iban)
+    page.get_by_role("button", name=re.compile(r"^Pay ")).click()
+
+
+def order_by_intent(servers: Servers, intent: str, secret: str) -> dict[str, Any]:
+    """What the API says of the order of this PaymentIntent (its client secret proves it)."""
+    order: dict[str, Any] = servers.get_json(f"/api/orders/{intent}?client_secret={secret}")
+    return order
+
+
 def order_on_server(servers: Servers, page: Page) -> dict[str, Any]:
     """What the API says of the order named in the success page's URL."""
     query = parse_qs(urlparse(page.url).query)
     intent, secret = query["payment_intent"][0], query["payment_intent_client_secret"][0]
-    order: dict[str, Any] = servers.get_json(f"/api/orders/{intent}?client_secret={secret}")
-    return order
+    return order_by_intent(servers, intent, secret)
 
 
 def expect_paid(
