@@ -279,7 +279,7 @@ def _check_frontend_origins(origins: tuple[str, ...]) -> None:
 
 
 def _check_rate_limit(name: str, limit: str) -> None:
-    """A limit Flask-Limiter cannot parse would only fail on the first request it guards."""
+    """A limit that cannot be parsed would only fail on the first request it guards."""
     try:
         parse_many(limit)
     except ValueError:

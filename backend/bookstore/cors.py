@@ -14,4 +14,6 @@ BROWSER_API_PATHS = (r"/api/.*", "/config", "/create-payment-intent", r"/demo/.*
 
 def init_cors(app: Flask, origins: Iterable[str]) -> None:
     """Let `origins`, and no other origin, call the browser API."""
-    CORS(app, origins=list(origins), resources=list(BROWSER_API_PATHS))
+    # always_send=False: a request without an Origin header is not a cross-origin one, so it
+    # needs no CORS headers (and skips working them out).
+    CORS(app, origins=list(origins), resources=list(BROWSER_API_PATHS), always_send=False)

@@ -1,4 +1,4 @@
-"""Per-client rate limits with Flask-Limiter: starting a checkout, and looking up an order.
+"""Per-client rate limits on starting a checkout and looking up an order, with `limits`.
 
 Every checkout request can create an order and a PaymentIntent at Stripe, so a script hammering
 it would fill the database and spend our Stripe rate limit. The order lookup is polled by the
@@ -6,86 +6,150 @@ success page; unlimited, a script could poll it without end or guess at PaymentI
 client secrets, so it has a limit of its own, more generous. The counts live in
 RATELIMIT_STORAGE_URI: memory:// counts per process; a shared store (redis://...) makes several
 servers enforce one limit together.
+
+The `limits` library (the storage layer Flask-Limiter is built on) is used through its
+documented API: a storage from its URI, a fixed-window strategy, `hit` and `get_window_stats`.
+One before_request hook looks up the request's blueprint and counts only the two limited
+ones; Flask-Limiter worked out its limits around every request of the app, which cost the
+catalogue and /config a third of their time and has no documented way to scope it.
 """
 
 from __future__ import annotations
 
+import logging
 import math
+import threading
 import time
+from collections.abc import Callable, Collection, Sequence
+from dataclasses import dataclass
 
 from flask import Flask, Response, request
-from flask_limiter import Limiter, RateLimitExceeded
-from flask_limiter.util import get_remote_address
-from limits.errors import ConfigurationError
+from limits import RateLimitItem, parse_many
+from limits.errors import ConfigurationError, StorageError
+from limits.storage import MemoryStorage, storage_from_string
+from limits.strategies import FixedWindowRateLimiter
 
 from bookstore.config import ConfigError, Settings
 from bookstore.errors import error_response
 
+log = logging.getLogger(__name__)
+
 EXTENSION_KEY = "rate_limiter"
-# If the store cannot say when the window ends, ask the client to wait this long.
-DEFAULT_RETRY_AFTER = 60
+KEY_PREFIX = "bookstore"
+# After the shared store fails, count in this process's memory this long before trying it again.
+FALLBACK_SECONDS = 30.0
 
 
-def init_rate_limits(app: Flask, settings: Settings) -> Limiter:
+class RateLimited(Exception):
+    """A client went past a limit: tell it when to try again."""
+
+    def __init__(self, message: str, retry_after: int) -> None:
+        super().__init__(message)
+        self.message = message
+        self.retry_after = retry_after
+
+
+class Counter:
+    """Fixed-window counts in the configured store, in memory while the store is down."""
+
+    def __init__(self, storage_uri: str, clock: Callable[[], float] = time.monotonic) -> None:
+        try:
+            storage = storage_from_string(storage_uri, wrap_exceptions=True)
+        except ConfigurationError as error:
+            raise ConfigError(f"RATELIMIT_STORAGE_URI cannot be used: {error}") from None
+        self._shared = FixedWindowRateLimiter(storage)
+        self._memory = FixedWindowRateLimiter(MemoryStorage())
+        self._clock = clock
+        self._shared_down_until = 0.0
+        self._lock = threading.Lock()
+
+    def hit(self, items: Sequence[RateLimitItem], key: str) -> float | None:
+        """Count one request against every limit; None if all allow it, else when to retry."""
+        strategy = self._strategy()
+        try:
+            return _hit(strategy, items, key)
+        except StorageError as error:
+            # A shared store that goes down degrades to per-process counts, not to 500s.
+            log.warning("rate limit store unavailable, counting in memory for now: %s", error)
+            with self._lock:
+                self._shared_down_until = self._clock() + FALLBACK_SECONDS
+            return _hit(self._memory, items, key)
+
+    def _strategy(self) -> FixedWindowRateLimiter:
+        """The shared store, unless it failed a moment ago."""
+        with self._lock:
+            down = self._clock() < self._shared_down_until
+        return self._memory if down else self._shared
+
+
+def _hit(
+    strategy: FixedWindowRateLimiter, items: Sequence[RateLimitItem], key: str
+) -> float | None:
+    """Hit each limit; the reset time (epoch seconds) of the first one that is exceeded."""
+    for item in items:
+        if not strategy.hit(item, KEY_PREFIX, key):
+            return strategy.get_window_stats(item, KEY_PREFIX, key).reset_time
+    return None
+
+
+@dataclass(frozen=True)
+class Limit:
+    """A limit on one blueprint's requests of some methods, per client."""
+
+    items: tuple[RateLimitItem, ...]
+    text: str
+    methods: frozenset[str]
+    message: str
+
+
+def limit(text: str, methods: Collection[str], message: str) -> Limit:
+    """A Limit from its text ("20 per minute", "5/second;100/hour")."""
+    return Limit(tuple(parse_many(text)), text, frozenset(methods), message)
+
+
+def init_rate_limits(app: Flask, settings: Settings) -> Counter:
     """Limit checkouts and order lookups per client address."""
     from bookstore.routes import checkout, orders
 
-    try:
-        limiter = Limiter(
-            get_remote_address,
-            app=app,
-            storage_uri=settings.ratelimit_storage_uri,
-            key_prefix="bookstore",
-            # A shared store that goes down degrades to per-process counts, not to 500s.
-            in_memory_fallback_enabled=True,
-        )
-    except ConfigurationError as error:
-        raise ConfigError(f"RATELIMIT_STORAGE_URI cannot be used: {error}") from None
-    # Only POST counts: CORS preflights (OPTIONS) are not checkout attempts.
-    limiter.limit(
-        settings.checkout_rate_limit,
-        methods=["POST"],
-        error_message="Too many checkout attempts from this connection.",
-    )(checkout.bp)
-    # HEAD too: its status alone tells a prober whether an id and secret match.
-    limiter.limit(
-        settings.order_lookup_rate_limit,
-        methods=["GET", "HEAD"],
-        error_message="Too many order lookups from this connection.",
-    )(orders.bp)
+    counter = Counter(settings.ratelimit_storage_uri)
+    limits_by_blueprint = {
+        # Only POST counts: CORS preflights (OPTIONS) are not checkout attempts.
+        checkout.bp.name: limit(
+            settings.checkout_rate_limit,
+            {"POST"},
+            "Too many checkout attempts from this connection.",
+        ),
+        # HEAD too: its status alone tells a prober whether an id and secret match.
+        orders.bp.name: limit(
+            settings.order_lookup_rate_limit,
+            {"GET", "HEAD"},
+            "Too many order lookups from this connection.",
+        ),
+    }
 
-    # Flask-Limiter checks every request of the app; its documented request filter lets the
-    # others (catalogue, /config, probes) skip resolving limits they do not have.
-    limited = frozenset({checkout.bp.name, orders.bp.name})
+    @app.before_request
+    def check_rate_limit() -> None:
+        """Count a limited request per client; 429 (through RateLimited) past its limit."""
+        wanted = limits_by_blueprint.get(request.blueprint or "")
+        if wanted is None or request.method not in wanted.methods:
+            return  # everything else (catalogue, /config, probes) costs one dict lookup
+        # The client's address (behind TRUSTED_PROXY_COUNT proxies, the forwarded one).
+        reset_at = counter.hit(wanted.items, f"{request.blueprint}/{request.remote_addr}")
+        if reset_at is not None:
+            log.info("rate limit (%s) on %s reached by a client", wanted.text, request.blueprint)
+            raise RateLimited(wanted.message, max(1, math.ceil(reset_at - time.time())))
 
-    @limiter.request_filter
-    def has_no_limit() -> bool:
-        """Whether the request is outside the limited blueprints."""
-        return request.blueprint not in limited
+    app.extensions[EXTENSION_KEY] = counter
 
-    app.extensions[EXTENSION_KEY] = limiter
-
-    @app.errorhandler(RateLimitExceeded)
-    def too_many_requests(error: RateLimitExceeded) -> tuple[Response, int]:
+    @app.errorhandler(RateLimited)
+    def too_many_requests(error: RateLimited) -> tuple[Response, int]:
         """429 in the shop's error shape, with how long to wait in Retry-After."""
-        retry_after = _seconds_until_reset(limiter)
-        app.logger.info("rate limit (%s) reached by a client", error.limit.limit)
         response, status = error_response(
             429,
             "rate_limited",
-            f"{error.description} Please wait {retry_after} seconds and try again.",
+            f"{error.message} Please wait {error.retry_after} seconds and try again.",
         )
-        response.headers["Retry-After"] = str(retry_after)
+        response.headers["Retry-After"] = str(error.retry_after)
         return response, status
 
-    return limiter
-
-
-def _seconds_until_reset(limiter: Limiter) -> int:
-    """Whole seconds until the breached limit's window lets this client in again."""
-    current = limiter.current_limit
-    if current is None:
-        return DEFAULT_RETRY_AFTER
-    # limits' WindowStats: when the window ends, to the fraction of a second (reset_at rounds
-    # it up a whole second, which would make a one-minute limit ask for 61).
-    return max(1, math.ceil(current.window.reset_time - time.time()))
+    return counter

@@ -215,7 +215,7 @@ def test_a_negative_proxy_count_stops_the_server(settings: Settings) -> None:
 def test_when_the_shared_store_is_down_the_limit_still_holds_per_process(
     settings: Settings,
 ) -> None:
-    # A store nobody listens on: the first check fails and Flask-Limiter falls back to memory.
+    # A store nobody listens on: the first check fails and the counts fall back to memory.
     down = f"redis://127.0.0.1:{_closed_port()}/0"
     app = create_app(
         dataclasses.replace(
