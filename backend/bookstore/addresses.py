@@ -40,8 +40,6 @@ COUNTRIES: dict[str, Country] = {
     )
 }
 
-MAX_FIELD = 200
-
 
 @dataclass(frozen=True)
 class ShippingAddress:

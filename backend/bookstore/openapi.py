@@ -146,10 +146,8 @@ SHOP_OPERATIONS: tuple[Operation, ...] = (
         schemas.WebhookResponse,
         _errors(
             413,
-            e400="`invalid_signature` (signature, timestamp or body not verified) or "
-            "`invalid_event` (the event names no PaymentIntent).",
-            e503="`order_not_found` (not stored yet: Stripe retries) or "
-            "`webhook_not_configured` (STRIPE_WEBHOOK_SECRET is not set).",
+            e400="`invalid_signature` (signature, timestamp or body not verified).",
+            e503="`webhook_not_configured` (STRIPE_WEBHOOK_SECRET is not set: Stripe retries).",
         ),
         body=schemas.StripeEvent,
         parameters=(

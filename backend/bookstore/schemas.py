@@ -139,18 +139,10 @@ def checkout_details(body: CreatePaymentIntentRequest) -> CheckoutDetails:
     """The shopper's email, address and delivery method, each checked (400 naming the field)."""
     address = None
     if body.shipping is not None:
-        given = body.shipping.address
+        # AddressInput's fields are ShippingAddress's (line1 ... country), by their Python names.
+        given = body.shipping.address.model_dump()
         address = check_address(
-            ShippingAddress(
-                name=body.shipping.name,
-                line1=given.line1,
-                line2=given.line2,
-                city=given.city,
-                state=given.state,
-                postal_code=given.postal_code,
-                country=given.country,
-                phone=body.shipping.phone,
-            )
+            ShippingAddress(name=body.shipping.name, phone=body.shipping.phone, **given)
         )
     return CheckoutDetails(
         email=check_email(body.email),

@@ -117,7 +117,7 @@ def nested(fields: Mapping[str, str]) -> Json:
 
 
 def form(request: Request) -> dict[str, str]:
-    """The form fields stripe-python sent, flattened as on the wire (``metadata[order_id]``)."""
+    """The form fields stripe-python sent, flattened as on the wire (``metadata[order_token]``)."""
     return dict(parse_qsl(request.text or "", keep_blank_values=True))
 
 
