@@ -1139,7 +1139,7 @@ export interface operations {
                     "application/json": components["schemas"]["WebhookResponse"];
                 };
             };
-            /** @description `invalid_signature` (signature, timestamp or body not verified) or `invalid_event` (the event names no PaymentIntent). */
+            /** @description `invalid_signature` (signature, timestamp or body not verified). */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1157,7 +1157,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description `order_not_found` (not stored yet: Stripe retries) or `webhook_not_configured` (STRIPE_WEBHOOK_SECRET is not set). */
+            /** @description `webhook_not_configured` (STRIPE_WEBHOOK_SECRET is not set: Stripe retries). */
             503: {
                 headers: {
                     /** @description Seconds to wait before trying again. */
