@@ -2,7 +2,9 @@
 
 After each demo payment step, the event Stripe would send goes through the same verified
 webhook handler as a real delivery. A debit that is `processing` settles a few seconds later,
-on a timer, as a bank's answer comes days later on Stripe.
+on a timer, as a bank's answer comes days later on Stripe. A refund's `charge.refunded` is
+sent from the same timer, right after the refunding call, never inside it: as on Stripe, it
+reaches the shop after (or while) the caller finishes its own transaction.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from flask import Flask, current_app
 
 from bookstore.domain_errors import DomainError
 from bookstore.fulfilment import process_webhook
+from bookstore.payments import EXTENSION_KEY
 from bookstore.payments.demo_gateway import (
     PROCESSING,
     REQUIRES_PAYMENT_METHOD,
@@ -22,12 +25,15 @@ from bookstore.payments.demo_gateway import (
     DemoGateway,
     DemoPaymentIntent,
 )
+from bookstore.payments.gateway import Refund
 
 log = logging.getLogger(__name__)
 
 SCHEDULER_KEY = "demo_scheduler"
 # Seconds between a debit's `processing` and its outcome.
 SETTLE_AFTER_SECONDS = 4.0
+# Seconds between a refund and its charge.refunded event: none, but never within the call.
+REFUND_EVENT_AFTER_SECONDS = 0.0
 
 Scheduler = Callable[[float, Callable[[], None]], None]
 
@@ -40,8 +46,20 @@ def run_later(delay: float, work: Callable[[], None]) -> None:
 
 
 def init_demo_delivery(app: Flask, scheduler: Scheduler = run_later) -> None:
-    """Give the app the timer its processing debits settle on (tests give their own)."""
+    """Give the app the timer its debits settle and its refunds' events go out on.
+
+    Tests give their own timer, or replace ``app.extensions[SCHEDULER_KEY]`` later. The app's
+    demo gateway tells of each new refund here, and its event is sent on that timer.
+    """
     app.extensions[SCHEDULER_KEY] = scheduler
+    gateway = app.extensions.get(EXTENSION_KEY)
+    if isinstance(gateway, DemoGateway):
+        demo = gateway
+
+        def deliver_refund_event(refund: Refund) -> None:
+            _deliver_refund_later(app, demo, refund)
+
+        demo.after_refund = deliver_refund_event
 
 
 def deliver_outcome(gateway: DemoGateway, intent: DemoPaymentIntent) -> None:
@@ -76,9 +94,30 @@ def _settle_later(gateway: DemoGateway, payment_intent_id: str) -> None:
     scheduler(SETTLE_AFTER_SECONDS, settle)
 
 
+def _deliver_refund_later(app: Flask, gateway: DemoGateway, refund: Refund) -> None:
+    """Send the refund's charge.refunded on the app's timer, once the refunding call is over."""
+    scheduler: Scheduler = app.extensions[SCHEDULER_KEY]
+
+    def deliver() -> None:
+        with app.app_context():
+            try:
+                payload, header = gateway.signed_refund_event(refund)
+            except DomainError as error:
+                log.error("Demo refund %s sent no event: %s", refund.id, error.message)
+                return
+            _apply("charge.refunded", refund.payment_intent_id, payload, header)
+
+    scheduler(REFUND_EVENT_AFTER_SECONDS, deliver)
+
+
 def _deliver(gateway: DemoGateway, event_type: str, intent: DemoPaymentIntent) -> None:
-    """Sign one event and apply it through the webhook handler, as Stripe's delivery would."""
+    """Sign one event about a PaymentIntent and apply it, as Stripe's delivery would."""
     payload, header = gateway.signed_event(event_type, intent)
+    _apply(event_type, intent.id, payload, header)
+
+
+def _apply(event_type: str, payment_intent_id: str, payload: bytes, header: str) -> None:
+    """Apply one signed event through the webhook handler, as Stripe's delivery would."""
     try:
         result = process_webhook(payload, header)
     except DomainError as error:
@@ -87,9 +126,9 @@ def _deliver(gateway: DemoGateway, event_type: str, intent: DemoPaymentIntent) -
         log.error(
             "Demo %s for %s was not applied: %s %s",
             event_type,
-            intent.id,
+            payment_intent_id,
             error.code,
             error.message,
         )
         return
-    log.info("Demo %s for %s: %s", event_type, intent.id, result)
+    log.info("Demo %s for %s: %s", event_type, payment_intent_id, result)

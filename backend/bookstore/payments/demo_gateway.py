@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
+import hashlib
 import hmac
 import json
 import logging
 import secrets
 import time
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from datetime import datetime
 from typing import Any, cast
 
 import stripe
-from sqlalchemy import JSON, CursorResult, String, Table, insert, select, update
+from sqlalchemy import JSON, CursorResult, ForeignKey, String, Table, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
@@ -31,7 +32,15 @@ from bookstore.payments.demo_cards import (
     sepa_outcome,
     sepa_settlement,
 )
-from bookstore.payments.gateway import Mode, PaymentError, PaymentEvent, PaymentIntent
+from bookstore.payments.gateway import (
+    AlreadyRefunded,
+    Mode,
+    NotRefundable,
+    PaymentError,
+    PaymentEvent,
+    PaymentIntent,
+    Refund,
+)
 from bookstore.payments.stripe_events import ORDER_METADATA_KEY, describe_payment_method
 from bookstore.payments.webhook_signing import signature_header, verify_event
 
@@ -48,6 +57,14 @@ BANK_REDIRECT = "bank_redirect"
 BANK_PAGE = "/demo/bank/{id}"
 
 SETUP_FAILED_MESSAGE = "We couldn't set up this payment. Please try again later."
+REFUND_FAILED_MESSAGE = "We couldn't refund this payment. Please try again later."
+ALREADY_REFUNDED_MESSAGE = "This payment has already been refunded."
+NOT_REFUNDABLE_MESSAGE = "This payment has not been taken, so there is nothing to refund."
+# Why a refund was made, as Stripe's refund `reason` says it.
+REQUESTED_BY_CUSTOMER = "requested_by_customer"
+
+# Told of each new demo refund once it is committed (demo_delivery sends its charge.refunded).
+RefundListener = Callable[[Refund], None]
 
 
 class DemoIntentNotFound(NotFound):
@@ -91,6 +108,26 @@ class DemoPaymentIntent(Model):
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
 
 
+class DemoRefund(Model):
+    """A refund the demo gateway made: always of a succeeded PaymentIntent's whole amount."""
+
+    __tablename__ = "demo_refunds"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    # Unique: a full refund is made once; a second is Stripe's charge_already_refunded.
+    payment_intent_id: Mapped[str] = mapped_column(
+        String(64), ForeignKey("demo_payment_intents.id"), unique=True
+    )
+    amount: Mapped[int]
+    currency: Mapped[str] = mapped_column(String(3))
+    status: Mapped[str] = mapped_column(String(32))
+    # Unique: the same key always names the same refund, across server processes.
+    idempotency_key: Mapped[str] = mapped_column(String(255), unique=True)
+    # SHA-256 of what the creating request asked for, to refuse the key's reuse with others.
+    request_fingerprint: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+
+
 def stripe_object(intent: DemoPaymentIntent) -> dict[str, Any]:
     """The PaymentIntent as Stripe's API shows it (without the client secret)."""
     error = None
@@ -131,14 +168,22 @@ def _next_action(intent: DemoPaymentIntent) -> dict[str, Any] | None:
     return {"type": "demo_authenticate"}
 
 
-def charge_object(intent: DemoPaymentIntent) -> dict[str, Any]:
-    """The charge of a succeeded PaymentIntent, as Stripe's API shows it."""
+def charge_object(intent: DemoPaymentIntent, amount_refunded: int = 0) -> dict[str, Any]:
+    """The charge of a succeeded PaymentIntent, as Stripe's API shows it.
+
+    `refunded` is Stripe's: true once `amount_refunded` is the whole amount.
+    """
     return {
         "id": "ch_demo_" + intent.id.removeprefix("pi_demo_"),
         "object": "charge",
         "amount": intent.amount_received,
+        "amount_captured": intent.amount_received,
+        "amount_refunded": amount_refunded,
+        "captured": True,
         "currency": intent.currency,
         "paid": True,
+        "refunded": 0 < intent.amount_received <= amount_refunded,
+        "status": SUCCEEDED,
         "payment_intent": intent.id,
         "payment_method_details": intent.payment_method,
         "metadata": dict(intent.intent_metadata),
@@ -153,14 +198,19 @@ class DemoGateway:
     returns; the caller's session is never touched. Webhook events are signed with a secret
     made fresh for each server process: the process that takes a demo payment is the one that
     signs and verifies its event.
+
+    Whoever builds the gateway may give it ``after_refund``: it is told of each new refund
+    once committed, so that Stripe's ``charge.refunded`` event can follow (for the app's
+    gateway, demo_delivery.init_demo_delivery sets it). The gateway itself delivers nothing.
     """
 
     mode: Mode = "demo"
     name = "demo"
     publishable_key: str | None = None
 
-    def __init__(self) -> None:
+    def __init__(self, after_refund: RefundListener | None = None) -> None:
         self._webhook_secret = "whsec_demo_" + secrets.token_hex(24)
+        self.after_refund = after_refund
 
     # --- the gateway interface ---------------------------------------------------------------
 
@@ -191,7 +241,8 @@ class DemoGateway:
                     session.execute(row)
             except IntegrityError:
                 existing = _by_idempotency_key(session, idempotency_key)
-                _check_same_request(existing, params)
+                if existing.create_params != params:
+                    raise _reused_key(existing.idempotency_key, existing.id) from None
                 return to_payment_intent(existing)
         log.info("Demo PaymentIntent %s created for order %s", intent_id, order_token)
         return PaymentIntent(
@@ -236,6 +287,86 @@ class DemoGateway:
         if intent is None:
             raise _setup_failed("retrieve", payment_intent_id, "no such PaymentIntent")
         return to_payment_intent(intent)
+
+    def refund_payment_intent(
+        self,
+        payment_intent_id: str,
+        *,
+        order_token: str,
+        idempotency_key: str,
+        requested_by_customer: bool = False,
+    ) -> Refund:
+        """Refund a succeeded PaymentIntent in full, once, keeping Stripe's rules.
+
+        The same key with the same parameters returns the first refund (and sends no second
+        event); with other parameters it is refused like Stripe's 400. A new key on a refunded
+        PaymentIntent raises AlreadyRefunded, one not paid NotRefundable. A new refund is told
+        to ``after_refund`` once committed.
+        """
+        params: dict[str, object] = {
+            "payment_intent": payment_intent_id,
+            "metadata": {ORDER_METADATA_KEY: order_token},
+        }
+        if requested_by_customer:
+            params["reason"] = REQUESTED_BY_CUSTOMER
+        fingerprint = _fingerprint(params)
+        with provider_session() as session:
+            # Reads and the insert in transactions of their own: on SQLite a read transaction
+            # that then writes fails at once if another process wrote in between.
+            with session.begin():
+                earlier = _refund_by_idempotency_key(session, idempotency_key)
+                intent = _find(session, payment_intent_id)
+            if earlier is not None:
+                return _replayed(earlier, fingerprint)
+            if intent is None:
+                raise _refund_failed(payment_intent_id, "no such PaymentIntent")
+            if intent.status != SUCCEEDED:
+                log.info(
+                    "Demo refund of PaymentIntent %s refused: status is %s",
+                    payment_intent_id,
+                    intent.status,
+                )
+                raise NotRefundable(NOT_REFUNDABLE_MESSAGE)
+            refund = Refund(
+                id="re_demo_" + secrets.token_hex(12),
+                payment_intent_id=intent.id,
+                amount=intent.amount_received,
+                currency=intent.currency,
+                status=SUCCEEDED,
+            )
+            row = insert(cast(Table, DemoRefund.__table__)).values(
+                id=refund.id,
+                payment_intent_id=refund.payment_intent_id,
+                amount=refund.amount,
+                currency=refund.currency,
+                status=refund.status,
+                idempotency_key=idempotency_key,
+                request_fingerprint=fingerprint,
+            )
+            try:
+                # The unique keys decide a race: one refund per key, one per PaymentIntent.
+                with session.begin():
+                    session.execute(row)
+            except IntegrityError:
+                with session.begin():
+                    earlier = _refund_by_idempotency_key(session, idempotency_key)
+                    done = _refund_of(session, payment_intent_id)
+                if earlier is not None:
+                    return _replayed(earlier, fingerprint)
+                if done is None:
+                    raise
+                log.info("Demo PaymentIntent %s already refunded (%s)", payment_intent_id, done.id)
+                raise AlreadyRefunded(ALREADY_REFUNDED_MESSAGE) from None
+        log.info(
+            "Demo refund %s of PaymentIntent %s for order %s (%s %s)",
+            refund.id,
+            payment_intent_id,
+            order_token,
+            refund.amount,
+            refund.currency,
+        )
+        self._tell_of_refund(refund)
+        return refund
 
     def parse_event(self, payload: bytes, signature_header: str | None) -> PaymentEvent:
         """Verify a demo event exactly as a Stripe delivery is verified, and translate it."""
@@ -307,6 +438,18 @@ class DemoGateway:
         `charge.succeeded` carries the charge Stripe makes when a PaymentIntent succeeds.
         """
         data = charge_object(intent) if event_type.startswith("charge.") else stripe_object(intent)
+        return self._signed(event_type, data)
+
+    def signed_refund_event(self, refund: Refund) -> tuple[bytes, str]:
+        """Stripe's `charge.refunded` for a demo refund (the charge, refunded in full), signed."""
+        with provider_session() as session:
+            intent = _find(session, refund.payment_intent_id)
+        if intent is None:
+            raise _refund_failed(refund.payment_intent_id, "no such PaymentIntent")
+        return self._signed("charge.refunded", charge_object(intent, refund.amount))
+
+    def _signed(self, event_type: str, data: dict[str, Any]) -> tuple[bytes, str]:
+        """An event of `event_type` about `data` as Stripe sends it, and its signature."""
         event = {
             "id": "evt_demo_" + secrets.token_hex(12),
             "object": "event",
@@ -321,6 +464,16 @@ class DemoGateway:
         payload = json.dumps(event).encode()
         return payload, signature_header(payload, self._webhook_secret)
 
+    def _tell_of_refund(self, refund: Refund) -> None:
+        """Tell ``after_refund`` of a new refund; the refund stands whatever it does."""
+        if self.after_refund is None:
+            return
+        try:
+            self.after_refund(refund)
+        except Exception:
+            # As on Stripe, a webhook that cannot be sent does not undo the refund.
+            log.exception("Demo refund %s: its charge.refunded event was not sent", refund.id)
+
 
 # --- the demo provider's storage ------------------------------------------------------------
 
@@ -334,6 +487,42 @@ def _by_idempotency_key(session: Session, key: str) -> DemoPaymentIntent:
     """The PaymentIntent an earlier request with this idempotency key created."""
     query = select(DemoPaymentIntent).where(DemoPaymentIntent.idempotency_key == key)
     return session.scalars(query).one()
+
+
+def _refund_by_idempotency_key(session: Session, key: str) -> DemoRefund | None:
+    """The refund an earlier request with this idempotency key made, if any."""
+    query = select(DemoRefund).where(DemoRefund.idempotency_key == key)
+    return session.scalars(query).one_or_none()
+
+
+def _refund_of(session: Session, payment_intent_id: str) -> DemoRefund | None:
+    """The PaymentIntent's refund, if it has been refunded."""
+    query = select(DemoRefund).where(DemoRefund.payment_intent_id == payment_intent_id)
+    return session.scalars(query).one_or_none()
+
+
+def to_refund(refund: DemoRefund) -> Refund:
+    """The gateway-neutral view of a demo refund."""
+    return Refund(
+        id=refund.id,
+        payment_intent_id=refund.payment_intent_id,
+        amount=refund.amount,
+        currency=refund.currency,
+        status=refund.status,
+    )
+
+
+def _replayed(earlier: DemoRefund, fingerprint: str) -> Refund:
+    """The first refund again for a repeated key, or Stripe's refusal if it asked for another."""
+    if not hmac.compare_digest(earlier.request_fingerprint, fingerprint):
+        raise _reused_key(earlier.idempotency_key, earlier.id, REFUND_FAILED_MESSAGE)
+    return to_refund(earlier)
+
+
+def _fingerprint(params: dict[str, object]) -> str:
+    """A digest of a request's parameters that does not depend on their order."""
+    canonical = json.dumps(params, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode()).hexdigest()
 
 
 def _compare_and_set(
@@ -465,18 +654,19 @@ def _unexpected_state_message(step: str, status: str) -> str:
     return f"This payment cannot be confirmed while its status is {status}."
 
 
-def _check_same_request(existing: DemoPaymentIntent, params: dict[str, object]) -> None:
+def _reused_key(key: str, object_id: str, message: str = SETUP_FAILED_MESSAGE) -> PaymentError:
     """Like Stripe, refuse an idempotency key reused with other parameters: a bug on our side."""
-    if existing.create_params != params:
-        log.error(
-            "Demo idempotency key %s reused with other parameters (PaymentIntent %s)",
-            existing.idempotency_key,
-            existing.id,
-        )
-        raise PaymentError(SETUP_FAILED_MESSAGE)
+    log.error("Demo idempotency key %s reused with other parameters (%s)", key, object_id)
+    return PaymentError(message)
 
 
 def _setup_failed(action: str, payment_intent_id: str, reason: str) -> PaymentError:
     """A request the demo refuses as Stripe would refuse it: a bug on our side, logged."""
     log.error("Demo gateway refused to %s PaymentIntent %s: %s", action, payment_intent_id, reason)
     return PaymentError(SETUP_FAILED_MESSAGE)
+
+
+def _refund_failed(payment_intent_id: str, reason: str) -> PaymentError:
+    """A refund the demo refuses as Stripe would (an unknown PaymentIntent): logged."""
+    log.error("Demo gateway refused to refund PaymentIntent %s: %s", payment_intent_id, reason)
+    return PaymentError(REFUND_FAILED_MESSAGE)

@@ -33,6 +33,18 @@ class PaymentIntent:
 
 
 @dataclass(frozen=True)
+class Refund:
+    """A refund of a PaymentIntent's payment, whichever gateway made it."""
+
+    id: str  # "re_..." on Stripe, "re_demo_..." in the demo
+    payment_intent_id: str
+    amount: int
+    currency: str
+    # Stripe's refund statuses: "pending", "requires_action", "succeeded", "failed", "canceled".
+    status: str
+
+
+@dataclass(frozen=True)
 class PaymentEvent:
     """A verified provider event, translated by its gateway into what the shop acts on."""
 
@@ -67,6 +79,18 @@ class ProviderUnavailable(PaymentError):
     """The provider is unreachable, rate-limited or misconfigured: try again later."""
 
     code = "payment_provider_unavailable"
+
+
+class AlreadyRefunded(PaymentError):
+    """The payment was refunded in full already (by another key, or in the Dashboard)."""
+
+    code = "charge_already_refunded"
+
+
+class NotRefundable(PaymentError):
+    """The PaymentIntent has no successful charge to refund (not paid, or not paid yet)."""
+
+    code = "payment_not_refundable"
 
 
 class InvalidSignature(PaymentError):
@@ -109,6 +133,22 @@ class PaymentGateway(Protocol):
 
     def retrieve_payment_intent(self, payment_intent_id: str) -> PaymentIntent:
         """Fetch the current state of a PaymentIntent."""
+        ...
+
+    def refund_payment_intent(
+        self,
+        payment_intent_id: str,
+        *,
+        order_token: str,
+        idempotency_key: str,
+        requested_by_customer: bool = False,
+    ) -> Refund:
+        """Refund a succeeded PaymentIntent in full; its charge.refunded event follows.
+
+        The same idempotency key returns the same refund. Raises AlreadyRefunded when the
+        payment was refunded in full already (by another key, or in the Dashboard), and
+        NotRefundable when it has no successful charge (unpaid, processing, failed).
+        """
         ...
 
     def parse_event(self, payload: bytes, signature_header: str | None) -> PaymentEvent:

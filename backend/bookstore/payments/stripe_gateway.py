@@ -12,12 +12,15 @@ import stripe
 from bookstore.addresses import ShippingAddress
 from bookstore.config import ConfigError
 from bookstore.payments.gateway import (
+    AlreadyRefunded,
     CardError,
     Mode,
+    NotRefundable,
     PaymentError,
     PaymentEvent,
     PaymentIntent,
     ProviderUnavailable,
+    Refund,
 )
 from bookstore.payments.stripe_events import ORDER_METADATA_KEY, describe_payment_method
 from bookstore.payments.webhook_signing import verify_event
@@ -34,7 +37,15 @@ UNREACHABLE_MESSAGE = "We couldn't reach our payment provider. Please try again.
 UNAVAILABLE_MESSAGE = "Payments are unavailable right now. Please try again later."
 REJECTED_MESSAGE = "We couldn't set up this payment. Please try again later."
 DECLINED_MESSAGE = "Your card was declined."
+ALREADY_REFUNDED_MESSAGE = "This payment has already been refunded."
+NOT_REFUNDABLE_MESSAGE = "This payment has not been taken, so there is nothing to refund."
 WEBHOOK_NOT_CONFIGURED_MESSAGE = "This server does not accept webhooks: no signing secret is set."
+
+# Stripe's error code for a refund of a charge refunded in full already.
+CHARGE_ALREADY_REFUNDED = "charge_already_refunded"
+# How Stripe words its refusal (a 400 with no code) to refund a PaymentIntent not paid yet:
+# "This PaymentIntent (pi_...) does not have a successful charge to refund."
+NO_SUCCESSFUL_CHARGE = "does not have a successful charge to refund"
 
 # Seconds a shopper (or Stripe's webhook retries) should wait before trying again.
 DEFAULT_RETRY_AFTER = 5
@@ -152,6 +163,39 @@ class StripeGateway:
             intent = self._client.v1.payment_intents.retrieve(payment_intent_id, params)
         return to_payment_intent(intent)
 
+    def refund_payment_intent(
+        self,
+        payment_intent_id: str,
+        *,
+        order_token: str,
+        idempotency_key: str,
+        requested_by_customer: bool = False,
+    ) -> Refund:
+        """Refund a succeeded PaymentIntent's charge in full; Stripe sends charge.refunded.
+
+        A retry with the same key gets the same refund back. Stripe's charge_already_refunded
+        (refunded in full already, by another key or in the Dashboard) is AlreadyRefunded; a
+        PaymentIntent with no successful charge yet is NotRefundable.
+        """
+        params: stripe.params.RefundCreateParams = {
+            "payment_intent": payment_intent_id,
+            "metadata": {ORDER_METADATA_KEY: order_token},
+        }
+        if requested_by_customer:
+            params["reason"] = "requested_by_customer"
+        with stripe_errors("refund a PaymentIntent"):
+            refund = self._client.v1.refunds.create(params, {"idempotency_key": idempotency_key})
+        log.info(
+            "Refund %s of PaymentIntent %s for order %s: %s %s, %s",
+            refund.id,
+            payment_intent_id,
+            order_token,
+            refund.amount,
+            refund.currency,
+            refund.status,
+        )
+        return to_refund(refund, payment_intent_id)
+
     def tax_calculator(self) -> StripeTax:
         """Stripe Tax through this gateway's client (STRIPE_TAX=1)."""
         return StripeTax(self._client)
@@ -224,6 +268,21 @@ def to_payment_intent(intent: stripe.PaymentIntent) -> PaymentIntent:
     )
 
 
+def to_refund(refund: stripe.Refund, payment_intent_id: str) -> Refund:
+    """Keep the fields the shop relies on from stripe-python's Refund."""
+    # The PaymentIntent as Stripe names it (an id, or an object if expanded), else the one asked.
+    refunded = refund.payment_intent
+    if isinstance(refunded, stripe.PaymentIntent):
+        refunded = refunded.id
+    return Refund(
+        id=refund.id,
+        payment_intent_id=refunded or payment_intent_id,
+        amount=refund.amount,
+        currency=refund.currency,
+        status=refund.status or "pending",
+    )
+
+
 def _shipping_params(address: ShippingAddress) -> stripe.params.PaymentIntentUpdateParamsShipping:
     """A shipping address in Stripe's form fields."""
     params: stripe.params.PaymentIntentUpdateParamsShipping = {
@@ -281,6 +340,9 @@ def payment_error(exc: stripe.StripeError, action: str) -> PaymentError:
     if exc.http_status == 409:
         # stripe-python raises a v1 409 as a plain APIError, so match the status, not the class.
         return _conflict(exc, action)
+    refusal = _refund_refusal(exc, action)
+    if refusal is not None:
+        return refusal
     for stripe_class, translate in _TRANSLATIONS:
         if isinstance(exc, stripe_class):
             return translate(exc, action)
@@ -293,6 +355,20 @@ def _card_declined(exc: stripe.StripeError, action: str) -> PaymentError:
     decline_code = exc.error.decline_code if exc.error is not None else None
     log.info("Card declined while trying to %s: %s/%s", action, exc.code, decline_code)
     return CardError(exc.user_message or DECLINED_MESSAGE, code=exc.code or "card_declined")
+
+
+def _refund_refusal(exc: stripe.StripeError, action: str) -> PaymentError | None:
+    """Stripe's refusals of a refund that the caller acts on, or None for other errors."""
+    if not isinstance(exc, stripe.InvalidRequestError):
+        return None
+    if exc.code == CHARGE_ALREADY_REFUNDED:
+        # Done already, by another key or in the Dashboard: the caller treats it as done.
+        log.info("Stripe says the charge is refunded already (trying to %s)", action)
+        return AlreadyRefunded(ALREADY_REFUNDED_MESSAGE)
+    if NO_SUCCESSFUL_CHARGE in (exc.user_message or ""):
+        log.warning("Stripe found nothing to refund trying to %s: %s", action, _describe(exc))
+        return NotRefundable(NOT_REFUNDABLE_MESSAGE)
+    return None
 
 
 def _rate_limited(exc: stripe.StripeError, action: str) -> PaymentError:
