@@ -1,4 +1,4 @@
-"""Stripe's PaymentIntents API over real HTTP on loopback, for app servers in other processes.
+"""Stripe's PaymentIntents and Refunds API over real HTTP on loopback, for other processes.
 
 The API itself is stripe_fakes.FakeStripe, the same stateful fake the in-process tests reach
 through requests-mock (Stripe's example objects, Idempotency-Key replays, Stripe's refusals):

@@ -4,9 +4,9 @@ Build a response from an official fixture with only the fields a test cares abou
 
     requests_mock.post(PAYMENT_INTENTS_URL, json=payment_intent(id="pi_1", amount=6000))
 
-or let ``FakeStripe(requests_mock)`` answer create/update/retrieve of PaymentIntents with
-state, the way Stripe would (idempotency keys replay the first response), and make its next
-answers fail with ``fake.fail("create", lost_response(), server_error())``.
+or let ``FakeStripe(requests_mock)`` answer create/update/retrieve of PaymentIntents and full
+refunds of them with state, the way Stripe would (idempotency keys replay the first response),
+and make its next answers fail with ``fake.fail("create", lost_response(), server_error())``.
 """
 
 from __future__ import annotations
@@ -37,12 +37,14 @@ API_BASE = "https://api.stripe.com"
 PAYMENT_INTENTS_PATH = "/v1/payment_intents"
 PAYMENT_INTENTS_URL = API_BASE + PAYMENT_INTENTS_PATH
 TAX_CALCULATIONS_PATH = "/v1/tax/calculations"
+REFUNDS_PATH = "/v1/refunds"
+REFUNDS_URL = API_BASE + REFUNDS_PATH
 # FakeStripe's Stripe Tax charges this rate (basis points) on lines and shipping alike.
 FAKE_TAX_RATE = 1000
 
 Json = dict[str, Any]
 Request = _RequestObjectProxy  # a request as requests-mock recorded it
-Operation = Literal["create", "update", "retrieve", "tax"]
+Operation = Literal["create", "update", "retrieve", "tax", "refund"]
 
 
 @cache
@@ -66,6 +68,13 @@ def payment_intent(**changes: Any) -> Json:
     if "id" in changes and "client_secret" not in changes:
         intent["client_secret"] = f"{changes['id']}_secret_fake"
     return intent
+
+
+def refund(**changes: Any) -> Json:
+    """Stripe's example Refund (``fixtures/stripe/refund.json``) with ``changes`` applied."""
+    result = fixture("refund")
+    result.update(changes)
+    return result
 
 
 def event(event_type: str, data_object: Json, **changes: Any) -> Json:
@@ -188,6 +197,24 @@ def declined(**changes: Any) -> Fault:
     return Fault(status=402, body=card_declined_body(**changes))
 
 
+def already_refunded_body(charge_id: str) -> Json:
+    """Stripe's 400 for a refund of a charge refunded in full already."""
+    return error_body(
+        "invalid_request_error",
+        f"Charge {charge_id} has already been refunded.",
+        code="charge_already_refunded",
+    )
+
+
+def nothing_to_refund_body(intent_id: str) -> Json:
+    """Stripe's 400 (no code) for a refund of a PaymentIntent that has no successful charge."""
+    return error_body(
+        "invalid_request_error",
+        f"This PaymentIntent ({intent_id}) does not have a successful charge to refund.",
+        param="payment_intent",
+    )
+
+
 class FakeStripe:
     """Stripe's PaymentIntents API, stateful, on a requests-mock Mocker (or pytest fixture)."""
 
@@ -203,8 +230,11 @@ class FakeStripe:
             "update": deque(),
             "retrieve": deque(),
             "tax": deque(),
+            "refund": deque(),
         }
         self.tax_calculations: dict[str, Json] = {}
+        # Refunds by id; a PaymentIntent is refunded once, in full.
+        self.refunds: dict[str, Json] = {}
         all_intents = self.api_base + PAYMENT_INTENTS_PATH
         mocker.post(all_intents, json=self._failing("create", self._create))
         one_intent = re.compile(re.escape(all_intents) + r"/[^/?]+")
@@ -213,6 +243,7 @@ class FakeStripe:
         mocker.post(
             self.api_base + TAX_CALCULATIONS_PATH, json=self._failing("tax", self._calculate_tax)
         )
+        mocker.post(self.api_base + REFUNDS_PATH, json=self._failing("refund", self._refund))
 
     def fail(self, operation: Operation, *faults: Fault) -> None:
         """Answer the next calls of ``operation`` with these faults, in order, then normally."""
@@ -241,6 +272,10 @@ class FakeStripe:
     def tax_requests(self) -> list[Request]:
         """The Stripe Tax calculations asked for."""
         return [r for r in self.requests("POST") if _path(r) == TAX_CALCULATIONS_PATH]
+
+    def refund_requests(self) -> list[Request]:
+        """The create-Refund calls."""
+        return [r for r in self.requests("POST") if _path(r) == REFUNDS_PATH]
 
     def set_status(self, intent_id: str, status: str) -> Json:
         """Move a PaymentIntent on, as a shopper's confirmation on Stripe.js would."""
@@ -357,6 +392,43 @@ class FakeStripe:
         )
         self.tax_calculations[calculation["id"]] = calculation
         return copy.deepcopy(calculation)
+
+    def _refund(self, request: Request, context: Context) -> Json:
+        """Refund a succeeded PaymentIntent's charge in full, once, as Stripe does."""
+        replay = self._replay(request, context)
+        if replay is not None:
+            return replay
+        fields = form(request)
+        intent_id = fields.get("payment_intent", "")
+        intent = self.intents.get(intent_id)
+        if intent is None:
+            context.status_code = 404
+            return error_body(
+                "invalid_request_error",
+                f"No such payment_intent: '{intent_id}'",
+                code="resource_missing",
+                param="payment_intent",
+            )
+        charge_id = "ch_" + intent_id.removeprefix("pi_")
+        if intent["status"] != "succeeded":
+            context.status_code = 400
+            return nothing_to_refund_body(intent_id)
+        if any(done["payment_intent"] == intent_id for done in self.refunds.values()):
+            # Answered again on a retry with this key too, as Stripe replays it.
+            context.status_code = 400
+            return already_refunded_body(charge_id)
+        made = refund(
+            id=f"re_fake{next(self._ids)}",
+            amount=intent["amount_received"],
+            currency=intent["currency"],
+            charge=charge_id,
+            payment_intent=intent_id,
+            reason=fields.get("reason"),
+            metadata=nested(fields).get("metadata", {}),
+            status="succeeded",
+        )
+        self.refunds[made["id"]] = made
+        return self._remember(request, made)
 
     def _retrieve(self, request: Request, context: Context) -> Json:
         intent = self._find(request, context)
