@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Collection, Iterable, Mapping
 from typing import NamedTuple
 
-from sqlalchemy import String, select
+from sqlalchemy import CheckConstraint, String, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -17,6 +17,8 @@ class Book(Model):
     """A title in the shop, priced in the smallest currency unit."""
 
     __tablename__ = "book"
+    # Never oversold, whatever the code above the database does (see bookstore.stock).
+    __table_args__ = (CheckConstraint("stock >= 0", name="stock_not_negative"),)
 
     id: Mapped[str] = mapped_column(String(100), primary_key=True)  # a slug, used in URLs
     title: Mapped[str] = mapped_column(String(200))
@@ -30,6 +32,8 @@ class Book(Model):
     ink_color: Mapped[str] = mapped_column(String(7))
     position: Mapped[int] = mapped_column(default=0, index=True)
     active: Mapped[bool] = mapped_column(default=True)
+    # Copies on the shelf, paid orders already taken off; checkouts' holds are counted apart.
+    stock: Mapped[int] = mapped_column(default=0)
 
 
 def active_books() -> list[Book]:

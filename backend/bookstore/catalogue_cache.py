@@ -2,8 +2,9 @@
 
 Shoppers read the catalogue far more often than anyone edits it, so each process keeps the
 serialized listing and each book's JSON, with their ETags and gzipped bodies, and reads the
-books again only when its copy is older than `Settings.catalogue_cache_seconds`. Checkout never
-uses this copy: it prices carts from the database.
+books again only when its copy is older than `Settings.catalogue_cache_seconds`. The copies
+available are as old as that too: a hint for the shelf ("Only 3 left"). Checkout never uses
+this copy: it prices carts, and checks and holds their copies, from the database.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from werkzeug.http import parse_accept_header, quote_etag
 from bookstore.catalogue import active_books
 from bookstore.config import Settings
 from bookstore.schemas import book_json
+from bookstore.stock import available_by_book
 
 EXTENSION_KEY = "catalogue_cache"
 # Below this many bytes gzip saves less than the header and the CPU cost.
@@ -127,7 +129,8 @@ class CatalogueCache:
 
 def build_snapshot(built_at: float) -> CatalogueSnapshot:
     """Read the books on sale once and serialize the listing and each book."""
-    books = [book_json(book) for book in active_books()]
+    available = available_by_book()
+    books = [book_json(book, available.get(book.id, 0)) for book in active_books()]
     return CatalogueSnapshot(
         listing=JsonDocument.of({"books": books}),
         books={str(book["id"]): JsonDocument.of(book) for book in books},

@@ -18,6 +18,7 @@ class BookEntry(TypedDict):
     currency: str
     color: str
     ink_color: str
+    stock: int  # copies on the shelf when the title is first seeded
 
 
 BOOKS: Final[tuple[BookEntry, ...]] = (
@@ -35,6 +36,7 @@ BOOKS: Final[tuple[BookEntry, ...]] = (
         "currency": "usd",
         "color": "#1d3b57",
         "ink_color": "#f4efe6",
+        "stock": 250,
     },
     {
         "id": "stubborn-attachments",
@@ -50,6 +52,7 @@ BOOKS: Final[tuple[BookEntry, ...]] = (
         "currency": "usd",
         "color": "#c8102e",
         "ink_color": "#fff8e7",
+        "stock": 120,
     },
     {
         "id": "high-growth-handbook",
@@ -65,6 +68,7 @@ BOOKS: Final[tuple[BookEntry, ...]] = (
         "currency": "usd",
         "color": "#f2c14e",
         "ink_color": "#1b1b1b",
+        "stock": 40,
     },
     {
         "id": "an-elegant-puzzle",
@@ -80,6 +84,7 @@ BOOKS: Final[tuple[BookEntry, ...]] = (
         "currency": "usd",
         "color": "#2e6f5e",
         "ink_color": "#f7f3e8",
+        "stock": 35,
     },
     {
         "id": "working-in-public",
@@ -95,6 +100,7 @@ BOOKS: Final[tuple[BookEntry, ...]] = (
         "currency": "usd",
         "color": "#e8e4da",
         "ink_color": "#1f3a93",
+        "stock": 30,
     },
     {
         "id": "the-revolt-of-the-public",
@@ -110,6 +116,7 @@ BOOKS: Final[tuple[BookEntry, ...]] = (
         "currency": "usd",
         "color": "#3b3b3b",
         "ink_color": "#ff6b35",
+        "stock": 25,
     },
     {
         "id": "where-is-my-flying-car",
@@ -125,6 +132,7 @@ BOOKS: Final[tuple[BookEntry, ...]] = (
         "currency": "usd",
         "color": "#5fa8d3",
         "ink_color": "#0b1d33",
+        "stock": 30,
     },
     {
         "id": "scientific-freedom",
@@ -140,6 +148,7 @@ BOOKS: Final[tuple[BookEntry, ...]] = (
         "currency": "usd",
         "color": "#6b2d5c",
         "ink_color": "#f0e6ef",
+        "stock": 20,
     },
     {
         "id": "the-art-of-doing-science-and-engineering",
@@ -155,6 +164,7 @@ BOOKS: Final[tuple[BookEntry, ...]] = (
         "currency": "usd",
         "color": "#0f4c5c",
         "ink_color": "#e9d8a6",
+        "stock": 45,
     },
     {
         "id": "the-big-score",
@@ -170,6 +180,7 @@ BOOKS: Final[tuple[BookEntry, ...]] = (
         "currency": "usd",
         "color": "#d4a373",
         "ink_color": "#2b2118",
+        "stock": 0,
     },
     {
         "id": "the-making-of-prince-of-persia",
@@ -185,6 +196,7 @@ BOOKS: Final[tuple[BookEntry, ...]] = (
         "currency": "usd",
         "color": "#14213d",
         "ink_color": "#fca311",
+        "stock": 15,
     },
     {
         "id": "poor-charlies-almanack",
@@ -200,6 +212,7 @@ BOOKS: Final[tuple[BookEntry, ...]] = (
         "currency": "usd",
         "color": "#7a1f1f",
         "ink_color": "#f3e3c3",
+        "stock": 3,
     },
     {
         "id": "boom",
@@ -215,6 +228,7 @@ BOOKS: Final[tuple[BookEntry, ...]] = (
         "currency": "usd",
         "color": "#ff4f00",
         "ink_color": "#111111",
+        "stock": 120,
     },
     {
         "id": "pieces-of-the-action",
@@ -230,6 +244,7 @@ BOOKS: Final[tuple[BookEntry, ...]] = (
         "currency": "usd",
         "color": "#344e41",
         "ink_color": "#dad7cd",
+        "stock": 12,
     },
     {
         "id": "the-origins-of-efficiency",
@@ -245,5 +260,6 @@ BOOKS: Final[tuple[BookEntry, ...]] = (
         "currency": "usd",
         "color": "#9ab7c9",
         "ink_color": "#1d2b36",
+        "stock": 18,
     },
 )

@@ -15,12 +15,13 @@ from typing import Any, cast
 from sqlalchemy import CursorResult, Table, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
-from bookstore.db import db, lock_for_write
+from bookstore.db import db, lock_for_write, utcnow
 from bookstore.domain_errors import Conflict
 from bookstore.orders import PAID_STATUSES, Order, OrderLine, OrderStatus, new_number, new_token
 from bookstore.payments import PaymentGateway, current_gateway
 from bookstore.payments.gateway import CardError, PaymentError, ProviderUnavailable
 from bookstore.quotes import CheckoutDetails, Quote, intent_fingerprint, price_cart, quote
+from bookstore.stock import check_available, hold_deadline
 from bookstore.tax import current_tax_calculator
 
 # The tables behind the models, for plain INSERTs (typed as Table, which mypy cannot infer).
@@ -117,6 +118,10 @@ def _insert_order(cart_id: str | None, priced: Quote, gateway_name: str) -> _Sna
     token = new_token()
     for _ in range(MAX_ATTEMPTS):
         number = new_number()
+        # The copies are checked and held in the transaction that writes the order, the books'
+        # rows locked: a concurrent checkout for the last copy waits, then finds it held.
+        now = utcnow()
+        check_available(_quantities(priced), now)
         try:
             result = cast(
                 CursorResult[Any],
@@ -129,6 +134,7 @@ def _insert_order(cart_id: str | None, priced: Quote, gateway_name: str) -> _Sna
                         status=OrderStatus.PENDING,
                         currency=priced.currency,
                         revision=1,
+                        held_until=hold_deadline(now),
                         **quote_columns(priced),
                     )
                 ),
@@ -170,6 +176,12 @@ def _returning_order(order: Order, priced: Quote, gateway_name: str) -> _Snapsho
         order.status = OrderStatus.PENDING
         order.failure_message = None
     order.gateway = gateway_name
+    # The cart's copies, held again for a fresh STOCK_HOLD_MINUTES (its own hold counts for
+    # it): a shopper back after the hold expired, or after a failed attempt released it, is
+    # told now if the copies went meanwhile, before paying for books that are gone.
+    now = utcnow()
+    check_available(_quantities(priced), now, order_id=order.id)
+    order.held_until = hold_deadline(now)
     if order.payment_intent_id is not None and order.intent_fingerprint != (
         priced.intent_fingerprint()
     ):
@@ -269,6 +281,11 @@ def _write_quote(snapshot: _Snapshot, priced: Quote) -> bool:
         return False
     _refuse_closed_cart(order, up_to_date=False)
     if order.quote_fingerprint != priced.fingerprint():
+        # Held in step with the lines: checked again, since others may have taken copies
+        # while the PaymentIntent was being changed.
+        now = utcnow()
+        check_available(_quantities(priced), now, order_id=order.id)
+        order.held_until = hold_deadline(now)
         order.lines = [OrderLine(**line) for line in line_rows(priced)]
         for column, value in quote_columns(priced).items():
             setattr(order, column, value)
@@ -276,6 +293,11 @@ def _write_quote(snapshot: _Snapshot, priced: Quote) -> bool:
     order.revision += 1
     db.session.commit()
     return True
+
+
+def _quantities(priced: Quote) -> dict[str, int]:
+    """Copies of each book the quote's lines ask for."""
+    return {line.book_id: line.quantity for line in priced.lines}
 
 
 def _cart_has_order(cart_id: str | None) -> bool:

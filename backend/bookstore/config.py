@@ -39,6 +39,8 @@ DEFAULT_MAIL_DIR = BACKEND_DIR / "instance" / "mail"
 # webhook queues an email. Servers read it from the environment; Settings built in code (tests)
 # run no background sender unless they ask for one.
 DEFAULT_OUTBOX_SEND_INTERVAL_SECONDS = 30.0
+# Minutes a checkout's copies stay held for it (long enough to type a card, not to hoard).
+DEFAULT_STOCK_HOLD_MINUTES = 15.0
 TRUE_WORDS = frozenset({"1", "true", "yes", "on"})
 FALSE_WORDS = frozenset({"0", "false", "no", "off"})
 
@@ -92,6 +94,8 @@ class Settings:
     # Seconds between background sends of due emails in each server process; 0: none (run
     # `flask --app bookstore outbox send` from cron instead).
     outbox_send_interval_seconds: float = 0.0
+    # How long a checkout holds its cart's copies for the shopper to pay (bookstore.stock).
+    stock_hold_minutes: float = DEFAULT_STOCK_HOLD_MINUTES
 
     def __post_init__(self) -> None:
         _check_stripe_keys(self)
@@ -119,6 +123,8 @@ class Settings:
             raise ConfigError("PORT must be between 1 and 65535.")
         if self.catalogue_cache_seconds < 0:
             raise ConfigError("CATALOGUE_CACHE_SECONDS must be 0 (no cache) or more.")
+        if self.stock_hold_minutes <= 0:
+            raise ConfigError("STOCK_HOLD_MINUTES must be a positive number of minutes.")
         _check_mail(self)
 
     @property
@@ -175,6 +181,9 @@ class Settings:
             mail_dir=_repo_path(text("MAIL_DIR")) or DEFAULT_MAIL_DIR,
             outbox_send_interval_seconds=_number(
                 "OUTBOX_SEND_INTERVAL_SECONDS", text, float, DEFAULT_OUTBOX_SEND_INTERVAL_SECONDS
+            ),
+            stock_hold_minutes=_number(
+                "STOCK_HOLD_MINUTES", text, float, DEFAULT_STOCK_HOLD_MINUTES
             ),
         )
 

@@ -31,12 +31,27 @@ class FieldError(BaseModel):
     message: str
 
 
+class StockShortage(BaseModel):
+    """A title in the cart with fewer copies available than asked for."""
+
+    id: str = Field(description="The book's id.")
+    title: str
+    requested: int = Field(ge=1)
+    available: int = Field(ge=0, description="Copies that can be ordered now; 0: sold out.")
+
+
+class InsufficientStockDetails(BaseModel):
+    """`details` of a 409 `insufficient_stock`: every title the cart asks too much of."""
+
+    items: list[StockShortage]
+
+
 class ErrorDetail(BaseModel):
     """The error itself: a stable code to branch on and a message for people."""
 
     code: str
     message: str
-    details: list[FieldError] | dict[str, Any] | None = Field(
+    details: list[FieldError] | InsufficientStockDetails | dict[str, Any] | None = Field(
         default=None, description="Validation errors list fields; some codes carry an object."
     )
 

@@ -13,10 +13,12 @@ from sqlalchemy.orm import Mapped, mapped_column
 from bookstore.db import Model, UtcDateTime, db, utcnow
 from bookstore.emails import queue_confirmation, queue_refund_notice
 from bookstore.money import format_amount
-from bookstore.orders import Order, OrderStatus, transition
+from bookstore.orders import Order, OrderStatus, can_transition, record, transition
 from bookstore.outbox_worker import wake_sender
 from bookstore.payments import current_gateway
 from bookstore.payments.gateway import EventAction, PaymentEvent
+from bookstore.refunds import request_refund
+from bookstore.stock import describe, release, take_for_paid_order, try_hold
 
 logger = logging.getLogger(__name__)
 
@@ -54,7 +56,9 @@ def process_webhook(payload: bytes, signature_header: str | None) -> str:
         if order is None:
             db.session.rollback()
             return "ignored"
+        before = order.status
         _APPLY[event.action](order, event)
+        record(order, event.type, _history_detail(event, before, order.status))
         db.session.commit()
     except IntegrityError:
         db.session.rollback()
@@ -122,24 +126,39 @@ def _fresh(criterion: ColumnElement[bool]) -> Order | None:
 
 
 def _succeeded(order: Order, event: PaymentEvent) -> None:
-    """Paid, if the money matches the order; otherwise held for review."""
-    if event.amount == order.amount and event.currency == order.currency:
-        moved = transition(order, OrderStatus.PAID)
-    else:
+    """Paid, if the money matches the order and its copies are there; else review or refund.
+
+    The copies leave the shelf in this transaction (the books' rows locked). If its hold had
+    expired and others took them, the money goes back in full: `refunding`, sent after the
+    commit (bookstore.refunds), and the shopper hears of it on the order page and by email.
+    """
+    matches = event.amount == order.amount and event.currency == order.currency
+    if not can_transition(order.status, OrderStatus.PAID if matches else OrderStatus.REVIEW):
+        logger.info("order %s: %s changes nothing (%s)", order.id, event.type, order.status)
+        return
+    order.paid_amount = event.amount
+    order.paid_at = utcnow()
+    order.failure_message = None
+    shortages = take_for_paid_order(order, utcnow())
+    if not matches:
         logger.warning(
             "order %s: PaymentIntent paid %s but the order is %s; holding it for review",
             order.id,
             format_amount(event.amount or 0, event.currency or "?"),
             format_amount(order.amount, order.currency),
         )
-        moved = transition(order, OrderStatus.REVIEW)
-    if moved:
-        order.paid_amount = event.amount
-        order.paid_at = utcnow()
-        order.failure_message = None
-    if moved and order.status == OrderStatus.PAID:
-        # In this transaction: the email exists exactly when the payment was recorded.
-        queue_confirmation(order)
+        transition(order, OrderStatus.REVIEW)
+        if shortages:
+            record(order, "stock_short", describe(shortages))
+        return
+    if shortages:
+        logger.warning("order %s paid for copies that are gone: refunding it", order.id)
+        record(order, "stock_short", describe(shortages))
+        request_refund(order, "sold_out")
+        return
+    transition(order, OrderStatus.PAID)
+    # In this transaction: the email exists exactly when the payment was recorded.
+    queue_confirmation(order)
 
 
 def _payment_failed(order: Order, event: PaymentEvent) -> None:
@@ -147,17 +166,22 @@ def _payment_failed(order: Order, event: PaymentEvent) -> None:
     if transition(order, OrderStatus.FAILED):
         message = event.failure_message or "The payment failed."
         order.failure_message = message[:MAX_FAILURE_MESSAGE]
+        # Its copies go back to the shelf; trying again (a checkout) holds them anew.
+        release(order)
 
 
 def _processing(order: Order, event: PaymentEvent) -> None:
     """Submitted; the outcome comes in a later event."""
     if transition(order, OrderStatus.PROCESSING):
         order.failure_message = None
+        # Held for as long as the bank takes, if they are still there; else checked on success.
+        try_hold(order, utcnow())
 
 
 def _canceled(order: Order, event: PaymentEvent) -> None:
     """The PaymentIntent was canceled; the order cannot be paid any more."""
-    transition(order, OrderStatus.CANCELED)
+    if transition(order, OrderStatus.CANCELED):
+        release(order)
 
 
 def _refunded(order: Order, event: PaymentEvent) -> None:
@@ -166,6 +190,9 @@ def _refunded(order: Order, event: PaymentEvent) -> None:
         logger.info("order %s: partial refund of %s", order.id, event.amount)
         return
     if transition(order, OrderStatus.REFUNDED):
+        # Refunded from the Dashboard, say, without `refunding` first: the shop refunded it.
+        order.refund_cause = order.refund_cause or "shop"
+        order.held_until = None
         queue_refund_notice(order)
 
 
@@ -173,6 +200,12 @@ def _paid_with(order: Order, event: PaymentEvent) -> None:
     """Note how the order was paid (the status comes with payment_intent.succeeded)."""
     if event.payment_method is not None:
         order.payment_method = event.payment_method
+
+
+def _history_detail(event: PaymentEvent, before: str, after: str) -> str:
+    """One line for the order's history: the event's id and what it did to the status."""
+    change = f"{before} -> {after}" if before != after else f"{after}, unchanged"
+    return f"{event.id}: {change}"
 
 
 _APPLY: Mapping[EventAction, Callable[[Order, PaymentEvent], None]] = {

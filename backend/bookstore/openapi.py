@@ -28,7 +28,8 @@ ERRORS: Mapping[int, str] = {
     400: "`invalid_json`, `validation_error` (see `details`), or a rule of this operation.",
     402: "The card was refused: Stripe's code (`card_declined`, ...) and user-safe message.",
     404: "`not_found`: no such resource (or a client secret that does not match it).",
-    409: "`cart_already_paid`, `cart_closed` or `payment_in_progress`: this cart is closed.",
+    409: "`cart_already_paid`, `cart_closed` or `payment_in_progress`: this cart is closed; "
+    "`insufficient_stock`: fewer copies can be ordered than asked for (`details.items`).",
     413: "`payload_too_large`: the body is over the size limit.",
     415: "`unsupported_media_type`: the body is not application/json.",
     429: "`rate_limited`: too many requests of this kind from this client; see `Retry-After`.",
@@ -126,7 +127,8 @@ SHOP_OPERATIONS: tuple[Operation, ...] = (
         ),
         body=schemas.CreatePaymentIntentRequest,
         description="The same `cartId` always maps to the same order and PaymentIntent. "
-        "Any other field (amount, price, currency, status, orderId...) is ignored.",
+        "Any other field (amount, price, currency, status...) is ignored. A 409 "
+        "`insufficient_stock` lists each title short, with the copies available.",
     ),
     Operation(
         "get",
@@ -138,6 +140,16 @@ SHOP_OPERATIONS: tuple[Operation, ...] = (
             path_parameter("payment_intent_id", "The PaymentIntent's id, pi_..."),
             client_secret_parameter(),
         ),
+    ),
+    Operation(
+        "post",
+        "/api/orders/lookup",
+        "Find an order by its number and the email it was placed with",
+        schemas.OrderResponse,
+        _errors(*BODY_ERRORS, 404, 429, e404="`not_found`: no order has that number and email."),
+        body=schemas.OrderLookupRequest,
+        description="An unknown number and a wrong email get the same 404, in the same time. "
+        "Rate-limited per client as checkout is.",
     ),
     Operation(
         "post",

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import enum
+import hmac
 import logging
 import secrets
 from datetime import datetime
 from types import MappingProxyType
+from typing import Literal
 
 from sqlalchemy import JSON, ForeignKey, String, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -24,6 +26,9 @@ class OrderStatus(enum.StrEnum):
     PAID = "paid"
     FAILED = "failed"  # the last attempt failed; the shopper may try again
     CANCELED = "canceled"
+    # Money arrived but goes back in full: the copies were gone (sold out), or the shop refunds
+    # it. Becomes `refunded` with the gateway's charge.refunded event.
+    REFUNDING = "refunding"
     REFUNDED = "refunded"
     REVIEW = "review"  # money arrived but does not match the order: a person must look
 
@@ -34,18 +39,22 @@ S = OrderStatus
 # (a late payment_failed after paid, say) is refused rather than downgrading the order.
 TRANSITIONS: MappingProxyType[OrderStatus, frozenset[OrderStatus]] = MappingProxyType(
     {
-        S.PENDING: frozenset({S.PROCESSING, S.PAID, S.FAILED, S.CANCELED, S.REVIEW}),
-        S.PROCESSING: frozenset({S.PAID, S.FAILED, S.CANCELED, S.REVIEW}),
-        S.FAILED: frozenset({S.PENDING, S.PROCESSING, S.PAID, S.CANCELED, S.REVIEW}),
-        S.PAID: frozenset({S.REFUNDED, S.REVIEW}),
-        S.REVIEW: frozenset({S.PAID, S.REFUNDED, S.CANCELED}),
+        S.PENDING: frozenset({S.PROCESSING, S.PAID, S.FAILED, S.CANCELED, S.REVIEW, S.REFUNDING}),
+        S.PROCESSING: frozenset({S.PAID, S.FAILED, S.CANCELED, S.REVIEW, S.REFUNDING}),
+        S.FAILED: frozenset({S.PENDING, S.PROCESSING, S.PAID, S.CANCELED, S.REVIEW, S.REFUNDING}),
+        S.PAID: frozenset({S.REFUNDING, S.REFUNDED, S.REVIEW}),
+        S.REVIEW: frozenset({S.PAID, S.REFUNDING, S.REFUNDED, S.CANCELED}),
+        S.REFUNDING: frozenset({S.REFUNDED}),
         S.REFUNDED: frozenset(),
         S.CANCELED: frozenset(),
     }
 )
 
 # Statuses in which the shopper has paid: the cart behind the order is closed.
-PAID_STATUSES = frozenset({S.PAID, S.REVIEW, S.REFUNDED})
+PAID_STATUSES = frozenset({S.PAID, S.REVIEW, S.REFUNDING, S.REFUNDED})
+
+# Why an order is refunded: the copies were gone when its payment arrived, or the shop chose to.
+RefundCause = Literal["sold_out", "shop"]
 
 
 class Order(Model):
@@ -95,6 +104,16 @@ class Order(Model):
     payment_method: Mapped[str | None] = mapped_column(String(100))
     paid_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     failure_message: Mapped[str | None] = mapped_column(String(500))
+    # Its copies are held for it until then (see bookstore.stock); None when nothing is held.
+    held_until: Mapped[datetime | None] = mapped_column(UtcDateTime, index=True)
+    # Whether its copies were taken off the shelf (when it was paid).
+    stock_taken: Mapped[bool] = mapped_column(default=False)
+    # A full refund: why ("sold_out" or "shop"), the owner's note, when it was asked for, and
+    # the gateway's refund id once the gateway accepted it (None while still to be sent).
+    refund_cause: Mapped[str | None] = mapped_column(String(20))
+    refund_note: Mapped[str | None] = mapped_column(String(500))
+    refund_requested_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    refund_id: Mapped[str | None] = mapped_column(String(255))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow, onupdate=utcnow)
 
@@ -102,6 +121,11 @@ class Order(Model):
         back_populates="order",
         cascade="all, delete-orphan",
         order_by="OrderLine.id",
+    )
+    history: Mapped[list[OrderEvent]] = relationship(
+        back_populates="order",
+        cascade="all, delete-orphan",
+        order_by="OrderEvent.id",
     )
 
 
@@ -119,6 +143,22 @@ class OrderLine(Model):
     line_total: Mapped[int]
 
     order: Mapped[Order] = relationship(back_populates="lines")
+
+
+class OrderEvent(Model):
+    """One thing that happened to an order, for the owner (`flask orders show NUMBER`)."""
+
+    __tablename__ = "order_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id", ondelete="CASCADE"), index=True)
+    at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    # What happened: a provider event's type ("payment_intent.succeeded"), or the shop's own
+    # ("refund_requested", "stock_short", "resolved_paid"...).
+    kind: Mapped[str] = mapped_column(String(100))
+    detail: Mapped[str] = mapped_column(String(500), default="")
+
+    order: Mapped[Order] = relationship(back_populates="history")
 
 
 # Order numbers: letters and digits that cannot be mistaken for one another (no 0/O, 1/I/L, U).
@@ -152,6 +192,57 @@ def transition(order: Order, new: OrderStatus) -> bool:
         return False
     order.status = new
     return True
+
+
+def record(order: Order, kind: str, detail: str = "") -> None:
+    """Add an entry to the order's history, in the caller's transaction."""
+    db.session.add(OrderEvent(order_id=order.id, kind=kind, detail=detail[:500]))
+
+
+# Compared against when no order has the number, so that case costs what a wrong email does.
+_NO_EMAIL = "\x00no order has this number"
+
+
+def normalized_number(text: str) -> str:
+    """An order number as typed ("sp-7k3m 9q", "7K3M9Q") in its stored form ("SP-7K3M9Q")."""
+    compact = "".join(text.split()).upper().replace("-", "")
+    if compact.startswith(NUMBER_PREFIX[:-1]) and len(compact) > NUMBER_LENGTH:
+        compact = compact[len(NUMBER_PREFIX) - 1 :]
+    return NUMBER_PREFIX + compact
+
+
+def normalized_email(text: str) -> str:
+    """An email address compared as people mean it: no surrounding spaces, any case."""
+    return text.strip().casefold()
+
+
+def find_order_for_shopper(number: str, email: str) -> Order | None:
+    """The order with this number placed with this email, else None (one answer for both).
+
+    Same work whether the number is unknown or the email wrong: one query by the unique
+    number, then one constant-time comparison, so the time taken tells nothing either.
+    """
+    query = select(Order).where(Order.number == normalized_number(number))
+    order = db.session.scalars(query).one_or_none()
+    stored = normalized_email(order.email) if order is not None and order.email else _NO_EMAIL
+    matches = hmac.compare_digest(normalized_email(email).encode(), stored.encode())
+    if not matches or order is None or order.payment_intent_id is None:
+        return None
+    return order
+
+
+def find_order_by_number(number: str) -> Order | None:
+    """The order with this number (the owner's commands), forgiving case and spaces."""
+    query = select(Order).where(Order.number == normalized_number(number))
+    return db.session.scalars(query).one_or_none()
+
+
+def orders_with_status(status: OrderStatus | None, limit: int) -> list[Order]:
+    """The newest orders first, only those in `status` if given."""
+    query = select(Order).order_by(Order.created_at.desc(), Order.id.desc()).limit(limit)
+    if status is not None:
+        query = query.where(Order.status == status)
+    return list(db.session.scalars(query))
 
 
 def find_order_by_payment_intent(payment_intent_id: str) -> Order | None:

@@ -1,8 +1,9 @@
 """Each server process sends the outbox itself: a daemon thread, woken after every webhook.
 
 The thread starts with the first request the process serves, so commands (`db upgrade`,
-`outbox send`) never run one, and sends what is due then, whenever a webhook has committed
-(`wake_sender`), and every OUTBOX_SEND_INTERVAL_SECONDS for retries. With that setting at 0
+`outbox send`) never run one, and sends what is due then (refunds to the gateway, then
+emails), whenever a webhook has committed (`wake_sender`), and every
+OUTBOX_SEND_INTERVAL_SECONDS for retries. With that setting at 0
 (the default of Settings built in code, as tests build them) there is no thread:
 `flask --app bookstore outbox send`, or a test calling `send_outbox`, does the sending.
 """
@@ -18,6 +19,7 @@ from flask import Flask, current_app
 from bookstore.config import current_settings
 from bookstore.mail import current_transport
 from bookstore.outbox import SendReport, send_due
+from bookstore.refunds import send_due_refunds
 
 logger = logging.getLogger(__name__)
 
@@ -29,11 +31,17 @@ def send_outbox() -> SendReport:
     return send_due(current_transport(), current_settings().mail_from)
 
 
+def send_due_work() -> None:
+    """What the thread does each time: refunds still to be sent, then emails due."""
+    send_due_refunds()
+    send_outbox()
+
+
 class OutboxWorker:
     """A daemon thread running `send` in the app's context when woken or every `interval` s."""
 
     def __init__(
-        self, app: Flask, interval: float, send: Callable[[], object] = send_outbox
+        self, app: Flask, interval: float, send: Callable[[], object] = send_due_work
     ) -> None:
         self._app = app
         self._interval = interval

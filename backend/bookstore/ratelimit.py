@@ -108,8 +108,8 @@ def limit(text: str, methods: Collection[str], message: str) -> Limit:
 
 
 def init_rate_limits(app: Flask, settings: Settings) -> Counter:
-    """Limit checkouts and order lookups per client address."""
-    from bookstore.routes import checkout, orders
+    """Limit checkouts, order lookups and order searches per client address."""
+    from bookstore.routes import checkout, order_lookup, orders
 
     counter = Counter(settings.ratelimit_storage_uri)
     limits_by_blueprint = {
@@ -124,6 +124,12 @@ def init_rate_limits(app: Flask, settings: Settings) -> Counter:
             settings.order_lookup_rate_limit,
             {"GET", "HEAD"},
             "Too many order lookups from this connection.",
+        ),
+        # "Find your order" guesses numbers and emails: limited as checkout is.
+        order_lookup.bp.name: limit(
+            settings.checkout_rate_limit,
+            {"POST"},
+            "Too many order searches from this connection.",
         ),
     }
 

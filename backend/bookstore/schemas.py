@@ -251,6 +251,11 @@ class BookResponse(ResponseModel):
     currency: Currency
     color: str = Field(description="Cover colour, #rrggbb.")
     ink_color: str = Field(description="Text colour on the cover, #rrggbb.")
+    available: int = Field(
+        ge=0,
+        description="Copies that can be ordered now: stock less the copies held by checkouts "
+        "in progress. 0 means sold out. Checkout checks it again.",
+    )
 
 
 class BookListResponse(ResponseModel):
@@ -297,7 +302,6 @@ class PaymentIntentResponse(ResponseModel):
 
     client_secret: str
     payment_intent_id: str
-    order_id: int
     order_number: str = Field(description='What the shopper quotes, e.g. "SP-7K3M9Q".')
     amount: Amount = Field(description="The total: subtotal + shipping + tax.")
     currency: Currency
@@ -316,7 +320,6 @@ class PaymentIntentResponse(ResponseModel):
 class OrderResponse(ResponseModel):
     """GET /api/orders/{paymentIntentId}: the order as the server knows it."""
 
-    order_id: int
     order_number: str = Field(description='What the shopper quotes, e.g. "SP-7K3M9Q".')
     payment_intent_id: str
     status: OrderStatus = Field(description="The order's own status, set by webhook events.")
@@ -335,6 +338,20 @@ class OrderResponse(ResponseModel):
     shipping: AddressResponse | None
     delivery: DeliveryOptionResponse | None
     payment_method: str | None = Field(description='How it was paid, e.g. "Visa •••• 4242".')
+    refund_cause: Literal["sold_out", "shop"] | None = Field(
+        description="Why the order is `refunding` or `refunded`: `sold_out` when the copies "
+        "were gone by the time the payment arrived (refunded automatically), `shop` when the "
+        "shop refunded it; null otherwise."
+    )
+
+
+class OrderLookupRequest(BaseModel):
+    """Body of POST /api/orders/lookup: the order number and the email it was placed with."""
+
+    number: Annotated[StrictStr, Field(min_length=1, max_length=40)] = Field(
+        description='As printed, e.g. "SP-7K3M9Q"; case, spaces and the prefix are forgiven.'
+    )
+    email: Annotated[StrictStr, Field(min_length=1, max_length=254)]
 
 
 class WebhookResponse(ResponseModel):
@@ -382,8 +399,8 @@ class StripeEvent(BaseModel):
     data: StripeEventData
 
 
-def book_json(book: Book) -> dict[str, Any]:
-    """A Book as docs/api.md shows it."""
+def book_json(book: Book, available: int) -> dict[str, Any]:
+    """A Book as docs/api.md shows it, with the copies that can be ordered now."""
     return BookResponse(
         id=book.id,
         title=book.title,
@@ -395,6 +412,7 @@ def book_json(book: Book) -> dict[str, Any]:
         currency=book.currency,
         color=book.color,
         ink_color=book.ink_color,
+        available=available,
     ).model_dump(mode="json")
 
 
@@ -421,7 +439,6 @@ def prepared_payment_json(prepared: PreparedPayment) -> dict[str, Any]:
     return PaymentIntentResponse(
         client_secret=prepared.client_secret,
         payment_intent_id=prepared.payment_intent_id,
-        order_id=prepared.order_id,
         order_number=prepared.order_number,
         amount=quote.total,
         currency=quote.currency,
@@ -447,7 +464,6 @@ def order_json(
     """Response of GET /api/orders/<payment_intent_id>."""
     return OrderResponse.model_validate(
         {
-            "order_id": order.id,
             "order_number": order.number,
             "payment_intent_id": order.payment_intent_id,
             "status": order.status,
@@ -464,6 +480,7 @@ def order_json(
             "shipping": order.shipping_address,
             "delivery": _delivery(order),
             "payment_method": payment_method,
+            "refund_cause": order.refund_cause,
         }
     ).model_dump(mode="json")
 

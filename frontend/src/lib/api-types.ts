@@ -66,7 +66,7 @@ export interface paths {
         put?: never;
         /**
          * Price the cart on the server and get the PaymentIntent that charges it
-         * @description The same `cartId` always maps to the same order and PaymentIntent. Any other field (amount, price, currency, status, orderId...) is ignored.
+         * @description The same `cartId` always maps to the same order and PaymentIntent. Any other field (amount, price, currency, status...) is ignored. A 409 `insufficient_stock` lists each title short, with the copies available.
          */
         post: operations["post_create_payment_intent"];
         delete?: never;
@@ -86,6 +86,26 @@ export interface paths {
         get: operations["get_api_orders_payment_intent_id"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/orders/lookup": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Find an order by its number and the email it was placed with
+         * @description An unknown number and a wrong email get the same 404, in the same time. Rate-limited per client as checkout is.
+         */
+        post: operations["post_api_orders_lookup"];
         delete?: never;
         options?: never;
         head?: never;
@@ -358,6 +378,11 @@ export interface components {
              * @description Text colour on the cover, #rrggbb.
              */
             inkColor: string;
+            /**
+             * Available
+             * @description Copies that can be ordered now: stock less the copies held by checkouts in progress. 0 means sold out. Checkout checks it again.
+             */
+            available: number;
         };
         /**
          * CardBody
@@ -594,7 +619,7 @@ export interface components {
              * @description Validation errors list fields; some codes carry an object.
              * @default null
              */
-            details?: components["schemas"]["FieldError"][] | {
+            details?: components["schemas"]["FieldError"][] | components["schemas"]["InsufficientStockDetails"] | {
                 [key: string]: unknown;
             } | null;
         };
@@ -617,6 +642,14 @@ export interface components {
             field: string;
             /** Message */
             message: string;
+        };
+        /**
+         * InsufficientStockDetails
+         * @description `details` of a 409 `insufficient_stock`: every title the cart asks too much of.
+         */
+        InsufficientStockDetails: {
+            /** Items */
+            items: components["schemas"]["StockShortage"][];
         };
         /**
          * LineResponse
@@ -652,12 +685,23 @@ export interface components {
             status: "ok";
         };
         /**
+         * OrderLookupRequest
+         * @description Body of POST /api/orders/lookup: the order number and the email it was placed with.
+         */
+        OrderLookupRequest: {
+            /**
+             * Number
+             * @description As printed, e.g. "SP-7K3M9Q"; case, spaces and the prefix are forgiven.
+             */
+            number: string;
+            /** Email */
+            email: string;
+        };
+        /**
          * OrderResponse
          * @description GET /api/orders/{paymentIntentId}: the order as the server knows it.
          */
         OrderResponse: {
-            /** Orderid */
-            orderId: number;
             /**
              * Ordernumber
              * @description What the shopper quotes, e.g. "SP-7K3M9Q".
@@ -715,13 +759,18 @@ export interface components {
              * @description How it was paid, e.g. "Visa •••• 4242".
              */
             paymentMethod: string | null;
+            /**
+             * Refundcause
+             * @description Why the order is `refunding` or `refunded`: `sold_out` when the copies were gone by the time the payment arrived (refunded automatically), `shop` when the shop refunded it; null otherwise.
+             */
+            refundCause: ("sold_out" | "shop") | null;
         };
         /**
          * OrderStatus
          * @description Where an order stands, derived from its PaymentIntent's webhook events.
          * @enum {string}
          */
-        OrderStatus: "pending" | "processing" | "paid" | "failed" | "canceled" | "refunded" | "review";
+        OrderStatus: "pending" | "processing" | "paid" | "failed" | "canceled" | "refunding" | "refunded" | "review";
         /**
          * PaymentIntentResponse
          * @description POST /create-payment-intent: the PaymentIntent that charges the server's quote.
@@ -731,8 +780,6 @@ export interface components {
             clientSecret: string;
             /** Paymentintentid */
             paymentIntentId: string;
-            /** Orderid */
-            orderId: number;
             /**
              * Ordernumber
              * @description What the shopper quotes, e.g. "SP-7K3M9Q".
@@ -826,6 +873,26 @@ export interface components {
              */
             phone?: string | null;
             address: components["schemas"]["AddressInput"];
+        };
+        /**
+         * StockShortage
+         * @description A title in the cart with fewer copies available than asked for.
+         */
+        StockShortage: {
+            /**
+             * Id
+             * @description The book's id.
+             */
+            id: string;
+            /** Title */
+            title: string;
+            /** Requested */
+            requested: number;
+            /**
+             * Available
+             * @description Copies that can be ordered now; 0: sold out.
+             */
+            available: number;
         };
         /**
          * StripeEvent
@@ -1008,7 +1075,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description `cart_already_paid`, `cart_closed` or `payment_in_progress`: this cart is closed. */
+            /** @description `cart_already_paid`, `cart_closed` or `payment_in_progress`: this cart is closed; `insufficient_stock`: fewer copies can be ordered than asked for (`details.items`). */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -1094,6 +1161,77 @@ export interface operations {
             };
             /** @description `not_found`: no such resource (or a client secret that does not match it). */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description `rate_limited`: too many requests of this kind from this client; see `Retry-After`. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    post_api_orders_lookup: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["OrderLookupRequest"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OrderResponse"];
+                };
+            };
+            /** @description `invalid_json`, `validation_error` (see `details`), or a rule of this operation. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description `not_found`: no order has that number and email. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description `payload_too_large`: the body is over the size limit. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description `unsupported_media_type`: the body is not application/json. */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };

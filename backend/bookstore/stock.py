@@ -1,0 +1,240 @@
+"""Copies on the shelf, copies held by checkouts, and taking them for paid orders: never more.
+
+A book's `stock` counts the copies on the shelf; a paid order takes its copies off it. Between
+checkout and payment, an order *holds* its lines' copies until `Order.held_until`, or for as
+long as its payment is `processing` (a bank debit's answer can take days). What can be ordered
+is the stock less every other order's active hold.
+
+Every check-then-write here runs with the books' rows locked (FOR UPDATE on PostgreSQL, the
+database's one write lock on SQLite), always in id order, so two checkouts for the last copy,
+on one server or several, take turns: one holds it, the other is told how many are left. The
+`stock >= 0` constraint on the table backs this up.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import and_, func, or_, select, update
+
+from bookstore.catalogue import Book
+from bookstore.config import current_settings
+from bookstore.db import db, lock_for_write, utcnow
+from bookstore.domain_errors import Conflict
+from bookstore.orders import Order, OrderLine, OrderStatus
+
+
+@dataclass(frozen=True)
+class Shortage:
+    """A title the cart asks for more copies of than can be ordered."""
+
+    book_id: str
+    title: str
+    requested: int
+    available: int
+
+
+class InsufficientStock(Conflict):
+    """The cart asks for more copies than can be ordered now (409 insufficient_stock)."""
+
+    code = "insufficient_stock"
+
+    def __init__(self, shortages: Collection[Shortage]) -> None:
+        super().__init__(
+            describe(shortages),
+            details={
+                "items": [
+                    {
+                        "id": short.book_id,
+                        "title": short.title,
+                        "requested": short.requested,
+                        "available": short.available,
+                    }
+                    for short in shortages
+                ]
+            },
+        )
+        self.shortages = tuple(shortages)
+
+
+def describe(shortages: Collection[Shortage]) -> str:
+    """For people: "Not enough copies: The Big Score is sold out; Boom has 2 left."."""
+    parts = [
+        f"{short.title} is sold out"
+        if short.available == 0
+        else f"{short.title} has only {short.available} left"
+        for short in shortages
+    ]
+    return "Not enough copies: " + "; ".join(parts) + "."
+
+
+def hold_deadline(now: datetime) -> datetime:
+    """When a hold taken now expires (STOCK_HOLD_MINUTES)."""
+    return now + timedelta(minutes=current_settings().stock_hold_minutes)
+
+
+def _active_hold(now: datetime) -> object:
+    """Orders whose holds count now: unexpired, or whose payment is under way."""
+    return and_(
+        Order.held_until.is_not(None),
+        or_(Order.status == OrderStatus.PROCESSING, Order.held_until > now),
+    )
+
+
+def held_copies(
+    book_ids: Collection[str] | None, now: datetime, *, excluding_order: int | None = None
+) -> dict[str, int]:
+    """Copies of each book held by active holds (of other orders than `excluding_order`)."""
+    query = (
+        select(OrderLine.book_id, func.sum(OrderLine.quantity))
+        .join(Order, OrderLine.order_id == Order.id)
+        .where(_active_hold(now))  # type: ignore[arg-type]  # a SQL expression
+        .group_by(OrderLine.book_id)
+    )
+    if book_ids is not None:
+        query = query.where(OrderLine.book_id.in_(book_ids))
+    if excluding_order is not None:
+        query = query.where(Order.id != excluding_order)
+    return {book_id: int(total) for book_id, total in db.session.execute(query)}
+
+
+def available_by_book(now: datetime | None = None) -> dict[str, int]:
+    """Copies of every book that can be ordered now (for the catalogue; checkout checks again)."""
+    now = now or utcnow()
+    held = held_copies(None, now)
+    stock = db.session.execute(select(Book.id, Book.stock))
+    return {book_id: max(0, count - held.get(book_id, 0)) for book_id, count in stock}
+
+
+def lock_books(book_ids: Collection[str]) -> dict[str, Book]:
+    """The books, their rows locked until the transaction ends (always in the same order)."""
+    lock_for_write()
+    query = (
+        select(Book)
+        .where(Book.id.in_(sorted(book_ids)))
+        .order_by(Book.id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
+    return {book.id: book for book in db.session.scalars(query)}
+
+
+def check_available(
+    quantities: Mapping[str, int], now: datetime, *, order_id: int | None = None
+) -> None:
+    """Lock the books and raise InsufficientStock unless every quantity can be held.
+
+    The order's own hold (`order_id`) does not count against it: a returning cart may keep
+    what it holds. Call in the transaction that then writes the hold (sets held_until).
+    """
+    books = lock_books(quantities.keys())
+    held = held_copies(quantities.keys(), now, excluding_order=order_id)
+    shortages = []
+    for book_id, requested in quantities.items():
+        book = books.get(book_id)
+        if book is None:
+            continue  # priced already: a book that is gone is the quote's error, not ours
+        available = max(0, book.stock - held.get(book_id, 0))
+        if requested > available:
+            shortages.append(Shortage(book_id, book.title, requested, available))
+    if shortages:
+        raise InsufficientStock(shortages)
+
+
+def hold_is_active(order: Order, now: datetime) -> bool:
+    """Whether the order's copies are held for it now."""
+    if order.held_until is None:
+        return False
+    return order.status == OrderStatus.PROCESSING or order.held_until > now
+
+
+def take_for_paid_order(order: Order, now: datetime) -> list[Shortage]:
+    """Take the order's copies off the shelf as its payment arrives; what is short, if any.
+
+    An order whose hold is active has its copies set aside already. One whose hold expired (or
+    was released by a failed attempt) gets them only if nobody else holds them now. All or
+    nothing: with any shortage, no copy is taken and the order must be refunded.
+    """
+    if order.stock_taken:
+        return []
+    wanted = _wanted(order)
+    titles = {line.book_id: line.title for line in order.lines}
+    books = lock_books(wanted.keys())
+    held_by_others = (
+        {}
+        if hold_is_active(order, now)
+        else held_copies(wanted.keys(), now, excluding_order=order.id)
+    )
+    shortages = []
+    for book_id, quantity in wanted.items():
+        book = books.get(book_id)
+        on_shelf = book.stock if book is not None else 0
+        available = max(0, on_shelf - held_by_others.get(book_id, 0))
+        if quantity > available:
+            shortages.append(Shortage(book_id, titles[book_id], quantity, available))
+    order.held_until = None
+    if shortages:
+        return shortages
+    _add_to_shelf(wanted, -1)
+    order.stock_taken = True
+    return []
+
+
+def try_hold(order: Order, now: datetime) -> bool:
+    """Hold the order's copies again if nobody else holds them (a debit now `processing`)."""
+    if hold_is_active(order, now):
+        return True
+    try:
+        check_available(_wanted(order), now, order_id=order.id)
+    except InsufficientStock:
+        return False
+    order.held_until = hold_deadline(now)
+    return True
+
+
+def release(order: Order) -> None:
+    """Give the order's held copies back (a failed or canceled payment)."""
+    order.held_until = None
+
+
+def restock(order: Order) -> bool:
+    """Put a paid order's copies back on the shelf (a refund of books that came back)."""
+    if not order.stock_taken:
+        return False
+    wanted = _wanted(order)
+    lock_books(wanted.keys())
+    _add_to_shelf(wanted, +1)
+    order.stock_taken = False
+    return True
+
+
+def _wanted(order: Order) -> dict[str, int]:
+    """Copies of each book the order's lines are for."""
+    wanted: dict[str, int] = {}
+    for line in order.lines:
+        wanted[line.book_id] = wanted.get(line.book_id, 0) + line.quantity
+    return wanted
+
+
+def _add_to_shelf(quantities: Mapping[str, int], sign: int) -> None:
+    """Add (sign +1) or take (sign -1) copies, in the database, not in loaded objects."""
+    for book_id, quantity in quantities.items():
+        db.session.execute(
+            update(Book)
+            .where(Book.id == book_id)
+            .values(stock=Book.stock + sign * quantity)
+            .execution_options(synchronize_session=False)
+        )
+
+
+def set_stock(book_id: str, count: int) -> Book | None:
+    """Set a book's copies on the shelf (the owner's count); None if there is no such book."""
+    if count < 0:
+        raise ValueError("stock cannot be negative")
+    books = lock_books([book_id])
+    book = books.get(book_id)
+    if book is not None:
+        book.stock = count
+    return book
