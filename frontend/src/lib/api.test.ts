@@ -16,12 +16,12 @@ describe('api client', () => {
   it('returns the parsed JSON body and sends JSON with the query string', async () => {
     const network = mockFetch([
       { method: 'POST', path: '/create-payment-intent', reply: { body: { ok: true } } },
-      { path: '/api/orders/pi_1', reply: { body: { orderId: 1 } } },
+      { path: '/api/orders/pi_1', reply: { body: { orderNumber: 'SP-7K3M9Q' } } },
     ]);
 
     await expect(api.post('/create-payment-intent', { items: [] })).resolves.toEqual({ ok: true });
     await expect(api.get('/api/orders/pi_1', { query: { client_secret: 's 1' } })).resolves.toEqual({
-      orderId: 1,
+      orderNumber: 'SP-7K3M9Q',
     });
 
     expect(network.calls[0]?.body).toEqual({ items: [] });

@@ -26,6 +26,7 @@ export function book(overrides: Partial<Book> & Pick<Book, 'id' | 'title'>): Boo
     currency: 'usd',
     color: '#1d3b57',
     inkColor: '#f4efe6',
+    available: 50,
     ...overrides,
   };
 }
@@ -44,7 +45,29 @@ export const stubbornAttachments = book({
   format: 'Paperback',
   color: '#7a1f1f',
 });
+/** The two titles most tests shop with: plenty of copies of each. */
 export const books = [dreamMachine, stubbornAttachments];
+
+/** A title with no copies left (like the seed's `the-big-score`). */
+export const bigScore = book({
+  id: 'the-big-score',
+  title: 'The Big Score',
+  author: 'Michael S. Malone',
+  price: 2800,
+  color: '#2f4f2f',
+  available: 0,
+});
+/** A title with few copies left (like the seed's `poor-charlies-almanack`). */
+export const almanack = book({
+  id: 'poor-charlies-almanack',
+  title: "Poor Charlie's Almanack",
+  author: 'Charles T. Munger',
+  price: 3500,
+  color: '#5a3d1e',
+  available: 3,
+});
+/** The catalogue with a sold-out and a low-stock title besides the plentiful two. */
+export const stockBooks = [dreamMachine, stubbornAttachments, bigScore, almanack];
 
 /** What the server answers for a cart, priced from the test catalogue. */
 export function intentFor(
@@ -52,7 +75,7 @@ export function intentFor(
   overrides: Partial<PaymentIntentResponse> = {},
 ): PaymentIntentResponse {
   const lines = items.map(({ id, quantity }) => {
-    const found = books.find((candidate) => candidate.id === id);
+    const found = stockBooks.find((candidate) => candidate.id === id);
     if (!found) throw new Error(`No test book ${id}`);
     return { id, title: found.title, quantity, unitAmount: found.price, lineTotal: found.price * quantity };
   });
@@ -61,7 +84,6 @@ export function intentFor(
   return {
     clientSecret: 'pi_test_1_secret_abc',
     paymentIntentId: 'pi_test_1',
-    orderId: 1,
     orderNumber: 'SP-7K3M9Q',
     amount: subtotal,
     currency: 'usd',
@@ -132,7 +154,6 @@ export function quoteFor(body: CreatePaymentIntentBody): PaymentIntentResponse {
 
 export function order(overrides: Partial<OrderView> = {}): OrderView {
   return {
-    orderId: 1,
     orderNumber: 'SP-7K3M9Q',
     paymentIntentId: 'pi_test_1',
     status: 'paid',
@@ -149,6 +170,7 @@ export function order(overrides: Partial<OrderView> = {}): OrderView {
     shipping: null,
     delivery: null,
     paymentMethod: null,
+    refundCause: null,
     ...overrides,
   };
 }
