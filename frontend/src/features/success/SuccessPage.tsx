@@ -2,14 +2,16 @@ import { useEffect } from 'react';
 import { Link, Redirect, useSearchParams } from 'wouter';
 import { ErrorState } from '../../components/ErrorState';
 import { LoadingState } from '../../components/LoadingState';
+import { OrderDetails as SharedOrderDetails, OrderLines } from '../../components/order/OrderDetails';
+import { RefundNotice } from '../../components/order/RefundNotice';
+import { soldOutBeforePayment } from '../../components/order/orderStatus';
+import { useConfig } from '../../config/ConfigContext';
 import { isApiError, type OrderView } from '../../lib/api';
 import { formatMoney } from '../../lib/money';
 import { useCart } from '../cart/CartContext';
 import { wasCheckedOutWith } from '../cart/cartPayments';
-import { OrderDetails, OrderLines } from './OrderDetails';
 import { emptiesCart, outcomeOf } from './orderOutcome';
 import { useOrderStatus, type PollingOptions } from './useOrderStatus';
-import './success.css';
 
 const DEFAULT_POLLING: PollingOptions = { intervalMs: 1000, maxPolls: 15, slowIntervalMs: 10_000 };
 
@@ -64,6 +66,35 @@ function PaymentFailed({ order }: { order: OrderView }) {
   );
 }
 
+/** The order's details, its address's country named from the shop's list. */
+function OrderDetails({ order }: { order: OrderView }) {
+  const { shippingCountries } = useConfig();
+  return <SharedOrderDetails order={order} countries={shippingCountries} />;
+}
+
+/**
+ * The money went back, or is going back, in full. When the copies sold out before the
+ * payment arrived, the shopper expected books: the page says first that none are coming.
+ */
+function Refund({ order }: { order: OrderView }) {
+  const soldOut = soldOutBeforePayment(order);
+  const done = order.status === 'refunded';
+  let title: string;
+  if (soldOut) title = 'Sorry, your books sold out';
+  else title = done ? 'This order was refunded' : 'This order is being refunded';
+  return (
+    <>
+      <h1 className="page__title">{title}</h1>
+      <RefundNotice order={order} live />
+      <OrderDetails order={order} />
+      <OrderLines order={order} title={soldOut ? 'What you ordered' : 'Your books'} />
+      <Link to="/" className="button button--secondary">
+        Back to the shop
+      </Link>
+    </>
+  );
+}
+
 function OrderStatusView({ order, soon }: { order: OrderView; soon: boolean }) {
   switch (outcomeOf(order, soon)) {
     case 'paid':
@@ -100,13 +131,9 @@ function OrderStatusView({ order, soon }: { order: OrderView; soon: boolean }) {
           <OrderLines order={order} />
         </>
       );
+    case 'refunding':
     case 'refunded':
-      return (
-        <>
-          <h1 className="page__title">This order was refunded</h1>
-          <OrderDetails order={order} />
-        </>
-      );
+      return <Refund order={order} />;
     case 'failed':
       return <PaymentFailed order={order} />;
   }

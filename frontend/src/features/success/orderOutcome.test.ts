@@ -10,6 +10,7 @@ const ORDER_STATUSES = Object.keys({
   paid: 1,
   failed: 1,
   canceled: 1,
+  refunding: 1,
   refunded: 1,
   review: 1,
 } satisfies Record<OrderStatus, 1>) as OrderStatus[];
@@ -60,6 +61,19 @@ describe('outcomeOf', () => {
   });
 });
 
+describe('outcomeOf a refund', () => {
+  it('says refunding, then refunded, whatever the gateway says of the payment and whatever the cause', () => {
+    for (const refundCause of ['sold_out', 'shop', null] as const) {
+      for (const paymentStatus of PAYMENT_STATUSES) {
+        for (const soon of [true, false]) {
+          expect(outcomeOf(order({ status: 'refunding', paymentStatus, refundCause }), soon)).toBe('refunding');
+          expect(outcomeOf(order({ status: 'refunded', paymentStatus, refundCause }), soon)).toBe('refunded');
+        }
+      }
+    }
+  });
+});
+
 describe('outcomeOf a payment the bank is still confirming', () => {
   it.each(['pending', 'processing'] as const)(
     'says processing, never confirming, for a %s order whose payment is processing',
@@ -77,6 +91,15 @@ describe('mayStillChange', () => {
       expect(mayStillChange(order({ status: 'pending', paymentStatus })), String(paymentStatus)).toBe(true);
     }
     expect(mayStillChange(order({ status: 'processing', paymentStatus: 'processing' }))).toBe(true);
+  });
+
+  it('keeps asking while a refund is on its way, until charge.refunded settles it', () => {
+    for (const paymentStatus of PAYMENT_STATUSES) {
+      expect(mayStillChange(order({ status: 'refunding', paymentStatus, refundCause: 'sold_out' })), String(paymentStatus)).toBe(
+        true,
+      );
+    }
+    expect(mayStillChange(order({ status: 'refunding', refundCause: 'shop' }))).toBe(true);
   });
 
   it('stops for every settled order, and for a payment nobody completed', () => {
@@ -106,6 +129,13 @@ describe('emptiesCart', () => {
   it('empties the cart once Stripe has the money, before the webhook marks the order paid', () => {
     expect(emptiesCart(order({ status: 'pending', paymentStatus: 'succeeded' }))).toBe(true);
     expect(emptiesCart(order({ status: 'paid', paymentStatus: null }))).toBe(true);
+  });
+
+  it('empties the cart whose payment arrived after its copies sold out: that payment is spent', () => {
+    for (const status of ['refunding', 'refunded'] as const) {
+      expect(emptiesCart(order({ status, paymentStatus: null, refundCause: 'sold_out' })), status).toBe(true);
+      expect(emptiesCart(order({ status, paymentStatus: 'succeeded', refundCause: 'sold_out' })), status).toBe(true);
+    }
   });
 
   it('empties the cart while the bank confirms a debit, so it is not bought twice', () => {

@@ -5,9 +5,11 @@ import type { OrderView, PaymentIntentStatus } from '../../lib/api';
  * - confirming: the gateway has (or holds) the money; the webhook should land in a moment.
  * - processing: the money is on its way (a bank debit), or the webhook is late: it may still
  *   end paid, and the page keeps asking.
+ * - refunding: the money came back out, in full (the copies sold out before the payment
+ *   arrived, or the shop refunded it); the page keeps asking until the refund has gone through.
  * - failed, refunded: settled otherwise.
  */
-export type Outcome = 'paid' | 'confirming' | 'processing' | 'failed' | 'refunded';
+export type Outcome = 'paid' | 'confirming' | 'processing' | 'failed' | 'refunding' | 'refunded';
 
 /**
  * Whether a payment in each gateway status may still end paid without the shopper doing
@@ -36,6 +38,8 @@ export function outcomeOf(order: OrderView, soon: boolean): Outcome {
   switch (status) {
     case 'paid':
       return 'paid';
+    case 'refunding':
+      return 'refunding';
     case 'refunded':
       return 'refunded';
     case 'review':
@@ -56,8 +60,12 @@ export function outcomeOf(order: OrderView, soon: boolean): Outcome {
   }
 }
 
-/** Whether the order may still change by itself (a webhook to come), so it is worth asking again. */
+/**
+ * Whether the order may still change by itself (a webhook to come), so it is worth asking
+ * again: a payment that may still land, or a refund on its way (charge.refunded settles it).
+ */
 export function mayStillChange(order: OrderView): boolean {
+  if (order.status === 'refunding') return true;
   if (order.status !== 'pending' && order.status !== 'processing') return false;
   const outcome = outcomeOf(order, true);
   return outcome === 'confirming' || outcome === 'processing';
@@ -66,11 +74,15 @@ export function mayStillChange(order: OrderView): boolean {
 /**
  * The cart is emptied once the money is in or on its way: the order is paid, or the gateway
  * says succeeded or processing (a debit the bank is confirming must not be bought twice).
+ * A refund means the money arrived too: that cart's payment is spent, even if its copies
+ * sold out meanwhile.
  */
 export function emptiesCart(order: OrderView): boolean {
   return (
     order.status === 'paid' ||
     order.status === 'processing' ||
+    order.status === 'refunding' ||
+    order.status === 'refunded' ||
     order.paymentStatus === 'succeeded' ||
     order.paymentStatus === 'processing'
   );

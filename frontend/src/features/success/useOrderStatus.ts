@@ -21,9 +21,9 @@ const wait = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
  * Loads the order, then while it may still change by itself (the payment succeeded or is
- * processing, the webhook has not landed), asks again: every `intervalMs` for `maxPolls`
- * times, then every `slowIntervalMs` until it is paid or failed. A failed lookup after the
- * first keeps the order shown and tries again later.
+ * processing, the webhook has not landed; or a refund is on its way), asks again: every
+ * `intervalMs` for `maxPolls` times, then every `slowIntervalMs` until it is paid, failed or
+ * refunded. A failed lookup after the first keeps the order shown and tries again later.
  */
 export function useOrderStatus(paymentIntentId: string, clientSecret: string, polling: PollingOptions) {
   const [state, setState] = useState<State>({ phase: 'loading' });

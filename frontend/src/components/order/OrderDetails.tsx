@@ -1,14 +1,14 @@
-import { useConfig } from '../../config/ConfigContext';
-import type { OrderView, ShippingAddressView } from '../../lib/api';
+import { useId } from 'react';
+import type { OrderView, ShippingAddressView, ShippingCountry } from '../../lib/api';
 import { deliveryPrice, deliveryWindow } from '../../lib/delivery';
 import { formatMoney } from '../../lib/money';
+import './order.css';
 
 // Countries whose addresses end "City, State Postal code".
 const STATE_FIRST = new Set(['US', 'CA', 'AU']);
 
-function ShippingAddress({ address }: { address: ShippingAddressView }) {
-  const { shippingCountries } = useConfig();
-  const country = shippingCountries.find((candidate) => candidate.code === address.country)?.name ?? address.country;
+function ShippingAddress({ address, countries }: { address: ShippingAddressView; countries: ShippingCountry[] }) {
+  const country = countries.find((candidate) => candidate.code === address.country)?.name ?? address.country;
   // "Springfield, IL 62701" where a state comes first; "10117 Berlin" in most of Europe.
   const cityLine = STATE_FIRST.has(address.country)
     ? [address.city, [address.state, address.postalCode].filter(Boolean).join(' ')].filter(Boolean).join(', ')
@@ -24,12 +24,21 @@ function ShippingAddress({ address }: { address: ShippingAddressView }) {
   );
 }
 
+interface OrderDetailsProps {
+  order: OrderView;
+  /** The countries the shop ships to (GET /config), to name the address's country. */
+  countries: ShippingCountry[];
+  /** A fact shown first, e.g. the order's status in words. */
+  status?: string;
+}
+
 /** Who, where, how it ships and how it was paid: what the server recorded on the order. */
-export function OrderDetails({ order }: { order: OrderView }) {
+export function OrderDetails({ order, countries, status }: OrderDetailsProps) {
+  const titleId = useId();
   const { delivery } = order;
   return (
-    <section className="order-details" aria-labelledby="order-details-title">
-      <h2 id="order-details-title" className="section-title">
+    <section className="order-details" aria-labelledby={titleId}>
+      <h2 id={titleId} className="section-title">
         Order details
       </h2>
       <dl className="order-details__facts">
@@ -37,6 +46,12 @@ export function OrderDetails({ order }: { order: OrderView }) {
           <dt>Order number</dt>
           <dd className="order-details__number">{order.orderNumber}</dd>
         </div>
+        {status && (
+          <div>
+            <dt>Status</dt>
+            <dd className="order-details__status">{status}</dd>
+          </div>
+        )}
         {order.email && (
           <div>
             <dt>Email</dt>
@@ -47,7 +62,7 @@ export function OrderDetails({ order }: { order: OrderView }) {
           <div>
             <dt>Shipping to</dt>
             <dd>
-              <ShippingAddress address={order.shipping} />
+              <ShippingAddress address={order.shipping} countries={countries} />
             </dd>
           </div>
         )}
@@ -68,7 +83,7 @@ export function OrderDetails({ order }: { order: OrderView }) {
         <div>
           <dt>Payment reference</dt>
           <dd>
-            <code>{order.paymentIntentId}</code>
+            <code className="order-details__reference">{order.paymentIntentId}</code>
           </dd>
         </div>
       </dl>
@@ -76,13 +91,20 @@ export function OrderDetails({ order }: { order: OrderView }) {
   );
 }
 
+interface OrderLinesProps {
+  order: OrderView;
+  /** The section's heading: "Your books" unless no books are coming. */
+  title?: string;
+}
+
 /** The books, and subtotal, shipping, tax and total as charged. */
-export function OrderLines({ order }: { order: OrderView }) {
+export function OrderLines({ order, title = 'Your books' }: OrderLinesProps) {
+  const titleId = useId();
   const money = (amount: number) => formatMoney(amount, order.currency);
   return (
-    <section className="receipt" aria-labelledby="receipt-title">
-      <h2 id="receipt-title" className="section-title">
-        Your books
+    <section className="receipt" aria-labelledby={titleId}>
+      <h2 id={titleId} className="section-title">
+        {title}
       </h2>
       <ul className="receipt__lines">
         {order.items.map((line) => (
