@@ -19,10 +19,9 @@ from functools import cached_property, lru_cache
 from flask import Flask, Request, Response, current_app
 from werkzeug.http import parse_accept_header, quote_etag
 
-from bookstore.catalogue import active_books
 from bookstore.config import Settings
 from bookstore.schemas import book_json
-from bookstore.stock import available_by_book
+from bookstore.stock import books_on_sale_with_available
 
 EXTENSION_KEY = "catalogue_cache"
 # Below this many bytes gzip saves less than the header and the CPU cost.
@@ -129,8 +128,7 @@ class CatalogueCache:
 
 def build_snapshot(built_at: float) -> CatalogueSnapshot:
     """Read the books on sale once and serialize the listing and each book."""
-    available = available_by_book()
-    books = [book_json(book, available.get(book.id, 0)) for book in active_books()]
+    books = [book_json(book, available) for book, available in books_on_sale_with_available()]
     return CatalogueSnapshot(
         listing=JsonDocument.of({"books": books}),
         books={str(book["id"]): JsonDocument.of(book) for book in books},

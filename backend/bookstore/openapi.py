@@ -143,7 +143,7 @@ SHOP_OPERATIONS: tuple[Operation, ...] = (
     ),
     Operation(
         "post",
-        "/api/orders/lookup",
+        "/api/order-lookup",
         "Find an order by its number and the email it was placed with",
         schemas.OrderResponse,
         _errors(*BODY_ERRORS, 404, 429, e404="`not_found`: no order has that number and email."),

@@ -346,7 +346,7 @@ class OrderResponse(ResponseModel):
 
 
 class OrderLookupRequest(BaseModel):
-    """Body of POST /api/orders/lookup: the order number and the email it was placed with."""
+    """Body of POST /api/order-lookup: the order number and the email it was placed with."""
 
     number: Annotated[StrictStr, Field(min_length=1, max_length=40)] = Field(
         description='As printed, e.g. "SP-7K3M9Q"; case, spaces and the prefix are forgiven.'

@@ -17,7 +17,7 @@ from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy import and_, case, func, or_, select, update
 
 from bookstore.catalogue import Book
 from bookstore.config import current_settings
@@ -100,12 +100,27 @@ def held_copies(
     return {book_id: int(total) for book_id, total in db.session.execute(query)}
 
 
-def available_by_book(now: datetime | None = None) -> dict[str, int]:
-    """Copies of every book that can be ordered now (for the catalogue; checkout checks again)."""
-    now = now or utcnow()
-    held = held_copies(None, now)
-    stock = db.session.execute(select(Book.id, Book.stock))
-    return {book_id: max(0, count - held.get(book_id, 0)) for book_id, count in stock}
+def books_on_sale_with_available(now: datetime | None = None) -> list[tuple[Book, int]]:
+    """Books on sale in shelf order, each with the copies that can be ordered now; one query.
+
+    For the catalogue's shelf: a hint, since checkout checks again with the rows locked.
+    """
+    held = (
+        select(OrderLine.book_id, func.sum(OrderLine.quantity).label("copies"))
+        .join(Order, OrderLine.order_id == Order.id)
+        .where(_active_hold(now or utcnow()))  # type: ignore[arg-type]  # a SQL expression
+        .group_by(OrderLine.book_id)
+        .subquery()
+    )
+    unheld = Book.stock - func.coalesce(held.c.copies, 0)
+    available = case((unheld > 0, unheld), else_=0)
+    query = (
+        select(Book, available)
+        .outerjoin(held, held.c.book_id == Book.id)
+        .where(Book.active)
+        .order_by(Book.position, Book.title)
+    )
+    return [(book, int(count)) for book, count in db.session.execute(query).tuples()]
 
 
 def lock_books(book_ids: Collection[str]) -> dict[str, Book]:

@@ -80,6 +80,7 @@ def test_books_are_listed_in_shelf_order_in_the_documented_shape(client: FlaskCl
         "currency": "usd",
         "color": first["color"],
         "inkColor": first["ink_color"],
+        "available": first["stock"],
     }
 
 

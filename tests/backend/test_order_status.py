@@ -30,6 +30,13 @@ ALLOWED = {
     (S.REVIEW, S.PAID),
     (S.REVIEW, S.REFUNDED),
     (S.REVIEW, S.CANCELED),
+    # A full refund under way: the copies were gone when the money came, or the shop refunds.
+    (S.PENDING, S.REFUNDING),
+    (S.PROCESSING, S.REFUNDING),
+    (S.FAILED, S.REFUNDING),
+    (S.PAID, S.REFUNDING),
+    (S.REVIEW, S.REFUNDING),
+    (S.REFUNDING, S.REFUNDED),
 }
 
 

@@ -245,7 +245,7 @@ def test_what_the_shopper_typed_is_escaped_in_the_html(
         mail_app,
         "pi_1",
         address={**ADDRESS, "name": "<script>alert(1)</script>", "line1": "1 A & B Street"},
-        lines=(("x", "Tom & Jerry <b>", 1, SUBTOTAL),),
+        lines=(("boom", "Tom & Jerry <b>", 1, SUBTOTAL),),
     )
     post(mail_client, paid_event(order))
     send(mail_app)

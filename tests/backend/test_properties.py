@@ -21,12 +21,14 @@ from sqlalchemy import func, select
 from stripe_fakes import FakeStripe
 
 from bookstore import create_app
+from bookstore.catalogue import Book
 from bookstore.catalogue_data import BOOKS
 from bookstore.config import Settings
-from bookstore.db import db
+from bookstore.db import db, utcnow
 from bookstore.orders import Order, find_order_by_payment_intent
 from bookstore.payments import current_gateway
 from bookstore.payments.demo_gateway import DemoPaymentIntent
+from bookstore.stock import held_copies
 
 PRICES = {str(book["id"]): int(str(book["price"])) for book in BOOKS}
 MAX_QUANTITY, MAX_LINES = 10, 50
@@ -98,6 +100,28 @@ def expected_amount(body: dict[str, Any]) -> int | None:
     return sum(PRICES[book] * count for book, count in totals.items())
 
 
+def short_of_copies(app: Flask, body: dict[str, Any]) -> bool:
+    """Whether a valid cart asks for more copies than can be ordered now (holds pile up)."""
+    totals: Counter[str] = Counter()
+    for line in body.get("items", []):
+        if isinstance(line, dict) and isinstance(line.get("id"), str):
+            quantity = line.get("quantity")
+            if isinstance(quantity, int | float) and not isinstance(quantity, bool):
+                totals[line["id"]] += int(quantity)
+    with app.app_context():
+        # A returning cart keeps what its own order holds.
+        cart_id = body.get("cartId")
+        own = (
+            db.session.scalar(select(Order.id).where(Order.cart_id == cart_id)) if cart_id else None
+        )
+        held = held_copies(None, utcnow(), excluding_order=own)
+        stock = dict(db.session.execute(select(Book.id, Book.stock)).tuples().all())
+        db.session.rollback()
+    return any(
+        count > stock.get(book_id, 0) - held.get(book_id, 0) for book_id, count in totals.items()
+    )
+
+
 def snapshot(app: Flask) -> tuple[int, int, dict[str, tuple[int, str | None]]]:
     """Orders, demo PaymentIntents, and each cart's (amount, what its PaymentIntent was told)."""
     with app.app_context():
@@ -131,7 +155,7 @@ def stripe_mode_app(stripe_settings: Settings, fake_stripe: FakeStripe) -> Flask
 def test_demo_checkout_charges_the_catalogue_price_or_creates_nothing(
     demo_app: Flask, body: dict[str, Any]
 ) -> None:
-    before = snapshot(demo_app)
+    before, short = snapshot(demo_app), short_of_copies(demo_app, body)
 
     response = demo_app.test_client().post("/create-payment-intent", json=body)
 
@@ -139,6 +163,12 @@ def test_demo_checkout_charges_the_catalogue_price_or_creates_nothing(
     event("accepted" if expected is not None else "refused")
     if expected is None:
         assert response.status_code == 400, response.get_json()
+        assert snapshot(demo_app) == before
+        return
+    if short:
+        event("not enough copies")
+        assert response.status_code == 409, response.get_json()
+        assert response.get_json()["error"]["code"] == "insufficient_stock"
         assert snapshot(demo_app) == before
         return
     assert response.status_code == 200, (body, response.get_json())
@@ -155,13 +185,19 @@ def test_stripe_checkout_charges_the_catalogue_price_or_calls_stripe_not_at_all(
     stripe_mode_app: Flask, fake_stripe: FakeStripe, body: dict[str, Any]
 ) -> None:
     before, calls = snapshot(stripe_mode_app), len(fake_stripe.requests())
+    short = short_of_copies(stripe_mode_app, body)
 
     response = stripe_mode_app.test_client().post("/create-payment-intent", json=body)
 
     expected = expected_amount(body)
     event("accepted" if expected is not None else "refused")
-    if expected is None:
+    if expected is not None and short:
+        event("not enough copies")
+        assert response.status_code == 409, response.get_json()
+        assert response.get_json()["error"]["code"] == "insufficient_stock"
+    elif expected is None:
         assert response.status_code == 400, response.get_json()
+    if expected is None or short:
         assert snapshot(stripe_mode_app) == before
         assert len(fake_stripe.requests()) == calls
         return

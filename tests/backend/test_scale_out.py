@@ -74,7 +74,7 @@ class Cart:
     items: list[dict[str, Any]]
     story: str
     changed: bool
-    order_id: int | None = None
+    order_number: str | None = None
     intent_id: str | None = None
     amount: int | None = None
 
@@ -200,6 +200,12 @@ def app_servers(
     database_url: str, stripe_server: FakeStripeServer, tmp_path: Path
 ) -> Iterator[list[AppServer]]:
     """Two production servers sharing the test's database (already migrated and seeded)."""
+    # Payments are this test's subject, not stock (test_stock_concurrency.py's): copies enough
+    # for every cart, so no checkout is refused for want of them.
+    engine = create_engine(engine_url(database_url))
+    with engine.begin() as connection:
+        connection.execute(text("UPDATE book SET stock = 100000"))
+    engine.dispose()
     env = server_environment(database_url, stripe_server)
     servers = [
         AppServer(f"server-{n}", env, tmp_path / f"gunicorn-{n}.log") for n in range(SERVERS)
@@ -313,9 +319,11 @@ def test_two_servers_lose_no_payment_under_concurrent_checkouts_and_webhooks(
     rng.shuffle(first_checkouts)
     run_all(first_checkouts)
     for cart in carts:
-        seen = {(a["orderId"], a["paymentIntentId"], a["amount"]) for a in answers[cart.cart_id]}
+        seen = {
+            (a["orderNumber"], a["paymentIntentId"], a["amount"]) for a in answers[cart.cart_id]
+        }
         assert len(seen) == 1, f"{cart.cart_id} got several orders or PaymentIntents: {seen}"
-        [(cart.order_id, cart.intent_id, cart.amount)] = seen
+        [(cart.order_number, cart.intent_id, cart.amount)] = seen
         assert cart.amount == price(cart, prices)
     assert len(stripe_server.stripe.intents) == CARTS  # one PaymentIntent per cart, not per call
 
@@ -328,7 +336,10 @@ def test_two_servers_lose_no_payment_under_concurrent_checkouts_and_webhooks(
             )
             assert response.status_code == 200, response.text
             body = response.json()
-            assert (body["orderId"], body["paymentIntentId"]) == (cart.order_id, cart.intent_id)
+            assert (body["orderNumber"], body["paymentIntentId"]) == (
+                cart.order_number,
+                cart.intent_id,
+            )
             assert body["amount"] == price(cart, prices)
             cart.amount = body["amount"]
 
@@ -422,7 +433,7 @@ def test_two_servers_lose_no_payment_under_concurrent_checkouts_and_webhooks(
     assert len(orders) == CARTS
     for cart in carts:
         [order] = [o for o in orders if o["cart_id"] == cart.cart_id]
-        assert (order["id"], order["payment_intent_id"]) == (cart.order_id, cart.intent_id)
+        assert (order["number"], order["payment_intent_id"]) == (cart.order_number, cart.intent_id)
         assert order["status"] == EXPECTED_STATUS[cart.story], (cart.story, order)
 
     events = {evt["id"] for evts in events_of.values() for evt in evts}
@@ -466,7 +477,7 @@ def read_database(database_url: str) -> tuple[list[dict[str, Any]], list[str]]:
         with engine.connect() as connection:
             orders = connection.execute(
                 text(
-                    "SELECT id, cart_id, status, amount, currency, payment_intent_id, "
+                    "SELECT id, number, cart_id, status, amount, currency, payment_intent_id, "
                     "paid_amount FROM orders"
                 )
             )

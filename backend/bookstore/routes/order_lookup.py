@@ -1,8 +1,9 @@
 """ "Find your order": an order shown to whoever gives its number and the email it was placed with.
 
 A blueprint of its own so that it is rate-limited as checkout is (per client, POST), apart
-from the success page's polling of GET /api/orders/<id>. POST keeps the email out of URLs and
-the logs that record them.
+from the success page's polling of GET /api/orders/<id>; a path of its own too, since under
+/api/orders/ any name is a PaymentIntent id. POST keeps the email out of URLs and the logs
+that record them.
 """
 
 from __future__ import annotations
@@ -14,12 +15,12 @@ from bookstore.orders import find_order_for_shopper
 from bookstore.payment_status import intent_view
 from bookstore.schemas import OrderLookupRequest, order_json, parse_body
 
-bp = Blueprint("order_lookup", __name__, url_prefix="/api/orders")
+bp = Blueprint("order_lookup", __name__)
 
 NOT_FOUND_MESSAGE = "No order matches that order number and email."
 
 
-@bp.post("/lookup")
+@bp.post("/api/order-lookup")
 def lookup_order() -> Response:
     """The order with this number and email; one 404 for an unknown number or a wrong email."""
     body = parse_body(OrderLookupRequest)

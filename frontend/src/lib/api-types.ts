@@ -92,7 +92,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/orders/lookup": {
+    "/api/order-lookup": {
         parameters: {
             query?: never;
             header?: never;
@@ -105,7 +105,7 @@ export interface paths {
          * Find an order by its number and the email it was placed with
          * @description An unknown number and a wrong email get the same 404, in the same time. Rate-limited per client as checkout is.
          */
-        post: operations["post_api_orders_lookup"];
+        post: operations["post_api_order_lookup"];
         delete?: never;
         options?: never;
         head?: never;
@@ -686,7 +686,7 @@ export interface components {
         };
         /**
          * OrderLookupRequest
-         * @description Body of POST /api/orders/lookup: the order number and the email it was placed with.
+         * @description Body of POST /api/order-lookup: the order number and the email it was placed with.
          */
         OrderLookupRequest: {
             /**
@@ -1181,7 +1181,7 @@ export interface operations {
             };
         };
     };
-    post_api_orders_lookup: {
+    post_api_order_lookup: {
         parameters: {
             query?: never;
             header?: never;
