@@ -88,6 +88,8 @@ def _context(order: Order) -> dict[str, object]:
         "address_lines": _address_lines(address),
         "delivery": _delivery(order),
         "payment_method": order.payment_method,
+        # Paid for copies that had gone by the time the money came: nothing will be sent.
+        "sold_out": order.refund_cause == "sold_out",
     }
 
 

@@ -57,8 +57,9 @@ def process_webhook(payload: bytes, signature_header: str | None) -> str:
             db.session.rollback()
             return "ignored"
         before = order.status
+        entry = record(order, event.type)  # first in the history: what followed came of it
         _APPLY[event.action](order, event)
-        record(order, event.type, _history_detail(event, before, order.status))
+        entry.detail = _history_detail(event, before, order.status)
         db.session.commit()
     except IntegrityError:
         db.session.rollback()

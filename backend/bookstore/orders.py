@@ -194,9 +194,11 @@ def transition(order: Order, new: OrderStatus) -> bool:
     return True
 
 
-def record(order: Order, kind: str, detail: str = "") -> None:
+def record(order: Order, kind: str, detail: str = "") -> OrderEvent:
     """Add an entry to the order's history, in the caller's transaction."""
-    db.session.add(OrderEvent(order_id=order.id, kind=kind, detail=detail[:500]))
+    entry = OrderEvent(order_id=order.id, kind=kind, detail=detail[:500])
+    db.session.add(entry)
+    return entry
 
 
 # Compared against when no order has the number, so that case costs what a wrong email does.
