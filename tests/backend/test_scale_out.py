@@ -23,6 +23,7 @@ import uuid
 from collections import Counter
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -200,13 +201,19 @@ def app_servers(
     database_url: str, stripe_server: FakeStripeServer, tmp_path: Path
 ) -> Iterator[list[AppServer]]:
     """Two production servers sharing the test's database (already migrated and seeded)."""
-    # Payments are this test's subject, not stock (test_stock_concurrency.py's): copies enough
+    # Payments are this test's subject, not stock (test_stock*.py's): copies enough
     # for every cart, so no checkout is refused for want of them.
     engine = create_engine(engine_url(database_url))
     with engine.begin() as connection:
         connection.execute(text("UPDATE book SET stock = 100000"))
     engine.dispose()
-    env = server_environment(database_url, stripe_server)
+    with running_servers(server_environment(database_url, stripe_server), tmp_path) as servers:
+        yield servers
+
+
+@contextmanager
+def running_servers(env: dict[str, str], tmp_path: Path) -> Iterator[list[AppServer]]:
+    """SERVERS production servers with this environment, up until the block ends."""
     servers = [
         AppServer(f"server-{n}", env, tmp_path / f"gunicorn-{n}.log") for n in range(SERVERS)
     ]

@@ -1,0 +1,223 @@
+"""Never oversell with two app servers: two waves of shoppers after the last copies.
+
+Two production (gunicorn) servers share the test's database (PostgreSQL in CI's first pass,
+SQLite in the second) and a fake Stripe over HTTP. A title has 5 copies.
+1. 24 shoppers check out at once, spread over both servers: together they hold at most 5.
+2. Every hold expires; 24 more shoppers check out at once and hold at most 5 again.
+3. All 48 payments succeed at Stripe, and every event is delivered two or three times to
+   either server, concurrently: at most 5 copies are sold, the stock never goes below 0,
+   and every order paid for copies that were gone is refunded in full, exactly once,
+   by the servers themselves (their background thread sends the refund to Stripe).
+4. Stripe's charge.refunded events settle those orders as refunded.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+import uuid
+from collections import Counter
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any
+
+import pytest
+import requests
+from fake_stripe_server import FakeStripeServer, fake_stripe_server
+from run_summary import add_summary_line
+from sqlalchemy import create_engine, text
+from test_scale_out import AppServer, Shoppers, Tally, running_servers, server_environment
+from webhook_events import delivery, intent_event, refund_event
+
+from bookstore.db import engine_url
+
+BOOK = "poor-charlies-almanack"
+COPIES = 5
+SHOPPERS_PER_WAVE = 24
+THREADS = 16
+REFUNDS_TIMEOUT_SECONDS = 60
+
+
+@pytest.fixture
+def stripe_server() -> Iterator[FakeStripeServer]:
+    """The fake Stripe both servers call."""
+    with fake_stripe_server() as server:
+        yield server
+
+
+@pytest.fixture
+def app_servers(
+    database_url: str, stripe_server: FakeStripeServer, tmp_path: Path
+) -> Iterator[list[AppServer]]:
+    """Two production servers on the test's database, the title down to COPIES copies."""
+    set_copies(database_url, COPIES)
+    with running_servers(server_environment(database_url, stripe_server), tmp_path) as servers:
+        yield servers
+
+
+def set_copies(database_url: str, count: int) -> None:
+    """The title's stock, straight in the database (as `flask stock set` would)."""
+    engine = create_engine(engine_url(database_url))
+    with engine.begin() as connection:
+        connection.execute(
+            text("UPDATE book SET stock = :n WHERE id = :id"), {"n": count, "id": BOOK}
+        )
+    engine.dispose()
+
+
+def query(database_url: str, sql: str, **params: Any) -> list[dict[str, Any]]:
+    """Rows of a query, as dicts."""
+    engine = create_engine(engine_url(database_url))
+    try:
+        with engine.connect() as connection:
+            return [dict(row) for row in connection.execute(text(sql), params).mappings()]
+    finally:
+        engine.dispose()
+
+
+def wave(shoppers: Shoppers, rng: random.Random, name: str) -> list[dict[str, Any]]:
+    """SHOPPERS_PER_WAVE checkouts at once, each for 1 or 2 copies; the answers that held."""
+    carts = [
+        {"cartId": f"{name}-{uuid.uuid4().hex}", "quantity": rng.randint(1, 2)}
+        for _ in range(SHOPPERS_PER_WAVE)
+    ]
+
+    def check_out(cart: dict[str, Any]) -> tuple[dict[str, Any], requests.Response]:
+        body = {
+            "items": [{"id": BOOK, "quantity": cart["quantity"]}],
+            "cartId": cart["cartId"],
+            "email": "shopper@example.com",
+        }
+        return cart, shoppers.send(
+            "POST", "/create-payment-intent", shoppers.any_server(), json=body
+        )
+
+    with ThreadPoolExecutor(max_workers=THREADS) as pool:
+        answers = list(pool.map(check_out, carts))
+    held = []
+    for cart, response in answers:
+        if response.status_code == 200:
+            held.append({**response.json(), "quantity": cart["quantity"]})
+        else:
+            assert response.status_code == 409, response.text
+            error = response.json()["error"]
+            assert error["code"] == "insufficient_stock"
+            [short] = error["details"]["items"]
+            assert short["available"] < cart["quantity"]
+    assert sum(payment["quantity"] for payment in held) <= COPIES
+    return held
+
+
+def test_two_servers_never_sell_more_copies_than_exist(
+    app_servers: list[AppServer],
+    stripe_server: FakeStripeServer,
+    database_url: str,
+    request: pytest.FixtureRequest,
+) -> None:
+    tally = Tally()
+    shoppers = Shoppers(app_servers, tally, seed=20261203)
+    rng = shoppers.rng
+
+    # 1 and 2: two waves, every hold of the first expired before the second.
+    first = wave(shoppers, rng, "first")
+    query_count = query(
+        database_url,
+        "SELECT COUNT(*) AS n FROM orders WHERE held_until IS NOT NULL",
+    )[0]["n"]
+    assert query_count == len(first)
+    engine = create_engine(engine_url(database_url))
+    with engine.begin() as connection:
+        connection.execute(text("UPDATE orders SET held_until = :past"), {"past": "2000-01-01"})
+    engine.dispose()
+    second = wave(shoppers, rng, "second")
+    payments = first + second
+    tokens = {
+        row["payment_intent_id"]: row["token"]
+        for row in query(database_url, "SELECT payment_intent_id, token FROM orders")
+    }
+
+    # 3: every payment succeeds at Stripe; each event delivered 2-3 times to either server.
+    events = []
+    with stripe_server.lock:
+        for payment in payments:
+            intent_id = payment["paymentIntentId"]
+            stripe_server.stripe.set_status(intent_id, "succeeded")
+            events.append(
+                intent_event(
+                    "payment_intent.succeeded",
+                    intent_id,
+                    amount=payment["amount"],
+                    order_token=tokens[intent_id],
+                )
+            )
+    copies = [evt for evt in events for _ in range(rng.randint(2, 3))]
+    rng.shuffle(copies)
+    results: Counter[str] = Counter()
+
+    def deliver(evt: dict[str, Any]) -> None:
+        payload, headers = delivery(evt)
+        response = shoppers.send(
+            "POST", "/webhook", shoppers.any_server(), data=payload, headers=headers
+        )
+        assert response.status_code == 200, response.text
+        results[response.json()["result"]] += 1
+
+    with ThreadPoolExecutor(max_workers=THREADS) as pool:
+        list(pool.map(deliver, copies))
+
+    orders = query(
+        database_url,
+        "SELECT o.number, o.status, o.refund_cause, o.stock_taken, o.payment_intent_id, "
+        "l.quantity FROM orders o JOIN order_lines l ON l.order_id = o.id",
+    )
+    by_status = Counter(order["status"] for order in orders)
+    sold = sum(order["quantity"] for order in orders if order["status"] == "paid")
+    [stock] = query(database_url, "SELECT stock FROM book WHERE id = :id", id=BOOK)
+    assert sold <= COPIES
+    assert stock["stock"] == COPIES - sold >= 0
+    assert set(by_status) <= {"paid", "refunding"}
+    for order in orders:
+        assert order["stock_taken"] == (order["status"] == "paid"), order
+        if order["status"] == "refunding":
+            assert order["refund_cause"] == "sold_out"
+    short = {order["payment_intent_id"] for order in orders if order["status"] == "refunding"}
+    assert len(short) == len(payments) - by_status["paid"]
+
+    # The servers send each refund once, after their commit (woken by the webhook).
+    deadline = time.monotonic() + REFUNDS_TIMEOUT_SECONDS
+    while True:
+        with stripe_server.lock:
+            refunded = [
+                refund["payment_intent"] for refund in stripe_server.stripe.refunds.values()
+            ]
+        if len(refunded) >= len(short) or time.monotonic() > deadline:
+            break
+        time.sleep(0.05)
+    assert Counter(refunded) == Counter(short)  # each short order once, nobody else
+
+    # 4: Stripe tells the shop; each order refunded once.
+    paid_by = {payment["paymentIntentId"]: payment["amount"] for payment in payments}
+    refund_events = [refund_event(intent_id, amount=paid_by[intent_id]) for intent_id in short]
+    with ThreadPoolExecutor(max_workers=THREADS) as pool:
+        list(pool.map(deliver, [evt for evt in refund_events for _ in range(2)]))
+    final = Counter(row["status"] for row in query(database_url, "SELECT status FROM orders"))
+    assert final == Counter({"paid": by_status["paid"], "refunded": len(short)})
+    emails = query(
+        database_url,
+        "SELECT kind, COUNT(*) AS n FROM outbox_messages GROUP BY kind ORDER BY kind",
+    )
+    assert {row["kind"]: row["n"] for row in emails} == {
+        kind: count
+        for kind, count in (("confirmation", by_status["paid"]), ("refund", len(short)))
+        if count
+    }
+    dialect = engine_url(database_url).get_backend_name()
+    add_summary_line(
+        request.config,
+        f"stock scale-out on {dialect}: 2 servers, {COPIES} copies, 2 x {SHOPPERS_PER_WAVE} "
+        f"simultaneous checkouts -> {len(first)} + {len(second)} held; {len(payments)} "
+        f"payments, {sum(results.values())} deliveries -> {sold} copies sold in "
+        f"{by_status['paid']} orders, {len(short)} refunded as sold out, stock left "
+        f"{stock['stock']}",
+    )
