@@ -1,5 +1,22 @@
 import { createContext, useContext } from 'react';
-import type { CartLine } from './cartReducer';
+import type { CartLine, StockCount } from './cartReducer';
+
+/** A line asking for more copies than the shop has now: sold out (0) or fewer left. */
+export interface CartShortage {
+  id: string;
+  quantity: number;
+  available: number;
+}
+
+/** The copies available of some titles, as checkout found them (exact, unlike the shelf's hint). */
+export interface StockReport {
+  counts: readonly StockCount[];
+}
+
+/** A title checkout found short, named so the shopper can be told what changed. */
+export interface TitledStockCount extends StockCount {
+  title: string;
+}
 
 export interface CartValue {
   cartId: string;
@@ -7,14 +24,39 @@ export interface CartValue {
   /** Total number of books (sum of quantities). */
   count: number;
   quantityOf: (id: string) => number;
+  /** Copies of `id` the shop can sell now, as far as it is known; null when unknown. */
+  availableOf: (id: string) => number | null;
+  /** The most copies of `id` the cart takes: MAX_QUANTITY, or fewer when fewer are available. */
+  limitOf: (id: string) => number;
+  /** Lines asking for more copies than are available, in cart order. */
+  shortages: CartShortage[];
+  /** Adds a copy, up to limitOf(id). */
   add: (id: string) => void;
   increment: (id: string) => void;
   decrement: (id: string) => void;
+  /** Sets a line's quantity (1 to MAX_QUANTITY). */
+  setQuantity: (id: string, quantity: number) => void;
   remove: (id: string) => void;
   /** Empties the cart and gives it a new cartId (after a payment). */
   reset: () => void;
   /** Drops lines whose ids are not in `ids`; returns how many were dropped. */
   retainOnly: (ids: ReadonlySet<string>) => number;
+  /**
+   * The catalogue's copies available of every book on sale, from the request started at
+   * `fetchedAt` (Date.now()), for limits and shortages.
+   */
+  followStock: (available: ReadonlyMap<string, number>, fetchedAt: number) => void;
+  /** Checkout quoted `items` for `cartId`: the server holds those copies for this cart now. */
+  noteHold: (cartId: string, items: readonly CartLine[]) => void;
+  /**
+   * Changes the cart to what checkout found available: lines lowered, sold-out titles removed,
+   * and a notice that says what changed.
+   */
+  fitToStock: (counts: readonly TitledStockCount[]) => void;
+  /** Checkout's latest word on copies available (a new object each time), for the catalogue. */
+  stockReport: StockReport | null;
+  /** Checkout found these copies available for this cart (a 409 `insufficient_stock`). */
+  reportStock: (counts: readonly StockCount[]) => void;
   notice: string | null;
   dismissNotice: () => void;
 }

@@ -2,14 +2,28 @@ import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
 import { mockFetch } from '../../testing/fetchMock';
-import { books, demoConfig, storeCart, storedCart } from '../../testing/fixtures';
+import axe from 'axe-core';
+import { books, demoConfig, stockBooks, storeCart, storedCart } from '../../testing/fixtures';
 import { renderApp } from '../../app/testing';
 
-function serveShop() {
+function serveShop(catalogue = books) {
   return mockFetch([
     { path: '/config', reply: { body: demoConfig } },
-    { path: '/api/books', reply: { body: { books } } },
+    { path: '/api/books', reply: { body: { books: catalogue } } },
   ]);
+}
+
+/** axe-core's WCAG A and AA rules over the page (colour contrast needs a real browser: e2e). */
+async function axeViolations(): Promise<string[]> {
+  const results = await axe.run(document.body, {
+    runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'] },
+    rules: { 'color-contrast': { enabled: false } },
+  });
+  return results.violations.map((violation) => `${violation.id}: ${violation.help}`);
+}
+
+function lineOf(drawer: HTMLElement, title: string): HTMLElement {
+  return within(drawer).getByText(title, { selector: '.cart-line__title' }).closest('li')!;
 }
 
 async function openCart(user: ReturnType<typeof userEvent.setup>) {
@@ -107,5 +121,72 @@ describe('cart drawer', () => {
     expect(await screen.findByText(/no longer sold here/)).toBeInTheDocument();
     expect(screen.getByRole('button', { name: 'Cart (1 item)' })).toBeInTheDocument();
     await waitFor(() => expect(storedCart().items).toEqual([{ id: 'the-dream-machine', quantity: 1 }]));
+  });
+
+  it('keeps lines that ran short, says what to do with each, and lets the shopper fix them', async () => {
+    serveShop(stockBooks);
+    storeCart([
+      { id: 'the-big-score', quantity: 1 },
+      { id: 'poor-charlies-almanack', quantity: 5 },
+      { id: 'the-dream-machine', quantity: 1 },
+    ]);
+    const user = userEvent.setup();
+    renderApp('/');
+    await screen.findByRole('heading', { name: 'The Dream Machine' });
+
+    // Said on the page too, and nothing dropped.
+    expect(
+      await screen.findByText(
+        '2 books in your cart have sold out or have fewer copies left than you chose: open your cart to change them.',
+      ),
+    ).toBeInTheDocument();
+    expect(screen.getByRole('button', { name: 'Cart (7 items)' })).toBeInTheDocument();
+    expect(storedCart().items).toHaveLength(3);
+
+    const drawer = await openCart(user);
+    const soldOut = lineOf(drawer, 'The Big Score');
+    expect(soldOut).toHaveTextContent('Sold out. Remove it to check out.');
+    expect(within(soldOut).getByRole('button', { name: 'Increase quantity of The Big Score' })).toBeDisabled();
+    const low = lineOf(drawer, "Poor Charlie's Almanack");
+    expect(low).toHaveTextContent('Only 3 left, and 5 in your cart. Reduce to 3 to check out.');
+    expect(within(low).getByRole('group', { name: "Quantity of Poor Charlie's Almanack" })).toHaveAccessibleDescription(
+      /Only 3 left, and 5 in your cart/,
+    );
+    expect(lineOf(drawer, 'The Dream Machine')).not.toHaveTextContent(/left|Sold out/);
+    expect(drawer).toHaveTextContent('2 books above have fewer copies left than you chose: change them before you check out.');
+    expect(await axeViolations()).toEqual([]);
+
+    await user.click(within(low).getByRole('button', { name: "Reduce to 3: Poor Charlie's Almanack" }));
+    expect(within(low).getByRole('group', { name: "Quantity of Poor Charlie's Almanack" })).toHaveTextContent('3');
+    // The button went with the problem: focus stays on the line, inside the drawer.
+    expect(within(low).getByText("Poor Charlie's Almanack")).toHaveFocus();
+    expect(low).toHaveTextContent('Only 3 left');
+    expect(low).not.toHaveTextContent('Reduce');
+    expect(within(low).getByRole('button', { name: "Increase quantity of Poor Charlie's Almanack" })).toBeDisabled();
+    expect(drawer).toHaveTextContent('One book above has fewer copies left than you chose');
+
+    await user.click(within(soldOut).getByRole('button', { name: 'Remove The Big Score' }));
+    expect(drawer).not.toHaveTextContent('fewer copies left than you chose');
+    expect(screen.queryByText(/open your cart to change/)).not.toBeInTheDocument();
+    expect(storedCart().items).toEqual([
+      { id: 'poor-charlies-almanack', quantity: 3 },
+      { id: 'the-dream-machine', quantity: 1 },
+    ]);
+  });
+
+  it('caps a line at the copies available', async () => {
+    serveShop(stockBooks);
+    storeCart([{ id: 'poor-charlies-almanack', quantity: 1 }]);
+    const user = userEvent.setup();
+    renderApp('/');
+    await screen.findByRole('heading', { name: 'The Dream Machine' });
+    const drawer = await openCart(user);
+
+    const increase = within(drawer).getByRole('button', { name: "Increase quantity of Poor Charlie's Almanack" });
+    await user.click(increase);
+    await user.click(increase);
+    expect(increase).toBeDisabled();
+    expect(screen.getByRole('button', { name: 'Cart (3 items)' })).toBeInTheDocument();
+    expect(screen.queryByText(/open your cart to change/)).not.toBeInTheDocument();
   });
 });

@@ -1,10 +1,12 @@
+import { useId, useRef } from 'react';
 import { Link } from 'wouter';
 import { Drawer } from '../../components/Drawer';
 import type { Book } from '../../lib/api';
 import { formatMoney } from '../../lib/money';
 import { BookCover } from '../../components/BookCover';
 import { useCart } from './CartContext';
-import { MAX_QUANTITY, type CartLine } from './cartReducer';
+import type { CartLine } from './cartReducer';
+import './cart.css';
 
 interface CartDrawerProps {
   open: boolean;
@@ -13,21 +15,70 @@ interface CartDrawerProps {
   booksById: ReadonlyMap<string, Book>;
 }
 
+/** At or below this many copies a line says how many are left. */
+const LOW_STOCK = 5;
+
+/** What is wrong with a line that asks for more copies than there are, and what to do. */
+interface LineProblemProps {
+  id: string;
+  title: string;
+  quantity: number;
+  available: number;
+  onReduce: () => void;
+}
+
+function LineProblem({ id, title, quantity, available, onReduce }: LineProblemProps) {
+  if (available === 0) {
+    return (
+      <p id={id} className="cart-line__problem">
+        Sold out. Remove it to check out.
+      </p>
+    );
+  }
+  return (
+    <div id={id} className="cart-line__problem">
+      <p>{`Only ${available} left, and ${quantity} in your cart. Reduce to ${available} to check out.`}</p>
+      <button
+        type="button"
+        className="button button--secondary cart-line__fix"
+        aria-label={`Reduce to ${available}: ${title}`}
+        onClick={onReduce}
+      >
+        Reduce to {available}
+      </button>
+    </div>
+  );
+}
+
 function CartLineRow({ line, book }: { line: CartLine; book: Book | undefined }) {
   const cart = useCart();
+  const problemId = useId();
+  const titleRef = useRef<HTMLParagraphElement>(null);
   const title = book?.title ?? line.id;
+  const available = cart.availableOf(line.id);
+  const short = available !== null && line.quantity > available;
+  const few = !short && available !== null && available <= LOW_STOCK;
   return (
-    <li className="cart-line">
+    <li className={short ? 'cart-line cart-line--short' : 'cart-line'}>
       {book && <BookCover book={book} decorative thumbnail className="cart-line__cover" />}
       <div className="cart-line__info">
-        <p className="cart-line__title">{title}</p>
+        {/* Focus lands here when the line's problem (and its button) goes away. */}
+        <p ref={titleRef} className="cart-line__title" tabIndex={-1}>
+          {title}
+        </p>
         {book && (
           <p className="cart-line__meta">
             {book.author} · {formatMoney(book.price, book.currency)}
           </p>
         )}
+        {few && <p className="cart-line__stock">{`Only ${available} left`}</p>}
         <div className="cart-line__controls">
-          <div className="stepper" role="group" aria-label={`Quantity of ${title}`}>
+          <div
+            className="stepper"
+            role="group"
+            aria-label={`Quantity of ${title}`}
+            aria-describedby={short ? problemId : undefined}
+          >
             <button
               type="button"
               className="stepper__button"
@@ -44,7 +95,7 @@ function CartLineRow({ line, book }: { line: CartLine; book: Book | undefined })
               type="button"
               className="stepper__button"
               aria-label={`Increase quantity of ${title}`}
-              disabled={line.quantity >= MAX_QUANTITY}
+              disabled={line.quantity >= cart.limitOf(line.id)}
               onClick={() => cart.increment(line.id)}
             >
               +
@@ -59,6 +110,18 @@ function CartLineRow({ line, book }: { line: CartLine; book: Book | undefined })
             Remove
           </button>
         </div>
+        {short && (
+          <LineProblem
+            id={problemId}
+            title={title}
+            quantity={line.quantity}
+            available={available}
+            onReduce={() => {
+              cart.setQuantity(line.id, available);
+              titleRef.current?.focus();
+            }}
+          />
+        )}
       </div>
       {book && <p className="cart-line__total">{formatMoney(book.price * line.quantity, book.currency)}</p>}
     </li>
@@ -82,6 +145,7 @@ export function CartDrawer({ open, onClose, booksById }: CartDrawerProps) {
   const cart = useCart();
   const empty = cart.items.length === 0;
   const subtotal = estimateSubtotal(cart.items, booksById);
+  const short = cart.shortages.length;
 
   const footer = empty ? null : (
     <>
@@ -89,6 +153,13 @@ export function CartDrawer({ open, onClose, booksById }: CartDrawerProps) {
         <dt>Subtotal</dt>
         <dd>{formatMoney(subtotal.amount, subtotal.currency)}</dd>
       </dl>
+      {short > 0 && (
+        <p className="cart-warning">
+          {short === 1
+            ? 'One book above has fewer copies left than you chose: change it before you check out.'
+            : `${short} books above have fewer copies left than you chose: change them before you check out.`}
+        </p>
+      )}
       <p className="fine-print">The final total is confirmed at checkout.</p>
       <Link to="/checkout" className="button button--primary button--block" onClick={onClose}>
         Checkout

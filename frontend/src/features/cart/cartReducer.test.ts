@@ -33,6 +33,42 @@ describe('cartReducer', () => {
     expect(cartReducer(one, { type: 'setQuantity', id: 'a', quantity: 4 }).items[0]?.quantity).toBe(4);
   });
 
+  it('adds up to a limit below the maximum (the copies available), and never lowers a line by adding', () => {
+    let state = empty;
+    for (let i = 0; i < 5; i += 1) state = cartReducer(state, { type: 'add', id: 'a', limit: 3 });
+    expect(state.items).toEqual([{ id: 'a', quantity: 3 }]);
+
+    // Sold out: nothing is added.
+    expect(cartReducer(empty, { type: 'add', id: 'a', limit: 0 })).toBe(empty);
+
+    // A line already over a new, lower limit stays as it is: lowering it is the shopper's call.
+    const over = cartReducer(state, { type: 'add', id: 'a', limit: 2 });
+    expect(over).toBe(state);
+  });
+
+  it('fits lines to the copies available: lowered, or removed when sold out, others untouched', () => {
+    let state = cartReducer(empty, { type: 'add', id: 'low', quantity: 5 });
+    state = cartReducer(state, { type: 'add', id: 'gone', quantity: 2 });
+    state = cartReducer(state, { type: 'add', id: 'plenty', quantity: 2 });
+
+    const fitted = cartReducer(state, {
+      type: 'fitToStock',
+      counts: [
+        { id: 'low', available: 2 },
+        { id: 'gone', available: 0 },
+        { id: 'plenty', available: 40 },
+      ],
+    });
+
+    expect(fitted.items).toEqual([
+      { id: 'low', quantity: 2 },
+      { id: 'plenty', quantity: 2 },
+    ]);
+    expect(fitted.cartId).toBe(state.cartId);
+    // Nothing over: the same object.
+    expect(cartReducer(fitted, { type: 'fitToStock', counts: [{ id: 'low', available: 2 }] })).toBe(fitted);
+  });
+
   it('removes a line', () => {
     let state = cartReducer(empty, { type: 'add', id: 'a' });
     state = cartReducer(state, { type: 'add', id: 'b' });

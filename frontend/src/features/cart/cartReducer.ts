@@ -13,11 +13,20 @@ export interface CartState {
   items: CartLine[];
 }
 
+/** How many copies of a book can be ordered now, as the shop last said. */
+export interface StockCount {
+  id: string;
+  available: number;
+}
+
 export type CartAction =
-  | { type: 'add'; id: string; quantity?: number }
+  /** `limit`: the most copies the line may reach (fewer than MAX_QUANTITY when stock is low). */
+  | { type: 'add'; id: string; quantity?: number; limit?: number }
   | { type: 'setQuantity'; id: string; quantity: number }
   | { type: 'remove'; id: string }
   | { type: 'retainOnly'; ids: ReadonlySet<string> }
+  /** Lowers each line to the copies available; a line with none left goes. */
+  | { type: 'fitToStock'; counts: readonly StockCount[] }
   | { type: 'reset'; cartId: string }
   | { type: 'replace'; state: CartState };
 
@@ -30,13 +39,17 @@ export function cartReducer(state: CartState, action: CartAction): CartState {
     case 'add': {
       const existing = state.items.find((line) => line.id === action.id);
       const quantity = action.quantity ?? 1;
+      const limit = Math.min(MAX_QUANTITY, action.limit ?? MAX_QUANTITY);
+      // Adding never lowers a line (one over the limit is the shopper's to change, not ours).
+      if ((existing?.quantity ?? 0) >= limit) return state;
       if (!existing) {
-        return { ...state, items: [...state.items, { id: action.id, quantity: clampQuantity(quantity) }] };
+        const line = { id: action.id, quantity: clampQuantity(Math.min(quantity, limit)) };
+        return { ...state, items: [...state.items, line] };
       }
       return cartReducer(state, {
         type: 'setQuantity',
         id: action.id,
-        quantity: existing.quantity + quantity,
+        quantity: Math.min(existing.quantity + quantity, limit),
       });
     }
     case 'setQuantity': {
@@ -54,6 +67,21 @@ export function cartReducer(state: CartState, action: CartAction): CartState {
     case 'retainOnly': {
       const items = state.items.filter((line) => action.ids.has(line.id));
       return items.length === state.items.length ? state : { ...state, items };
+    }
+    case 'fitToStock': {
+      const available = new Map(action.counts.map((count) => [count.id, count.available]));
+      let changed = false;
+      const items: CartLine[] = [];
+      for (const line of state.items) {
+        const copies = available.get(line.id);
+        if (copies === undefined || line.quantity <= copies) {
+          items.push(line);
+        } else {
+          changed = true;
+          if (copies >= 1) items.push({ ...line, quantity: clampQuantity(copies) });
+        }
+      }
+      return changed ? { ...state, items } : state;
     }
     case 'reset':
       return { cartId: action.cartId, items: [] };

@@ -3,10 +3,15 @@ import type { Book } from '../../lib/api';
 import { formatMoney } from '../../lib/money';
 import { AddToCartButton } from './AddToCartButton';
 import { BookCover } from '../../components/BookCover';
+import { stockLabel, useAvailable } from './stock';
+import './catalog.css';
 
 export function BookCard({ book }: { book: Book }) {
+  const available = useAvailable(book);
+  // Sold out is said by the add button itself ("Sold out", disabled); few copies just above it.
+  const low = available > 0 ? stockLabel(available) : null;
   return (
-    <li className="book-card">
+    <li className={available > 0 ? 'book-card' : 'book-card book-card--sold-out'}>
       <Link to={`/books/${encodeURIComponent(book.id)}`} className="book-card__link">
         <BookCover book={book} decorative className="book-card__cover" />
         <h2 className="book-card__title">{book.title}</h2>
@@ -16,7 +21,10 @@ export function BookCard({ book }: { book: Book }) {
         <span>{book.format}</span>
         <span className="book-card__price">{formatMoney(book.price, book.currency)}</span>
       </p>
-      <AddToCartButton book={book} className="book-card__add" />
+      <div className="book-card__add">
+        {low && <p className="stock-note">{low}</p>}
+        <AddToCartButton book={book} />
+      </div>
     </li>
   );
 }

@@ -1,10 +1,25 @@
 import { Link } from 'wouter';
 import { ErrorState } from '../../components/ErrorState';
 import { LoadingState } from '../../components/LoadingState';
+import type { Book } from '../../lib/api';
 import { formatMoney } from '../../lib/money';
 import { AddToCartButton } from './AddToCartButton';
 import { BookCover } from '../../components/BookCover';
 import { useCatalogue } from './CatalogueContext';
+import { stockLabel, useAvailable } from './stock';
+import './catalog.css';
+
+/** Whether the book can be had, in words: "In stock", "Only 3 left", "Sold out". */
+function Availability({ book }: { book: Book }) {
+  const available = useAvailable(book);
+  const label = stockLabel(available);
+  return (
+    <div>
+      <dt>Availability</dt>
+      <dd className={label ? 'stock-note' : undefined}>{label ?? 'In stock'}</dd>
+    </div>
+  );
+}
 
 /** /books/:id — one book from the catalogue, by its id. */
 export function BookPage({ id }: { id: string }) {
@@ -49,6 +64,7 @@ export function BookPage({ id }: { id: string }) {
             <dt>Price</dt>
             <dd>{formatMoney(book.price, book.currency)}</dd>
           </div>
+          <Availability book={book} />
         </dl>
         <AddToCartButton book={book} />
         <p className="book-detail__back">

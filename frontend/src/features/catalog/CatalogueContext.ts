@@ -5,7 +5,12 @@ import type { ResourceState } from '../../lib/useResource';
 export interface CatalogueValue {
   state: ResourceState<Book[]>;
   booksById: ReadonlyMap<string, Book>;
+  /** When the request for the books shown started (Date.now()); null until they are loaded. */
+  fetchedAt: number | null;
+  /** Loads again from scratch, showing the loading state (after an error). */
   reload: () => void;
+  /** Asks for the books again while the ones shown stay (new copies available, say). */
+  refresh: () => void;
 }
 
 export const CatalogueContext = createContext<CatalogueValue | null>(null);

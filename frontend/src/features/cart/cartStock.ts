@@ -1,0 +1,113 @@
+/**
+ * How many copies of each book this cart can have, from three sources:
+ *
+ * - the catalogue's `available`: stock less every checkout's hold, from a copy the server
+ *   reuses for up to CATALOGUE_CACHE_SECONDS (a hint);
+ * - this cart's own hold: its checkout holds what it was last quoted for, for 15 minutes,
+ *   and those copies are this cart's even though the catalogue counts them as taken;
+ * - what checkout said in a 409 `insufficient_stock`: exact, and for this cart.
+ *
+ * Where a source may be older than another, the fresher one wins; where it cannot be told,
+ * the cart is given the benefit of the doubt (checkout checks again, and says so).
+ */
+
+import type { CartLine, StockCount } from './cartReducer';
+
+/** How old the server's catalogue copy can be (10 s by default), with a margin. */
+export const CATALOGUE_MAX_AGE_MS = 12_000;
+/** How long checkout holds a cart's copies (the server's STOCK_HOLD_MINUTES, 15 by default). */
+export const HOLD_MS = 15 * 60_000;
+
+/** The catalogue's counts, and when the request for them started (Date.now()). */
+export interface StockSnapshot {
+  available: ReadonlyMap<string, number>;
+  fetchedAt: number;
+}
+
+/** What this cart's checkout holds: the lines of its last quote, from `at`. */
+export interface CartHold {
+  cartId: string;
+  items: CartLine[];
+  at: number;
+}
+
+/** Copies checkout found available for this cart, at `at`. */
+export interface ReportedCount {
+  available: number;
+  at: number;
+}
+
+/** Whether the catalogue copy fetched at `fetchedAt` may count `hold` as taken. */
+function snapshotCountsHold(fetchedAt: number, hold: CartHold): boolean {
+  // Asked before the hold existed: it cannot. Asked after the hold expired and the server's copy
+  // was renewed: it does not. In between it may, and then the copies are the cart's.
+  return hold.at <= fetchedAt && fetchedAt - CATALOGUE_MAX_AGE_MS <= hold.at + HOLD_MS;
+}
+
+/** Copies of each book this cart may have, by id; books with no word on them are missing. */
+export function availableToCart(
+  snapshot: StockSnapshot | null,
+  hold: CartHold | null,
+  reports: ReadonlyMap<string, ReportedCount>,
+): Map<string, number> {
+  const available = new Map(snapshot?.available ?? []);
+  if (snapshot && hold && snapshotCountsHold(snapshot.fetchedAt, hold)) {
+    for (const line of hold.items) {
+      const copies = available.get(line.id);
+      if (copies !== undefined) available.set(line.id, copies + line.quantity);
+    }
+  }
+  for (const [id, report] of reports) {
+    // Checkout's word holds until a catalogue copy surely newer than it arrives.
+    if (!snapshot || report.at >= snapshot.fetchedAt - CATALOGUE_MAX_AGE_MS) available.set(id, report.available);
+  }
+  return available;
+}
+
+/** `counts` added to `reports`, as said at `at`. */
+export function withReports(
+  reports: ReadonlyMap<string, ReportedCount>,
+  counts: readonly StockCount[],
+  at: number,
+): Map<string, ReportedCount> {
+  const next = new Map(reports);
+  for (const count of counts) next.set(count.id, { available: count.available, at });
+  return next;
+}
+
+const HOLD_KEY = 'bookstore.hold.v1';
+
+function isHold(value: unknown): value is CartHold {
+  if (typeof value !== 'object' || value === null) return false;
+  const { cartId, items, at } = value as Record<string, unknown>;
+  return (
+    typeof cartId === 'string' &&
+    typeof at === 'number' &&
+    Array.isArray(items) &&
+    items.every(
+      (line: unknown) =>
+        typeof line === 'object' &&
+        line !== null &&
+        typeof (line as Record<string, unknown>).id === 'string' &&
+        typeof (line as Record<string, unknown>).quantity === 'number',
+    )
+  );
+}
+
+/** The hold saved in this browser (it outlives a reload, as the server's does). */
+export function loadHold(): CartHold | null {
+  try {
+    const value = JSON.parse(localStorage.getItem(HOLD_KEY) ?? 'null') as unknown;
+    return isHold(value) ? value : null;
+  } catch {
+    return null;
+  }
+}
+
+export function saveHold(hold: CartHold): void {
+  try {
+    localStorage.setItem(HOLD_KEY, JSON.stringify(hold));
+  } catch {
+    // Without storage the hold is known until the page is reloaded.
+  }
+}
