@@ -114,6 +114,9 @@ class Order(Model):
     refund_note: Mapped[str | None] = mapped_column(String(500))
     refund_requested_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     refund_id: Mapped[str | None] = mapped_column(String(255))
+    # Why the gateway refused the refund for good (not a passing outage): not retried by
+    # itself until the owner asks again (`flask orders refund NUMBER`).
+    refund_error: Mapped[str | None] = mapped_column(String(500))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow, onupdate=utcnow)
 

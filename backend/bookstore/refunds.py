@@ -9,7 +9,9 @@ charge.refunded event arrives, through the webhook, exactly once, as payments do
 
 Refunds still to be sent (the gateway was down, the process stopped) are sent again by each
 server's background thread (bookstore.outbox_worker) and by
-`flask --app bookstore orders send-refunds`.
+`flask --app bookstore orders send-refunds`. A refund the gateway refuses for good (the
+payment is not refundable, or was taken in another mode) is noted on the order
+(`refund_error`) and left for the owner, instead of being asked again every few seconds.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from sqlalchemy import select
 from bookstore.db import db, utcnow
 from bookstore.orders import Order, OrderStatus, RefundCause, record, transition
 from bookstore.payments import current_gateway
-from bookstore.payments.gateway import AlreadyRefunded, PaymentError
+from bookstore.payments.gateway import AlreadyRefunded, PaymentError, ProviderUnavailable
 from bookstore.stock import restock
 
 logger = logging.getLogger(__name__)
@@ -75,43 +77,75 @@ def send_refund(order_id: int) -> RefundAttempt | None:
     is then stored in a transaction of its own.
     """
     order = db.session.get(Order, order_id, populate_existing=True)
-    if order is None or order.status != OrderStatus.REFUNDING or order.refund_id is not None:
+    if (
+        order is None
+        or order.status != OrderStatus.REFUNDING
+        or order.refund_id is not None
+        or order.refund_error is not None
+    ):
         db.session.rollback()
         return None
     number, token, intent_id = order.number, order.token, order.payment_intent_id
     key = refund_key(order)
     gateway = current_gateway()
-    if intent_id is None or order.gateway != gateway.name:
-        db.session.rollback()
-        return RefundAttempt(
-            number,
-            None,
-            f"its payment was taken by the {order.gateway or 'unknown'} gateway, and this "
-            f"server runs {gateway.name}: refund it from a server in that mode",
-        )
     db.session.rollback()  # no transaction (nor lock) is held while the gateway is called
+    if intent_id is None or order.gateway != gateway.name:
+        reason = (
+            f"its payment was taken by the {order.gateway or 'unknown'} gateway, and this "
+            f"server runs {gateway.name}: refund it from a server in that mode"
+        )
+        _store_refund_error(order_id, reason)
+        return RefundAttempt(number, None, reason)
     try:
         refund_id = gateway.refund_payment_intent(
             intent_id, order_token=token, idempotency_key=key
         ).id
     except AlreadyRefunded:
         refund_id = ALREADY_REFUNDED
+    except ProviderUnavailable as error:
+        logger.warning("refund of order %s not sent, will retry: %s", number, error.message)
+        return RefundAttempt(number, None, error.message)
     except PaymentError as error:
-        logger.warning("refund of order %s not sent: %s %s", number, error.code, error.message)
+        logger.error("refund of order %s refused: %s %s", number, error.code, error.message)
+        _store_refund_error(order_id, error.message)
         return RefundAttempt(number, None, error.message)
     _store_refund_id(order_id, refund_id)
     logger.info("refund of order %s sent: %s", number, refund_id)
     return RefundAttempt(number, refund_id)
 
 
-def _store_refund_id(order_id: int, refund_id: str) -> None:
-    """Note the gateway's refund on the order (the webhook may have settled it already)."""
-    order = db.session.scalars(
+def retry_refund(order: Order) -> bool:
+    """Let a refund the gateway refused be sent again (the owner asks); False if none is due."""
+    if order.status != OrderStatus.REFUNDING or order.refund_id is not None:
+        return False
+    if order.refund_error is not None:
+        record(order, "refund_retried", f"after: {order.refund_error}")
+        order.refund_error = None
+    return True
+
+
+def _store_refund_error(order_id: int, reason: str) -> None:
+    """Note on the order why its refund was refused, so it is not asked again by itself."""
+    order = _locked(order_id)
+    if order.refund_id is None:
+        order.refund_error = reason[:500]
+        record(order, "refund_refused", reason)
+    db.session.commit()
+
+
+def _locked(order_id: int) -> Order:
+    """The order as committed now, its row locked until the commit."""
+    return db.session.scalars(
         select(Order)
         .where(Order.id == order_id)
         .with_for_update()
         .execution_options(populate_existing=True)
     ).one()
+
+
+def _store_refund_id(order_id: int, refund_id: str) -> None:
+    """Note the gateway's refund on the order (the webhook may have settled it already)."""
+    order = _locked(order_id)
     if order.refund_id is None:
         order.refund_id = refund_id
         record(order, "refund_sent", refund_id)
@@ -122,7 +156,11 @@ def due_refunds(limit: int = BATCH) -> list[int]:
     """Orders refunding whose refund has not reached the gateway yet, oldest first."""
     query = (
         select(Order.id)
-        .where(Order.status == OrderStatus.REFUNDING, Order.refund_id.is_(None))
+        .where(
+            Order.status == OrderStatus.REFUNDING,
+            Order.refund_id.is_(None),
+            Order.refund_error.is_(None),
+        )
         .order_by(Order.refund_requested_at, Order.id)
         .limit(limit)
     )

@@ -29,7 +29,7 @@ from bookstore.db import db, utcnow
 from bookstore.orders import Order, OrderStatus, find_order_by_number
 from bookstore.outbox import OutboxMessage
 from bookstore.outbox_worker import send_outbox
-from bookstore.refunds import send_due_refunds
+from bookstore.refunds import retry_refund, send_due_refunds
 from bookstore.stock import held_copies
 
 SCARCE = "poor-charlies-almanack"  # 3 copies
@@ -419,3 +419,32 @@ def test_the_database_refuses_a_negative_stock(shop: Flask) -> None:
         with pytest.raises(IntegrityError):
             db.session.commit()
         db.session.rollback()
+
+
+def test_a_refund_refused_for_good_is_left_for_the_owner_not_asked_again(
+    shop: Flask, shopper: FlaskClient, fake_stripe: FakeStripe
+) -> None:
+    late = started(shopper, {SCARCE: 3}, "cart-ada")
+    expire_hold(shop, late)
+    early = started(shopper, {SCARCE: 3}, "cart-grace")
+    deliver(shopper, intent_event_for(shop, fake_stripe, early, "payment_intent.succeeded"))
+    deliver(shopper, intent_event_for(shop, fake_stripe, late, "payment_intent.succeeded"))
+    # Stripe no longer sees a successful charge on it (say, disputed and reversed).
+    fake_stripe.set_status(late["paymentIntentId"], "requires_payment_method")
+
+    with shop.app_context():
+        [refused] = send_due_refunds()
+        assert send_due_refunds() == []  # not asked again by itself
+    assert refused.refund_id is None and refused.error
+    order = order_of(shop, late)
+    assert order.refund_error == refused.error
+    assert [event.kind for event in order.history][-1] == "refund_refused"
+
+    fake_stripe.set_status(late["paymentIntentId"], "succeeded")
+    with shop.app_context():
+        locked = find_order_by_number(late["orderNumber"])
+        assert locked is not None and retry_refund(locked)
+        db.session.commit()
+        [sent] = send_due_refunds()
+    assert sent.refund_id is not None
+    assert len(refund_calls_to(fake_stripe)) == 2

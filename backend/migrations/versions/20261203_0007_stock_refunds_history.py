@@ -64,6 +64,7 @@ def upgrade() -> None:
             sa.Column("refund_requested_at", sa.DateTime(timezone=True), nullable=True)
         )
         batch.add_column(sa.Column("refund_id", sa.String(length=255), nullable=True))
+        batch.add_column(sa.Column("refund_error", sa.String(length=500), nullable=True))
         batch.create_index("ix_orders_held_until", ["held_until"])
     with op.batch_alter_table("orders") as batch:
         batch.alter_column("stock_taken", existing_type=sa.Boolean(), server_default=None)
@@ -93,6 +94,7 @@ def downgrade() -> None:
     with op.batch_alter_table("orders") as batch:
         batch.drop_index("ix_orders_held_until")
         for column in (
+            "refund_error",
             "refund_id",
             "refund_requested_at",
             "refund_note",
