@@ -3,10 +3,13 @@ import { Link, Route, Switch } from 'wouter';
 import { BookPage } from '../features/catalog/BookPage';
 import { ShopPage } from '../features/catalog/ShopPage';
 import { AppShell } from './AppShell';
+import { ORDER_LOOKUP_PATH } from './Header';
 
-// Checkout and success pull in Stripe's libraries; they load only when visited.
+// Checkout and success pull in Stripe's libraries; they load only when visited, as does
+// "Find your order", which few visits need.
 const CheckoutPage = lazy(() => import('../features/checkout/CheckoutPage'));
 const SuccessPage = lazy(() => import('../features/success/SuccessPage'));
+const OrderLookupPage = lazy(() => import('../features/order-lookup/OrderLookupPage'));
 
 function NotFoundPage() {
   return (
@@ -33,6 +36,9 @@ export function AppRoutes() {
         </Route>
         <Route path="/success">
           <SuccessPage />
+        </Route>
+        <Route path={ORDER_LOOKUP_PATH}>
+          <OrderLookupPage />
         </Route>
         <Route>
           <NotFoundPage />

@@ -4,6 +4,8 @@ import { deliveryPrice, deliveryWindow } from '../../lib/delivery';
 import { formatMoney } from '../../lib/money';
 import './order.css';
 
+type HeadingLevel = 2 | 3;
+
 // Countries whose addresses end "City, State Postal code".
 const STATE_FIRST = new Set(['US', 'CA', 'AU']);
 
@@ -28,19 +30,22 @@ interface OrderDetailsProps {
   order: OrderView;
   /** The countries the shop ships to (GET /config), to name the address's country. */
   countries: ShippingCountry[];
-  /** A fact shown first, e.g. the order's status in words. */
+  /** A fact shown after the number, e.g. the order's status in words. */
   status?: string;
+  /** 3 when the page already has a heading of its own for the order. */
+  headingLevel?: HeadingLevel;
 }
 
 /** Who, where, how it ships and how it was paid: what the server recorded on the order. */
-export function OrderDetails({ order, countries, status }: OrderDetailsProps) {
+export function OrderDetails({ order, countries, status, headingLevel = 2 }: OrderDetailsProps) {
   const titleId = useId();
+  const Heading = headingLevel === 3 ? 'h3' : 'h2';
   const { delivery } = order;
   return (
     <section className="order-details" aria-labelledby={titleId}>
-      <h2 id={titleId} className="section-title">
+      <Heading id={titleId} className="section-title">
         Order details
-      </h2>
+      </Heading>
       <dl className="order-details__facts">
         <div>
           <dt>Order number</dt>
@@ -95,17 +100,19 @@ interface OrderLinesProps {
   order: OrderView;
   /** The section's heading: "Your books" unless no books are coming. */
   title?: string;
+  headingLevel?: HeadingLevel;
 }
 
 /** The books, and subtotal, shipping, tax and total as charged. */
-export function OrderLines({ order, title = 'Your books' }: OrderLinesProps) {
+export function OrderLines({ order, title = 'Your books', headingLevel = 2 }: OrderLinesProps) {
   const titleId = useId();
+  const Heading = headingLevel === 3 ? 'h3' : 'h2';
   const money = (amount: number) => formatMoney(amount, order.currency);
   return (
     <section className="receipt" aria-labelledby={titleId}>
-      <h2 id={titleId} className="section-title">
+      <Heading id={titleId} className="section-title">
         {title}
-      </h2>
+      </Heading>
       <ul className="receipt__lines">
         {order.items.map((line) => (
           <li key={line.id} className="receipt__line">
