@@ -22,6 +22,8 @@ def test_asked_for_demo_mode_runs_without_keys_with_defaults() -> None:
     assert settings.frontend_origins == ("http://localhost:3000",)
     assert settings.port == 4242
     assert settings.currency == "usd"
+    assert settings.stock_hold_minutes == 15
+    assert Settings.from_env({**DEMO, "STOCK_HOLD_MINUTES": "2.5"}).stock_hold_minutes == 2.5
     assert settings.database_url == f"sqlite:///{config.BACKEND_DIR / 'instance/bookstore.sqlite3'}"
 
 
@@ -195,6 +197,8 @@ def test_the_wait_limit_holds_for_settings_built_in_code_too() -> None:
         ({**DEMO, "FRONTEND_ORIGIN": "*"}, "FRONTEND_ORIGIN"),
         ({**DEMO, "FRONTEND_ORIGIN": "https://*.example.com"}, "FRONTEND_ORIGIN"),
         ({**DEMO, "FRONTEND_ORIGIN": "localhost:3000"}, "FRONTEND_ORIGIN"),
+        ({**DEMO, "STOCK_HOLD_MINUTES": "0"}, "STOCK_HOLD_MINUTES"),
+        ({**DEMO, "STOCK_HOLD_MINUTES": "a while"}, "STOCK_HOLD_MINUTES"),
     ],
 )
 def test_inconsistent_settings_stop_the_start_naming_the_variable(
