@@ -44,6 +44,7 @@ UNKNOWN = IntentView(None)
 _SETTLED: dict[str, IntentView] = {
     OrderStatus.PAID: IntentView("succeeded"),
     OrderStatus.REVIEW: IntentView("succeeded"),  # money arrived, only not the amount expected
+    OrderStatus.REFUNDING: IntentView("succeeded"),  # paid; the money is on its way back
     OrderStatus.REFUNDED: IntentView("succeeded"),  # a refunded PaymentIntent stays succeeded
     OrderStatus.CANCELED: IntentView("canceled"),
 }

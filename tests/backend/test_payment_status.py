@@ -86,6 +86,7 @@ def test_polling_a_pending_order_asks_stripe_once_per_few_seconds(
     [
         (OrderStatus.PAID, "succeeded"),
         (OrderStatus.REVIEW, "succeeded"),
+        (OrderStatus.REFUNDING, "succeeded"),
         (OrderStatus.REFUNDED, "succeeded"),
         (OrderStatus.CANCELED, "canceled"),
     ],
