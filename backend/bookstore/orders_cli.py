@@ -1,0 +1,501 @@
+"""`flask --app bookstore orders [list|show|refund|resolve|send-refunds]`: the owner's orders.
+
+Listing and showing only read. A refund is asked for in one transaction (the order's row
+locked, as the webhook locks it) and sent to the gateway after the commit, under the order's
+one idempotency key (bookstore.refunds); the order becomes `refunded` only when the gateway's
+charge.refunded event arrives through the webhook, as payments do.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from datetime import datetime
+from typing import TypeVar, cast
+
+import click
+from flask import current_app
+from flask.cli import AppGroup
+from sqlalchemy import select
+
+from bookstore.addresses import COUNTRIES
+from bookstore.db import db, lock_for_write, utcnow
+from bookstore.emails import queue_confirmation
+from bookstore.mail import current_transport
+from bookstore.money import format_amount
+from bookstore.orders import (
+    Order,
+    OrderStatus,
+    find_order_by_number,
+    orders_with_status,
+    record,
+    transition,
+)
+from bookstore.outbox_worker import EXTENSION_KEY as SENDER_KEY
+from bookstore.outbox_worker import OutboxWorker, send_outbox
+from bookstore.payments import current_gateway
+from bookstore.refunds import (
+    ALREADY_REFUNDED,
+    BATCH,
+    refund_key,
+    request_refund,
+    send_due_refunds,
+    send_refund,
+)
+from bookstore.shipping import LABELS, DeliveryMethod
+from bookstore.stock import describe, hold_is_active, take_for_paid_order
+
+# How long `orders refund` waits for the charge.refunded event, and how often it looks.
+WAIT_SECONDS = 10.0
+POLL_SECONDS = 0.25
+
+S = OrderStatus
+F = TypeVar("F", bound=Callable[..., object])
+
+
+def _list_options(command: F) -> F:
+    """The options of the list: `orders` and `orders list` take the same ones."""
+    status = click.option(
+        "--status",
+        type=click.Choice([status.value for status in OrderStatus]),
+        help="Only the orders in this status.",
+    )
+    limit = click.option("--limit", default=20, show_default=True, type=click.IntRange(min=1))
+    return status(limit(command))
+
+
+@click.group("orders", cls=AppGroup, invoke_without_command=True)
+@_list_options
+@click.pass_context
+def orders_group(ctx: click.Context, status: str | None, limit: int) -> None:
+    """Orders: list the newest (with no command), show one, refund one, resolve a review."""
+    if ctx.invoked_subcommand is None:
+        ctx.invoke(list_command, status=status, limit=limit)
+
+
+@orders_group.command("list")
+@_list_options
+def list_command(status: str | None, limit: int) -> None:
+    """The newest orders first: status, amount, mode (gateway), PaymentIntent."""
+    orders = orders_with_status(None if status is None else OrderStatus(status), limit)
+    if not orders:
+        click.echo("No orders yet." if status is None else f"No {status} orders.")
+        return
+    click.echo(
+        f"{'NUMBER':<9}  {'STATUS':<10}  {'AMOUNT':>12}  {'MODE':<11}  "
+        f"{'PAYMENT INTENT':<32}  CREATED (UTC)"
+    )
+    for order in orders:
+        # The gateway that holds the PaymentIntent: demo, stripe_test or stripe_live.
+        click.echo(
+            f"{order.number:<9}  {order.status:<10}  "
+            f"{format_amount(order.amount, order.currency):>12}  {order.gateway or '?':<11}  "
+            f"{order.payment_intent_id or '-':<32}  {order.created_at:%Y-%m-%d %H:%M:%S}"
+        )
+
+
+@orders_group.command("show")
+@click.argument("number")
+def show_command(number: str) -> None:
+    """Everything about one order, by the NUMBER the customer quotes, and its history."""
+    order = find_order_by_number(number)
+    if order is None:
+        raise _no_such_order(number)
+    for line in _details(order):
+        click.echo(line)
+
+
+@orders_group.command("refund")
+@click.argument("number")
+@click.option("--reason", help="Why, for the order's history (the customer is not shown it).")
+@click.option(
+    "--restock", is_flag=True, help="Put the copies back on the shelf (the books came back)."
+)
+@click.option(
+    "--wait/--no-wait",
+    default=True,
+    show_default=True,
+    help=f"Wait up to {WAIT_SECONDS:g} s for the gateway's charge.refunded event. The demo "
+    "delivers it from this process, so in demo mode the command waits anyway.",
+)
+def refund_command(number: str, reason: str | None, restock: bool, wait: bool) -> None:
+    """Refund a paid order in full (or one under review, or send a refund not sent yet).
+
+    The order is `refunding` at once and becomes `refunded` when the gateway's charge.refunded
+    event reaches the webhook (the server, or `stripe listen` in development).
+    """
+    order_id = _ask_for_refund(number, reason, put_back=restock, allowed=_REFUNDABLE)
+    _send_refund_and_wait(order_id, wait)
+
+
+@orders_group.command("resolve")
+@click.argument("number")
+@click.option("--paid", "outcome", flag_value="paid", help="Accept the payment as it is.")
+@click.option(
+    "--refund", "outcome", flag_value="refund", help="Refund it in full; the copies go back."
+)
+@click.option("--reason", help="Why, for the order's history.")
+def resolve_command(number: str, outcome: str | None, reason: str | None) -> None:
+    """Settle an order under review (its payment did not match it): --paid or --refund.
+
+    --paid takes its copies off the shelf if they are not yet, marks it paid and sends the
+    confirmation email. --refund refunds it as `orders refund` does and puts its copies back
+    on the shelf, since an order under review was never sent.
+    """
+    if outcome is None:
+        raise click.UsageError("say how: --paid (accept the payment) or --refund.")
+    if outcome == "refund":
+        order_id = _ask_for_refund(number, reason, put_back=True, allowed=frozenset({S.REVIEW}))
+        _send_refund_and_wait(order_id, wait=True)
+        return
+    _resolve_paid(number, reason)
+
+
+@orders_group.command("send-refunds")
+@click.option("--limit", default=BATCH, show_default=True, type=click.IntRange(min=1))
+def send_refunds_command(limit: int) -> None:
+    """Send the refunds still due (for cron, next to `outbox send`), oldest first."""
+    attempts = send_due_refunds(limit)
+    if not attempts:
+        click.echo("No refunds due.")
+        return
+    for attempt in attempts:
+        if attempt.refund_id is not None:
+            click.echo(f"{attempt.number}  sent: {attempt.refund_id}")
+        else:
+            click.echo(f"{attempt.number}  not sent, still due: {attempt.error}")
+    sent = sum(attempt.refund_id is not None for attempt in attempts)
+    click.echo(f"{sent} refund(s) sent, {len(attempts) - sent} still due.")
+
+
+# --- refunds -----------------------------------------------------------------------------------
+
+_REFUNDABLE = frozenset({S.PAID, S.REVIEW, S.REFUNDING})
+
+
+def _ask_for_refund(
+    number: str, reason: str | None, *, put_back: bool, allowed: frozenset[OrderStatus]
+) -> int:
+    """Move the order to `refunding` and commit; its id. Refuses, changing nothing, if it can't.
+
+    An order refunding already (a refund the gateway did not take yet) is left as it is, to be
+    sent again.
+    """
+    order = _locked_order(number)
+    refusal = _refund_refusal(order, allowed)
+    if refusal is not None:
+        db.session.rollback()
+        raise click.ClickException(refusal)
+    amount = _money(order, _refunded_amount(order))
+    if order.status == S.REFUNDING:
+        when = _when(order.refund_requested_at)
+        click.echo(f"Order {order.number}: its refund of {amount} was asked for at {when}.")
+        if reason is not None or put_back:
+            click.echo("(--reason and --restock apply only when a refund is first asked for.)")
+    else:
+        had_copies = order.stock_taken
+        request_refund(order, "shop", reason, put_back=put_back)
+        click.echo(f"Order {order.number}: refund of {amount} asked for; it is refunding.")
+        if put_back:
+            click.echo(
+                "Its copies are back on the shelf."
+                if had_copies and not order.stock_taken
+                else "No copies to put back: none were taken off the shelf for it."
+            )
+    order_id = order.id
+    db.session.commit()
+    return order_id
+
+
+def _refund_refusal(order: Order, allowed: frozenset[OrderStatus]) -> str | None:
+    """Why the order cannot be refunded from here, for the owner; None if it can."""
+    number, status = order.number, order.status
+    if status not in allowed:
+        if status in (S.PENDING, S.FAILED):
+            return f"Order {number} has not been paid ({status}): there is nothing to refund."
+        if status == S.PROCESSING:
+            return f"Order {number}'s payment is still processing: refund it once it is paid."
+        if status == S.CANCELED:
+            return f"Order {number} was canceled: nothing was paid."
+        if status == S.REFUNDED:
+            return f"Order {number} was refunded already ({order.refund_id or 'no refund id'})."
+        return f"Order {number} is {status}, not under review: see `orders refund`."
+    gateway = current_gateway()
+    if order.gateway != gateway.name:
+        return (
+            f"Order {number} was paid through the {order.gateway or 'unknown'} gateway, and "
+            f"this command runs {gateway.name}: run it with the server's settings (.env)."
+        )
+    return None
+
+
+def _send_refund_and_wait(order_id: int, wait: bool) -> None:
+    """Ask the gateway for the refund, say what it answered, then wait for charge.refunded."""
+    attempt = send_refund(order_id)
+    order = _reread(order_id)
+    if attempt is None:
+        if order.status == S.REFUNDING:
+            click.echo(f"Refund {order.refund_id} was sent already.")
+    elif attempt.refund_id is None:
+        raise click.ClickException(
+            f"the gateway did not take the refund of order {attempt.number}: {attempt.error}\n"
+            "It stays due: `flask --app bookstore orders send-refunds`, or a running server's "
+            f"background thread, sends it again under the same idempotency key "
+            f"({refund_key(order)}), so never twice."
+        )
+    elif attempt.refund_id == ALREADY_REFUNDED:
+        click.echo(
+            "The gateway says the payment was refunded already (from the Dashboard?): its "
+            "charge.refunded event settles the order."
+        )
+    else:
+        click.echo(f"Refund {attempt.refund_id} sent to the {order.gateway} gateway.")
+    db.session.rollback()
+    demo = current_gateway().mode == "demo"
+    if order.status == S.REFUNDING and (wait or demo):
+        click.echo("Waiting for the gateway's charge.refunded event...")
+    refunded = _wait_until_refunded(order_id, WAIT_SECONDS if wait or demo else 0.0)
+    _stop_sender_thread()
+    if refunded:
+        click.echo(f"Order {order.number} is refunded; the customer's refund email is queued.")
+        _send_emails()
+    else:
+        where = (
+            ""
+            if demo
+            else " (through the webhook: the server, or `stripe listen` in development, must "
+            "be running)"
+        )
+        click.echo(
+            f"Order {order.number} is refunding: it becomes refunded when the gateway's "
+            f"charge.refunded event arrives{where}."
+        )
+
+
+def _wait_until_refunded(order_id: int, seconds: float) -> bool:
+    """Whether the order is `refunded`, looking every POLL_SECONDS for up to `seconds`."""
+    deadline = time.monotonic() + seconds
+    while True:
+        status = db.session.scalar(select(Order.status).where(Order.id == order_id))
+        # Each look in a transaction of its own: SQLite's would keep showing the same snapshot.
+        db.session.rollback()
+        if status == S.REFUNDED:
+            return True
+        if time.monotonic() >= deadline:
+            return False
+        time.sleep(POLL_SECONDS)
+
+
+# --- resolving a review ------------------------------------------------------------------------
+
+
+def _resolve_paid(number: str, reason: str | None) -> None:
+    """Accept a review order's payment: its copies, `paid`, its confirmation, in one commit."""
+    order = _locked_order(number)
+    if order.status != S.REVIEW:
+        db.session.rollback()
+        raise click.ClickException(
+            f"Order {order.number} is {order.status}: only an order under review is resolved."
+        )
+    shortages = take_for_paid_order(order, utcnow())
+    if shortages:
+        db.session.rollback()
+        raise click.ClickException(
+            f"{describe(shortages)} Order {order.number} stays under review: refund it with "
+            f"`flask --app bookstore orders resolve {order.number} --refund`."
+        )
+    transition(order, S.PAID)
+    queued = queue_confirmation(order)
+    received = _money(order, order.paid_amount)
+    detail = f"accepted {received} for an order of {_money(order, order.amount)}"
+    record(order, "resolved_paid", detail + (f"; {reason}" if reason else ""))
+    number = order.number
+    db.session.commit()
+    click.echo(f"Order {number} is paid ({detail}); its copies are off the shelf.")
+    if not queued:
+        click.echo("It has no email address: no confirmation to send.")
+        return
+    click.echo("Its confirmation email is queued.")
+    _send_emails()
+
+
+# --- shared ------------------------------------------------------------------------------------
+
+
+def _locked_order(number: str) -> Order:
+    """The order with this number, its row locked until the commit, as the webhook locks it.
+
+    A webhook event for the order then waits for the command's transaction, or the command for
+    the event's: on PostgreSQL for the row (FOR UPDATE), on SQLite for the write lock.
+    """
+    lock_for_write()
+    order = find_order_by_number(number)
+    if order is None:
+        db.session.rollback()
+        raise _no_such_order(number)
+    db.session.refresh(order, with_for_update=True)
+    return order
+
+
+def _reread(order_id: int) -> Order:
+    """The order as committed now."""
+    order = db.session.get(Order, order_id, populate_existing=True)
+    assert order is not None  # orders are never deleted
+    return order
+
+
+def _no_such_order(number: str) -> click.ClickException:
+    return click.ClickException(f"No order has the number {number!r}.")
+
+
+def _send_emails() -> None:
+    """Send the emails due now, as `outbox send` does, rather than leave them to a server.
+
+    Sent from this process in the foreground, to the end: a sender thread woken here would be
+    cut off by the command's exit. Servers sending at the same time never send one twice.
+    """
+    report = send_outbox()
+    if report.sent == report.retrying == report.failed == 0:
+        click.echo("Emails: none left to send (sent already).")
+        return
+    click.echo(
+        f"Emails: {report.sent} sent through {current_transport().describe()}; "
+        f"{report.retrying} to retry later, {report.failed} given up."
+    )
+
+
+def _stop_sender_thread() -> None:
+    """End the sender thread a webhook event applied in this process may have woken.
+
+    In demo mode the charge.refunded event is applied here, and the handler wakes the
+    process's sender: a daemon thread that the command's exit would cut off mid-send. Its
+    current send finishes first; what it left is sent by `_send_emails`.
+    """
+    worker = current_app.extensions.get(SENDER_KEY)
+    if isinstance(worker, OutboxWorker):
+        worker.stop()
+
+
+# --- the details of one order ------------------------------------------------------------------
+
+
+def _details(order: Order) -> list[str]:
+    """`orders show`: the order's fields, lines, money, payment, refund and history."""
+    money = _money
+    rows: list[tuple[str, str]] = [
+        ("Status", order.status),
+        ("Mode", order.gateway or "?"),
+        ("PaymentIntent", order.payment_intent_id or "-"),
+        ("Email", order.email or "-"),
+        ("Created", _when(order.created_at)),
+    ]
+    lines = [f"Order {order.number}"]
+    lines += _rows(rows)
+    address = _address_lines(order.shipping_address)
+    lines += _rows([("Ship to", address[0] if address else "-")])
+    lines += [f"  {'':<16}{part}" for part in address[1:]]
+    lines += _rows([("Delivery", _delivery(order))])
+    lines.append("Lines")
+    if not order.lines:
+        lines.append("  (none)")
+    for line in order.lines:
+        lines.append(
+            f"  {line.quantity} x {line.title} ({line.book_id}) at "
+            f"{money(order, line.unit_amount)}: {money(order, line.line_total)}"
+        )
+    paid = "-"
+    if order.paid_amount is not None:
+        paid = f"{money(order, order.paid_amount)} at {_when(order.paid_at)}"
+        if order.paid_amount != order.amount:
+            paid += " (not the order's total)"
+    if order.held_until is None:
+        held = "-"
+    else:
+        active = "holding" if hold_is_active(order, utcnow()) else "expired"
+        held = f"{_when(order.held_until)} ({active})"
+    lines += _rows(
+        [
+            ("Subtotal", money(order, order.subtotal)),
+            ("Shipping", money(order, order.shipping_amount)),
+            ("Tax", money(order, order.tax_amount)),
+            ("Total", money(order, order.amount)),
+            ("Paid", paid),
+            ("Payment method", order.payment_method or "-"),
+            ("Held until", held),
+            ("Stock taken", "yes" if order.stock_taken else "no"),
+        ]
+    )
+    if order.refund_cause is not None or order.refund_requested_at is not None:
+        lines.append("Refund")
+        not_sent = "not sent yet" if order.status == S.REFUNDING else "-"
+        lines += _rows(
+            [
+                ("Cause", order.refund_cause or "-"),
+                ("Note", order.refund_note or "-"),
+                ("Requested", _when(order.refund_requested_at)),
+                ("Refund id", order.refund_id or not_sent),
+            ]
+        )
+    if order.failure_message:
+        lines += _rows([("Failure", order.failure_message)])
+    lines.append("History (UTC, oldest first)")
+    if not order.history:
+        lines.append("  (none)")
+    for event in order.history:
+        lines.append(f"  {event.at:%Y-%m-%d %H:%M:%S}  {event.kind:<26}  {event.detail}".rstrip())
+    return lines
+
+
+def _rows(rows: list[tuple[str, str]]) -> list[str]:
+    """Label-value lines, the values in one column."""
+    return [f"  {label:<16}{value}" for label, value in rows]
+
+
+def _money(order: Order, amount: int | None) -> str:
+    """An amount in the order's currency, or "-"."""
+    return "-" if amount is None else format_amount(amount, order.currency)
+
+
+def _refunded_amount(order: Order) -> int:
+    """What a full refund gives back: what was received."""
+    return order.paid_amount if order.paid_amount is not None else order.amount
+
+
+def _when(at: datetime | None) -> str:
+    """A timestamp in UTC, to the second, or "-"."""
+    return "-" if at is None else f"{at:%Y-%m-%d %H:%M:%S} UTC"
+
+
+def _address_lines(address: dict[str, str | None] | None) -> list[str]:
+    """The shipping address as written on a parcel, then the phone number; empty parts left out."""
+    if not address:
+        return []
+    country = address.get("country") or ""
+    place = " ".join(
+        part
+        for part in (address.get("city"), address.get("state"), address.get("postal_code"))
+        if part
+    )
+    parts = [
+        address.get("name"),
+        address.get("line1"),
+        address.get("line2"),
+        place,
+        f"{COUNTRIES[country].name} ({country})" if country in COUNTRIES else country,
+        address.get("phone"),
+    ]
+    return [part for part in parts if part]
+
+
+def _delivery(order: Order) -> str:
+    """'Express, 1 to 2 business days', or "-" without a delivery method."""
+    method = order.delivery_method
+    if method is None:
+        return "-"
+    label = LABELS.get(cast(DeliveryMethod, method), method.title())
+    low, high = order.delivery_min_days, order.delivery_max_days
+    if low is None or high is None:
+        return label
+    if low == high:
+        return f"{label}, {low} business day{'' if low == 1 else 's'}"
+    return f"{label}, {low} to {high} business days"
