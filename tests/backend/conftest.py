@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 import requests_mock as rm
 from database_setup import Databases, SqliteDatabases, describe_databases, open_databases
+from fake_stripe_server import FakeStripeServer, fake_stripe_server
 from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
 from run_summary import SUMMARY_LINES
@@ -141,6 +142,13 @@ def stripe_settings(database_url: str) -> Settings:
 def fake_stripe(requests_mock: rm.Mocker) -> FakeStripe:
     """A stateful stand-in for Stripe's PaymentIntents API (any unmocked URL fails the test)."""
     return FakeStripe(requests_mock)
+
+
+@pytest.fixture
+def stripe_server() -> Iterator[FakeStripeServer]:
+    """A fake Stripe over HTTP on loopback, for app servers in other processes to call."""
+    with fake_stripe_server() as server:
+        yield server
 
 
 @pytest.fixture

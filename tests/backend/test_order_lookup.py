@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from test_catalogue_cache import counted_queries
 
 from bookstore import create_app
 from bookstore.config import Settings
@@ -144,32 +145,6 @@ def test_the_two_misses_do_the_same_work(
     assert len(comparisons) == 2
     assert [len(seen) for seen in statements] == [1, 1]
     assert statements[0] == statements[1]  # the same SELECT, only its parameter differs
-
-
-def counted_queries(app: Flask) -> Any:
-    """A context manager collecting the SQL statements the app runs."""
-    from contextlib import contextmanager
-
-    from sqlalchemy import event
-
-    from bookstore.db import db
-
-    @contextmanager
-    def collect() -> Any:
-        seen: list[str] = []
-
-        def remember(*args: Any) -> None:
-            seen.append(args[2])
-
-        with app.app_context():
-            engine = db.engine
-        event.listen(engine, "before_cursor_execute", remember)
-        try:
-            yield seen
-        finally:
-            event.remove(engine, "before_cursor_execute", remember)
-
-    return collect()
 
 
 def test_bad_bodies_are_400s_with_the_field_named(client: FlaskClient) -> None:

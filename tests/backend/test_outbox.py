@@ -23,7 +23,7 @@ from flask.testing import FlaskClient
 from run_summary import add_summary_line
 from smtp_server import Inbox, SmtpServer
 from stripe_fakes import FakeStripe
-from webhook_events import delivery, intent_event, refund_event
+from webhook_events import intent_event, post_event, refund_event
 
 from bookstore import create_app
 from bookstore.config import Settings, current_settings
@@ -139,15 +139,6 @@ def add_order(
         return order
 
 
-def post(client: FlaskClient, event: dict[str, Any]) -> str:
-    """Deliver a signed event; the handler's result."""
-    payload, headers = delivery(event)
-    response = client.post("/webhook", data=payload, headers=headers)
-    assert response.status_code == 200, response.get_json()
-    result: str = response.get_json()["result"]
-    return result
-
-
 def paid_event(order: Order, amount: int = TOTAL) -> dict[str, Any]:
     """payment_intent.succeeded for the order's PaymentIntent."""
     assert order.payment_intent_id is not None
@@ -185,9 +176,9 @@ def test_a_paid_order_gets_exactly_one_confirmation_under_five_replays(
     order = add_order(mail_app, "pi_1")
     event = paid_event(order)
 
-    first = post(mail_client, event)
+    first = post_event(mail_client, event)
     report = send(mail_app)
-    replays = [post(mail_client, event) for _ in range(4)]
+    replays = [post_event(mail_client, event) for _ in range(4)]
     again = send(mail_app)
 
     assert [first, *replays] == ["processed"] + ["duplicate"] * 4
@@ -207,7 +198,7 @@ def test_nothing_is_sent_inside_the_webhook_only_queued(
 ) -> None:
     order = add_order(mail_app, "pi_1")
 
-    post(mail_client, paid_event(order))
+    post_event(mail_client, paid_event(order))
 
     assert inbox.messages == []
     [row] = outbox_rows(mail_app)
@@ -218,7 +209,7 @@ def test_the_confirmation_lists_the_order_in_text_and_html(
     mail_app: Flask, mail_client: FlaskClient, inbox: Inbox
 ) -> None:
     order = add_order(mail_app, "pi_1")
-    post(mail_client, paid_event(order))
+    post_event(mail_client, paid_event(order))
     send(mail_app)
 
     [message] = inbox.messages
@@ -247,7 +238,7 @@ def test_what_the_shopper_typed_is_escaped_in_the_html(
         address={**ADDRESS, "name": "<script>alert(1)</script>", "line1": "1 A & B Street"},
         lines=(("boom", "Tom & Jerry <b>", 1, SUBTOTAL),),
     )
-    post(mail_client, paid_event(order))
+    post_event(mail_client, paid_event(order))
     send(mail_app)
 
     text, html = parts(inbox.messages[0])
@@ -266,7 +257,7 @@ def test_an_order_without_address_or_delivery_still_gets_its_confirmation(
         assert stored is not None
         stored.delivery_method = None
         db.session.commit()
-    post(mail_client, paid_event(order))
+    post_event(mail_client, paid_event(order))
     send(mail_app)
 
     text, _ = parts(inbox.messages[0])
@@ -279,7 +270,7 @@ def test_a_paid_order_without_an_email_sends_nothing(
 ) -> None:
     order = add_order(mail_app, "pi_1", email=None)
 
-    post(mail_client, paid_event(order))
+    post_event(mail_client, paid_event(order))
     report = send(mail_app)
 
     assert report == SendReport()
@@ -292,7 +283,7 @@ def test_an_order_held_for_review_gets_no_confirmation(
 ) -> None:
     order = add_order(mail_app, "pi_1")
 
-    post(mail_client, paid_event(order, amount=TOTAL - 1))
+    post_event(mail_client, paid_event(order, amount=TOTAL - 1))
     send(mail_app)
 
     assert outbox_rows(mail_app) == []
@@ -303,12 +294,12 @@ def test_a_refund_sends_one_refund_email(
     mail_app: Flask, mail_client: FlaskClient, inbox: Inbox
 ) -> None:
     order = add_order(mail_app, "pi_1")
-    post(mail_client, paid_event(order))
+    post_event(mail_client, paid_event(order))
     refund = refund_event("pi_1", amount=TOTAL)
 
-    results = [post(mail_client, refund) for _ in range(3)]
+    results = [post_event(mail_client, refund) for _ in range(3)]
     # A second refund event (another id) for the same order: the order is refunded already.
-    results.append(post(mail_client, refund_event("pi_1", amount=TOTAL)))
+    results.append(post_event(mail_client, refund_event("pi_1", amount=TOTAL)))
     report = send(mail_app)
 
     assert results == ["processed", "duplicate", "duplicate", "processed"]
@@ -325,9 +316,9 @@ def test_a_partial_refund_sends_no_refund_email(
     mail_app: Flask, mail_client: FlaskClient, inbox: Inbox
 ) -> None:
     order = add_order(mail_app, "pi_1")
-    post(mail_client, paid_event(order))
+    post_event(mail_client, paid_event(order))
 
-    post(mail_client, refund_event("pi_1", amount=TOTAL, refunded=False))
+    post_event(mail_client, refund_event("pi_1", amount=TOTAL, refunded=False))
 
     assert [row.kind for row in outbox_rows(mail_app)] == ["confirmation"]
 
@@ -336,7 +327,7 @@ def test_an_smtp_outage_is_retried_later_and_then_delivers(
     mail_app: Flask, mail_client: FlaskClient, inbox: Inbox, smtp: SmtpServer
 ) -> None:
     order = add_order(mail_app, "pi_1")
-    post(mail_client, paid_event(order))
+    post_event(mail_client, paid_event(order))
     smtp.stop()
     start = utcnow()
 
@@ -361,7 +352,7 @@ def test_a_server_answering_try_later_is_retried_with_a_growing_wait(
     mail_app: Flask, mail_client: FlaskClient, inbox: Inbox
 ) -> None:
     order = add_order(mail_app, "pi_1")
-    post(mail_client, paid_event(order))
+    post_event(mail_client, paid_event(order))
     inbox.refuse_data = "451 4.3.0 Try again later"
     at = utcnow()
 
@@ -383,7 +374,7 @@ def test_a_recipient_refused_for_good_is_not_retried_until_asked(
     mail_app: Flask, mail_client: FlaskClient, inbox: Inbox
 ) -> None:
     order = add_order(mail_app, "pi_1")
-    post(mail_client, paid_event(order))
+    post_event(mail_client, paid_event(order))
     inbox.refuse_recipient = "550 5.1.1 No such user"
 
     report = send(mail_app)
@@ -404,7 +395,7 @@ def test_it_gives_up_after_the_last_attempt(
     mail_app: Flask, mail_client: FlaskClient, inbox: Inbox, smtp: SmtpServer
 ) -> None:
     order = add_order(mail_app, "pi_1")
-    post(mail_client, paid_event(order))
+    post_event(mail_client, paid_event(order))
     smtp.stop()
     at = utcnow()
 
@@ -428,7 +419,7 @@ def test_a_crashed_senders_message_is_sent_once_its_claim_expires(
     mail_app: Flask, mail_client: FlaskClient, inbox: Inbox
 ) -> None:
     order = add_order(mail_app, "pi_1")
-    post(mail_client, paid_event(order))
+    post_event(mail_client, paid_event(order))
 
     class DyingTransport:
         def send(self, message: EmailMessage) -> None:
@@ -454,7 +445,7 @@ def test_two_concurrent_senders_never_send_one_message_twice(
 ) -> None:
     orders = [add_order(mail_app, f"pi_{n}") for n in range(20)]
     for order in orders:
-        post(mail_client, paid_event(order))
+        post_event(mail_client, paid_event(order))
     start = threading.Barrier(2)
     reports: list[SendReport] = []
     errors: list[BaseException] = []
@@ -495,7 +486,7 @@ def test_the_server_sends_by_itself_right_after_the_webhook(
     assert isinstance(worker, OutboxWorker)
     order = add_order(app, "pi_1")
     try:
-        post(app.test_client(), paid_event(order))
+        post_event(app.test_client(), paid_event(order))
         delivered = inbox.wait_for(1, timeout=10)
     finally:
         worker.stop()
@@ -512,11 +503,11 @@ def test_outbox_send_and_list_for_the_owner(
 ) -> None:
     runner = mail_app.test_cli_runner()
     first, second = add_order(mail_app, "pi_1"), add_order(mail_app, "pi_2")
-    post(mail_client, paid_event(first))
+    post_event(mail_client, paid_event(first))
 
     sent = runner.invoke(args=["outbox", "send"])
     smtp.stop()
-    post(mail_client, paid_event(second))
+    post_event(mail_client, paid_event(second))
     failed = runner.invoke(args=["outbox", "send"])
     listed = runner.invoke(args=["outbox", "list"])
     only_sent = runner.invoke(args=["outbox", "list", "--status", "sent"])
@@ -551,7 +542,7 @@ def test_without_smtp_url_each_email_is_an_eml_file_in_the_mail_folder(
     app = create_app(dataclasses.replace(stripe_settings, mail_dir=folder))
     app.config["TESTING"] = True
     order = add_order(app, "pi_1")
-    post(app.test_client(), paid_event(order))
+    post_event(app.test_client(), paid_event(order))
 
     result = app.test_cli_runner().invoke(args=["outbox", "send"])
 

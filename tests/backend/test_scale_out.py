@@ -31,7 +31,7 @@ from typing import Any
 import pytest
 import requests
 from conftest import STRIPE_PUBLISHABLE_KEY, STRIPE_SECRET_KEY
-from fake_stripe_server import FakeStripeServer, fake_stripe_server
+from fake_stripe_server import FakeStripeServer
 from run_summary import add_summary_line
 from sqlalchemy import create_engine, text
 from stripe_fakes import Json, card_declined_body, event
@@ -187,13 +187,6 @@ def server_environment(database_url: str, stripe: FakeStripeServer) -> dict[str,
         "FRONTEND_DIST": "",
         "FRONTEND_ORIGIN": "http://localhost:3000",
     }
-
-
-@pytest.fixture
-def stripe_server() -> Iterator[FakeStripeServer]:
-    """The fake Stripe the servers call."""
-    with fake_stripe_server() as server:
-        yield server
 
 
 @pytest.fixture

@@ -20,7 +20,7 @@ from flask.testing import FlaskClient
 from run_summary import add_summary_line
 from sqlalchemy import func, select
 from stripe_fakes import FakeStripe, server_error
-from webhook_events import delivery, intent_event, refund_event
+from webhook_events import intent_event, post_event, refund_event
 
 from bookstore import create_app
 from bookstore.catalogue import Book
@@ -95,15 +95,6 @@ def order_of(app: Flask, payment: Any) -> Order:
         return order
 
 
-def deliver(client: FlaskClient, event: dict[str, Any]) -> str:
-    """A signed webhook delivery; the handler's result."""
-    payload, headers = delivery(event)
-    response = client.post("/webhook", data=payload, headers=headers)
-    assert response.status_code == 200, response.get_json()
-    result: str = response.get_json()["result"]
-    return result
-
-
 def intent_event_for(
     app: Flask, fake_stripe: FakeStripe, payment: Any, event_type: str
 ) -> dict[str, Any]:
@@ -141,7 +132,7 @@ def test_a_checkout_holds_its_copies_and_the_payment_takes_them_off_the_shelf(
 
     assert available(shopper, SCARCE) == 1
     assert on_shelf(shop, SCARCE) == 3  # held, not taken
-    deliver(shopper, intent_event_for(shop, fake_stripe, payment, "payment_intent.succeeded"))
+    post_event(shopper, intent_event_for(shop, fake_stripe, payment, "payment_intent.succeeded"))
     order = order_of(shop, payment)
     assert (order.status, order.stock_taken, order.held_until) == (OrderStatus.PAID, True, None)
     assert on_shelf(shop, SCARCE) == 1
@@ -154,7 +145,7 @@ def test_a_replayed_payment_takes_its_copies_once(
     payment = started(shopper, {SCARCE: 2})
     paid = intent_event_for(shop, fake_stripe, payment, "payment_intent.succeeded")
 
-    results = [deliver(shopper, paid) for _ in range(5)]
+    results = [post_event(shopper, paid) for _ in range(5)]
 
     assert results == ["processed"] + ["duplicate"] * 4
     assert on_shelf(shop, SCARCE) == 1
@@ -229,7 +220,7 @@ def test_a_failed_or_canceled_payment_gives_its_copies_back(
 ) -> None:
     payment = started(shopper, {SCARCE: 3}, "cart-1")
 
-    deliver(shopper, intent_event_for(shop, fake_stripe, payment, ending))
+    post_event(shopper, intent_event_for(shop, fake_stripe, payment, ending))
 
     assert available(shopper, SCARCE) == 3
     assert order_of(shop, payment).held_until is None
@@ -239,7 +230,7 @@ def test_trying_again_after_a_decline_holds_the_copies_anew(
     shop: Flask, shopper: FlaskClient, fake_stripe: FakeStripe
 ) -> None:
     payment = started(shopper, {SCARCE: 3}, "cart-1")
-    deliver(
+    post_event(
         shopper,
         intent_event_for(shop, fake_stripe, payment, "payment_intent.payment_failed"),
     )
@@ -255,13 +246,13 @@ def test_a_processing_payment_keeps_its_hold_past_its_deadline(
     shop: Flask, shopper: FlaskClient, fake_stripe: FakeStripe
 ) -> None:
     payment = started(shopper, {SCARCE: 3}, "cart-1")
-    deliver(shopper, intent_event_for(shop, fake_stripe, payment, "payment_intent.processing"))
+    post_event(shopper, intent_event_for(shop, fake_stripe, payment, "payment_intent.processing"))
 
     expire_hold(shop, payment)  # a bank debit takes days
 
     assert available(shopper, SCARCE) == 0
     assert checkout(shopper, {SCARCE: 1}, "cart-2").status_code == 409
-    deliver(shopper, intent_event_for(shop, fake_stripe, payment, "payment_intent.succeeded"))
+    post_event(shopper, intent_event_for(shop, fake_stripe, payment, "payment_intent.succeeded"))
     assert order_of(shop, payment).status == OrderStatus.PAID
     assert on_shelf(shop, SCARCE) == 0
 
@@ -272,7 +263,7 @@ def test_paid_after_the_hold_expired_is_paid_if_the_copies_are_still_there(
     payment = started(shopper, {SCARCE: 2}, "cart-1")
     expire_hold(shop, payment)
 
-    deliver(shopper, intent_event_for(shop, fake_stripe, payment, "payment_intent.succeeded"))
+    post_event(shopper, intent_event_for(shop, fake_stripe, payment, "payment_intent.succeeded"))
 
     assert order_of(shop, payment).status == OrderStatus.PAID
     assert on_shelf(shop, SCARCE) == 1
@@ -302,10 +293,10 @@ def test_paid_after_expiry_when_the_copies_went_is_refunded_in_full_with_one_ema
     expire_hold(shop, late)
     # Meanwhile Grace buys them.
     early = started(shopper, {SCARCE: 3}, "cart-grace")
-    deliver(shopper, intent_event_for(shop, fake_stripe, early, "payment_intent.succeeded"))
+    post_event(shopper, intent_event_for(shop, fake_stripe, early, "payment_intent.succeeded"))
     # Then Ada's payment goes through at Stripe (delivered three times).
     paid = intent_event_for(shop, fake_stripe, late, "payment_intent.succeeded")
-    assert [deliver(shopper, paid) for _ in range(3)] == ["processed", "duplicate", "duplicate"]
+    assert [post_event(shopper, paid) for _ in range(3)] == ["processed", "duplicate", "duplicate"]
 
     order = order_of(shop, late)
     assert (order.status, order.refund_cause, order.stock_taken) == (
@@ -330,7 +321,7 @@ def test_paid_after_expiry_when_the_copies_went_is_refunded_in_full_with_one_ema
 
     # Stripe's charge.refunded (twice) settles it; one refund email, no confirmation.
     refunded = refund_event(late["paymentIntentId"], amount=late["amount"])
-    assert [deliver(shopper, refunded) for _ in range(2)] == ["processed", "duplicate"]
+    assert [post_event(shopper, refunded) for _ in range(2)] == ["processed", "duplicate"]
     order = order_of(shop, late)
     assert order.status == OrderStatus.REFUNDED
     assert emails(shop, order) == {"refund": 1}
@@ -346,14 +337,22 @@ def test_paid_after_expiry_when_the_copies_went_is_refunded_in_full_with_one_ema
     assert "refund_sent" in kinds and kinds[-1] == "charge.refunded"
 
 
-def test_a_refund_stripe_cannot_take_now_stays_due_and_is_sent_later(
+def paid_after_the_copies_went(
     shop: Flask, shopper: FlaskClient, fake_stripe: FakeStripe
-) -> None:
+) -> tuple[Any, Any]:
+    """Ada's hold on the last 3 copies expires, Grace buys them, then Ada's payment succeeds."""
     late = started(shopper, {SCARCE: 3}, "cart-ada")
     expire_hold(shop, late)
     early = started(shopper, {SCARCE: 3}, "cart-grace")
-    deliver(shopper, intent_event_for(shop, fake_stripe, early, "payment_intent.succeeded"))
-    deliver(shopper, intent_event_for(shop, fake_stripe, late, "payment_intent.succeeded"))
+    post_event(shopper, intent_event_for(shop, fake_stripe, early, "payment_intent.succeeded"))
+    post_event(shopper, intent_event_for(shop, fake_stripe, late, "payment_intent.succeeded"))
+    return late, early
+
+
+def test_a_refund_stripe_cannot_take_now_stays_due_and_is_sent_later(
+    shop: Flask, shopper: FlaskClient, fake_stripe: FakeStripe
+) -> None:
+    late, _ = paid_after_the_copies_went(shop, shopper, fake_stripe)
     fake_stripe.fail("refund", server_error(500))
 
     with shop.app_context():
@@ -424,11 +423,7 @@ def test_the_database_refuses_a_negative_stock(shop: Flask) -> None:
 def test_a_refund_refused_for_good_is_left_for_the_owner_not_asked_again(
     shop: Flask, shopper: FlaskClient, fake_stripe: FakeStripe
 ) -> None:
-    late = started(shopper, {SCARCE: 3}, "cart-ada")
-    expire_hold(shop, late)
-    early = started(shopper, {SCARCE: 3}, "cart-grace")
-    deliver(shopper, intent_event_for(shop, fake_stripe, early, "payment_intent.succeeded"))
-    deliver(shopper, intent_event_for(shop, fake_stripe, late, "payment_intent.succeeded"))
+    late, _ = paid_after_the_copies_went(shop, shopper, fake_stripe)
     # Stripe no longer sees a successful charge on it (say, disputed and reversed).
     fake_stripe.set_status(late["paymentIntentId"], "requires_payment_method")
 

@@ -24,7 +24,7 @@ from typing import Any
 
 import pytest
 import requests
-from fake_stripe_server import FakeStripeServer, fake_stripe_server
+from fake_stripe_server import FakeStripeServer
 from run_summary import add_summary_line
 from sqlalchemy import create_engine, text
 from test_scale_out import AppServer, Shoppers, Tally, running_servers, server_environment
@@ -37,13 +37,6 @@ COPIES = 5
 SHOPPERS_PER_WAVE = 24
 THREADS = 16
 REFUNDS_TIMEOUT_SECONDS = 60
-
-
-@pytest.fixture
-def stripe_server() -> Iterator[FakeStripeServer]:
-    """The fake Stripe both servers call."""
-    with fake_stripe_server() as server:
-        yield server
 
 
 @pytest.fixture

@@ -9,6 +9,7 @@ import json
 import time
 from typing import Any
 
+from flask.testing import FlaskClient
 from stripe_fakes import event, payment_intent
 
 # The signing secret of the Stripe-mode test app (short and fake, so scanners ignore it).
@@ -71,3 +72,12 @@ def delivery(evt: dict[str, Any], **sign_options: Any) -> tuple[bytes, dict[str,
     """Body and headers of a webhook delivery of `evt`."""
     payload = json.dumps(evt).encode()
     return payload, {"Stripe-Signature": sign(payload, **sign_options)}
+
+
+def post_event(client: FlaskClient, evt: dict[str, Any]) -> str:
+    """Deliver `evt`, signed, to the app's webhook; what the handler did with it."""
+    payload, headers = delivery(evt)
+    response = client.post("/webhook", data=payload, headers=headers)
+    assert response.status_code == 200, response.get_json()
+    result: str = response.get_json()["result"]
+    return result
