@@ -8,7 +8,7 @@ from typing import Any
 from urllib.parse import parse_qs, urlparse
 
 from e2e_servers import Servers
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Locator, Page, expect
 
 SUCCESS_CARD = "4242 4242 4242 4242"
 DECLINED_CARD = "4000 0000 0000 0002"
@@ -196,3 +196,31 @@ def checkout_one_book(page: Page, servers: Servers) -> tuple[dict[str, Any], Quo
     (book,) = first_books(servers, 1)
     add_to_cart(page, book)
     return book, go_to_checkout(page, book["price"])
+
+
+def order_fact(page: Page, term: str) -> Locator:
+    """One fact of the page's order details (Order number, Status, Email...): its <dd>."""
+    details = page.get_by_role("region", name="Order details")
+    term_cell = details.locator("dt").filter(has_text=re.compile(f"^{re.escape(term)}$"))
+    return term_cell.locator("xpath=following-sibling::dd[1]")
+
+
+def order_number_shown(page: Page) -> str:
+    """The order number the page's order details show (success or lookup page)."""
+    number = order_fact(page, "Order number")
+    expect(number).to_have_text(re.compile(r"^SP-[A-Z0-9]{6}$"))
+    return number.inner_text().strip()
+
+
+def open_find_your_order(page: Page) -> None:
+    """Follow the header's "Find your order" link and wait for its form."""
+    page.get_by_role("banner").get_by_role("link", name="Find your order").click()
+    expect(page.get_by_role("heading", level=1, name="Find your order")).to_be_visible()
+    expect(page.get_by_label("Order number", exact=True)).to_be_editable()
+
+
+def find_order(page: Page, number: str, email: str) -> None:
+    """On "Find your order", type the order number and email and press Find order."""
+    page.get_by_label("Order number", exact=True).fill(number)
+    page.get_by_label("Email", exact=True).fill(email)
+    page.get_by_role("button", name="Find order").click()

@@ -8,7 +8,7 @@ import { books, demoConfig, order } from '../../testing/fixtures';
 import { renderApp, renderPage } from '../../app/testing';
 import OrderLookupPage from './OrderLookupPage';
 
-const LOOKUP = '/api/orders/lookup';
+const LOOKUP = '/api/order-lookup';
 const NUMBER = 'SP-7K3M9Q';
 const EMAIL = 'ada@example.com';
 const NOT_FOUND = apiError(404, 'not_found', 'No order matches that order number and email.');
