@@ -1,9 +1,13 @@
-"""`flask --app bookstore orders`: recent orders for the shop owner."""
+"""`flask --app bookstore orders` (or `orders list`): recent orders for the shop owner.
+
+The other orders commands are in test_orders_cli.py, the stock ones in test_stock_cli.py.
+"""
 
 from __future__ import annotations
 
 from flask import Flask
 from flask.testing import FlaskCliRunner
+from sqlalchemy import select
 
 from bookstore.db import db
 from bookstore.orders import Order, OrderStatus
@@ -73,3 +77,37 @@ def test_each_order_shows_the_mode_its_payment_was_taken_in(
     assert "MODE" in lines[0]
     assert "stripe_test" in lines[1] and "pi_live" in lines[1]
     assert " demo " in lines[2] and "pi_demo_1" in lines[2]
+
+
+def test_orders_go_by_their_number_not_a_counted_id(app: Flask, runner: FlaskCliRunner) -> None:
+    add_order(app, 3000, "pi_1", OrderStatus.PAID)
+    with app.app_context():
+        number = db.session.scalars(select(Order.number)).one()
+
+    header, row = runner.invoke(args=["orders"]).output.splitlines()
+
+    assert header.split()[0] == "NUMBER" and "ORDER" not in header
+    assert row.split()[0] == number
+
+
+def test_status_lists_only_the_orders_in_it(app: Flask, runner: FlaskCliRunner) -> None:
+    add_order(app, 1000, "pi_paid_1", OrderStatus.PAID)
+    add_order(app, 1000, "pi_pending", OrderStatus.PENDING)
+    add_order(app, 1000, "pi_paid_2", OrderStatus.PAID)
+
+    result = runner.invoke(args=["orders", "--status", "paid"])
+
+    assert result.exit_code == 0
+    rows = result.output.splitlines()[1:]
+    assert [row.split()[5] for row in rows] == ["pi_paid_2", "pi_paid_1"]
+    assert runner.invoke(args=["orders", "--status", "review"]).output == "No review orders.\n"
+
+
+def test_orders_list_is_the_same_list(app: Flask, runner: FlaskCliRunner) -> None:
+    for n in range(3):
+        add_order(app, 1000 + n, f"pi_{n}", OrderStatus.PAID if n else OrderStatus.FAILED)
+
+    for options in ([], ["--limit", "2"], ["--status", "failed"]):
+        listed = runner.invoke(args=["orders", "list", *options])
+        assert listed.exit_code == 0
+        assert listed.output == runner.invoke(args=["orders", *options]).output
