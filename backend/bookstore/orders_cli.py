@@ -50,6 +50,8 @@ WAIT_SECONDS = 10.0
 POLL_SECONDS = 0.25
 
 S = OrderStatus
+# What `orders refund` refunds: paid, under review, or refunding with its refund not sent yet.
+_REFUNDABLE = frozenset({S.PAID, S.REVIEW, S.REFUNDING})
 F = TypeVar("F", bound=Callable[..., object])
 
 
@@ -169,8 +171,6 @@ def send_refunds_command(limit: int) -> None:
 
 
 # --- refunds -----------------------------------------------------------------------------------
-
-_REFUNDABLE = frozenset({S.PAID, S.REVIEW, S.REFUNDING})
 
 
 def _ask_for_refund(
@@ -309,11 +309,15 @@ def _resolve_paid(number: str, reason: str | None) -> None:
     received = _money(order, order.paid_amount)
     detail = f"accepted {received} for an order of {_money(order, order.amount)}"
     record(order, "resolved_paid", detail + (f"; {reason}" if reason else ""))
-    number = order.number
+    number, email = order.number, order.email
     db.session.commit()
     click.echo(f"Order {number} is paid ({detail}); its copies are off the shelf.")
     if not queued:
-        click.echo("It has no email address: no confirmation to send.")
+        click.echo(
+            "Its confirmation was queued already."
+            if email
+            else "It has no email address: no confirmation to send."
+        )
         return
     click.echo("Its confirmation email is queued.")
     _send_emails()
