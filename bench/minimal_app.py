@@ -7,13 +7,17 @@ A bare Flask app, no extensions, the stdlib's sqlite3, under the shop's own guni
   bench/run.py fetches from the shop and hands over in files (BENCH_BOOKS_FILE,
   BENCH_CONFIG_FILE).
 - POST /create-payment-intent does a checkout's work once, minimally: it validates the cart
-  (the shop's body shape and limits), prices it from SQLite's book table, writes the order, its
-  lines and a PaymentIntent record (like the demo gateway's) in one transaction, durable when
-  it commits (WAL, synchronous=FULL, as the shop), and answers JSON of the shop's shape.
+  (the shop's body shape and limits), then in one transaction that holds SQLite's write lock
+  from its start (BEGIN IMMEDIATE, as the shop locks the books' rows) prices it from the book
+  table, checks the stock (each book's copies less those held by active holds: unexpired, or
+  of a payment under way), refuses a short cart (409), and writes the order with its hold
+  (held_until, STOCK_HOLD_MINUTES from now), its lines and a PaymentIntent record (like the
+  demo gateway's), durable when it commits (WAL, synchronous=FULL, as the shop), and answers
+  JSON of the shop's shape.
 
 Its SQLite file (BENCH_MINIMAL_DATABASE) is created and seeded from the shop's catalogue data
-when the app is built, with the tables and constraints of the shop's schema that a checkout
-writes to.
+when the app is built (its seeded stock included), with the tables, indexes and constraints of
+the shop's schema that a checkout reads and writes.
 """
 
 from __future__ import annotations
@@ -24,7 +28,7 @@ import re
 import secrets
 import sqlite3
 import threading
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -38,13 +42,16 @@ MAX_CART_LINES = 50
 MAX_BODY_BYTES = 64 * 1024
 CART_ID = re.compile(r"[A-Za-z0-9_-]{16,64}")
 BUSY_TIMEOUT_SECONDS = 15  # as the shop: a writer waits for the one write lock, then fails
+# How long a checkout holds its copies, as the shop's setting of the same name (default 15).
+HOLD = timedelta(minutes=float(os.environ.get("STOCK_HOLD_MINUTES", "15")))
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS book (
     id VARCHAR(100) PRIMARY KEY, title VARCHAR(200) NOT NULL, author VARCHAR(200) NOT NULL,
     description VARCHAR NOT NULL, format VARCHAR(40) NOT NULL, year INTEGER NOT NULL,
     price INTEGER NOT NULL, currency VARCHAR(3) NOT NULL, color VARCHAR(7) NOT NULL,
-    ink_color VARCHAR(7) NOT NULL, position INTEGER NOT NULL, active BOOLEAN NOT NULL
+    ink_color VARCHAR(7) NOT NULL, position INTEGER NOT NULL, active BOOLEAN NOT NULL,
+    stock INTEGER NOT NULL, CONSTRAINT ck_book_stock_not_negative CHECK (stock >= 0)
 );
 CREATE INDEX IF NOT EXISTS ix_book_position ON book (position);
 CREATE TABLE IF NOT EXISTS orders (
@@ -52,9 +59,11 @@ CREATE TABLE IF NOT EXISTS orders (
     amount INTEGER NOT NULL, currency VARCHAR(3) NOT NULL, revision INTEGER NOT NULL,
     payment_intent_id VARCHAR(255) UNIQUE, client_secret VARCHAR(255),
     intent_amount INTEGER, paid_amount INTEGER, paid_at DATETIME,
-    failure_message VARCHAR(500), created_at DATETIME NOT NULL, updated_at DATETIME NOT NULL
+    failure_message VARCHAR(500), created_at DATETIME NOT NULL, updated_at DATETIME NOT NULL,
+    held_until DATETIME
 );
 CREATE INDEX IF NOT EXISTS ix_orders_status ON orders (status);
+CREATE INDEX IF NOT EXISTS ix_orders_held_until ON orders (held_until);
 CREATE TABLE IF NOT EXISTS order_lines (
     id INTEGER PRIMARY KEY,
     order_id INTEGER NOT NULL REFERENCES orders (id) ON DELETE CASCADE,
@@ -74,6 +83,10 @@ CREATE TABLE IF NOT EXISTS demo_payment_intents (
 
 class CartError(Exception):
     """The cart cannot be priced; the message says why."""
+
+
+class ShortError(Exception):
+    """The cart asks for more copies than can be held now; the message says which."""
 
 
 def create_app(
@@ -111,6 +124,8 @@ def create_app(
             return jsonify(checkout(connections.get(), quantities, cart_id))
         except CartError as error:
             return jsonify({"error": {"message": str(error)}}), 400
+        except ShortError as error:
+            return jsonify({"error": {"code": "insufficient_stock", "message": str(error)}}), 409
         except sqlite3.IntegrityError:
             # The benchmark sends a new cart every time; a returning one is the shop's business.
             return jsonify({"error": {"message": "This cart has an order already."}}), 409
@@ -132,7 +147,7 @@ def create_database(path: Path) -> None:
         connection.execute("PRAGMA journal_mode=WAL")
         connection.executescript(SCHEMA)
         connection.executemany(
-            "INSERT OR IGNORE INTO book VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)",
+            "INSERT OR IGNORE INTO book VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?)",
             [
                 (
                     book["id"],
@@ -146,6 +161,7 @@ def create_database(path: Path) -> None:
                     book["color"],
                     book["ink_color"],
                     position,
+                    book["stock"],
                 )
                 for position, book in enumerate(BOOKS)
             ],
@@ -201,43 +217,80 @@ def read_cart(body: Any) -> tuple[dict[str, int], str | None]:
     return quantities, cart_id
 
 
+# Copies held by active holds: unexpired, or of a payment under way (as the shop's query).
+HELD_COPIES = """
+SELECT order_lines.book_id, sum(order_lines.quantity) FROM order_lines
+JOIN orders ON orders.id = order_lines.order_id
+WHERE orders.held_until IS NOT NULL AND (orders.status = 'processing' OR orders.held_until > ?)
+AND order_lines.book_id IN ({marks}) GROUP BY order_lines.book_id
+"""
+
+
+def sql_time(moment: datetime) -> str:
+    """A UTC time as the shop's SQLite columns hold it (naive, to the microsecond)."""
+    return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
+
+
 def checkout(
     connection: sqlite3.Connection, quantities: dict[str, int], cart_id: str | None
 ) -> dict[str, Any]:
-    """Price the cart, then write its order, lines and PaymentIntent in one transaction."""
+    """In one transaction: price the cart, check its stock, write its order, hold and lines."""
     marks = ", ".join("?" * len(quantities))
-    books = {
-        book_id: (title, price)
-        for book_id, title, price in connection.execute(
-            f"SELECT id, title, price FROM book WHERE active AND id IN ({marks})",  # noqa: S608
-            list(quantities),
-        )
-    }
-    unknown = [book_id for book_id in quantities if book_id not in books]
-    if unknown:
-        raise CartError(f"These books are not sold here: {', '.join(unknown)}.")
-    lines = [
-        {
-            "id": book_id,
-            "title": books[book_id][0],
-            "quantity": quantity,
-            "unitAmount": books[book_id][1],
-            "lineTotal": books[book_id][1] * quantity,
-        }
-        for book_id, quantity in quantities.items()
-    ]
-    amount = sum(line["lineTotal"] for line in lines)
     intent_id = "pi_bench_" + secrets.token_hex(12)
     client_secret = f"{intent_id}_secret_{secrets.token_hex(16)}"
-    now = datetime.now(UTC).replace(tzinfo=None).isoformat(" ")
+    moment = datetime.now(UTC)
+    now = sql_time(moment)
 
+    # The write lock before the stock is read, as the shop locks the books' rows: a checkout
+    # for the last copy waits for the one before it, then finds that copy held.
     connection.execute("BEGIN IMMEDIATE")
     try:
+        books = {
+            book_id: (title, price, stock)
+            for book_id, title, price, stock in connection.execute(
+                f"SELECT id, title, price, stock FROM book WHERE active AND id IN ({marks})",  # noqa: S608
+                list(quantities),
+            )
+        }
+        unknown = [book_id for book_id in quantities if book_id not in books]
+        if unknown:
+            raise CartError(f"These books are not sold here: {', '.join(unknown)}.")
+        held = dict(connection.execute(HELD_COPIES.format(marks=marks), [now, *quantities]))
+        available = {book_id: books[book_id][2] - held.get(book_id, 0) for book_id in quantities}
+        short = [
+            book_id for book_id, quantity in quantities.items() if quantity > available[book_id]
+        ]
+        if short:
+            raise ShortError(
+                "Not enough copies: "
+                + "; ".join(f"{books[b][0]} has {max(0, available[b])} left" for b in short)
+            )
+        lines = [
+            {
+                "id": book_id,
+                "title": books[book_id][0],
+                "quantity": quantity,
+                "unitAmount": books[book_id][1],
+                "lineTotal": books[book_id][1] * quantity,
+            }
+            for book_id, quantity in quantities.items()
+        ]
+        amount = sum(line["lineTotal"] for line in lines)
         order_id = connection.execute(
             "INSERT INTO orders (cart_id, status, amount, currency, revision, payment_intent_id,"
-            " client_secret, intent_amount, created_at, updated_at)"
-            " VALUES (?, 'pending', ?, ?, 1, ?, ?, ?, ?, ?)",
-            (cart_id, amount, CURRENCY, intent_id, client_secret, amount, now, now),
+            " client_secret, intent_amount, created_at, updated_at, held_until)"
+            " VALUES (?, 'pending', ?, ?, 1, ?, ?, ?, ?, ?, ?)",
+            (
+                cart_id,
+                amount,
+                CURRENCY,
+                intent_id,
+                client_secret,
+                amount,
+                now,
+                now,
+                sql_time(moment + HOLD),
+            ),
         ).lastrowid
         connection.executemany(
             "INSERT INTO order_lines (order_id, book_id, title, quantity, unit_amount,"
@@ -278,7 +331,6 @@ def checkout(
     return {
         "clientSecret": client_secret,
         "paymentIntentId": intent_id,
-        "orderId": order_id,
         "amount": amount,
         "currency": CURRENCY,
         "items": lines,

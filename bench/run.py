@@ -5,10 +5,12 @@
 
 Starts the shop as `./start.sh --prod` does (gunicorn with backend/gunicorn.conf.py, demo
 mode, a fresh migrated SQLite database) and bench/minimal_app.py, the least the same routes can
-do in the same stack (the shop's bytes for the GETs; a checkout that validates, prices and
-writes its order, lines and PaymentIntent in one durable transaction), under the same gunicorn
-settings. Both are reached only over HTTP. wrk loads them interleaved, a new cart on every
-checkout, at 8 connections (the goals) and 64 (for information). Prints medians (min-max) and
+do in the same stack (the shop's bytes for the GETs; a checkout that validates, prices, checks
+and holds the stock, and writes its order, lines and PaymentIntent in one durable transaction),
+under the same gunicorn settings. Every title of both gets copies enough for the whole run
+(bench/stock_up.py), so checkouts succeed; the run stops if any is refused (409). Both are
+reached only over HTTP. wrk loads them interleaved, a new cart on every checkout, at 8
+connections (the goals) and 64 (for information). Prints medians (min-max) and
 ratios against the goals, the frontend's sizes, its time to first render in headless Chromium
 and, when Lighthouse runs here, its performance score. Raw results go to bench/results/
 (git-ignored).
@@ -42,6 +44,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from stock_up import BENCH_STOCK, stock_minimal
+
 BENCH = Path(__file__).resolve().parent
 ROOT = BENCH.parent
 RESULTS = BENCH / "results"
@@ -65,6 +69,10 @@ FRONTEND_GOAL_KB = 80.0
 RENDER_LOADS = 5
 # High enough that no benchmark request is refused, while the limiter still does its work.
 BENCH_RATE_LIMIT = "1000000 per second"
+# The shop's default hold, set whatever .env says: every checkout of a run (minutes long) stays
+# held to its end, as a busy shop's last quarter-hour of carts would, so the held-copies sum
+# each checkout runs grows through the run (bench/RESULTS.md). The minimal app reads it too.
+STOCK_HOLD_MINUTES = "15"
 
 
 @dataclass(frozen=True)
@@ -122,12 +130,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     results: dict[str, Any] = {
         "date": started.isoformat(timespec="seconds"),
         "machine": machine(),
-        "settings": {"duration_s": args.duration, "repeats": args.repeats},
+        "settings": {
+            "duration_s": args.duration,
+            "repeats": args.repeats,
+            "stock_per_title": BENCH_STOCK,
+            "stock_hold_minutes": float(STOCK_HOLD_MINUTES),
+        },
     }
     with tempfile.TemporaryDirectory(prefix="bookstore-bench-") as tmp_name:
         tmp = Path(tmp_name)
         env = server_environment(f"sqlite:///{tmp / 'shop.sqlite3'}")
         migrate(env)
+        results["settings"]["stock_set_with"] = stock_up(env)
         with servers(env, tmp) as (shop, minimal):
             results["server"] = server_settings(shop)
             book_ids = [book["id"] for book in get_json(f"{shop.url}/api/books")["books"]]
@@ -136,6 +150,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             results["orders_written"] = {
                 "shop": count_orders(tmp / "shop.sqlite3"),
                 "minimal": count_orders(tmp / "minimal.sqlite3"),
+            }
+            results["holds_at_end"] = {
+                "shop": held_copies_cost(tmp / "shop.sqlite3", book_ids),
+                "minimal": held_copies_cost(tmp / "minimal.sqlite3", book_ids),
             }
             results["frontend"] = frontend_sizes()
             if not args.skip_browser:
@@ -203,6 +221,7 @@ def server_environment(database_url: str) -> dict[str, str]:
         STRIPE_PUBLISHABLE_KEY="",
         STRIPE_WEBHOOK_SECRET="",
         CHECKOUT_RATE_LIMIT=BENCH_RATE_LIMIT,
+        STOCK_HOLD_MINUTES=STOCK_HOLD_MINUTES,
         FRONTEND_DIST=str(DIST),
         HOST="127.0.0.1",
         PYTHONPATH=str(ROOT / "backend"),
@@ -221,6 +240,19 @@ def migrate(env: dict[str, str]) -> None:
         )
         if finished.returncode != 0:
             raise SystemExit(f"flask {' '.join(command)} failed:\n{finished.stderr}")
+
+
+def stock_up(env: dict[str, str]) -> str:
+    """Copies enough for the whole run on every title, with the shop's own `stock set`; how."""
+    finished = subprocess.run(
+        [sys.executable, str(BENCH / "stock_up.py"), str(BENCH_STOCK)],
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    if finished.returncode != 0:
+        raise SystemExit(f"bench/stock_up.py failed:\n{finished.stdout}{finished.stderr}")
+    return finished.stdout.strip()
 
 
 @contextmanager
@@ -255,6 +287,7 @@ def prepare_minimal_database(database: Path) -> None:
     import minimal_app
 
     minimal_app.create_database(database)
+    stock_minimal(database, BENCH_STOCK)
 
 
 def check_same_answers(shop: Server, minimal: Server, book_ids: list[str]) -> list[str]:
@@ -365,8 +398,33 @@ def post_json(url: str, body: Any) -> Any:
     request = urllib.request.Request(  # noqa: S310 (loopback)
         url, data=json.dumps(body).encode(), headers={"Content-Type": "application/json"}
     )
-    with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310 (loopback)
-        return json.load(response)
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310 (loopback)
+            return json.load(response)
+    except urllib.error.HTTPError as error:
+        raise SystemExit(f"POST {url}: {error.code} {error.read().decode()[:500]}") from error
+
+
+def held_copies_cost(database: Path, book_ids: list[str]) -> dict[str, Any]:
+    """Active holds in a server's database, and what summing them costs one checkout now.
+
+    The statement is the one both apps run in every checkout (bookstore.stock.held_copies,
+    minimal_app.HELD_COPIES), for a cart of two titles: median of 20, in this process.
+    """
+    import minimal_app
+
+    now = minimal_app.sql_time(datetime.now(UTC))
+    statement = minimal_app.HELD_COPIES.format(marks="?, ?")
+    with closing(sqlite3.connect(database)) as connection:
+        (holds,) = connection.execute(
+            "SELECT count(*) FROM orders WHERE held_until > ?", (now,)
+        ).fetchone()
+        times = []
+        for _ in range(20):
+            start = time.perf_counter()
+            connection.execute(statement, [now, *book_ids[:2]]).fetchall()
+            times.append((time.perf_counter() - start) * 1000)
+    return {"active_holds": int(holds), "sum_ms": statistics.median(times)}
 
 
 def count_orders(database: Path) -> int | None:
@@ -383,9 +441,14 @@ def count_orders(database: Path) -> int | None:
 
 
 def wrk(
-    url: str, endpoint: Endpoint, connections: int, seconds: int, threads: int, ids: list[str]
+    server: Server,
+    endpoint: Endpoint,
+    connections: int,
+    seconds: int,
+    threads: int,
+    ids: list[str],
 ) -> dict[str, Any]:
-    """One wrk run; its numbers as report.lua prints them."""
+    """One wrk run; its numbers as report.lua prints them. Stops at any refused checkout."""
     command = [
         "wrk",
         f"-t{min(threads, connections)}",
@@ -395,7 +458,7 @@ def wrk(
         "10s",
         "-s",
         str(BENCH / endpoint.script),
-        f"{url}{endpoint.path}",
+        f"{server.url}{endpoint.path}",
     ]
     if endpoint.method == "POST":
         command += ["--", uuid.uuid4().hex[:12], *ids]
@@ -406,6 +469,12 @@ def wrk(
     run["errors"] = sum(
         run[key] for key in ("connect_errors", "read_errors", "write_errors", "timeouts", "non_2xx")
     )
+    if run.get("refused_409"):
+        raise SystemExit(
+            f"{server.name}: {run['refused_409']} of {run['requests']} checkouts answered 409 "
+            f"(insufficient_stock) at {connections} connections: the run would measure "
+            f"refusals. Every title should hold {BENCH_STOCK:,} copies (bench/stock_up.py)."
+        )
     return run
 
 
@@ -415,7 +484,7 @@ def run_load(
     """Every endpoint at every connection count, both servers, repeated and interleaved."""
     for endpoint in ENDPOINTS:  # warm both up: imports, connection pools, caches
         for server in (shop, minimal):
-            wrk(server.url, endpoint, 8, 2, args.threads, ids)
+            wrk(server, endpoint, 8, 2, args.threads, ids)
     runs: dict[tuple[str, int, str], list[dict[str, Any]]] = {}
     total = args.repeats * len(ENDPOINTS) * len(CONNECTIONS) * 2
     done = 0
@@ -430,7 +499,7 @@ def run_load(
                         f"  [{done}/{total}] {server.name:<7} {endpoint.name} c={connections}",
                         file=sys.stderr,
                     )
-                    run = wrk(server.url, endpoint, connections, args.duration, args.threads, ids)
+                    run = wrk(server, endpoint, connections, args.duration, args.threads, ids)
                     runs.setdefault((endpoint.name, connections, server.name), []).append(run)
     return [
         summarize(
@@ -659,6 +728,16 @@ def render(results: dict[str, Any]) -> str:
         f"{orders['minimal']} (measured checkouts: {posts['shop']} and {posts['minimal']}, "
         "plus warm-up and one check each).",
     ]
+    holds = results["holds_at_end"]
+    lines.append(
+        f"Stock: every title of both given {settings['stock_per_title']:,} copies before the "
+        f"run (the shop's with {settings['stock_set_with']}, the minimal app's with an UPDATE); "
+        "no checkout refused (409). Each holds its copies for "
+        f"{settings['stock_hold_minutes']:g} minutes, so all of the run's stay held: at the "
+        f"end, shop {holds['shop']['active_holds']} active holds, summed in "
+        f"{holds['shop']['sum_ms']:.2f} ms for a two-title cart; minimal app "
+        f"{holds['minimal']['active_holds']}, in {holds['minimal']['sum_ms']:.2f} ms."
+    )
     if results["shop_only_checkout_fields"]:
         lines.append(
             "Checkout answer fields the shop sends and the minimal app does not (work the "
