@@ -3,11 +3,18 @@ number and email from the header's link; a wrong email finds nothing; axe checks
 
 from __future__ import annotations
 
+import json
 import re
-from collections.abc import Callable
-from urllib.parse import urlparse
+import secrets
+import time
+import urllib.request
+from collections.abc import Callable, Iterator
+from typing import Any
+from urllib.parse import urlencode, urlparse
 
+import pytest
 from accessibility import expect_no_axe_violations
+from conftest import running_servers
 from e2e_servers import Servers
 from playwright.sync_api import Page, expect
 from shopping import (
@@ -24,6 +31,8 @@ from shopping import (
 )
 
 NOT_FOUND = "No order matches that order number and email."
+# Checkout's hold on a cart's copies, in the servers of the sold-out test: 1.2 seconds.
+SHORT_HOLD_MINUTES = 0.02
 
 
 def expect_not_found(page: Page) -> None:
@@ -136,3 +145,108 @@ def test_phone_sized_lookup_page_fits_the_screen(
     expect(page.get_by_role("button", name=re.compile(r"^Cart \("))).to_be_in_viewport()
     screenshot("order-lookup-phone")
     expect_no_axe_violations(page, "the phone-sized lookup page with the fields' messages")
+
+
+@pytest.fixture(scope="module")
+def short_hold_servers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Servers]:
+    """The shop in demo mode whose checkouts hold their copies for only a moment."""
+    settings = {"STOCK_HOLD_MINUTES": str(SHORT_HOLD_MINUTES)}
+    with running_servers(tmp_path_factory.mktemp("e2e-hold"), settings, "e2e-hold") as run:
+        yield run
+
+
+def post_json(servers: Servers, path: str, body: dict[str, Any]) -> Any:
+    """POST JSON to the API directly (not through the browser); its JSON answer."""
+    request = urllib.request.Request(  # noqa: S310 (the test's own server)
+        servers.api_url + path,
+        data=json.dumps(body).encode(),
+        headers={"Content-Type": "application/json"},
+    )
+    with urllib.request.urlopen(request, timeout=15) as response:  # noqa: S310
+        return json.load(response)
+
+
+def checkout_by_api(servers: Servers, book_id: str, quantity: int, email: str) -> dict[str, Any]:
+    """What checkout sends for a cart, with an email and an address: its copies are held."""
+    address = {
+        "line1": SHOPPER.line1,
+        "city": SHOPPER.city,
+        "state": SHOPPER.state,
+        "postalCode": SHOPPER.postal_code,
+        "country": "US",
+    }
+    intent: dict[str, Any] = post_json(
+        servers,
+        "/create-payment-intent",
+        {
+            "items": [{"id": book_id, "quantity": quantity}],
+            "cartId": f"cart_{secrets.token_hex(8)}",
+            "email": email,
+            "shipping": {"name": SHOPPER.name, "address": address},
+            "deliveryMethod": "standard",
+        },
+    )
+    return intent
+
+
+def pay_by_api(servers: Servers, intent: dict[str, Any]) -> str:
+    """Pay with 4242... as the demo's Payment Element does; the PaymentIntent's status."""
+    paid = post_json(
+        servers,
+        f"/demo/payment_intents/{intent['paymentIntentId']}/confirm",
+        {
+            "client_secret": intent["clientSecret"],
+            "card": {"number": "4242424242424242", "exp_month": 12, "exp_year": 2034, "cvc": "123"},
+        },
+    )
+    return str(paid["status"])
+
+
+def test_a_payment_that_arrives_after_the_copies_sold_out_is_refunded_and_says_so(
+    page: Page, short_hold_servers: Servers, screenshot: Callable[[str], None]
+) -> None:
+    """No books, the full amount back, an email: on the success page and in Find your order."""
+    shop = short_hold_servers
+    books = shop.get_json("/api/books")["books"]
+    book = min((b for b in books if b["available"] > 0), key=lambda b: b["available"])
+    late = checkout_by_api(shop, book["id"], 1, SHOPPER.email)
+    # The late shopper's hold runs out; others then buy every copy there is, and pay.
+    time.sleep(SHORT_HOLD_MINUTES * 60 + 0.5)
+    others = checkout_by_api(shop, book["id"], book["available"], "someone.else@example.com")
+    assert pay_by_api(shop, others) == "succeeded"
+    # The late payment goes through at the gateway all the same.
+    assert pay_by_api(shop, late) == "succeeded"
+
+    query = urlencode(
+        {
+            "payment_intent": late["paymentIntentId"],
+            "payment_intent_client_secret": late["clientSecret"],
+        }
+    )
+    page.goto(f"{shop.web_url}/success?{query}")
+    expect(page.get_by_role("heading", level=1, name="Sorry, your books sold out")).to_be_visible(
+        timeout=20000
+    )
+    expect(page.get_by_role("heading", name="Thank you for your order")).to_have_count(0)
+    notice = page.get_by_role("status").filter(has_text="no books will be sent")
+    expect(notice).to_contain_text(
+        "The last copies sold out before your payment reached us, so no books will be sent."
+    )
+    # The page keeps asking until the refund has gone through (demo refunds take a moment).
+    expect(notice).to_contain_text(
+        f"We've refunded the full {money(late['amount'])} to your Visa", timeout=30000
+    )
+    expect(notice).to_contain_text(f"We've sent an email about it to {SHOPPER.email}.")
+    expect(page.get_by_role("region", name="What you ordered")).to_contain_text(book["title"])
+    screenshot("success-sold-out-refunded")
+    expect_no_axe_violations(page, "the success page of a payment refunded for sold-out copies")
+
+    open_find_your_order(page)
+    find_order(page, late["orderNumber"], SHOPPER.email)
+    expect(page.get_by_role("heading", level=2, name=f"Order {late['orderNumber']}")).to_be_visible(
+        timeout=15000
+    )
+    expect(order_fact(page, "Status")).to_have_text("Refunded")
+    expect(page.get_by_text("so no books will be sent")).to_be_visible()
+    screenshot("order-lookup-sold-out-refunded")
+    expect_no_axe_violations(page, "the lookup page showing a refunded order")
