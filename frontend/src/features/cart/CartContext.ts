@@ -26,6 +26,11 @@ export interface CartValue {
   quantityOf: (id: string) => number;
   /** Copies of `id` the shop can sell now, as far as it is known; null when unknown. */
   availableOf: (id: string) => number | null;
+  /**
+   * The same for a catalogue copy the cart may not follow yet: `listed` copies of `id` in the
+   * copy fetched at `fetchedAt`, with this cart's own hold and checkout's word applied.
+   */
+  availableGiven: (id: string, listed: number, fetchedAt: number | null) => number;
   /** The most copies of `id` the cart takes: MAX_QUANTITY, or fewer when fewer are available. */
   limitOf: (id: string) => number;
   /** Lines asking for more copies than are available, in cart order. */

@@ -9,6 +9,7 @@ import {
 import { MAX_QUANTITY, cartReducer, newCartId, totalQuantity, type CartLine, type StockCount } from './cartReducer';
 import {
   availableToCart,
+  availableToCartOf,
   loadHold,
   saveHold,
   withReports,
@@ -117,6 +118,8 @@ export function CartProvider({ children }: { children: ReactNode }) {
       count: totalQuantity(state.items),
       quantityOf: (id) => state.items.find((line) => line.id === id)?.quantity ?? 0,
       availableOf,
+      availableGiven: (id, listed, fetchedAt) =>
+        availableToCartOf(id, fetchedAt === null ? null : { count: listed, fetchedAt }, cartHold, reports) ?? listed,
       limitOf,
       shortages: shortagesOf(state.items, stock),
       add: (id) => dispatch({ type: 'add', id, limit: limitOf(id) }),
@@ -137,7 +140,7 @@ export function CartProvider({ children }: { children: ReactNode }) {
       notice,
       dismissNotice: () => setNotice(null),
     };
-  }, [state, stock, notice, retainOnly, followStock, noteHold, fitToStock, stockReport, reportStock]);
+  }, [state, stock, cartHold, reports, notice, retainOnly, followStock, noteHold, fitToStock, stockReport, reportStock]);
 
   return <CartContext.Provider value={value}>{children}</CartContext.Provider>;
 }

@@ -44,22 +44,37 @@ function snapshotCountsHold(fetchedAt: number, hold: CartHold): boolean {
   return hold.at <= fetchedAt && fetchedAt - CATALOGUE_MAX_AGE_MS <= hold.at + HOLD_MS;
 }
 
+/**
+ * Copies of book `id` this cart may have, given the catalogue's count `listed` from the copy
+ * fetched at `fetchedAt` (both null when there is none); null when nothing is known.
+ */
+export function availableToCartOf(
+  id: string,
+  listed: { count: number; fetchedAt: number } | null,
+  hold: CartHold | null,
+  reports: ReadonlyMap<string, ReportedCount>,
+): number | null {
+  const report = reports.get(id);
+  // Checkout's word holds until a catalogue copy surely newer than it arrives.
+  if (report && (!listed || report.at >= listed.fetchedAt - CATALOGUE_MAX_AGE_MS)) return report.available;
+  if (!listed) return null;
+  const held = hold && snapshotCountsHold(listed.fetchedAt, hold) ? hold.items.find((line) => line.id === id) : undefined;
+  return listed.count + (held?.quantity ?? 0);
+}
+
 /** Copies of each book this cart may have, by id; books with no word on them are missing. */
 export function availableToCart(
   snapshot: StockSnapshot | null,
   hold: CartHold | null,
   reports: ReadonlyMap<string, ReportedCount>,
 ): Map<string, number> {
-  const available = new Map(snapshot?.available ?? []);
-  if (snapshot && hold && snapshotCountsHold(snapshot.fetchedAt, hold)) {
-    for (const line of hold.items) {
-      const copies = available.get(line.id);
-      if (copies !== undefined) available.set(line.id, copies + line.quantity);
-    }
-  }
-  for (const [id, report] of reports) {
-    // Checkout's word holds until a catalogue copy surely newer than it arrives.
-    if (!snapshot || report.at >= snapshot.fetchedAt - CATALOGUE_MAX_AGE_MS) available.set(id, report.available);
+  const ids = new Set([...(snapshot?.available.keys() ?? []), ...reports.keys()]);
+  const available = new Map<string, number>();
+  for (const id of ids) {
+    const count = snapshot?.available.get(id);
+    const listed = snapshot && count !== undefined ? { count, fetchedAt: snapshot.fetchedAt } : null;
+    const copies = availableToCartOf(id, listed, hold, reports);
+    if (copies !== null) available.set(id, copies);
   }
   return available;
 }

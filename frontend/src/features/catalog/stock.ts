@@ -1,5 +1,6 @@
 import type { Book } from '../../lib/api';
 import { useCart } from '../cart/CartContext';
+import { useCatalogue } from './CatalogueContext';
 
 /** At or below this many copies the shop says how many are left. */
 export const LOW_STOCK = 5;
@@ -9,7 +10,8 @@ export const LOW_STOCK = 5;
  * catalogue (its own checkout holds some, or checkout found fewer), else the catalogue's.
  */
 export function useAvailable(book: Book): number {
-  return useCart().availableOf(book.id) ?? book.available;
+  const { fetchedAt } = useCatalogue();
+  return useCart().availableGiven(book.id, book.available, fetchedAt);
 }
 
 /** "Sold out", "Only 3 left", or null when there are plenty. */
