@@ -1,6 +1,6 @@
 import { PaymentElement, useElements, useStripe } from '@stripe/react-stripe-js';
 import type { StripePaymentElementOptions } from '@stripe/stripe-js';
-import { useEffect, useRef, useState, type FormEvent } from 'react';
+import { useEffect, useRef, useState, type FormEvent, type ReactNode } from 'react';
 import { useLocation } from 'wouter';
 import { errorMessage, type PaymentIntentResponse } from '../../lib/api';
 import { formatMoney } from '../../lib/money';
@@ -10,6 +10,7 @@ import { DeliverySection } from './DeliverySection';
 import { fieldErrorsFrom, sectionErrorsId, type Section, type SectionErrors } from './fieldErrors';
 import { OrderSummary } from './OrderSummary';
 import { ShippingSection } from './ShippingSection';
+import { STOCK_PROBLEM_ID, stockShortagesFrom } from './stockShortage';
 import type { PaymentIntentStatus } from './usePaymentIntent';
 
 const PAYMENT_ELEMENT_OPTIONS: StripePaymentElementOptions = { layout: 'tabs' };
@@ -26,10 +27,18 @@ interface CheckoutFormProps {
   requote: () => Promise<PaymentIntentResponse>;
   /** An Element could not load (its frame was blocked or Stripe refused it). */
   onLoadError: () => void;
+  /** The server found too few copies for the cart: said above the summary; Pay waits. */
+  stockProblem?: ReactNode;
 }
 
 /** Why the pay button cannot be pressed yet, for the line under it; null when it can. */
-function payHint(status: PaymentIntentStatus, details: CheckoutDetails, formReady: boolean): string | null {
+function payHint(
+  status: PaymentIntentStatus,
+  details: CheckoutDetails,
+  formReady: boolean,
+  stockShort: boolean,
+): string | null {
+  if (stockShort) return 'Change your cart to the copies left (see above), then pay.';
   if (status === 'invalid') return 'Check the details marked above, then pay.';
   const missing = [details.email ? null : 'your email', details.shipping ? null : 'your shipping address'].filter(
     Boolean,
@@ -53,6 +62,7 @@ export function CheckoutForm({
   fieldErrors,
   requote,
   onLoadError,
+  stockProblem = null,
 }: CheckoutFormProps) {
   const stripe = useStripe();
   const elements = useElements();
@@ -65,6 +75,8 @@ export function CheckoutForm({
   const [error, setError] = useState<string | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
   const messageRef = useRef<HTMLParagraphElement>(null);
+  // Set when the check before paying found too few copies: their explanation takes focus.
+  const focusStockProblem = useRef(false);
 
   useEffect(() => {
     if (!elements || loadedIntent === intent) return;
@@ -89,9 +101,15 @@ export function CheckoutForm({
     if (error || notice) messageRef.current?.focus();
   }, [error, notice]);
 
+  useEffect(() => {
+    if (!focusStockProblem.current || !stockProblem) return;
+    focusStockProblem.current = false;
+    document.getElementById(STOCK_PROBLEM_ID)?.focus();
+  }, [stockProblem]);
+
   const formReady = Boolean(stripe && elements && elementReady && loadedIntent === intent);
-  const canPay = formReady && status === 'ready' && intent.readyToPay;
-  const hint = payHint(status, details, formReady);
+  const canPay = formReady && status === 'ready' && intent.readyToPay && !stockProblem;
+  const hint = payHint(status, details, formReady, Boolean(stockProblem));
 
   const stop = (message: { error: string } | { notice: string }) => {
     if ('error' in message) setError(message.error);
@@ -119,6 +137,12 @@ export function CheckoutForm({
       try {
         fresh = await requote();
       } catch (requoteError) {
+        if (stockShortagesFrom(requoteError)) {
+          // Said beside the summary, which takes focus once it shows.
+          focusStockProblem.current = true;
+          setPaying(false);
+          return;
+        }
         const refused = fieldErrorsFrom(requoteError);
         if (!refused) return stop({ error: errorMessage(requoteError) });
         setPaying(false);
@@ -185,6 +209,7 @@ export function CheckoutForm({
         </section>
       </div>
       <div className="checkout__aside">
+        {stockProblem}
         <OrderSummary
           intent={intent}
           stale={status !== 'ready'}

@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useState, type ReactNode } from 'react';
+import { useCallback, useEffect, useRef, useState, type ReactNode } from 'react';
 import { Link, useLocation, useSearchParams } from 'wouter';
 import { ErrorState } from '../../components/ErrorState';
 import { LoadingState } from '../../components/LoadingState';
@@ -12,6 +12,8 @@ import { loadDraft, saveDraft } from './checkoutDraft';
 import { CheckoutForm } from './CheckoutForm';
 import { OrderSummary } from './OrderSummary';
 import { automaticRetryDelay } from './retryDelay';
+import { StockProblem } from './StockProblem';
+import { stockShortagesFrom } from './stockShortage';
 import { usePaymentIntent } from './usePaymentIntent';
 import './checkout.css';
 
@@ -71,7 +73,7 @@ function useRefusedByBank(): boolean {
 /** /checkout: contact, shipping, delivery and payment, priced by the server as they are filled in. */
 export default function CheckoutPage() {
   const cart = useCart();
-  const { reset, cartId } = cart;
+  const { reset, cartId, noteHold, reportStock } = cart;
   const [alreadyPaid, setAlreadyPaid] = useState(false);
   const refusedByBank = useRefusedByBank();
   // Details given for this cart before leaving for a bank's page come back with the shopper.
@@ -93,8 +95,26 @@ export default function CheckoutPage() {
       onIntent: (paidCartId, created, sent) => {
         rememberCheckout(paidCartId, created.paymentIntentId);
         saveDraft(paidCartId, sent);
+        // The server now holds these copies for this cart.
+        noteHold(paidCartId, created.items);
       },
     },
+  );
+
+  const shortages = stockShortagesFrom(error);
+  // The copies the server counted go to the cart and the shop, once per answer.
+  const reported = useRef<unknown>(null);
+  useEffect(() => {
+    const counted = stockShortagesFrom(error);
+    if (!counted || reported.current === error) return;
+    reported.current = error;
+    reportStock(counted.map(({ id, available }) => ({ id, available })));
+  }, [error, reportStock]);
+  const titleRef = useRef<HTMLHeadingElement>(null);
+  // The button pressed goes with the problem; the page's title takes focus, and the cart's
+  // notice above it says what changed.
+  const stockProblem = shortages && (
+    <StockProblem shortages={shortages} onFixed={() => titleRef.current?.focus()} />
   );
 
   let body: ReactNode;
@@ -118,8 +138,11 @@ export default function CheckoutPage() {
       </div>
     );
   } else if (!intent) {
-    body =
-      status === 'error' || status === 'invalid' ? (
+    body = stockProblem ? (
+      <div className="checkout">
+        <div className="checkout__main">{stockProblem}</div>
+      </div>
+    ) : status === 'error' || status === 'invalid' ? (
         <IntentError error={error} onRetry={retry} onAutomaticRetry={retryAutomatically} />
       ) : (
         <LoadingState label="Preparing your order…" />
@@ -128,15 +151,20 @@ export default function CheckoutPage() {
     body = (
       <>
         {refusedByBank && <PaymentRefused />}
-        {status === 'error' && <IntentError error={error} onRetry={retry} onAutomaticRetry={retryAutomatically} />}
+        {status === 'error' && !stockProblem && (
+          <IntentError error={error} onRetry={retry} onAutomaticRetry={retryAutomatically} />
+        )}
         <CheckoutElements
           clientSecret={intent.clientSecret}
           aside={
-            <OrderSummary
-              intent={intent}
-              stale={status !== 'ready'}
-              updating={status === 'updating' || status === 'loading'}
-            />
+            <>
+              {stockProblem}
+              <OrderSummary
+                intent={intent}
+                stale={status !== 'ready'}
+                updating={status === 'updating' || status === 'loading'}
+              />
+            </>
           }
         >
           {(onLoadError) => (
@@ -148,6 +176,7 @@ export default function CheckoutPage() {
               fieldErrors={fieldErrors}
               requote={requote}
               onLoadError={onLoadError}
+              stockProblem={stockProblem}
             />
           )}
         </CheckoutElements>
@@ -157,7 +186,7 @@ export default function CheckoutPage() {
 
   return (
     <section className="page" aria-labelledby="checkout-title">
-      <h1 id="checkout-title" className="page__title">
+      <h1 id="checkout-title" ref={titleRef} className="page__title" tabIndex={-1}>
         Checkout
       </h1>
       {body}

@@ -6,6 +6,7 @@ import type { CartLine } from '../cart/cartReducer';
 import { createPaymentIntent } from './api';
 import type { CheckoutDetails } from './checkoutDetails';
 import { fieldErrorsFrom, type SectionErrors } from './fieldErrors';
+import { stockShortagesFrom } from './stockShortage';
 
 /**
  * - empty: no cart; loading: no quote yet; ready: the quote shown is the server's for what is
@@ -140,7 +141,8 @@ export function usePaymentIntent(items: CartLine[], cartId: string, details: Che
   /**
    * Sends the form's current values now and resolves with the server's quote for them (shown
    * at once), for a last look before paying: another tab may have changed the order. A refusal
-   * of fields is shown beside them as usual; every failure rejects.
+   * of fields is shown beside them as usual, and too few copies beside the summary (both hold
+   * Pay until the form or the cart changes); every failure rejects.
    */
   const requote = useCallback(async (): Promise<PaymentIntentResponse> => {
     const key = currentKeyRef.current;
@@ -151,8 +153,9 @@ export function usePaymentIntent(items: CartLine[], cartId: string, details: Che
       settle(request, { intent });
       return intent;
     } catch (error) {
-      // Only a refusal of fields changes the page; any other failure is the pay button's to say.
-      if (fieldErrorsFrom(error)) settle(request, { error });
+      // Only a refusal of fields or of copies changes the page; any other failure is the pay
+      // button's to say.
+      if (fieldErrorsFrom(error) || stockShortagesFrom(error)) settle(request, { error });
       throw error;
     }
   }, [currentKeyRef, settle]);
