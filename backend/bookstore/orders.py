@@ -254,9 +254,3 @@ def find_order_by_payment_intent(payment_intent_id: str) -> Order | None:
     """The order paid by this PaymentIntent, or None."""
     query = select(Order).where(Order.payment_intent_id == payment_intent_id)
     return db.session.scalars(query).one_or_none()
-
-
-def recent_orders(limit: int) -> list[Order]:
-    """The newest orders first."""
-    query = select(Order).order_by(Order.created_at.desc(), Order.id.desc()).limit(limit)
-    return list(db.session.scalars(query))

@@ -51,8 +51,9 @@ def request_refund(
     """Move the order to `refunding` (in the caller's transaction); False if it cannot be.
 
     `put_back` returns a paid order's copies to the shelf (books that came back unsent).
+    Only an order whose money arrived can be refunded: one never paid gives False too.
     """
-    if not transition(order, OrderStatus.REFUNDING):
+    if order.paid_amount is None or not transition(order, OrderStatus.REFUNDING):
         return False
     order.refund_cause = cause
     order.refund_note = note

@@ -120,7 +120,7 @@ def books_on_sale_with_available(now: datetime | None = None) -> list[tuple[Book
         .where(Book.active)
         .order_by(Book.position, Book.title)
     )
-    return [(book, int(count)) for book, count in db.session.execute(query).tuples()]
+    return [(book, int(count)) for book, count in db.session.execute(query)]
 
 
 def lock_books(book_ids: Collection[str]) -> dict[str, Book]:

@@ -115,7 +115,9 @@ def short_of_copies(app: Flask, body: dict[str, Any]) -> bool:
             db.session.scalar(select(Order.id).where(Order.cart_id == cart_id)) if cart_id else None
         )
         held = held_copies(None, utcnow(), excluding_order=own)
-        stock = dict(db.session.execute(select(Book.id, Book.stock)).tuples().all())
+        stock = {
+            book_id: count for book_id, count in db.session.execute(select(Book.id, Book.stock))
+        }
         db.session.rollback()
     return any(
         count > stock.get(book_id, 0) - held.get(book_id, 0) for book_id, count in totals.items()

@@ -29,7 +29,7 @@ from bookstore.db import db, utcnow
 from bookstore.orders import Order, OrderStatus, find_order_by_number
 from bookstore.outbox import OutboxMessage
 from bookstore.outbox_worker import send_outbox
-from bookstore.refunds import retry_refund, send_due_refunds
+from bookstore.refunds import request_refund, retry_refund, send_due_refunds
 from bookstore.stock import held_copies
 
 SCARCE = "poor-charlies-almanack"  # 3 copies
@@ -282,7 +282,7 @@ def emails(shop: Flask, order: Order) -> dict[str, int]:
             .where(OutboxMessage.order_id == order.id)
             .group_by(OutboxMessage.kind)
         )
-        return {kind: count for kind, count in rows.tuples()}
+        return {kind: count for kind, count in rows}
 
 
 def test_paid_after_expiry_when_the_copies_went_is_refunded_in_full_with_one_email(
@@ -443,3 +443,13 @@ def test_a_refund_refused_for_good_is_left_for_the_owner_not_asked_again(
         [sent] = send_due_refunds()
     assert sent.refund_id is not None
     assert len(refund_calls_to(fake_stripe)) == 2
+
+
+def test_an_order_never_paid_cannot_be_asked_to_refund(shop: Flask, shopper: FlaskClient) -> None:
+    payment = started(shopper, {SCARCE: 1})
+
+    with shop.app_context():
+        order = find_order_by_number(payment["orderNumber"])
+        assert order is not None
+        assert request_refund(order, "shop") is False
+        assert order.status == OrderStatus.PENDING
