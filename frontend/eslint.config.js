@@ -1,3 +1,5 @@
+import { readdirSync } from 'node:fs';
+
 import js from '@eslint/js';
 import { createTypeScriptImportResolver } from 'eslint-import-resolver-typescript';
 import { importX } from 'eslint-plugin-import-x';
@@ -16,7 +18,16 @@ const FEATURE_IMPORTS = {
   catalog: ['cart'],
   checkout: ['cart'],
   success: ['cart'],
+  'order-lookup': [],
 };
+
+// Every feature folder must be listed above, or its imports would go unchecked.
+const unlisted = readdirSync(new URL('./src/features', import.meta.url), { withFileTypes: true })
+  .filter((entry) => entry.isDirectory() && !(entry.name in FEATURE_IMPORTS))
+  .map((entry) => entry.name);
+if (unlisted.length) {
+  throw new Error(`eslint.config.js: add features/${unlisted.join(', features/')} to FEATURE_IMPORTS`);
+}
 
 const SHARED = ['./src/lib', './src/components', './src/config', './src/testing'];
 
