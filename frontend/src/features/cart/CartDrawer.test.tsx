@@ -153,7 +153,9 @@ describe('cart drawer', () => {
       /Only 3 left, and 5 in your cart/,
     );
     expect(lineOf(drawer, 'The Dream Machine')).not.toHaveTextContent(/left|Sold out/);
-    expect(drawer).toHaveTextContent('2 books above have fewer copies left than you chose: change them before you check out.');
+    expect(drawer).toHaveTextContent(
+      '2 books above are sold out or have fewer copies left than you chose: change them before you check out.',
+    );
     expect(await axeViolations()).toEqual([]);
 
     await user.click(within(low).getByRole('button', { name: "Reduce to 3: Poor Charlie's Almanack" }));
@@ -163,10 +165,10 @@ describe('cart drawer', () => {
     expect(low).toHaveTextContent('Only 3 left');
     expect(low).not.toHaveTextContent('Reduce');
     expect(within(low).getByRole('button', { name: "Increase quantity of Poor Charlie's Almanack" })).toBeDisabled();
-    expect(drawer).toHaveTextContent('One book above has fewer copies left than you chose');
+    expect(drawer).toHaveTextContent('One book above is sold out: remove it before you check out.');
 
     await user.click(within(soldOut).getByRole('button', { name: 'Remove The Big Score' }));
-    expect(drawer).not.toHaveTextContent('fewer copies left than you chose');
+    expect(drawer).not.toHaveTextContent(/before you check out/);
     expect(screen.queryByText(/open your cart to change/)).not.toBeInTheDocument();
     expect(storedCart().items).toEqual([
       { id: 'poor-charlies-almanack', quantity: 3 },

@@ -4,7 +4,7 @@ import { Drawer } from '../../components/Drawer';
 import type { Book } from '../../lib/api';
 import { formatMoney } from '../../lib/money';
 import { BookCover } from '../../components/BookCover';
-import { useCart } from './CartContext';
+import { useCart, type CartShortage } from './CartContext';
 import type { CartLine } from './cartReducer';
 import './cart.css';
 
@@ -128,6 +128,16 @@ function CartLineRow({ line, book }: { line: CartLine; book: Book | undefined })
   );
 }
 
+/** Above the Checkout button: which lines to change first (checkout would refuse them). */
+function shortageWarning(shortages: readonly CartShortage[]): string {
+  if (shortages.length > 1) {
+    return `${shortages.length} books above are sold out or have fewer copies left than you chose: change them before you check out.`;
+  }
+  return shortages[0]?.available === 0
+    ? 'One book above is sold out: remove it before you check out.'
+    : 'One book above has fewer copies left than you chose: change it before you check out.';
+}
+
 /** Subtotal estimated from catalogue prices; the server prices the real total at checkout. */
 function estimateSubtotal(items: CartLine[], booksById: ReadonlyMap<string, Book>) {
   let amount = 0;
@@ -145,7 +155,7 @@ export function CartDrawer({ open, onClose, booksById }: CartDrawerProps) {
   const cart = useCart();
   const empty = cart.items.length === 0;
   const subtotal = estimateSubtotal(cart.items, booksById);
-  const short = cart.shortages.length;
+  const { shortages } = cart;
 
   const footer = empty ? null : (
     <>
@@ -153,13 +163,7 @@ export function CartDrawer({ open, onClose, booksById }: CartDrawerProps) {
         <dt>Subtotal</dt>
         <dd>{formatMoney(subtotal.amount, subtotal.currency)}</dd>
       </dl>
-      {short > 0 && (
-        <p className="cart-warning">
-          {short === 1
-            ? 'One book above has fewer copies left than you chose: change it before you check out.'
-            : `${short} books above have fewer copies left than you chose: change them before you check out.`}
-        </p>
-      )}
+      {shortages.length > 0 && <p className="cart-warning">{shortageWarning(shortages)}</p>}
       <p className="fine-print">The final total is confirmed at checkout.</p>
       <Link to="/checkout" className="button button--primary button--block" onClick={onClose}>
         Checkout

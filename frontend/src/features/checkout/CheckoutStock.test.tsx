@@ -68,14 +68,17 @@ beforeEach(() => {
 const posts = (network: ReturnType<typeof mockFetch>) =>
   network.callsTo('/create-payment-intent').map((call) => call.body as CreatePaymentIntentBody);
 
+// Waits that span the form's debounce and a quote: generous, for a busy machine.
+const QUOTED = { timeout: 5000 };
+
 /** Fills in email and address and waits until Pay can be pressed. */
 async function fillIn(): Promise<HTMLElement> {
-  await screen.findByRole('button', { name: /^Pay/ });
+  await screen.findByRole('button', { name: /^Pay/ }, QUOTED);
   act(() => {
     fake.typeEmail(SHOPPER.email);
     fake.typeAddress(SHOPPER.address);
   });
-  await waitFor(() => expect(payable(screen.getByRole('button', { name: /^Pay/ }))).toBe(true));
+  await waitFor(() => expect(payable(screen.getByRole('button', { name: /^Pay/ }))).toBe(true), QUOTED);
   return screen.getByRole('button', { name: /^Pay/ });
 }
 
@@ -99,7 +102,7 @@ describe('checkout when copies run short', () => {
     shelf['poor-charlies-almanack'] = 1;
     act(() => fake.typeAddress({ ...SHOPPER.address, postal_code: '94107' }));
 
-    const problem = await screen.findByRole('alert', { name: 'Not enough copies' });
+    const problem = await screen.findByRole('alert', { name: 'Not enough copies' }, QUOTED);
     expect(problem).toHaveTextContent("Poor Charlie's Almanack: only 1 left (you asked for 3 copies)");
     expect(problem).toHaveTextContent('Change your cart to the copies left, then pay.');
     // Beside the summary: in the same column, just before it.
@@ -111,7 +114,7 @@ describe('checkout when copies run short', () => {
     expect(screen.queryByText("We couldn't prepare your order")).not.toBeInTheDocument();
     expect(await axeViolations()).toEqual([]);
     // The catalogue is asked again, so the shop shows what is left.
-    await waitFor(() => expect(network.callsTo('/api/books')).toHaveLength(2));
+    await waitFor(() => expect(network.callsTo('/api/books')).toHaveLength(2), QUOTED);
 
     await user.click(within(problem).getByRole('button', { name: 'Change my cart to the copies left' }));
 
@@ -125,7 +128,7 @@ describe('checkout when copies run short', () => {
         "We changed your cart to the copies available: Poor Charlie's Almanack lowered to 1 (only 1 left).",
       ),
     ).toBeInTheDocument();
-    await waitFor(() => expect(payable(screen.getByRole('button', { name: /^Pay/ }))).toBe(true));
+    await waitFor(() => expect(payable(screen.getByRole('button', { name: /^Pay/ }))).toBe(true), QUOTED);
     expect(screen.queryByRole('alert', { name: 'Not enough copies' })).not.toBeInTheDocument();
     expect(within(summary()).getByText("Poor Charlie's Almanack").nextElementSibling).toHaveTextContent('1 × $35.00');
     expect(posts(network).at(-1)).toMatchObject({
@@ -151,7 +154,7 @@ describe('checkout when copies run short', () => {
     shelf['poor-charlies-almanack'] = 0;
     await user.click(pay);
 
-    const problem = await screen.findByRole('alert', { name: 'Not enough copies' });
+    const problem = await screen.findByRole('alert', { name: 'Not enough copies' }, QUOTED);
     await waitFor(() => expect(problem).toHaveFocus());
     expect(problem).toHaveTextContent("Poor Charlie's Almanack: sold out (you asked for 2 copies)");
     expect(problem).toHaveTextContent('Remove it from your cart to go on.');
@@ -164,7 +167,7 @@ describe('checkout when copies run short', () => {
     expect(
       screen.getByText("We changed your cart to the copies available: removed Poor Charlie's Almanack (sold out)."),
     ).toBeInTheDocument();
-    await waitFor(() => expect(payable(screen.getByRole('button', { name: /^Pay/ }))).toBe(true));
+    await waitFor(() => expect(payable(screen.getByRole('button', { name: /^Pay/ }))).toBe(true), QUOTED);
     expect(within(summary()).queryByText("Poor Charlie's Almanack")).not.toBeInTheDocument();
   });
 
@@ -178,7 +181,7 @@ describe('checkout when copies run short', () => {
     const user = userEvent.setup();
     renderApp('/checkout');
 
-    const problem = await screen.findByRole('alert', { name: 'Not enough copies' });
+    const problem = await screen.findByRole('alert', { name: 'Not enough copies' }, QUOTED);
     const lines = within(problem).getAllByRole('listitem');
     expect(lines.map((line) => line.textContent)).toEqual([
       'The Big Score: sold out (you asked for 1 copy)',
@@ -195,7 +198,7 @@ describe('checkout when copies run short', () => {
         "We changed your cart to the copies available: removed The Big Score (sold out); Poor Charlie's Almanack lowered to 2 (only 2 left).",
       ),
     ).toBeInTheDocument();
-    await screen.findByRole('button', { name: 'Pay $100.00' });
+    await screen.findByRole('button', { name: 'Pay $100.00' }, QUOTED);
     expect(posts(network).at(-1)?.items).toEqual([
       { id: 'poor-charlies-almanack', quantity: 2 },
       { id: 'the-dream-machine', quantity: 1 },
@@ -209,7 +212,7 @@ describe('checkout when copies run short', () => {
     storeCart([{ id: 'poor-charlies-almanack', quantity: 3 }]);
     const user = userEvent.setup();
     renderApp('/checkout');
-    await screen.findByRole('alert', { name: 'Not enough copies' });
+    await screen.findByRole('alert', { name: 'Not enough copies' }, QUOTED);
 
     await user.click(screen.getByRole('link', { name: 'Stripe Press' }));
 
@@ -235,7 +238,7 @@ describe('checkout when copies run short', () => {
     serveWithStock(shelf, listed);
     storeCart([{ id: 'poor-charlies-almanack', quantity: 3 }]);
     const { unmount } = renderApp('/checkout');
-    await screen.findByRole('button', { name: /^Pay/ });
+    await screen.findByRole('button', { name: /^Pay/ }, QUOTED);
     unmount();
 
     // Checkout holds all three for this cart; the catalogue, read again later, says none are left.
