@@ -21,7 +21,7 @@ from bookstore.orders import PAID_STATUSES, Order, OrderLine, OrderStatus, new_n
 from bookstore.payments import PaymentGateway, current_gateway
 from bookstore.payments.gateway import CardError, PaymentError, ProviderUnavailable
 from bookstore.quotes import CheckoutDetails, Quote, intent_fingerprint, price_cart, quote
-from bookstore.stock import check_available, hold_deadline
+from bookstore.stock import check_available, hold, hold_deadline, hold_rows
 from bookstore.tax import current_tax_calculator
 
 # The tables behind the models, for plain INSERTs (typed as Table, which mypy cannot infer).
@@ -134,7 +134,7 @@ def _insert_order(cart_id: str | None, priced: Quote, gateway_name: str) -> _Sna
                         status=OrderStatus.PENDING,
                         currency=priced.currency,
                         revision=1,
-                        held_until=hold_deadline(now),
+                        held_until=(until := hold_deadline(now)),
                         **quote_columns(priced),
                     )
                 ),
@@ -155,6 +155,7 @@ def _insert_order(cart_id: str | None, priced: Quote, gateway_name: str) -> _Sna
     db.session.execute(
         insert(_ORDER_LINES), [dict(order_id=order_id, **line) for line in line_rows(priced)]
     )
+    hold_rows(order_id, _quantities(priced), until)
     return _Snapshot(order_id, number, token, 1, priced.total, None, None, None, up_to_date=True)
 
 
@@ -176,12 +177,14 @@ def _returning_order(order: Order, priced: Quote, gateway_name: str) -> _Snapsho
         order.status = OrderStatus.PENDING
         order.failure_message = None
     order.gateway = gateway_name
-    # The cart's copies, held again for a fresh STOCK_HOLD_MINUTES (its own hold counts for
-    # it): a shopper back after the hold expired, or after a failed attempt released it, is
-    # told now if the copies went meanwhile, before paying for books that are gone.
-    now = utcnow()
-    check_available(_quantities(priced), now, order_id=order.id)
-    order.held_until = hold_deadline(now)
+    if order.status != OrderStatus.PROCESSING:  # a debit under way keeps its longer hold
+        # The cart's copies, held again for a fresh STOCK_HOLD_MINUTES (its own hold counts
+        # for it): a shopper back after the hold expired, or after a failed attempt released
+        # it, is told now if the copies went meanwhile, before paying for books that are gone.
+        # The lines held are the order's own until the new ones are written (_write_quote).
+        now = utcnow()
+        check_available(_quantities(priced), now, order_id=order.id)
+        hold(order, _held_now(order), hold_deadline(now))
     if order.payment_intent_id is not None and order.intent_fingerprint != (
         priced.intent_fingerprint()
     ):
@@ -285,7 +288,7 @@ def _write_quote(snapshot: _Snapshot, priced: Quote) -> bool:
         # while the PaymentIntent was being changed.
         now = utcnow()
         check_available(_quantities(priced), now, order_id=order.id)
-        order.held_until = hold_deadline(now)
+        hold(order, _quantities(priced), hold_deadline(now))
         order.lines = [OrderLine(**line) for line in line_rows(priced)]
         for column, value in quote_columns(priced).items():
             setattr(order, column, value)
@@ -293,6 +296,14 @@ def _write_quote(snapshot: _Snapshot, priced: Quote) -> bool:
     order.revision += 1
     db.session.commit()
     return True
+
+
+def _held_now(order: Order) -> dict[str, int]:
+    """Copies of each book the order's lines (as written so far) are for."""
+    held: dict[str, int] = {}
+    for line in order.lines:
+        held[line.book_id] = held.get(line.book_id, 0) + line.quantity
+    return held
 
 
 def _quantities(priced: Quote) -> dict[str, int]:

@@ -18,7 +18,7 @@ from bookstore.outbox_worker import wake_sender
 from bookstore.payments import current_gateway
 from bookstore.payments.gateway import EventAction, PaymentEvent
 from bookstore.refunds import request_refund
-from bookstore.stock import describe, release, take_for_paid_order, try_hold
+from bookstore.stock import describe, hold_while_processing, release, take_for_paid_order
 
 logger = logging.getLogger(__name__)
 
@@ -176,7 +176,7 @@ def _processing(order: Order, event: PaymentEvent) -> None:
     if transition(order, OrderStatus.PROCESSING):
         order.failure_message = None
         # Held for as long as the bank takes, if they are still there; else checked on success.
-        try_hold(order, utcnow())
+        hold_while_processing(order, utcnow())
 
 
 def _canceled(order: Order, event: PaymentEvent) -> None:
@@ -193,7 +193,7 @@ def _refunded(order: Order, event: PaymentEvent) -> None:
     if transition(order, OrderStatus.REFUNDED):
         # Refunded from the Dashboard, say, without `refunding` first: the shop refunded it.
         order.refund_cause = order.refund_cause or "shop"
-        order.held_until = None
+        release(order)
         queue_refund_notice(order)
 
 

@@ -104,8 +104,9 @@ class Order(Model):
     payment_method: Mapped[str | None] = mapped_column(String(100))
     paid_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     failure_message: Mapped[str | None] = mapped_column(String(500))
-    # Its copies are held for it until then (see bookstore.stock); None when nothing is held.
-    held_until: Mapped[datetime | None] = mapped_column(UtcDateTime, index=True)
+    # Its copies are held for it until then (the rows of bookstore.stock.StockHold); None when
+    # nothing is held.
+    held_until: Mapped[datetime | None] = mapped_column(UtcDateTime)
     # Whether its copies were taken off the shelf (when it was paid).
     stock_taken: Mapped[bool] = mapped_column(default=False)
     # A full refund: why ("sold_out" or "shop"), the owner's note, when it was asked for, and

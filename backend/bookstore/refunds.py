@@ -25,7 +25,7 @@ from bookstore.db import db, utcnow
 from bookstore.orders import Order, OrderStatus, RefundCause, record, transition
 from bookstore.payments import current_gateway
 from bookstore.payments.gateway import AlreadyRefunded, PaymentError, ProviderUnavailable
-from bookstore.stock import restock
+from bookstore.stock import release, restock
 
 logger = logging.getLogger(__name__)
 
@@ -58,7 +58,7 @@ def request_refund(
     order.refund_cause = cause
     order.refund_note = note
     order.refund_requested_at = utcnow()
-    order.held_until = None
+    release(order)
     detail = f"cause={cause}" + (f"; {note}" if note else "")
     if put_back and restock(order):
         detail += "; copies back on the shelf"

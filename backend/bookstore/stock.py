@@ -1,9 +1,10 @@
 """Copies on the shelf, copies held by checkouts, and taking them for paid orders: never more.
 
 A book's `stock` counts the copies on the shelf; a paid order takes its copies off it. Between
-checkout and payment, an order *holds* its lines' copies until `Order.held_until`, or for as
-long as its payment is `processing` (a bank debit's answer can take days). What can be ordered
-is the stock less every other order's active hold.
+checkout and payment, an order *holds* its lines' copies (StockHold rows) until
+`Order.held_until`: STOCK_HOLD_MINUTES after its checkout, or PROCESSING_HOLD while its
+payment is `processing` (a bank debit's answer can take days). What can be ordered is the
+stock less every other order's active holds.
 
 Every check-then-write here runs with the books' rows locked (FOR UPDATE on PostgreSQL, the
 database's one write lock on SQLite), always in id order, so two checkouts for the last copy,
@@ -17,13 +18,18 @@ from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import and_, case, func, or_, select, update
+from sqlalchemy import ForeignKey, Index, String, case, delete, func, insert, select, update
+from sqlalchemy.orm import Mapped, mapped_column
 
 from bookstore.catalogue import Book
 from bookstore.config import current_settings
-from bookstore.db import db, lock_for_write, utcnow
+from bookstore.db import Model, UtcDateTime, db, lock_for_write, utcnow
 from bookstore.domain_errors import Conflict
-from bookstore.orders import Order, OrderLine, OrderStatus
+from bookstore.orders import Order
+
+# How long a `processing` payment (a bank debit) keeps its copies: SEPA debits are decided
+# within 14 business days; the hold ends sooner when the payment's outcome arrives.
+PROCESSING_HOLD = timedelta(days=30)
 
 
 @dataclass(frozen=True)
@@ -75,12 +81,22 @@ def hold_deadline(now: datetime) -> datetime:
     return now + timedelta(minutes=current_settings().stock_hold_minutes)
 
 
-def _active_hold(now: datetime) -> object:
-    """Orders whose holds count now: unexpired, or whose payment is under way."""
-    return and_(
-        Order.held_until.is_not(None),
-        or_(Order.status == OrderStatus.PROCESSING, Order.held_until > now),
-    )
+class StockHold(Model):
+    """Copies of one book held for one order until `held_until`.
+
+    Kept apart from the order's lines so that what a checkout must read, the active holds on
+    its own books, is one range of the (book_id, held_until) index, however many orders the
+    shop has had or how many other titles are held.
+    """
+
+    __tablename__ = "stock_holds"
+    __table_args__ = (Index("ix_stock_holds_book_id_held_until", "book_id", "held_until"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id", ondelete="CASCADE"), index=True)
+    book_id: Mapped[str] = mapped_column(String(100))
+    quantity: Mapped[int]
+    held_until: Mapped[datetime] = mapped_column(UtcDateTime)
 
 
 def held_copies(
@@ -88,15 +104,14 @@ def held_copies(
 ) -> dict[str, int]:
     """Copies of each book held by active holds (of other orders than `excluding_order`)."""
     query = (
-        select(OrderLine.book_id, func.sum(OrderLine.quantity))
-        .join(Order, OrderLine.order_id == Order.id)
-        .where(_active_hold(now))  # type: ignore[arg-type]  # a SQL expression
-        .group_by(OrderLine.book_id)
+        select(StockHold.book_id, func.sum(StockHold.quantity))
+        .where(StockHold.held_until > now)
+        .group_by(StockHold.book_id)
     )
     if book_ids is not None:
-        query = query.where(OrderLine.book_id.in_(book_ids))
+        query = query.where(StockHold.book_id.in_(book_ids))
     if excluding_order is not None:
-        query = query.where(Order.id != excluding_order)
+        query = query.where(StockHold.order_id != excluding_order)
     return {book_id: int(total) for book_id, total in db.session.execute(query)}
 
 
@@ -106,10 +121,9 @@ def books_on_sale_with_available(now: datetime | None = None) -> list[tuple[Book
     For the catalogue's shelf: a hint, since checkout checks again with the rows locked.
     """
     held = (
-        select(OrderLine.book_id, func.sum(OrderLine.quantity).label("copies"))
-        .join(Order, OrderLine.order_id == Order.id)
-        .where(_active_hold(now or utcnow()))  # type: ignore[arg-type]  # a SQL expression
-        .group_by(OrderLine.book_id)
+        select(StockHold.book_id, func.sum(StockHold.quantity).label("copies"))
+        .where(StockHold.held_until > (now or utcnow()))
+        .group_by(StockHold.book_id)
         .subquery()
     )
     unheld = Book.stock - func.coalesce(held.c.copies, 0)
@@ -145,6 +159,12 @@ def check_available(
     what it holds. Call in the transaction that then writes the hold (sets held_until).
     """
     books = lock_books(quantities.keys())
+    # Expired holds on these books are read by nobody any more: cleared while locked here.
+    db.session.execute(
+        delete(StockHold)
+        .where(StockHold.book_id.in_(quantities.keys()), StockHold.held_until <= now)
+        .execution_options(synchronize_session=False)
+    )
     held = held_copies(quantities.keys(), now, excluding_order=order_id)
     shortages = []
     for book_id, requested in quantities.items():
@@ -160,9 +180,32 @@ def check_available(
 
 def hold_is_active(order: Order, now: datetime) -> bool:
     """Whether the order's copies are held for it now."""
-    if order.held_until is None:
-        return False
-    return order.status == OrderStatus.PROCESSING or order.held_until > now
+    return order.held_until is not None and order.held_until > now
+
+
+def hold_rows(order_id: int, quantities: Mapping[str, int], until: datetime) -> None:
+    """Hold these copies for the order until `until`, instead of what it held before.
+
+    For an order written with plain INSERTs; the caller stores `until` as its held_until.
+    """
+    db.session.execute(
+        delete(StockHold)
+        .where(StockHold.order_id == order_id)
+        .execution_options(synchronize_session=False)
+    )
+    db.session.execute(
+        insert(StockHold),
+        [
+            {"order_id": order_id, "book_id": book_id, "quantity": count, "held_until": until}
+            for book_id, count in quantities.items()
+        ],
+    )
+
+
+def hold(order: Order, quantities: Mapping[str, int], until: datetime) -> None:
+    """Hold these copies for the order until `until` (checked first with check_available)."""
+    hold_rows(order.id, quantities, until)
+    order.held_until = until
 
 
 def take_for_paid_order(order: Order, now: datetime) -> list[Shortage]:
@@ -189,7 +232,7 @@ def take_for_paid_order(order: Order, now: datetime) -> list[Shortage]:
         available = max(0, on_shelf - held_by_others.get(book_id, 0))
         if quantity > available:
             shortages.append(Shortage(book_id, titles[book_id], quantity, available))
-    order.held_until = None
+    release(order)
     if shortages:
         return shortages
     _add_to_shelf(wanted, -1)
@@ -197,20 +240,29 @@ def take_for_paid_order(order: Order, now: datetime) -> list[Shortage]:
     return []
 
 
-def try_hold(order: Order, now: datetime) -> bool:
-    """Hold the order's copies again if nobody else holds them (a debit now `processing`)."""
-    if hold_is_active(order, now):
-        return True
-    try:
-        check_available(_wanted(order), now, order_id=order.id)
-    except InsufficientStock:
-        return False
-    order.held_until = hold_deadline(now)
+def hold_while_processing(order: Order, now: datetime) -> bool:
+    """Hold the order's copies for as long as a bank debit may take, if nobody else has them.
+
+    Its own active hold carries over; one that lapsed is taken again only if the copies are
+    still free. False if they are not: the payment's success then finds out, and refunds.
+    """
+    wanted = _wanted(order)
+    if not hold_is_active(order, now):
+        try:
+            check_available(wanted, now, order_id=order.id)
+        except InsufficientStock:
+            return False
+    hold(order, wanted, now + PROCESSING_HOLD)
     return True
 
 
 def release(order: Order) -> None:
-    """Give the order's held copies back (a failed or canceled payment)."""
+    """Give the order's held copies back (paid, failed, canceled or refunded)."""
+    db.session.execute(
+        delete(StockHold)
+        .where(StockHold.order_id == order.id)
+        .execution_options(synchronize_session=False)
+    )
     order.held_until = None
 
 

@@ -18,7 +18,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from run_summary import add_summary_line
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from stripe_fakes import FakeStripe, server_error
 from webhook_events import intent_event, post_event, refund_event
 
@@ -30,7 +30,7 @@ from bookstore.orders import Order, OrderStatus, find_order_by_number
 from bookstore.outbox import OutboxMessage
 from bookstore.outbox_worker import send_outbox
 from bookstore.refunds import request_refund, retry_refund, send_due_refunds
-from bookstore.stock import held_copies
+from bookstore.stock import PROCESSING_HOLD, StockHold, held_copies
 
 SCARCE = "poor-charlies-almanack"  # 3 copies
 SOLD_OUT = "the-big-score"  # none
@@ -119,7 +119,11 @@ def expire_hold(app: Flask, payment: Any) -> None:
     with app.app_context():
         order = find_order_by_number(payment["orderNumber"])
         assert order is not None and order.held_until is not None
-        order.held_until = utcnow() - timedelta(seconds=1)
+        past = utcnow() - timedelta(seconds=1)
+        order.held_until = past
+        db.session.execute(
+            update(StockHold).where(StockHold.order_id == order.id).values(held_until=past)
+        )
         db.session.commit()
 
 
@@ -248,13 +252,32 @@ def test_a_processing_payment_keeps_its_hold_past_its_deadline(
     payment = started(shopper, {SCARCE: 3}, "cart-1")
     post_event(shopper, intent_event_for(shop, fake_stripe, payment, "payment_intent.processing"))
 
-    expire_hold(shop, payment)  # a bank debit takes days
-
-    assert available(shopper, SCARCE) == 0
+    # A bank debit takes days: the hold outlives STOCK_HOLD_MINUTES, until the outcome.
+    held_until = order_of(shop, payment).held_until
+    assert held_until is not None and held_until - utcnow() > PROCESSING_HOLD - timedelta(hours=1)
+    with shop.app_context():
+        assert held_copies([SCARCE], utcnow() + timedelta(days=14)) == {SCARCE: 3}
     assert checkout(shopper, {SCARCE: 1}, "cart-2").status_code == 409
+    assert checkout(shopper, {SCARCE: 3}, "cart-1").status_code == 200  # asked again: same hold
+    assert order_of(shop, payment).held_until == held_until
     post_event(shopper, intent_event_for(shop, fake_stripe, payment, "payment_intent.succeeded"))
     assert order_of(shop, payment).status == OrderStatus.PAID
     assert on_shelf(shop, SCARCE) == 0
+
+
+def test_a_processing_payment_whose_copies_went_is_not_given_them(
+    shop: Flask, shopper: FlaskClient, fake_stripe: FakeStripe
+) -> None:
+    late = started(shopper, {SCARCE: 3}, "cart-1")
+    expire_hold(shop, late)
+    started(shopper, {SCARCE: 3}, "cart-2")
+
+    post_event(shopper, intent_event_for(shop, fake_stripe, late, "payment_intent.processing"))
+
+    held_until = order_of(shop, late).held_until
+    assert held_until is None or held_until <= utcnow()  # nothing held for it
+    with shop.app_context():
+        assert held_copies([SCARCE], utcnow()) == {SCARCE: 3}  # the second cart's, no more
 
 
 def test_paid_after_the_hold_expired_is_paid_if_the_copies_are_still_there(

@@ -3,8 +3,8 @@
 - book.stock: copies on the shelf (never below 0). Titles of the first catalogue get the
   counts a fresh database is seeded with; any other title starts at 0 until the owner sets it
   (`flask --app bookstore stock set ID COUNT`).
-- orders.held_until, stock_taken: the checkout's hold on its copies, and whether a paid
-  order took them off the shelf (bookstore.stock).
+- stock_holds, orders.held_until, stock_taken: the copies a checkout holds, until when, and
+  whether a paid order took them off the shelf (bookstore.stock).
 - orders.refund_*: a full refund, why, and the gateway's refund id.
 - order_events: what happened to each order, for `flask --app bookstore orders show`.
 
@@ -65,9 +65,26 @@ def upgrade() -> None:
         )
         batch.add_column(sa.Column("refund_id", sa.String(length=255), nullable=True))
         batch.add_column(sa.Column("refund_error", sa.String(length=500), nullable=True))
-        batch.create_index("ix_orders_held_until", ["held_until"])
     with op.batch_alter_table("orders") as batch:
         batch.alter_column("stock_taken", existing_type=sa.Boolean(), server_default=None)
+
+    op.create_table(
+        "stock_holds",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("order_id", sa.Integer(), nullable=False),
+        sa.Column("book_id", sa.String(length=100), nullable=False),
+        sa.Column("quantity", sa.Integer(), nullable=False),
+        sa.Column("held_until", sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["order_id"],
+            ["orders.id"],
+            name="fk_stock_holds_order_id_orders",
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name="pk_stock_holds"),
+    )
+    op.create_index("ix_stock_holds_order_id", "stock_holds", ["order_id"])
+    op.create_index("ix_stock_holds_book_id_held_until", "stock_holds", ["book_id", "held_until"])
 
     op.create_table(
         "order_events",
@@ -91,8 +108,10 @@ def downgrade() -> None:
     """Drop them again."""
     op.drop_index("ix_order_events_order_id", table_name="order_events")
     op.drop_table("order_events")
+    op.drop_index("ix_stock_holds_book_id_held_until", table_name="stock_holds")
+    op.drop_index("ix_stock_holds_order_id", table_name="stock_holds")
+    op.drop_table("stock_holds")
     with op.batch_alter_table("orders") as batch:
-        batch.drop_index("ix_orders_held_until")
         for column in (
             "refund_error",
             "refund_id",
