@@ -52,6 +52,10 @@ def process_webhook(payload: bytes, signature_header: str | None) -> str:
         # below is current; on PostgreSQL the read below locks the order row for that).
         db.session.add(ProcessedEvent(id=event.id, type=event.type))
         db.session.flush()
+    except IntegrityError:
+        db.session.rollback()
+        return "duplicate"
+    try:
         order = _order_for(event)
         if order is None:
             db.session.rollback()
@@ -61,10 +65,9 @@ def process_webhook(payload: bytes, signature_header: str | None) -> str:
         _APPLY[event.action](order, event)
         entry.detail = _history_detail(event, before, order.status)
         db.session.commit()
-    except IntegrityError:
-        db.session.rollback()
-        return "duplicate"
     except BaseException:
+        # Anything else (a constraint the domain should have kept, say) is an error, not a
+        # duplicate: nothing is recorded, and Stripe delivers the event again.
         db.session.rollback()
         raise
     logger.info("applied %s %s to order %s: now %s", event.type, event.id, order.id, order.status)

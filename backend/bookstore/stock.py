@@ -193,13 +193,12 @@ def hold_rows(order_id: int, quantities: Mapping[str, int], until: datetime) -> 
         .where(StockHold.order_id == order_id)
         .execution_options(synchronize_session=False)
     )
-    db.session.execute(
-        insert(StockHold),
-        [
-            {"order_id": order_id, "book_id": book_id, "quantity": count, "held_until": until}
-            for book_id, count in quantities.items()
-        ],
-    )
+    rows = [
+        {"order_id": order_id, "book_id": book_id, "quantity": count, "held_until": until}
+        for book_id, count in quantities.items()
+    ]
+    if rows:  # an INSERT of no rows would insert one of defaults
+        db.session.execute(insert(StockHold), rows)
 
 
 def hold(order: Order, quantities: Mapping[str, int], until: datetime) -> None:

@@ -476,3 +476,26 @@ def test_an_order_never_paid_cannot_be_asked_to_refund(shop: Flask, shopper: Fla
         assert order is not None
         assert request_refund(order, "shop") is False
         assert order.status == OrderStatus.PENDING
+
+
+def test_a_constraint_broken_while_applying_an_event_is_an_error_not_a_duplicate(
+    shop: Flask, shopper: FlaskClient, fake_stripe: FakeStripe, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from sqlalchemy.exc import IntegrityError
+    from webhook_events import delivery
+
+    payment = started(shopper, {SCARCE: 1})
+    paid = intent_event_for(shop, fake_stripe, payment, "payment_intent.succeeded")
+
+    def broken(order: Order, now: object) -> list[object]:
+        raise IntegrityError("UPDATE book ...", {}, Exception("stock_not_negative"))
+
+    monkeypatch.setattr("bookstore.fulfilment.take_for_paid_order", broken)
+    payload, headers = delivery(paid)
+    response = shopper.post("/webhook", data=payload, headers=headers)
+
+    assert response.status_code == 500  # Stripe delivers it again
+    assert order_of(shop, payment).status == OrderStatus.PENDING
+    monkeypatch.undo()
+    assert post_event(shopper, paid) == "processed"  # not taken for a duplicate
+    assert order_of(shop, payment).status == OrderStatus.PAID
