@@ -1,13 +1,16 @@
 """App time per request, in-process: the shop and the minimal app through Flask's test client.
 
-    .venv/bin/python bench/inprocess.py [--requests 3000] [--holds 0] [--profile checkout] [--sql]
+    .venv/bin/python bench/inprocess.py [--requests 3000] [--holds 0 [--holds-apart]]
+                                        [--profile checkout] [--sql]
 
 No server, no sockets, no other process: what each request costs in the app itself (CPU time,
 median of 5 rounds), the number that bench/run.py's ratios follow on a machine whose cores the
 servers saturate. `--profile NAME` prints a cProfile of that endpoint; `--sql` counts the SQL
 statements and transactions one checkout runs. Every title gets copies enough for any run (as
-bench/run.py gives them); `--holds N` first makes N checkouts in each app, whose holds every
-later checkout then sums (a busy shop's last STOCK_HOLD_MINUTES of carts).
+bench/run.py gives them); `--holds N` first makes N checkouts in each app (a busy shop's last
+STOCK_HOLD_MINUTES of carts), whose holds on its titles every later checkout then sums. With
+`--holds-apart` those N carts take only the last HOLD_TITLES titles and the measured ones only
+the others, so no measured checkout has a held title: its cost should then not grow with N.
 """
 
 from __future__ import annotations
@@ -40,6 +43,7 @@ from bookstore import create_app  # noqa: E402
 from bookstore.config import Settings  # noqa: E402
 
 ROUNDS = 5
+HOLD_TITLES = 5  # the titles the --holds carts take with --holds-apart
 _carts = itertools.count()
 
 
@@ -177,6 +181,11 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--requests", type=int, default=3000)
     parser.add_argument("--holds", type=int, default=0, help="checkouts held before measuring")
+    parser.add_argument(
+        "--holds-apart",
+        action="store_true",
+        help=f"--holds carts on the last {HOLD_TITLES} titles, measured carts on the others",
+    )
     parser.add_argument("--profile", choices=("books", "config", "checkout"))
     parser.add_argument("--sql", action="store_true")
     args = parser.parse_args()
@@ -191,11 +200,15 @@ def main() -> int:
         book_ids = [book["id"] for book in json.loads(books_body)["books"]]
         minimal = minimal_app.create_app(Path(tmp) / "minimal.sqlite3", books_body, config_body)
         stock_minimal(Path(tmp) / "minimal.sqlite3", BENCH_STOCK)
-        shop_calls = requests(shop_client, book_ids)
-        minimal_calls = requests(WsgiClient(minimal), book_ids)
-        for calls in (shop_calls, minimal_calls):
+        minimal_client = WsgiClient(minimal)
+        held_ids = book_ids[-HOLD_TITLES:] if args.holds_apart else book_ids
+        for client in (shop_client, minimal_client):
+            hold = requests(client, held_ids)["checkout"]
             for _ in range(args.holds):
-                calls["checkout"]()
+                hold()
+        measured_ids = book_ids[:-HOLD_TITLES] if args.holds_apart else book_ids
+        shop_calls = requests(shop_client, measured_ids)
+        minimal_calls = requests(minimal_client, measured_ids)
         if args.sql:
             shop_calls["checkout"]()
             for line in count_sql(shop, shop_calls["checkout"]):

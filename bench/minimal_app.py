@@ -8,12 +8,13 @@ A bare Flask app, no extensions, the stdlib's sqlite3, under the shop's own guni
   BENCH_CONFIG_FILE).
 - POST /create-payment-intent does a checkout's work once, minimally: it validates the cart
   (the shop's body shape and limits), then in one transaction that holds SQLite's write lock
-  from its start (BEGIN IMMEDIATE, as the shop locks the books' rows) prices it from the book
-  table, checks the stock (each book's copies less those held by active holds: unexpired, or
-  of a payment under way), refuses a short cart (409), and writes the order with its hold
-  (held_until, STOCK_HOLD_MINUTES from now), its lines and a PaymentIntent record (like the
-  demo gateway's), durable when it commits (WAL, synchronous=FULL, as the shop), and answers
-  JSON of the shop's shape.
+  from its start (BEGIN IMMEDIATE, as the shop locks the books' rows) reads the cart's books'
+  price and stock, deletes their expired holds, sums their active holds (the stock_holds rows
+  of these books held until later than now, one range of the (book_id, held_until) index per
+  book, as the shop's query), refuses a short cart (409), and writes the order (its
+  held_until, STOCK_HOLD_MINUTES from now), its lines, one hold row per book and a
+  PaymentIntent record (like the demo gateway's), durable when it commits (WAL,
+  synchronous=FULL, as the shop), and answers JSON of the shop's shape.
 
 Its SQLite file (BENCH_MINIMAL_DATABASE) is created and seeded from the shop's catalogue data
 when the app is built (its seeded stock included), with the tables, indexes and constraints of
@@ -63,7 +64,6 @@ CREATE TABLE IF NOT EXISTS orders (
     held_until DATETIME
 );
 CREATE INDEX IF NOT EXISTS ix_orders_status ON orders (status);
-CREATE INDEX IF NOT EXISTS ix_orders_held_until ON orders (held_until);
 CREATE TABLE IF NOT EXISTS order_lines (
     id INTEGER PRIMARY KEY,
     order_id INTEGER NOT NULL REFERENCES orders (id) ON DELETE CASCADE,
@@ -71,6 +71,14 @@ CREATE TABLE IF NOT EXISTS order_lines (
     unit_amount INTEGER NOT NULL, line_total INTEGER NOT NULL
 );
 CREATE INDEX IF NOT EXISTS ix_order_lines_order_id ON order_lines (order_id);
+CREATE TABLE IF NOT EXISTS stock_holds (
+    id INTEGER PRIMARY KEY,
+    order_id INTEGER NOT NULL REFERENCES orders (id) ON DELETE CASCADE,
+    book_id VARCHAR(100) NOT NULL, quantity INTEGER NOT NULL, held_until DATETIME NOT NULL
+);
+CREATE INDEX IF NOT EXISTS ix_stock_holds_order_id ON stock_holds (order_id);
+CREATE INDEX IF NOT EXISTS ix_stock_holds_book_id_held_until
+    ON stock_holds (book_id, held_until);
 CREATE TABLE IF NOT EXISTS demo_payment_intents (
     id VARCHAR(64) PRIMARY KEY, client_secret VARCHAR(128) NOT NULL, amount INTEGER NOT NULL,
     amount_received INTEGER NOT NULL, currency VARCHAR(3) NOT NULL, status VARCHAR(32) NOT NULL,
@@ -217,12 +225,13 @@ def read_cart(body: Any) -> tuple[dict[str, int], str | None]:
     return quantities, cart_id
 
 
-# Copies held by active holds: unexpired, or of a payment under way (as the shop's query).
+# Holds of these books that have expired: nobody reads them any more (as the shop clears them).
+EXPIRED_HOLDS = "DELETE FROM stock_holds WHERE held_until <= ? AND book_id IN ({marks})"
+
+# Copies of these books held by active holds (as the shop's held_copies for a new order).
 HELD_COPIES = """
-SELECT order_lines.book_id, sum(order_lines.quantity) FROM order_lines
-JOIN orders ON orders.id = order_lines.order_id
-WHERE orders.held_until IS NOT NULL AND (orders.status = 'processing' OR orders.held_until > ?)
-AND order_lines.book_id IN ({marks}) GROUP BY order_lines.book_id
+SELECT book_id, sum(quantity) FROM stock_holds
+WHERE held_until > ? AND book_id IN ({marks}) GROUP BY book_id
 """
 
 
@@ -234,7 +243,7 @@ def sql_time(moment: datetime) -> str:
 def checkout(
     connection: sqlite3.Connection, quantities: dict[str, int], cart_id: str | None
 ) -> dict[str, Any]:
-    """In one transaction: price the cart, check its stock, write its order, hold and lines."""
+    """In one transaction: price the cart, check its stock, write its order, lines and holds."""
     marks = ", ".join("?" * len(quantities))
     intent_id = "pi_bench_" + secrets.token_hex(12)
     client_secret = f"{intent_id}_secret_{secrets.token_hex(16)}"
@@ -255,6 +264,7 @@ def checkout(
         unknown = [book_id for book_id in quantities if book_id not in books]
         if unknown:
             raise CartError(f"These books are not sold here: {', '.join(unknown)}.")
+        connection.execute(EXPIRED_HOLDS.format(marks=marks), [now, *quantities])
         held = dict(connection.execute(HELD_COPIES.format(marks=marks), [now, *quantities]))
         available = {book_id: books[book_id][2] - held.get(book_id, 0) for book_id in quantities}
         short = [
@@ -276,6 +286,7 @@ def checkout(
             for book_id, quantity in quantities.items()
         ]
         amount = sum(line["lineTotal"] for line in lines)
+        held_until = sql_time(moment + HOLD)
         order_id = connection.execute(
             "INSERT INTO orders (cart_id, status, amount, currency, revision, payment_intent_id,"
             " client_secret, intent_amount, created_at, updated_at, held_until)"
@@ -289,7 +300,7 @@ def checkout(
                 amount,
                 now,
                 now,
-                sql_time(moment + HOLD),
+                held_until,
             ),
         ).lastrowid
         connection.executemany(
@@ -306,6 +317,10 @@ def checkout(
                 )
                 for line in lines
             ],
+        )
+        connection.executemany(
+            "INSERT INTO stock_holds (order_id, book_id, quantity, held_until) VALUES (?, ?, ?, ?)",
+            [(order_id, book_id, quantity, held_until) for book_id, quantity in quantities.items()],
         )
         metadata = {"order_id": str(order_id)}
         params = {"amount": amount, "currency": CURRENCY, "metadata": metadata}
