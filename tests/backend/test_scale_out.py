@@ -195,8 +195,8 @@ def app_servers(
     database_url: str, stripe_server: FakeStripeServer, tmp_path: Path
 ) -> Iterator[list[AppServer]]:
     """Two production servers sharing the test's database (already migrated and seeded)."""
-    # Payments are this test's subject, not stock (test_stock_api.py's and test_stock_scale_out.py's): copies enough
-    # for every cart, so no checkout is refused for want of them.
+    # Payments are this test's subject, not stock (test_stock_api.py's and
+    # test_stock_scale_out.py's): copies enough for every cart, so none is refused for them.
     engine = create_engine(engine_url(database_url))
     with engine.begin() as connection:
         connection.execute(text("UPDATE book SET stock = 100000"))
