@@ -155,7 +155,7 @@ def _insert_order(cart_id: str | None, priced: Quote, gateway_name: str) -> _Sna
     db.session.execute(
         insert(_ORDER_LINES), [dict(order_id=order_id, **line) for line in line_rows(priced)]
     )
-    hold_rows(order_id, _quantities(priced), until)
+    hold_rows(order_id, _quantities(priced), until, new_order=True)
     return _Snapshot(order_id, number, token, 1, priced.total, None, None, None, up_to_date=True)
 
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import NamedTuple
 
 from sqlalchemy import ForeignKey, Index, String, case, delete, func, insert, select, update
 from sqlalchemy.orm import Mapped, mapped_column
@@ -150,6 +151,25 @@ def lock_books(book_ids: Collection[str]) -> dict[str, Book]:
     return {book.id: book for book in db.session.scalars(query)}
 
 
+class Shelf(NamedTuple):
+    """What checking copies needs of a locked book: its title and copies on the shelf."""
+
+    title: str
+    stock: int
+
+
+def lock_shelf(book_ids: Collection[str]) -> dict[str, Shelf]:
+    """Lock the books' rows as lock_books does, reading only their titles and counts."""
+    lock_for_write()
+    query = (
+        select(Book.id, Book.title, Book.stock)
+        .where(Book.id.in_(sorted(book_ids)))
+        .order_by(Book.id)
+        .with_for_update()
+    )
+    return {row.id: Shelf(row.title, row.stock) for row in db.session.execute(query)}
+
+
 def check_available(
     quantities: Mapping[str, int], now: datetime, *, order_id: int | None = None
 ) -> None:
@@ -158,7 +178,7 @@ def check_available(
     The order's own hold (`order_id`) does not count against it: a returning cart may keep
     what it holds. Call in the transaction that then writes the hold (sets held_until).
     """
-    books = lock_books(quantities.keys())
+    books = lock_shelf(quantities.keys())
     # Expired holds on these books are read by nobody any more: cleared while locked here.
     db.session.execute(
         delete(StockHold)
@@ -183,16 +203,19 @@ def hold_is_active(order: Order, now: datetime) -> bool:
     return order.held_until is not None and order.held_until > now
 
 
-def hold_rows(order_id: int, quantities: Mapping[str, int], until: datetime) -> None:
+def hold_rows(
+    order_id: int, quantities: Mapping[str, int], until: datetime, *, new_order: bool = False
+) -> None:
     """Hold these copies for the order until `until`, instead of what it held before.
 
     For an order written with plain INSERTs; the caller stores `until` as its held_until.
     """
-    db.session.execute(
-        delete(StockHold)
-        .where(StockHold.order_id == order_id)
-        .execution_options(synchronize_session=False)
-    )
+    if not new_order:  # a new order holds nothing yet
+        db.session.execute(
+            delete(StockHold)
+            .where(StockHold.order_id == order_id)
+            .execution_options(synchronize_session=False)
+        )
     rows = [
         {"order_id": order_id, "book_id": book_id, "quantity": count, "held_until": until}
         for book_id, count in quantities.items()
@@ -218,7 +241,7 @@ def take_for_paid_order(order: Order, now: datetime) -> list[Shortage]:
         return []
     wanted = _wanted(order)
     titles = {line.book_id: line.title for line in order.lines}
-    books = lock_books(wanted.keys())
+    books = lock_shelf(wanted.keys())
     held_by_others = (
         {}
         if hold_is_active(order, now)
@@ -270,7 +293,7 @@ def restock(order: Order) -> bool:
     if not order.stock_taken:
         return False
     wanted = _wanted(order)
-    lock_books(wanted.keys())
+    lock_shelf(wanted.keys())
     _add_to_shelf(wanted, +1)
     order.stock_taken = False
     return True
