@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from bookstore.domain_errors import InvalidRequest
@@ -99,3 +100,21 @@ def check_address(address: ShippingAddress) -> ShippingAddress:
             "Please check the shipping address.", code="invalid_address", details=problems
         )
     return trimmed
+
+
+def parcel_lines(address: Mapping[str, str | None]) -> list[str]:
+    """A stored address as it is written on a parcel, empty parts left out (no phone)."""
+    country = address.get("country") or ""
+    place = " ".join(
+        part
+        for part in (address.get("city"), address.get("state"), address.get("postal_code"))
+        if part
+    )
+    lines = [
+        address.get("name"),
+        address.get("line1"),
+        address.get("line2"),
+        place,
+        COUNTRIES[country].name if country in COUNTRIES else country,
+    ]
+    return [line for line in lines if line]

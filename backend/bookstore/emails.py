@@ -9,16 +9,16 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass
 from email.utils import parseaddr
-from typing import Literal, cast
+from typing import Literal
 
 from flask import render_template
 
-from bookstore.addresses import COUNTRIES
+from bookstore.addresses import parcel_lines
 from bookstore.config import current_settings
 from bookstore.money import format_amount
 from bookstore.orders import Order
 from bookstore.outbox import Email, is_queued, queue
-from bookstore.shipping import LABELS, DeliveryMethod
+from bookstore.shipping import describe_delivery
 
 EmailKind = Literal["confirmation", "refund"]
 SHOP_NAME = "Stripe Press"
@@ -85,44 +85,14 @@ def _context(order: Order) -> dict[str, object]:
         "tax": money(order.tax_amount),
         "total": money(order.amount),
         "refunded": money(refunded),
-        "address_lines": _address_lines(address),
-        "delivery": _delivery(order),
+        "address_lines": parcel_lines(address),
+        "delivery": describe_delivery(
+            order.delivery_method, order.delivery_min_days, order.delivery_max_days
+        ),
         "payment_method": order.payment_method,
         # Paid for copies that had gone by the time the money came: nothing will be sent.
         "sold_out": order.refund_cause == "sold_out",
     }
-
-
-def _address_lines(address: dict[str, str | None]) -> list[str]:
-    """The address as it is written on a parcel, empty parts left out."""
-    country = address.get("country") or ""
-    place = " ".join(
-        part
-        for part in (address.get("city"), address.get("state"), address.get("postal_code"))
-        if part
-    )
-    lines = [
-        address.get("name"),
-        address.get("line1"),
-        address.get("line2"),
-        place,
-        COUNTRIES[country].name if country in COUNTRIES else country,
-    ]
-    return [line for line in lines if line]
-
-
-def _delivery(order: Order) -> str | None:
-    """'Standard, 3 to 5 business days', or None for an order without a delivery method."""
-    method = order.delivery_method
-    if method is None:
-        return None
-    label = LABELS.get(cast(DeliveryMethod, method), method.title())
-    low, high = order.delivery_min_days, order.delivery_max_days
-    if low is None or high is None:
-        return label
-    if low == high:
-        return f"{label}, {low} business day{'' if low == 1 else 's'}"
-    return f"{label}, {low} to {high} business days"
 
 
 def _message_id(kind: EmailKind, order: Order) -> str:

@@ -11,14 +11,14 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from datetime import datetime
-from typing import TypeVar, cast
+from typing import TypeVar
 
 import click
 from flask import current_app
 from flask.cli import AppGroup
 from sqlalchemy import select
 
-from bookstore.addresses import COUNTRIES
+from bookstore.addresses import parcel_lines
 from bookstore.db import db, lock_for_write, utcnow
 from bookstore.emails import queue_confirmation
 from bookstore.mail import current_transport
@@ -42,7 +42,7 @@ from bookstore.refunds import (
     send_due_refunds,
     send_refund,
 )
-from bookstore.shipping import LABELS, DeliveryMethod
+from bookstore.shipping import describe_delivery
 from bookstore.stock import describe, hold_is_active, take_for_paid_order
 
 # How long `orders refund` waits for the charge.refunded event, and how often it looks.
@@ -395,10 +395,15 @@ def _details(order: Order) -> list[str]:
     ]
     lines = [f"Order {order.number}"]
     lines += _rows(rows)
-    address = _address_lines(order.shipping_address)
+    stored = order.shipping_address or {}
+    phone = stored.get("phone")
+    address = parcel_lines(stored) + ([phone] if phone else [])
     lines += _rows([("Ship to", address[0] if address else "-")])
     lines += [f"  {'':<16}{part}" for part in address[1:]]
-    lines += _rows([("Delivery", _delivery(order))])
+    delivery = describe_delivery(
+        order.delivery_method, order.delivery_min_days, order.delivery_max_days
+    )
+    lines += _rows([("Delivery", delivery or "-")])
     lines.append("Lines")
     if not order.lines:
         lines.append("  (none)")
@@ -468,38 +473,3 @@ def _refunded_amount(order: Order) -> int:
 def _when(at: datetime | None) -> str:
     """A timestamp in UTC, to the second, or "-"."""
     return "-" if at is None else f"{at:%Y-%m-%d %H:%M:%S} UTC"
-
-
-def _address_lines(address: dict[str, str | None] | None) -> list[str]:
-    """The shipping address as written on a parcel, then the phone number; empty parts left out."""
-    if not address:
-        return []
-    country = address.get("country") or ""
-    place = " ".join(
-        part
-        for part in (address.get("city"), address.get("state"), address.get("postal_code"))
-        if part
-    )
-    parts = [
-        address.get("name"),
-        address.get("line1"),
-        address.get("line2"),
-        place,
-        f"{COUNTRIES[country].name} ({country})" if country in COUNTRIES else country,
-        address.get("phone"),
-    ]
-    return [part for part in parts if part]
-
-
-def _delivery(order: Order) -> str:
-    """'Express, 1 to 2 business days', or "-" without a delivery method."""
-    method = order.delivery_method
-    if method is None:
-        return "-"
-    label = LABELS.get(cast(DeliveryMethod, method), method.title())
-    low, high = order.delivery_min_days, order.delivery_max_days
-    if low is None or high is None:
-        return label
-    if low == high:
-        return f"{label}, {low} business day{'' if low == 1 else 's'}"
-    return f"{label}, {low} to {high} business days"

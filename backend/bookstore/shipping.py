@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, cast
 
 from bookstore.domain_errors import InvalidRequest
 
@@ -79,3 +79,15 @@ def delivery_option(country: str, subtotal: int, method: str) -> DeliveryOption:
         code="invalid_delivery_method",
         details=[{"field": "deliveryMethod", "message": f"Unknown delivery method {method!r}."}],
     )
+
+
+def describe_delivery(method: str | None, min_days: int | None, max_days: int | None) -> str | None:
+    """'Express, 1 to 2 business days' for a stored delivery; None without a method."""
+    if method is None:
+        return None
+    label = LABELS.get(cast(DeliveryMethod, method), method.title())
+    if min_days is None or max_days is None:
+        return label
+    if min_days == max_days:
+        return f"{label}, {min_days} business day{'' if min_days == 1 else 's'}"
+    return f"{label}, {min_days} to {max_days} business days"

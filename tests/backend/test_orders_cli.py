@@ -308,7 +308,7 @@ def test_show_tells_everything_about_an_order_and_its_history_oldest_first(
         "354 Oyster Point Blvd",
         "Suite 2",
         "South San Francisco CA 94080",
-        "United States (US)",
+        "United States",
         "+1 415 555 0100",
     ]
     assert lines[lines.index("Lines") + 1] == "  2 x Boom (boom) at 30.00 USD: 60.00 USD"
