@@ -21,7 +21,7 @@ from bookstore.orders import PAID_STATUSES, Order, OrderLine, OrderStatus, new_n
 from bookstore.payments import PaymentGateway, current_gateway
 from bookstore.payments.gateway import CardError, PaymentError, ProviderUnavailable
 from bookstore.quotes import CheckoutDetails, Quote, intent_fingerprint, price_cart, quote
-from bookstore.stock import check_available, hold, hold_deadline, hold_rows
+from bookstore.stock import check_available, copies_in, hold, hold_deadline, hold_rows
 from bookstore.tax import current_tax_calculator
 
 # The tables behind the models, for plain INSERTs (typed as Table, which mypy cannot infer).
@@ -184,7 +184,7 @@ def _returning_order(order: Order, priced: Quote, gateway_name: str) -> _Snapsho
         # The lines held are the order's own until the new ones are written (_write_quote).
         now = utcnow()
         check_available(_quantities(priced), now, order_id=order.id)
-        hold(order, _held_now(order), hold_deadline(now))
+        hold(order, copies_in(order), hold_deadline(now))
     if order.payment_intent_id is not None and order.intent_fingerprint != (
         priced.intent_fingerprint()
     ):
@@ -296,14 +296,6 @@ def _write_quote(snapshot: _Snapshot, priced: Quote) -> bool:
     order.revision += 1
     db.session.commit()
     return True
-
-
-def _held_now(order: Order) -> dict[str, int]:
-    """Copies of each book the order's lines (as written so far) are for."""
-    held: dict[str, int] = {}
-    for line in order.lines:
-        held[line.book_id] = held.get(line.book_id, 0) + line.quantity
-    return held
 
 
 def _quantities(priced: Quote) -> dict[str, int]:

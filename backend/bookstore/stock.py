@@ -239,7 +239,7 @@ def take_for_paid_order(order: Order, now: datetime) -> list[Shortage]:
     """
     if order.stock_taken:
         return []
-    wanted = _wanted(order)
+    wanted = copies_in(order)
     titles = {line.book_id: line.title for line in order.lines}
     books = lock_shelf(wanted.keys())
     held_by_others = (
@@ -268,7 +268,7 @@ def hold_while_processing(order: Order, now: datetime) -> bool:
     Its own active hold carries over; one that lapsed is taken again only if the copies are
     still free. False if they are not: the payment's success then finds out, and refunds.
     """
-    wanted = _wanted(order)
+    wanted = copies_in(order)
     if not hold_is_active(order, now):
         try:
             check_available(wanted, now, order_id=order.id)
@@ -292,14 +292,14 @@ def restock(order: Order) -> bool:
     """Put a paid order's copies back on the shelf (a refund of books that came back)."""
     if not order.stock_taken:
         return False
-    wanted = _wanted(order)
+    wanted = copies_in(order)
     lock_shelf(wanted.keys())
     _add_to_shelf(wanted, +1)
     order.stock_taken = False
     return True
 
 
-def _wanted(order: Order) -> dict[str, int]:
+def copies_in(order: Order) -> dict[str, int]:
     """Copies of each book the order's lines are for."""
     wanted: dict[str, int] = {}
     for line in order.lines:
