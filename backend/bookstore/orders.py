@@ -211,10 +211,13 @@ _NO_EMAIL = "\x00no order has this number"
 
 def normalized_number(text: str) -> str:
     """An order number as typed ("sp-7k3m 9q", "7K3M9Q") in its stored form ("SP-7K3M9Q")."""
-    compact = "".join(text.split()).upper().replace("-", "")
-    if compact.startswith(NUMBER_PREFIX[:-1]) and len(compact) > NUMBER_LENGTH:
-        compact = compact[len(NUMBER_PREFIX) - 1 :]
-    return NUMBER_PREFIX + compact
+    compact = "".join(text.split()).upper()
+    letters = NUMBER_PREFIX.rstrip("-")  # "SP"
+    if compact.startswith(NUMBER_PREFIX):
+        compact = compact[len(NUMBER_PREFIX) :]
+    elif compact.startswith(letters) and len(compact) == len(letters) + NUMBER_LENGTH:
+        compact = compact[len(letters) :]  # "SP7K3M9Q"
+    return NUMBER_PREFIX + compact.replace("-", "")
 
 
 def normalized_email(text: str) -> str:

@@ -18,7 +18,7 @@ from test_catalogue_cache import counted_queries
 
 from bookstore import create_app
 from bookstore.config import Settings
-from bookstore.orders import new_number
+from bookstore.orders import new_number, normalized_number
 
 EMAIL = "Ada.Lovelace@Example.com"
 SHIPPING = {
@@ -89,6 +89,22 @@ def test_case_spaces_and_the_prefix_are_forgiven(
     typed = typed_number.format(number=number, lower=number.lower(), bare=number[3:])
 
     assert lookup(client, typed, typed_email).status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("typed", "stored"),
+    [
+        ("SP-7K3M9Q", "SP-7K3M9Q"),
+        ("sp-7k3m 9q", "SP-7K3M9Q"),
+        ("7K3M9Q", "SP-7K3M9Q"),
+        ("SP7K3M9Q", "SP-7K3M9Q"),
+        (" 7k3-m9q ", "SP-7K3M9Q"),
+        ("SPABCD", "SP-SPABCD"),  # six characters that happen to start with SP
+        ("sp-abc", "SP-ABC"),  # too short: found by nobody, shown as typed
+    ],
+)
+def test_order_numbers_are_read_as_people_type_them(typed: str, stored: str) -> None:
+    assert normalized_number(typed) == stored
 
 
 def not_found(response: Any) -> dict[str, Any]:
