@@ -19,17 +19,16 @@ import pytest
 from click.testing import Result
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import func, select
 from stripe_fakes import FakeStripe, server_error
+from test_stock_api import emails as emails_of_order
+from test_stock_api import on_shelf
 from webhook_events import delivery, intent_event, refund_event
 
 from bookstore import create_app, orders_cli
-from bookstore.catalogue import Book
 from bookstore.config import Settings
 from bookstore.db import db
 from bookstore.demo_delivery import SCHEDULER_KEY
 from bookstore.orders import Order, OrderStatus, find_order_by_number
-from bookstore.outbox import OutboxMessage
 
 SCARCE = "poor-charlies-almanack"  # 3 copies
 BOOM = "boom"  # 30.00 USD
@@ -193,24 +192,9 @@ def demo_paid(client: FlaskClient, cart: dict[str, int], cart_id: str, number: s
     return payment
 
 
-def on_shelf(app: Flask, book_id: str) -> int:
-    """The book's stock in the database."""
-    with app.app_context():
-        book = db.session.get(Book, book_id)
-        assert book is not None
-        return book.stock
-
-
 def emails(app: Flask, number: str) -> dict[str, int]:
     """How many emails of each kind the order has in the outbox."""
-    order = order_of(app, number)
-    with app.app_context():
-        rows = db.session.execute(
-            select(OutboxMessage.kind, func.count())
-            .where(OutboxMessage.order_id == order.id)
-            .group_by(OutboxMessage.kind)
-        )
-        return {kind: count for kind, count in rows}
+    return emails_of_order(app, order_of(app, number))
 
 
 def history(app: Flask, number: str) -> list[str]:
