@@ -2,41 +2,24 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from demo_timers import Timers, hold_timers
 from flask import Flask
 from flask.testing import FlaskClient
 
-from bookstore.demo_delivery import SCHEDULER_KEY, SETTLE_AFTER_SECONDS
+from bookstore.demo_delivery import SETTLE_AFTER_SECONDS
 from bookstore.payments.demo_cards import SEPA_FAILS, SEPA_SUCCEEDS
 
 RETURN_URL = "http://localhost:3000/success"
 
 
-class Timers:
-    """The demo's timer, held by the test: nothing runs until the test says so."""
-
-    def __init__(self) -> None:
-        self.pending: list[tuple[float, Callable[[], None]]] = []
-
-    def __call__(self, delay: float, work: Callable[[], None]) -> None:
-        self.pending.append((delay, work))
-
-    def run_all(self) -> None:
-        while self.pending:
-            _, work = self.pending.pop(0)
-            work()
-
-
 @pytest.fixture
 def timers(app: Flask) -> Timers:
     """The app's demo scheduler, replaced by one the test runs by hand."""
-    held = Timers()
-    app.extensions[SCHEDULER_KEY] = held
-    return held
+    return hold_timers(app)
 
 
 def checkout(client: FlaskClient) -> dict[str, Any]:

@@ -16,12 +16,13 @@ from typing import Any
 
 import pytest
 from database_setup import server_url
+from demo_timers import Timers, hold_timers
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
 from bookstore.db import db
-from bookstore.demo_delivery import REFUND_EVENT_AFTER_SECONDS, SCHEDULER_KEY
+from bookstore.demo_delivery import REFUND_EVENT_AFTER_SECONDS
 from bookstore.errors import domain_status
 from bookstore.fulfilment import ProcessedEvent
 from bookstore.orders import Order
@@ -44,27 +45,10 @@ TOKEN = "tok_order_seven"
 KEY = f"order-{TOKEN}-refund"
 
 
-class Timers:
-    """The demo's timer, held by the test: nothing runs until the test says so."""
-
-    def __init__(self) -> None:
-        self.pending: list[tuple[float, Callable[[], None]]] = []
-
-    def __call__(self, delay: float, work: Callable[[], None]) -> None:
-        self.pending.append((delay, work))
-
-    def run_all(self) -> None:
-        while self.pending:
-            _, work = self.pending.pop(0)
-            work()
-
-
 @pytest.fixture
 def timers(app: Flask) -> Timers:
     """The app's demo scheduler, replaced by one the test runs by hand."""
-    held = Timers()
-    app.extensions[SCHEDULER_KEY] = held
-    return held
+    return hold_timers(app)
 
 
 @pytest.fixture

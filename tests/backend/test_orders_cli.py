@@ -17,6 +17,7 @@ from typing import Any
 
 import pytest
 from click.testing import Result
+from demo_timers import hold_timers
 from flask import Flask
 from flask.testing import FlaskClient
 from stripe_fakes import FakeStripe, server_error
@@ -61,20 +62,6 @@ def shop(stripe_settings: Settings, fake_stripe: FakeStripe, tmp_path: Path) -> 
 def shopper(shop: Flask) -> FlaskClient:
     """A browser on the Stripe-mode shop."""
     return shop.test_client()
-
-
-class Timers:
-    """The demo's scheduler, held by the test: nothing runs until the test says so."""
-
-    def __init__(self) -> None:
-        self.pending: list[Callable[[], None]] = []
-
-    def __call__(self, delay: float, work: Callable[[], None]) -> None:
-        self.pending.append(work)
-
-    def run_all(self) -> None:
-        while self.pending:
-            self.pending.pop(0)()
 
 
 def run_at_once(delay: float, work: Callable[[], None]) -> None:
@@ -246,8 +233,7 @@ def test_an_unknown_status_is_refused_by_the_option(shop: Flask) -> None:
 def test_show_tells_everything_about_an_order_and_its_history_oldest_first(
     demo_shop: Flask, no_wait: None
 ) -> None:
-    timers = Timers()
-    demo_shop.extensions[SCHEDULER_KEY] = timers
+    timers = hold_timers(demo_shop)
     payment = demo_paid(demo_shop.test_client(), {BOOM: 2}, "cart-show")
     number = payment["orderNumber"]
     refunding = invoke(demo_shop, "orders", "refund", number, "--reason", "lost in the post")
@@ -429,8 +415,7 @@ def test_a_demo_refund_is_refunded_by_the_demos_event_with_one_email(
 def test_a_demo_refund_whose_event_has_not_come_yet_says_so(
     demo_shop: Flask, no_wait: None
 ) -> None:
-    timers = Timers()
-    demo_shop.extensions[SCHEDULER_KEY] = timers
+    timers = hold_timers(demo_shop)
     payment = demo_paid(demo_shop.test_client(), {BOOM: 1}, "cart-demo")
     number = payment["orderNumber"]
 
