@@ -21,6 +21,7 @@ from demo_timers import hold_timers
 from flask import Flask
 from flask.testing import FlaskClient
 from stripe_fakes import FakeStripe, server_error
+from test_checkout_details import ADDRESS
 from test_stock_api import emails as emails_of_order
 from test_stock_api import on_shelf
 from webhook_events import delivery, intent_event, refund_event
@@ -34,18 +35,6 @@ from bookstore.orders import Order, OrderStatus, find_order_by_number
 SCARCE = "poor-charlies-almanack"  # 3 copies
 BOOM = "boom"  # 30.00 USD
 EMAIL = "ada@example.com"
-ADDRESS = {
-    "name": "Ada Lovelace",
-    "phone": "+1 415 555 0100",
-    "address": {
-        "line1": "354 Oyster Point Blvd",
-        "line2": "Suite 2",
-        "city": "South San Francisco",
-        "state": "CA",
-        "postalCode": "94080",
-        "country": "US",
-    },
-}
 PAYS = "4242424242424242"
 DECLINED = "4000000000000002"
 
