@@ -57,6 +57,12 @@ stop() {
 trap stop INT TERM EXIT
 
 if [ "$prod" = 1 ]; then
+  # Rate limits are counted in each gunicorn worker's memory unless a shared store is named.
+  limits_line="$("$VENV/bin/python" -c '
+  from bookstore.config import Settings
+  uri = Settings.from_env().ratelimit_storage_uri
+  print("Rate limits are counted per process (each gunicorn worker counts its own) until RATELIMIT_STORAGE_URI points at Redis." if uri.startswith("memory://") else "Rate limits are counted in the shared store named by RATELIMIT_STORAGE_URI.")
+  ')"
   ensure_frontend_build
   prepare_database
   # backend/gunicorn.conf.py reads HOST, WEB_CONCURRENCY, FRONTEND_DIST, ... (and .env).
@@ -66,6 +72,7 @@ if [ "$prod" = 1 ]; then
   echo
   say "$mode_line"
   say "$mail_line"
+  say "$limits_line"
   say "Production server (gunicorn): the shop and its API at http://localhost:$API_PORT  (Ctrl-C stops it)"
   wait -n
   exit

@@ -9,12 +9,18 @@ ensure_python_env "$ROOT/backend/requirements-dev.txt"
 ensure_frontend_deps
 
 CHROMIUM="${CHROMIUM_PATH:-/usr/bin/chromium}"
-if [ ! -x "$CHROMIUM" ]; then
+# Debian's packages the tests run for real: Chromium for the browser tests, and redis-server
+# for the rate limit shared by several servers (unless TEST_REDIS_URL names a Redis to use).
+missing=()
+[ -x "$CHROMIUM" ] || missing+=(chromium)
+if [ -z "${TEST_REDIS_URL:-}" ] && [ ! -x /usr/bin/redis-server ]; then missing+=(redis-server); fi
+if [ "${#missing[@]}" -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
-    say "Installing Debian's Chromium for the browser tests"
-    apt-get update -qq && apt-get install -y -qq chromium >/dev/null || die "apt-get install chromium failed"
+    say "Installing Debian's ${missing[*]} for the tests"
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null ||
+      die "apt-get install ${missing[*]} failed"
   else
-    die "the browser tests need Chromium at $CHROMIUM: sudo apt-get install -y chromium (or set CHROMIUM_PATH)"
+    die "the tests need ${missing[*]}: sudo apt-get install -y ${missing[*]} (or set CHROMIUM_PATH / TEST_REDIS_URL)"
   fi
 fi
 export CHROMIUM_PATH="$CHROMIUM"
@@ -37,11 +43,12 @@ say "Vitest: frontend component tests"
 say "Secret scan: the repository and the built frontend"
 "$VENV/bin/python" scripts/secret_scan.py --build-frontend
 
-say "Bundle budget: the JavaScript loaded before the shop renders (at most 80 KB gzipped)"
+say "Bundle budget: the JavaScript loaded before the shop renders (at most 80,000 bytes, each file gzipped at level 6)"
 (cd frontend && npm run --silent size)
 
-# With TEST_DATABASE_URL (a PostgreSQL server; .ci/run sets one up), the backend suite runs on
-# PostgreSQL first; the run below is always SQLite's, and its last line counts every test.
+# With TEST_DATABASE_URL (a PostgreSQL server; .ci/run installs Debian's postgresql and sets
+# one up), the backend suite runs on PostgreSQL first; the run below is always SQLite's, and
+# its last line counts every test.
 if [ -n "${TEST_DATABASE_URL:-}" ]; then
   say "pytest: the backend suite on PostgreSQL (TEST_DATABASE_URL)"
   "$VENV/bin/pytest" tests/backend
