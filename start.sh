@@ -58,11 +58,11 @@ trap stop INT TERM EXIT
 
 if [ "$prod" = 1 ]; then
   # Rate limits are counted in each gunicorn worker's memory unless a shared store is named.
-  limits_line="$("$VENV/bin/python" -c '
-  from bookstore.config import Settings
-  uri = Settings.from_env().ratelimit_storage_uri
-  print("Rate limits are counted per process (each gunicorn worker counts its own) until RATELIMIT_STORAGE_URI points at Redis." if uri.startswith("memory://") else "Rate limits are counted in the shared store named by RATELIMIT_STORAGE_URI.")
-  ')"
+  if [ "$("$VENV/bin/python" -c 'from bookstore.config import Settings; print(Settings.from_env().ratelimit_storage_uri)')" = "memory://" ]; then
+    limits_line="Rate limits are counted per process (each gunicorn worker keeps its own count) until RATELIMIT_STORAGE_URI points at Redis."
+  else
+    limits_line="Rate limits are counted in the shared store named by RATELIMIT_STORAGE_URI."
+  fi
   ensure_frontend_build
   prepare_database
   # backend/gunicorn.conf.py reads HOST, WEB_CONCURRENCY, FRONTEND_DIST, ... (and .env).
