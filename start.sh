@@ -17,26 +17,33 @@ esac
 ensure_python_env "$ROOT/backend/requirements.txt"
 ensure_frontend_deps
 
-API_PORT="${PORT:-4242}"
-WEB_PORT="${FRONTEND_PORT:-3000}"
 export PYTHONPATH="$ROOT/backend${PYTHONPATH:+:$PYTHONPATH}"
 
 # Check the settings before starting anything: a bad key stops here, naming the variable.
 # With no Stripe keys in .env (or the environment), ask for the offline demo (DEMO_MODE=1):
-# a server started any other way refuses to start without keys unless told so.
-mode="$("$VENV/bin/python" - <<'PY'
+# a server started any other way refuses to start without keys unless told so. The ports come
+# from the environment or .env (PORT, FRONTEND_PORT), as the servers read them.
+read -r mode API_PORT WEB_PORT < <("$VENV/bin/python" - <<'PY' || echo "error"
 import sys
 from bookstore.config import ConfigError, Settings, environment_with_dotenv
 env = environment_with_dotenv()
 has_keys = any(env.get(name, "").strip() for name in ("STRIPE_SECRET_KEY", "STRIPE_PUBLISHABLE_KEY"))
 if not has_keys and not env.get("DEMO_MODE", "").strip():
     env["DEMO_MODE"] = "1"
+ports = []
+for name, default in (("PORT", "4242"), ("FRONTEND_PORT", "3000")):
+    raw = env.get(name, "").strip() or default
+    if not raw.isdigit() or not 0 < int(raw) < 65536:
+        sys.exit(f"error: {name} must be a port number (1-65535), got {raw!r}.")
+    ports.append(raw)
 try:
-    print(Settings.from_env(env).mode)
+    print(Settings.from_env(env).mode, *ports)
 except ConfigError as error:
     sys.exit(f"error: {error}")
 PY
-)" || die "fix the settings in .env (see .env.example) and run ./start.sh again"
+)
+[ "$mode" = demo ] || [ "$mode" = stripe ] ||
+  die "fix the settings in .env (see .env.example) and run ./start.sh again"
 
 if [ "$mode" = demo ]; then
   export DEMO_MODE="${DEMO_MODE:-1}"
@@ -47,6 +54,10 @@ fi
 
 # Where this server's emails go: an SMTP server (SMTP_URL), or .eml files to open.
 mail_line="$("$VENV/bin/python" -c 'from bookstore.config import Settings; from bookstore.mail import delivery_line; print(delivery_line(Settings.from_env()))')"
+
+# Another program on a port would answer in the shop's place: stop before starting anything.
+require_free_port "$API_PORT" PORT
+[ "$prod" = 1 ] || require_free_port "$WEB_PORT" FRONTEND_PORT
 
 pids=()
 stop() {

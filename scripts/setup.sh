@@ -80,6 +80,20 @@ prepare_database() {
   "$VENV/bin/flask" --app bookstore seed >/dev/null || die "seeding the catalogue failed"
 }
 
+# Stop unless nothing listens on 127.0.0.1:$1 ($2: the variable that sets it, for the message).
+require_free_port() {
+  "$VENV/bin/python" - "$1" <<'PY' && return 0
+import socket, sys
+with socket.socket() as probe:
+    probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        probe.bind(("127.0.0.1", int(sys.argv[1])))
+    except OSError:
+        sys.exit(1)
+PY
+  die "port $1 is already in use by another program: stop it, or set $2 to a free port in .env"
+}
+
 # Wait until an HTTP URL answers (any status), up to $2 seconds.
 wait_for_http() {
   local url="$1" seconds="${2:-60}" i
