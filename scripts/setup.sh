@@ -31,11 +31,14 @@ ensure_python_env() {
     "$python" -m venv "$VENV" || die "could not create .venv (on Debian: apt-get install python3-venv)"
   fi
   local want
-  want="$(files_hash "$ROOT/backend/requirements.txt" "$requirements")"
+  want="$(files_hash "$ROOT/backend/requirements.txt" "$requirements" "$ROOT/pyproject.toml")"
   if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
     say "Installing Python packages from backend/$(basename "$requirements")"
     "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check -r "$requirements" ||
       die "pip install failed"
+    # The backend itself, editable: `flask --app bookstore ...` then works from any folder.
+    "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check --no-deps -e "$ROOT" ||
+      die "pip install -e . (the backend package) failed"
     echo "$want" >"$stamp"
   fi
 }
