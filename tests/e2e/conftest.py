@@ -96,6 +96,9 @@ def running_servers(data_dir: Path, settings: dict[str, str], name: str) -> Iter
         # Every test shops from 127.0.0.1: the rate limits would throttle the run.
         "CHECKOUT_RATE_LIMIT": "10000 per minute",
         "ORDER_LOOKUP_RATE_LIMIT": "10000 per minute",
+        # Likewise the copies one client may hold at once: every test's unpaid orders (a
+        # declined card, a bank page left) hold theirs for 15 minutes, all for 127.0.0.1.
+        "HOLD_LIMIT_PER_CLIENT": "10000",
         # The run's emails go to its own folder, not to backend/instance/mail.
         "MAIL_DIR": str(data_dir / "mail"),
         **settings,
