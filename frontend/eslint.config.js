@@ -31,12 +31,35 @@ if (unlisted.length) {
 
 const SHARED = ['./src/lib', './src/components', './src/config', './src/testing'];
 
+/**
+ * The demo's stand-in for Stripe.js stands in for a library, so it sits beside lib, outside
+ * features: it imports only lib, and only these features load it (lazily, by mode).
+ */
+const STRIPE_DEMO = './src/stripe-demo';
+const STRIPE_DEMO_IMPORTERS = ['checkout'];
+
 /** One direction for imports: lib <- components <- config <- features <- app. */
 const BOUNDARIES = [
   {
     target: './src/lib',
-    from: ['./src/components', './src/config', './src/testing', './src/features', './src/app'],
+    from: ['./src/components', './src/config', './src/testing', './src/features', './src/app', STRIPE_DEMO],
     message: 'src/lib is the bottom layer: it imports nothing else of the app.',
+  },
+  {
+    target: STRIPE_DEMO,
+    from: ['./src/components', './src/config', './src/testing', './src/features', './src/app'],
+    message: 'src/stripe-demo stands in for Stripe.js: like a library, it imports only src/lib.',
+  },
+  {
+    target: [
+      ...SHARED.filter((path) => path !== './src/lib'),
+      './src/app',
+      ...Object.keys(FEATURE_IMPORTS)
+        .filter((feature) => !STRIPE_DEMO_IMPORTERS.includes(feature))
+        .map((feature) => `./src/features/${feature}`),
+    ],
+    from: STRIPE_DEMO,
+    message: `Only ${STRIPE_DEMO_IMPORTERS.map((feature) => `features/${feature}`).join(', ')} may load src/stripe-demo (STRIPE_DEMO_IMPORTERS in eslint.config.js).`,
   },
   {
     target: SHARED,
@@ -97,6 +120,26 @@ export default tseslint.config(
     ignores: ['src/**/*.test.{ts,tsx}'],
     rules: {
       'import-x/no-restricted-paths': ['error', { basePath: import.meta.dirname, zones: BOUNDARIES }],
+    },
+  },
+  {
+    // The stand-in is a chunk of its own, fetched only in demo mode: a static import would put it
+    // in the checkout page's JavaScript (and Stripe mode's). Dynamic import() is not matched here.
+    files: STRIPE_DEMO_IMPORTERS.map((feature) => `src/features/${feature}/**/*.{ts,tsx}`),
+    ignores: ['src/**/*.test.{ts,tsx}'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['**/stripe-demo', '**/stripe-demo/**'],
+              allowTypeImports: true,
+              message: "Load the stand-in with import('…/stripe-demo/demoStripe'), so it stays a lazy chunk.",
+            },
+          ],
+        },
+      ],
     },
   },
   {

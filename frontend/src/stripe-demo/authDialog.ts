@@ -2,7 +2,7 @@
  * The demo's stand-in for a bank's 3D Secure page: a modal that asks the shopper to
  * complete or fail authentication, like Stripe's test-mode authentication page.
  */
-import { formatMoney } from '../../../lib/money';
+import { formatMoney } from '../lib/money';
 
 interface AuthRequest {
   amount: number;

@@ -2,7 +2,7 @@
  * The demo payment form: plain DOM (like Stripe's iframe, it lives outside the app's
  * React tree) with live formatting and Stripe-style inline field errors.
  */
-import type { DemoCard } from '../../../lib/api';
+import type { DemoCard } from '../lib/api';
 import {
   cardNumberError,
   cvcError,

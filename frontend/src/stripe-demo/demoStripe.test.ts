@@ -2,8 +2,8 @@ import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import type { StripeElements } from '@stripe/stripe-js';
 import { describe, expect, it, vi } from 'vitest';
-import type { DemoPaymentIntent } from '../../../lib/api';
-import { apiError, mockFetch, type Reply } from '../../../testing/fetchMock';
+import type { DemoPaymentIntent } from '../lib/api';
+import { apiError, mockFetch, type Reply } from '../testing/fetchMock';
 import { createDemoStripe, paymentIntentIdFrom } from './demoStripe';
 
 const SECRET = 'pi_demo_1_secret_xyz';

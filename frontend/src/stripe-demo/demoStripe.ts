@@ -18,7 +18,7 @@ import {
   type DemoAuthenticateBody,
   type DemoConfirmBody,
   type DemoPaymentIntent,
-} from '../../../lib/api';
+} from '../lib/api';
 import { DemoAddressElement } from './addressElement';
 import { askForAuthentication } from './authDialog';
 import { DemoLinkAuthenticationElement } from './linkAuthentication';

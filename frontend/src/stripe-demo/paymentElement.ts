@@ -4,7 +4,7 @@
  * {elementType: 'payment', collapsed, empty, complete, value: {type}}.
  */
 import type { StripeError } from '@stripe/stripe-js';
-import type { DemoConfirmBody } from '../../../lib/api';
+import type { DemoConfirmBody } from '../lib/api';
 import { createCardForm, type CardForm } from './cardForm';
 import { el, uniqueId } from './dom';
 import { DemoElement, type DemoForm } from './element';

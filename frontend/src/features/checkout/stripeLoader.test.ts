@@ -19,6 +19,7 @@ beforeEach(() => {
 
 afterEach(() => {
   vi.useRealTimers();
+  vi.doUnmock('../../stripe-demo/demoStripe');
 });
 
 describe('getStripe in Stripe mode', () => {
@@ -83,5 +84,19 @@ describe('getStripe in demo mode', () => {
     expect(typeof demo.elements).toBe('function');
     expect(typeof demo.confirmPayment).toBe('function');
     expect(loadStripe).not.toHaveBeenCalled();
+  });
+
+  it('reports a stand-in chunk that fails to load as a load error, and fetches it again next time', async () => {
+    const chunk = vi.fn<() => object>(() => {
+      throw new TypeError('Failed to fetch dynamically imported module');
+    });
+    vi.doMock('../../stripe-demo/demoStripe', () => chunk());
+    const { getStripe, PaymentFormLoadError } = await freshLoader();
+
+    await expect(getStripe(demoConfig)).rejects.toBeInstanceOf(PaymentFormLoadError);
+
+    chunk.mockReturnValue({ createDemoStripe: () => stripe });
+    vi.resetModules();
+    expect(await getStripe(demoConfig)).toBe(stripe);
   });
 });

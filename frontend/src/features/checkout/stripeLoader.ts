@@ -49,7 +49,7 @@ async function load(config: Config): Promise<Stripe> {
   }
   // Demo mode: a local stand-in that talks to the shop's /demo endpoints; Stripe.js is never requested.
   try {
-    const { createDemoStripe } = await import('./demo/demoStripe');
+    const { createDemoStripe } = await import('../../stripe-demo/demoStripe');
     return createDemoStripe();
   } catch (error) {
     throw new PaymentFormLoadError('The demo payment form failed to load.', { cause: error });
