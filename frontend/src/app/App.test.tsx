@@ -73,6 +73,22 @@ describe('app shell', () => {
     expect(network.callsTo('/config')).toHaveLength(2);
   });
 
+  it('asks for /config and /api/books at once, not one after the other', async () => {
+    const answers: (() => void)[] = [];
+    const held = (reply: Reply) => () => new Promise<Reply>((resolve) => answers.push(() => resolve(reply)));
+    const network = mockFetch([
+      { path: '/config', reply: held({ body: demoConfig }) },
+      { path: '/api/books', reply: held({ body: { books } }) },
+    ]);
+    renderApp('/');
+
+    // Both requests are out while neither has been answered.
+    await waitFor(() => expect(network.calls.map((call) => call.path).sort()).toEqual(['/api/books', '/config']));
+    expect(answers).toHaveLength(2);
+    for (const answer of answers) answer();
+    expect(await screen.findByRole('heading', { name: 'The Dream Machine' })).toBeInTheDocument();
+  });
+
   it('has a header with the shop name and an empty cart button on every page', async () => {
     serve({ body: demoConfig });
     renderApp('/no-such-page');
