@@ -1,16 +1,19 @@
 """App time per request, in-process: the shop and the minimal app through Flask's test client.
 
     .venv/bin/python bench/inprocess.py [--requests 3000] [--holds 0 [--holds-apart]]
-                                        [--profile checkout] [--sql]
+                                        [--profile pay] [--sql [pay]]
 
 No server, no sockets, no other process: what each request costs in the app itself (CPU time,
 median of 5 rounds), the number that bench/run.py's ratios follow on a machine whose cores the
-servers saturate. `--profile NAME` prints a cProfile of that endpoint; `--sql` counts the SQL
-statements and transactions one checkout runs. Every title gets copies enough for any run (as
-bench/run.py gives them); `--holds N` first makes N checkouts in each app (a busy shop's last
-STOCK_HOLD_MINUTES of carts), whose holds on its titles every later checkout then sums. With
-`--holds-apart` those N carts take only the last HOLD_TITLES titles and the measured ones only
-the others, so no measured checkout has a held title: its cost should then not grow with N.
+servers saturate. The requests are bench/run.py's: Pay (a new cart with complete details, from
+a client address of its own), Quote (its one body, a new cart id each time), the two GETs.
+`--profile NAME` prints a cProfile of that endpoint; `--sql NAME` lists the SQL statements and
+transactions one such request runs (Pay's by default; a quote should run no write). Every title
+gets copies enough for any run (as bench/run.py gives them); `--holds N` first makes N Pays in
+each app (a busy shop's last STOCK_HOLD_MINUTES of orders), whose holds on its titles every
+later Pay and quote then sums. With `--holds-apart` those N carts take only the last
+HOLD_TITLES titles and the measured ones only the others, so no measured request has a held
+title: its cost should then not grow with N.
 """
 
 from __future__ import annotations
@@ -36,6 +39,7 @@ ROOT = BENCH.parent
 sys.path[:0] = [str(ROOT / "backend"), str(BENCH)]
 
 from flask import Flask  # noqa: E402
+from run import PAY_DETAILS, QUOTE_CART_ID, pay_body, quote_body  # noqa: E402
 from stock_up import BENCH_STOCK, stock_minimal, stock_shop  # noqa: E402
 from werkzeug.test import EnvironBuilder  # noqa: E402
 
@@ -44,6 +48,7 @@ from bookstore.config import Settings  # noqa: E402
 
 ROUNDS = 5
 HOLD_TITLES = 5  # the titles the --holds carts take with --holds-apart
+ENDPOINTS = ("books", "config", "quote", "pay")
 _carts = itertools.count()
 
 
@@ -84,8 +89,10 @@ class WsgiClient:
         self.headers = headers or {}
         self._environs: dict[tuple[str, str], dict[str, Any]] = {}
 
-    def call(self, method: str, path: str, body: bytes = b"") -> tuple[str, bytes]:
-        """The response status and body."""
+    def call(
+        self, method: str, path: str, body: bytes = b"", remote_addr: str | None = None
+    ) -> tuple[str, bytes]:
+        """The response status and body; `remote_addr` is the client's address."""
         base = self._environs.get((method, path))
         if base is None:
             base = self._environs[(method, path)] = EnvironBuilder(
@@ -96,6 +103,8 @@ class WsgiClient:
             ).get_environ()
         environ = dict(base)
         environ.update({"CONTENT_LENGTH": str(len(body)), "wsgi.input": io.BytesIO(body)})
+        if remote_addr is not None:
+            environ["REMOTE_ADDR"] = remote_addr
         status: list[str] = []
 
         def start_response(line: str, headers: Any, exc_info: Any = None) -> None:
@@ -112,26 +121,46 @@ class WsgiClient:
 
 
 def requests(client: WsgiClient, book_ids: list[str]) -> dict[str, Callable[[], Any]]:
-    """One call per benchmarked endpoint; checkout uses a new cart every time."""
+    """One call per benchmarked endpoint; Pay and Quote use a new cart id every time."""
 
-    def checkout() -> Any:
+    def pay() -> Any:
         n = next(_carts)
         items = [{"id": book_ids[n % len(book_ids)], "quantity": n % 3 + 1}]
         second = book_ids[(n * 7 + 3) % len(book_ids)]
         if second != items[0]["id"]:
             items.append({"id": second, "quantity": 1})
-        body = {"items": items, "cartId": f"inproc-{os.getpid()}-{n:08d}"}
-        status, data = client.call("POST", "/create-payment-intent", json.dumps(body).encode())
-        if not status.startswith("200"):
-            # A refused checkout (409 insufficient_stock) would time a refusal, not a checkout.
-            raise SystemExit(f"checkout answered {status}: {data[:300]!r}")
-        return data
+        body = {**pay_body(items, PAY_DETAILS[n % len(PAY_DETAILS)]), "cartId": cart_id(n)}
+        # A client of its own (an IPv6 /64), as bench/run.py's load: the per-client hold cap
+        # would refuse one client's twentieth order.
+        client = f"fd00:0:{n // 65536 % 65536:x}:{n % 65536:x}::1"
+        return succeeded(
+            "Pay",
+            client.call("POST", "/create-payment-intent", json.dumps(body).encode(), client),
+        )
+
+    def quote() -> Any:
+        body = json.dumps(quote_body(book_ids, cart_id(next(_carts))))
+        return succeeded("Quote", client.call("POST", "/api/quote", body.encode()))
 
     return {
         "books": lambda: client.get("/api/books"),
         "config": lambda: client.get("/config"),
-        "checkout": checkout,
+        "quote": quote,
+        "pay": pay,
     }
+
+
+def cart_id(n: int) -> str:
+    """A cart id no other request of this process sends."""
+    return f"inproc-{os.getpid()}-{n:08d}"
+
+
+def succeeded(name: str, answer: tuple[str, bytes]) -> bytes:
+    """The body of a 200; a refusal (409 insufficient_stock, say) would time the wrong thing."""
+    status, data = answer
+    if not status.startswith("200"):
+        raise SystemExit(f"{name} answered {status}: {data[:300]!r}")
+    return data
 
 
 def cost_us(call: Callable[[], Any], count: int) -> float:
@@ -180,14 +209,14 @@ def main() -> int:
     """Measure both apps, print microseconds per request and the shop/minimal ratio."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--requests", type=int, default=3000)
-    parser.add_argument("--holds", type=int, default=0, help="checkouts held before measuring")
+    parser.add_argument("--holds", type=int, default=0, help="Pays held before measuring")
     parser.add_argument(
         "--holds-apart",
         action="store_true",
         help=f"--holds carts on the last {HOLD_TITLES} titles, measured carts on the others",
     )
-    parser.add_argument("--profile", choices=("books", "config", "checkout"))
-    parser.add_argument("--sql", action="store_true")
+    parser.add_argument("--profile", choices=ENDPOINTS)
+    parser.add_argument("--sql", nargs="?", const="pay", choices=ENDPOINTS)
     args = parser.parse_args()
 
     import minimal_app
@@ -198,20 +227,26 @@ def main() -> int:
         books_body = shop.test_client().get("/api/books").data
         config_body = shop.test_client().get("/config").data
         book_ids = [book["id"] for book in json.loads(books_body)["books"]]
-        minimal = minimal_app.create_app(Path(tmp) / "minimal.sqlite3", books_body, config_body)
+        measured_ids = book_ids[:-HOLD_TITLES] if args.holds_apart else book_ids
+        # The minimal app's quote: the shop's answer to the body the measured quotes send.
+        quote = shop.test_client().post("/api/quote", json=quote_body(measured_ids, QUOTE_CART_ID))
+        if quote.status_code != 200:
+            raise SystemExit(f"POST /api/quote answered {quote.status}: {quote.data[:300]!r}")
+        minimal = minimal_app.create_app(
+            Path(tmp) / "minimal.sqlite3", books_body, config_body, quote.data
+        )
         stock_minimal(Path(tmp) / "minimal.sqlite3", BENCH_STOCK)
         minimal_client = WsgiClient(minimal)
         held_ids = book_ids[-HOLD_TITLES:] if args.holds_apart else book_ids
         for client in (shop_client, minimal_client):
-            hold = requests(client, held_ids)["checkout"]
+            hold = requests(client, held_ids)["pay"]
             for _ in range(args.holds):
                 hold()
-        measured_ids = book_ids[:-HOLD_TITLES] if args.holds_apart else book_ids
         shop_calls = requests(shop_client, measured_ids)
         minimal_calls = requests(minimal_client, measured_ids)
         if args.sql:
-            shop_calls["checkout"]()
-            for line in count_sql(shop, shop_calls["checkout"]):
+            shop_calls[args.sql]()
+            for line in count_sql(shop, shop_calls[args.sql]):
                 print(line)
             return 0
         if args.profile:
@@ -226,8 +261,8 @@ def main() -> int:
             pstats.Stats(profiler).sort_stats("cumulative").print_stats(45)
             return 0
         print(f"{'endpoint':<10} {'shop us':>8} {'minimal us':>10} {'ratio':>6}")
-        for name in ("books", "config", "checkout"):
-            count = args.requests if name != "checkout" else max(args.requests // 10, 100)
+        for name in ENDPOINTS:
+            count = args.requests if name != "pay" else max(args.requests // 10, 100)
             for calls in (shop_calls, minimal_calls):
                 for _ in range(100):
                     calls[name]()  # warm up
