@@ -7,7 +7,7 @@
  * (postal code formats...) and the page shows what it says.
  */
 import type { StripeAddressElementChangeEvent, StripeAddressElementOptions } from '@stripe/stripe-js';
-import { el, input, labelledField, uniqueId, type LabelledField } from './dom';
+import { applyLock, el, input, labelledField, uniqueId, type LabelledField } from './dom';
 import { DemoElement, type DemoForm } from './element';
 
 export const FIELD_INCOMPLETE = 'This field is incomplete.';
@@ -205,9 +205,7 @@ export class DemoAddressElement extends DemoElement<StripeAddressElementOptions>
         }
         changed();
       },
-      setDisabled: (disabled) => {
-        for (const control of controls()) control.disabled = disabled;
-      },
+      lock: (state) => applyLock(controls(), state),
       destroy: () => {
         for (const [node, type, listener] of listeners) node.removeEventListener(type, listener);
         root.remove();

@@ -13,6 +13,7 @@ import {
   parseExpiry,
   type FieldError,
 } from './cardValidation';
+import { applyLock, type LockState } from './dom';
 
 export interface CardFormState {
   empty: boolean;
@@ -24,7 +25,7 @@ export interface CardForm {
   /** Shows every field's error (as on submit); returns the card or the first error. */
   validate: () => { card: DemoCard } | { error: FieldError };
   state: () => CardFormState;
-  setDisabled: (disabled: boolean) => void;
+  lock: (state: LockState) => void;
   focus: () => void;
   blur: () => void;
   clear: () => void;
@@ -213,8 +214,11 @@ export function createCardForm(
       };
     },
     state,
-    setDisabled(disabled) {
-      for (const field of fields) field.input.disabled = disabled;
+    lock(lockState) {
+      applyLock(
+        fields.map((field) => field.input),
+        lockState,
+      );
     },
     focus: () => numberField.input.focus(),
     blur: () => {

@@ -1,30 +1,41 @@
 /**
- * A local stand-in for the few Stripe.js calls the checkout makes, for demo mode (no
- * Stripe keys, no network beyond the shop). It drives the real <Elements>,
- * <LinkAuthenticationElement>, <AddressElement> and <PaymentElement> from
- * @stripe/react-stripe-js and talks to the shop's /demo endpoints the way Stripe.js talks
- * to Stripe. Only ever loaded by dynamic import.
+ * A local stand-in for the Stripe.js calls the checkout makes, for demo mode (no Stripe keys,
+ * no network beyond the shop). It drives the real <Elements>, <LinkAuthenticationElement>,
+ * <AddressElement> and <PaymentElement> from @stripe/react-stripe-js and talks to the shop's
+ * /demo endpoints the way Stripe.js talks to Stripe. Both of Stripe's flows work: Elements
+ * with a client secret and confirmPayment, or Elements without an intent (deferred mode) and
+ * either confirmPayment with the client secret made at Pay, or createConfirmationToken for the
+ * server to confirm, then handleNextAction. Only ever loaded by dynamic import.
  */
 import type {
+  ConfirmationToken,
+  ConfirmationTokenCreateParams,
   PaymentIntent,
   Stripe,
-  StripeAddressElementOptions,
+  StripeElementsOptions,
   StripeError,
-  StripeLinkAuthenticationElementOptions,
 } from '@stripe/stripe-js';
-import {
-  api,
-  isApiError,
-  type DemoAuthenticateBody,
-  type DemoConfirmBody,
-  type DemoPaymentIntent,
-} from '../lib/api';
-import { DemoAddressElement } from './addressElement';
+import { api, type DemoAuthenticateBody, type DemoConfirmBody, type DemoPaymentIntent } from '../lib/api';
 import { askForAuthentication } from './authDialog';
-import { DemoLinkAuthenticationElement } from './linkAuthentication';
+import {
+  CONFIRMATION_TOKENS_PATH,
+  intentPath,
+  type DemoConfirmationToken,
+  type DemoConfirmationTokenBody,
+} from './demoApi';
+import { DemoElements } from './elementsGroup';
 import { leavePage } from './navigation';
-import { DemoPaymentElement } from './paymentElement';
+import {
+  IntegrationError,
+  errorFromApi,
+  paymentIntentIdFrom,
+  resultOf,
+  stripeError,
+  type PaymentIntentResult,
+} from './results';
 import './demo.css';
+
+export { paymentIntentIdFrom } from './results';
 
 export interface DemoStripeOptions {
   /**
@@ -37,53 +48,7 @@ export interface DemoStripeOptions {
   now?: () => Date;
 }
 
-type PaymentIntentResult = { paymentIntent: PaymentIntent } | { error: StripeError };
-
-const FALLBACK_MESSAGE = 'Your payment could not be completed. Please try again.';
-
-/** Stripe's client secrets are "<PaymentIntent id>_secret_<random>". */
-export function paymentIntentIdFrom(clientSecret: string): string | null {
-  const index = clientSecret.indexOf('_secret_');
-  return index > 0 ? clientSecret.slice(0, index) : null;
-}
-
-function stripeError(error: Partial<StripeError> & { message: string }): { error: StripeError } {
-  return { error: { type: 'api_error', ...error } };
-}
-
-/** Turns a failed /demo call into the error shape Stripe.js resolves with. */
-function errorFromApi(error: unknown): { error: StripeError } {
-  if (!isApiError(error)) return stripeError({ message: FALLBACK_MESSAGE });
-  if (error.status === 402) {
-    const details = (error.details ?? {}) as { decline_code?: string };
-    return stripeError({
-      type: 'card_error',
-      code: error.code,
-      decline_code: details.decline_code,
-      message: error.message,
-    });
-  }
-  return stripeError({
-    type: error.status === 0 ? 'api_connection_error' : 'api_error',
-    code: error.code,
-    message: error.message,
-  });
-}
-
-/** Maps a PaymentIntent after an attempt to Stripe.js's `{paymentIntent}` or `{error}`. */
-function resultOf(intent: DemoPaymentIntent): PaymentIntentResult {
-  if (intent.status === 'succeeded' || intent.status === 'processing') {
-    return { paymentIntent: intent as unknown as PaymentIntent };
-  }
-  const failure = intent.last_payment_error;
-  return stripeError({
-    type: failure ? 'card_error' : 'invalid_request_error',
-    code: failure?.code ?? 'payment_intent_unexpected_state',
-    decline_code: failure?.decline_code ?? undefined,
-    message: failure?.message ?? FALLBACK_MESSAGE,
-    payment_intent: intent as unknown as PaymentIntent,
-  });
-}
+type ConfirmationTokenResult = { confirmationToken: ConfirmationToken } | { error: StripeError };
 
 function withRedirectParams(returnUrl: string, intent: DemoPaymentIntent, status: 'succeeded' | 'failed'): string {
   const url = new URL(returnUrl, window.location.href);
@@ -98,75 +63,24 @@ function absoluteUrl(url: string): string {
   return new URL(url, window.location.href).toString();
 }
 
-function intentPath(id: string, action?: 'confirm' | 'authenticate'): string {
-  const base = `/demo/payment_intents/${encodeURIComponent(id)}`;
-  return action ? `${base}/${action}` : base;
-}
-
-type AnyDemoElement = DemoPaymentElement | DemoLinkAuthenticationElement | DemoAddressElement;
-
-/**
- * The demo `elements` group: holds the client secret (when given) and its Elements, at most
- * one of each type, as Stripe's does.
- */
-class DemoElements {
-  private readonly created = new Map<string, AnyDemoElement>();
-  clientSecret: string | null;
-
-  constructor(
-    options: { clientSecret?: string } | undefined,
-    private readonly now: () => Date,
-  ) {
-    this.clientSecret = options?.clientSecret ?? null;
-  }
-
-  create(type: string, options?: unknown): AnyDemoElement {
-    if (this.created.has(type)) throw new Error(`Can only create one Element of type ${type}.`);
-    const forget = () => {
-      if (this.created.get(type) === element) this.created.delete(type);
-    };
-    let element: AnyDemoElement;
-    if (type === 'payment') element = new DemoPaymentElement(forget, this.now);
-    else if (type === 'linkAuthentication') {
-      element = new DemoLinkAuthenticationElement(options as StripeLinkAuthenticationElementOptions | undefined, forget);
-    } else if (type === 'address') element = new DemoAddressElement(options as StripeAddressElementOptions, forget);
-    else {
-      throw new Error(`The demo payment form supports the payment, linkAuthentication and address Elements, not "${type}".`);
-    }
-    this.created.set(type, element);
-    return element;
-  }
-
-  getElement(type: string): AnyDemoElement | null {
-    return this.created.get(type) ?? null;
-  }
-
-  update(options: { clientSecret?: string }): void {
-    if (options.clientSecret) this.clientSecret = options.clientSecret;
-  }
-
-  /** The server re-prices the PaymentIntent itself; the demo form shows no amount to refresh. */
-  fetchUpdates(): Promise<object> {
-    return Promise.resolve({});
-  }
-
-  /** Validates the payment details, as Stripe's does before the page does anything slow. */
-  submit(): Promise<{ error?: StripeError }> {
-    const element = this.getElement('payment');
-    if (!(element instanceof DemoPaymentElement)) {
-      return Promise.resolve(stripeError({ type: 'invalid_request_error', message: 'No payment form to submit.' }));
-    }
-    const result = element.collect();
-    return Promise.resolve('error' in result ? result : {});
-  }
+/** A promise that never settles: the page is leaving, as after Stripe.js's redirects. */
+function leaving(): Promise<never> {
+  return new Promise<never>(() => {});
 }
 
 interface ConfirmOptions {
-  elements?: DemoElements;
+  elements?: unknown;
   clientSecret?: string;
   confirmParams?: { return_url?: string };
   redirect?: 'always' | 'if_required';
 }
+
+interface CreateConfirmationTokenOptions {
+  elements?: unknown;
+  params?: ConfirmationTokenCreateParams;
+}
+
+const NOT_READY = 'The payment form is not ready yet.';
 
 /** Builds the stand-in Stripe object handed to <Elements stripe={...}>. */
 export function createDemoStripe(options: DemoStripeOptions = {}): Stripe {
@@ -176,18 +90,42 @@ export function createDemoStripe(options: DemoStripeOptions = {}): Stripe {
     ((intent: DemoPaymentIntent) => askForAuthentication({ amount: intent.amount, currency: intent.currency }));
   const now = options.now ?? (() => new Date());
 
+  /**
+   * Runs a PaymentIntent's next action: the 3D Secure dialog, then the PaymentIntent after it;
+   * or off to the bank's page.
+   */
+  async function runNextAction(intent: DemoPaymentIntent, clientSecret: string): Promise<DemoPaymentIntent> {
+    const next = intent.next_action;
+    if (next?.type === 'redirect_to_url') {
+      // As Stripe.js does for redirect methods: off to the bank, which sends the shopper back to
+      // the return_url. The promise never settles, so neither does its caller's: the page is leaving.
+      navigate(next.redirect_to_url.url);
+      return leaving();
+    }
+    const approve = await authenticate(intent);
+    const answer: DemoAuthenticateBody = { client_secret: clientSecret, approve };
+    return api.post<DemoPaymentIntent>(intentPath(intent.id, 'authenticate'), answer);
+  }
+
   async function confirmPayment({
     elements,
     clientSecret,
     confirmParams,
     redirect = 'always',
   }: ConfirmOptions): Promise<PaymentIntentResult> {
-    const secret = clientSecret ?? elements?.clientSecret ?? null;
-    const id = secret ? paymentIntentIdFrom(secret) : null;
-    const element = elements?.getElement('payment');
-    if (!secret || !id || !(element instanceof DemoPaymentElement)) {
-      return stripeError({ type: 'invalid_request_error', message: 'The payment form is not ready yet.' });
+    if (!(elements instanceof DemoElements)) return stripeError({ type: 'invalid_request_error', message: NOT_READY });
+    if (elements.isDeferred) {
+      if (!clientSecret) {
+        throw new IntegrationError(
+          'stripe.confirmPayment() needs the PaymentIntent\'s clientSecret when Elements were created with mode.',
+        );
+      }
+      elements.requireSubmit('confirmPayment');
     }
+    const secret = clientSecret ?? elements.clientSecret;
+    const id = secret ? paymentIntentIdFrom(secret) : null;
+    const element = elements.payment;
+    if (!secret || !id || !element) return stripeError({ type: 'invalid_request_error', message: NOT_READY });
     const returnUrl = confirmParams?.return_url;
     const collected = element.collect();
     if ('error' in collected) return collected;
@@ -196,41 +134,93 @@ export function createDemoStripe(options: DemoStripeOptions = {}): Stripe {
       return stripeError({ type: 'invalid_request_error', message: 'A return_url is required to confirm.' });
     }
 
+    // Re-enabled when the attempt ends; one that leaves for the bank never ends, so the form stays disabled.
     element.setDisabled(true);
-    let leaving = false;
     let intent: DemoPaymentIntent;
     let authenticationFailed = false;
     try {
       const confirm: DemoConfirmBody = { client_secret: secret, ...collected.method };
       if (collected.type === 'bank_redirect') confirm.return_url = absoluteUrl(returnUrl ?? '');
       intent = await api.post<DemoPaymentIntent>(intentPath(id, 'confirm'), confirm);
-      const next = intent.status === 'requires_action' ? intent.next_action : null;
-      if (next?.type === 'redirect_to_url') {
-        // As Stripe.js does for redirect methods: off to the bank, which sends the shopper back
-        // to return_url. The promise never settles; the page is leaving.
-        leaving = true;
-        navigate(next.redirect_to_url.url);
-        return new Promise<never>(() => {});
-      }
       if (intent.status === 'requires_action') {
-        const approve = await authenticate(intent);
-        const answer: DemoAuthenticateBody = { client_secret: secret, approve };
-        intent = await api.post<DemoPaymentIntent>(intentPath(id, 'authenticate'), answer);
+        intent = await runNextAction(intent, secret);
         authenticationFailed = intent.status !== 'succeeded' && intent.status !== 'processing';
       }
     } catch (error) {
       return errorFromApi(error);
     } finally {
-      if (!leaving) element.setDisabled(false);
+      element.setDisabled(false);
     }
 
     const result = resultOf(intent);
     if (redirect !== 'if_required' && returnUrl && ('paymentIntent' in result || authenticationFailed)) {
       // Stripe leaves the page here; its promise never settles.
       navigate(withRedirectParams(returnUrl, intent, authenticationFailed ? 'failed' : 'succeeded'));
-      return new Promise<never>(() => {});
+      return leaving();
     }
     return result;
+  }
+
+  /**
+   * Turns the Payment Element's details into a single-use ConfirmationToken for the server to
+   * confirm the PaymentIntent with ("finalize payments on the server").
+   */
+  async function createConfirmationToken({
+    elements,
+    params,
+  }: CreateConfirmationTokenOptions): Promise<ConfirmationTokenResult> {
+    if (!(elements instanceof DemoElements)) return stripeError({ type: 'invalid_request_error', message: NOT_READY });
+    elements.requireSubmit('createConfirmationToken');
+    const element = elements.payment;
+    if (!element) return stripeError({ type: 'invalid_request_error', message: NOT_READY });
+    const collected = element.collect();
+    if ('error' in collected) return collected;
+    const returnUrl = params?.return_url;
+    if (!returnUrl && collected.type === 'bank_redirect') {
+      return stripeError({
+        type: 'invalid_request_error',
+        message: 'A return_url is required for this payment method.',
+      });
+    }
+
+    const body: DemoConfirmationTokenBody = { ...collected.method };
+    if (returnUrl) body.return_url = absoluteUrl(returnUrl);
+    element.setDisabled(true);
+    try {
+      const token = await api.post<DemoConfirmationToken>(CONFIRMATION_TOKENS_PATH, body);
+      return { confirmationToken: token as unknown as ConfirmationToken };
+    } catch (error) {
+      return errorFromApi(error);
+    } finally {
+      element.setDisabled(false);
+    }
+  }
+
+  /**
+   * Finishes a PaymentIntent the server confirmed and left in requires_action: the 3D Secure
+   * dialog, or the bank's page (never settles, as the page leaves). Like Stripe.js, it throws
+   * for a PaymentIntent in any other status.
+   */
+  async function handleNextAction({ clientSecret }: { clientSecret: string }): Promise<PaymentIntentResult> {
+    const id = paymentIntentIdFrom(clientSecret);
+    if (!id) throw new IntegrationError('stripe.handleNextAction() needs a PaymentIntent client secret.');
+    let intent: DemoPaymentIntent;
+    try {
+      intent = await api.get<DemoPaymentIntent>(intentPath(id), { query: { client_secret: clientSecret } });
+    } catch (error) {
+      return errorFromApi(error);
+    }
+    if (intent.status !== 'requires_action' || !intent.next_action) {
+      throw new IntegrationError(
+        `stripe.handleNextAction(): the PaymentIntent is ${intent.status}, not requires_action.`,
+      );
+    }
+    try {
+      intent = await runNextAction(intent, clientSecret);
+    } catch (error) {
+      return errorFromApi(error);
+    }
+    return resultOf(intent);
   }
 
   async function retrievePaymentIntent(clientSecret: string): Promise<PaymentIntentResult> {
@@ -248,8 +238,10 @@ export function createDemoStripe(options: DemoStripeOptions = {}): Stripe {
     Promise.resolve(stripeError({ type: 'invalid_request_error', message: `${name} is not available in demo mode.` }));
 
   const standIn = {
-    elements: (elementsOptions?: { clientSecret?: string }) => new DemoElements(elementsOptions, now),
+    elements: (elementsOptions?: StripeElementsOptions) => new DemoElements(elementsOptions, now),
     confirmPayment,
+    createConfirmationToken,
+    handleNextAction,
     retrievePaymentIntent,
     // Checked by @stripe/react-stripe-js to recognise a Stripe object; never called here.
     createToken: unsupported('createToken'),

@@ -60,3 +60,28 @@ export function input(properties: Partial<HTMLInputElement>): HTMLInputElement {
   Object.assign(node, { type: 'text', spellcheck: false, ...properties });
   return node;
 }
+
+/** How far a form is locked: by the page (`readOnly`, Stripe's option) or while a payment is under way. */
+export interface LockState {
+  disabled: boolean;
+  readOnly: boolean;
+}
+
+/**
+ * Locks form controls. Text fields become read-only, so they stay focusable and readable (a
+ * screen reader still reads what was typed); radios and selects have no read-only state in
+ * HTML, so they are disabled instead.
+ */
+export function applyLock(
+  controls: Iterable<HTMLInputElement | HTMLSelectElement>,
+  { disabled, readOnly }: LockState,
+): void {
+  for (const control of controls) {
+    if (control instanceof HTMLInputElement && control.type !== 'radio' && control.type !== 'checkbox') {
+      control.readOnly = readOnly;
+      control.disabled = disabled;
+    } else {
+      control.disabled = disabled || readOnly;
+    }
+  }
+}

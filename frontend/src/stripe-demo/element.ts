@@ -3,6 +3,7 @@
  * `change`, ...) with on/once/off, update, focus, blur, clear, unmount and destroy. Each kind
  * of Element renders its own plain-DOM form (like Stripe's iframe, outside React's tree).
  */
+import type { LockState } from './dom';
 
 type Handler = (event?: unknown) => void;
 
@@ -10,7 +11,8 @@ type Handler = (event?: unknown) => void;
 export interface DemoForm {
   focus: () => void;
   clear: () => void;
-  setDisabled: (disabled: boolean) => void;
+  /** Makes the fields read-only or disabled (see applyLock). */
+  lock: (state: LockState) => void;
   destroy: () => void;
   /** The form's root node, to tell whether focus is inside it. */
   root: HTMLElement;
@@ -23,12 +25,16 @@ export abstract class DemoElement<Options = unknown> {
   /** The last change event, for a listener that arrives after the shopper started typing. */
   private lastChange: unknown = undefined;
   protected form: DemoForm | null = null;
+  /** `readOnly` comes from the options (the page's), `disabled` from a payment under way. */
+  private readonly lockState: LockState = { disabled: false, readOnly: false };
 
   constructor(
     readonly elementType: string,
     protected options: Options,
     private readonly onDestroy: () => void,
-  ) {}
+  ) {
+    this.lockState.readOnly = readOnlyOption(options) ?? false;
+  }
 
   /** Builds the form in `container`; `emitChange` sends a `change` event with Stripe's payload. */
   protected abstract render(container: HTMLElement): DemoForm;
@@ -38,6 +44,7 @@ export abstract class DemoElement<Options = unknown> {
     if (!container) throw new Error('The Element has nowhere to mount.');
     if (this.form) throw new Error('This Element is already mounted.');
     this.form = this.render(container);
+    this.form.lock({ ...this.lockState });
     // Stripe's Elements report ready asynchronously, once their iframe has loaded.
     this.readyTimer = window.setTimeout(() => {
       this.ready = true;
@@ -75,9 +82,14 @@ export abstract class DemoElement<Options = unknown> {
     return this;
   }
 
-  /** Options that matter after mounting are few; the rest are kept as Stripe keeps them. */
+  /**
+   * Options that matter after mounting are few (`readOnly`, which Stripe's Payment Element
+   * has and the stand-in's other Elements take too); the rest are kept as Stripe keeps them.
+   */
   update(options: Partial<Options>): this {
     this.options = { ...this.options, ...options };
+    const readOnly = readOnlyOption(options);
+    if (readOnly !== undefined) this.setLock({ readOnly });
     return this;
   }
 
@@ -117,12 +129,23 @@ export abstract class DemoElement<Options = unknown> {
     return this;
   }
 
+  /** Disables the form while a payment it started is under way (not an option of Stripe's). */
   setDisabled(disabled: boolean): void {
-    this.form?.setDisabled(disabled);
+    this.setLock({ disabled });
+  }
+
+  private setLock(change: Partial<LockState>): void {
+    Object.assign(this.lockState, change);
+    this.form?.lock({ ...this.lockState });
   }
 
   protected emit(event: string, payload: unknown): void {
     if (event === 'change') this.lastChange = payload;
     for (const handler of [...(this.handlers.get(event) ?? [])]) handler(payload);
   }
+}
+
+function readOnlyOption(options: unknown): boolean | undefined {
+  if (typeof options !== 'object' || options === null || !('readOnly' in options)) return undefined;
+  return Boolean(options.readOnly);
 }

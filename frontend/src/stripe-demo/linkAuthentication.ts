@@ -3,7 +3,7 @@
  * Its change events have Stripe's shape: {elementType, empty, complete, value: {email}}.
  */
 import type { StripeLinkAuthenticationElementOptions } from '@stripe/stripe-js';
-import { el, input, labelledField, uniqueId } from './dom';
+import { applyLock, el, input, labelledField, uniqueId } from './dom';
 import { DemoElement, type DemoForm } from './element';
 
 export const EMAIL_INVALID = 'Your email address is invalid.';
@@ -46,9 +46,7 @@ export class DemoLinkAuthenticationElement extends DemoElement<StripeLinkAuthent
         field.setError(null);
         this.emit('change', this.changeEvent());
       },
-      setDisabled: (disabled) => {
-        email.disabled = disabled;
-      },
+      lock: (state) => applyLock([email], state),
       destroy: () => {
         email.removeEventListener('input', onInput);
         email.removeEventListener('blur', onBlur);

@@ -1,16 +1,24 @@
 /**
  * The demo Payment Element: a choice of payment method (card, a bank redirect, SEPA Direct
  * Debit) and the form of the one chosen. Its change events have Stripe's shape:
- * {elementType: 'payment', collapsed, empty, complete, value: {type}}.
+ * {elementType: 'payment', collapsed, empty, complete, value: {type}}. Like Stripe's, it takes
+ * `readOnly` at creation and in update().
  */
-import type { StripeError } from '@stripe/stripe-js';
+import type { StripeError, StripePaymentElementOptions } from '@stripe/stripe-js';
 import type { DemoConfirmBody } from '../lib/api';
+import { formatMoney } from '../lib/money';
 import { createCardForm, type CardForm } from './cardForm';
-import { el, uniqueId } from './dom';
+import { applyLock, el, uniqueId } from './dom';
 import { DemoElement, type DemoForm } from './element';
 import { createSepaForm, type SepaForm } from './sepaForm';
 
 export type DemoMethodType = 'card' | 'bank_redirect' | 'sepa_debit';
+
+/** What the Elements group will charge, when it was created with an amount (deferred mode). */
+export interface DemoAmount {
+  amount: number;
+  currency: string;
+}
 
 /** The payment method part of the body POST /demo/payment_intents/<id>/confirm takes. */
 export type DemoMethod = Pick<DemoConfirmBody, 'card' | 'bank_redirect' | 'sepa_debit'>;
@@ -25,16 +33,31 @@ function validationError(message: string, code?: string): { error: StripeError }
   return { error: { type: 'validation_error', code, message } };
 }
 
-export class DemoPaymentElement extends DemoElement {
+/** The bank redirect tab's note, with the amount the bank will ask for where it is known. */
+function bankRedirectNote(amount: DemoAmount | null): string {
+  const payment = amount ? `the payment of ${formatMoney(amount.amount, amount.currency)}` : 'the payment';
+  return `When you pay, you'll go to the demo bank's page to approve or refuse ${payment}, then come back here.`;
+}
+
+export class DemoPaymentElement extends DemoElement<StripePaymentElementOptions | undefined> {
   private method: DemoMethodType = 'card';
   private card: CardForm | null = null;
   private sepa: SepaForm | null = null;
+  private amount: DemoAmount | null = null;
+  private bankNote: HTMLElement | null = null;
 
   constructor(
+    options: StripePaymentElementOptions | undefined,
     onDestroy: () => void,
     private readonly now: () => Date,
   ) {
-    super('payment', undefined, onDestroy);
+    super('payment', options, onDestroy);
+  }
+
+  /** Follows the Elements group's amount (elements.update), as Stripe's shows it for some methods. */
+  setAmount(amount: DemoAmount | null): void {
+    this.amount = amount;
+    if (this.bankNote) this.bankNote.textContent = bankRedirectNote(amount);
   }
 
   /** The chosen method's details, validated (errors shown in the form); used when paying. */
@@ -84,15 +107,8 @@ export class DemoPaymentElement extends DemoElement {
     this.card = createCardForm(panels.get('card') ?? root, changed, this.now);
     this.sepa = createSepaForm(changed);
     panels.get('sepa_debit')?.append(this.sepa.root);
-    panels
-      .get('bank_redirect')
-      ?.append(
-        el(
-          'p',
-          'dx-note',
-          "When you pay, you'll go to the demo bank's page to approve or refuse the payment, then come back here.",
-        ),
-      );
+    this.bankNote = el('p', 'dx-note', bankRedirectNote(this.amount));
+    panels.get('bank_redirect')?.append(this.bankNote);
     container.append(root);
 
     const onChoose = (event: Event) => {
@@ -110,10 +126,10 @@ export class DemoPaymentElement extends DemoElement {
         this.card?.clear();
         this.sepa?.clear();
       },
-      setDisabled: (disabled) => {
-        for (const radio of radios) radio.disabled = disabled;
-        this.card?.setDisabled(disabled);
-        this.sepa?.setDisabled(disabled);
+      lock: (state) => {
+        applyLock(radios, state);
+        this.card?.lock(state);
+        this.sepa?.lock(state);
       },
       destroy: () => {
         for (const radio of radios) radio.removeEventListener('change', onChoose);
@@ -121,6 +137,7 @@ export class DemoPaymentElement extends DemoElement {
         this.sepa?.destroy();
         this.card = null;
         this.sepa = null;
+        this.bankNote = null;
         root.remove();
       },
     };

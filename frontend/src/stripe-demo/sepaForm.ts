@@ -1,5 +1,5 @@
 /** The demo Payment Element's SEPA Direct Debit tab: an IBAN, the mandate, and the test IBANs. */
-import { el, input, labelledField, uniqueId } from './dom';
+import { applyLock, el, input, labelledField, uniqueId, type LockState } from './dom';
 import { formatIban, ibanError, normalizeIban, TEST_IBANS } from './ibanValidation';
 
 export interface SepaForm {
@@ -7,7 +7,7 @@ export interface SepaForm {
   /** Shows the IBAN's error (as on paying); returns the IBAN or the error message. */
   validate: () => { iban: string } | { error: string };
   state: () => { empty: boolean; complete: boolean; error: string | null };
-  setDisabled: (disabled: boolean) => void;
+  lock: (state: LockState) => void;
   focus: () => void;
   clear: () => void;
   destroy: () => void;
@@ -76,9 +76,7 @@ export function createSepaForm(onChange: () => void): SepaForm {
       complete: ibanError(control.value, true) === null,
       error,
     }),
-    setDisabled: (disabled) => {
-      control.disabled = disabled;
-    },
+    lock: (state) => applyLock([control], state),
     focus: () => control.focus(),
     clear: () => {
       control.value = '';
