@@ -218,3 +218,40 @@ describe('demo Address Element', () => {
     expect(() => elements.create('address', SHIPPING)).not.toThrow();
   });
 });
+
+describe('demo Link Authentication and Address Elements read-only', () => {
+  it('makes the email read-only with update({readOnly}), and editable again', async () => {
+    const { element, user } = mount((elements) => elements.create('linkAuthentication'));
+    const email = screen.getByLabelText('Email');
+    await user.type(email, 'ada@example.com');
+
+    (element as unknown as { update: (options: object) => void }).update({ readOnly: true });
+    await user.type(email, 'x');
+
+    expect(email).toHaveAttribute('readonly');
+    expect(email).toHaveValue('ada@example.com');
+    (element as unknown as { update: (options: object) => void }).update({ readOnly: false });
+    expect(email).not.toHaveAttribute('readonly');
+  });
+
+  it('makes the address read-only: text fields keep their values, the country cannot change', async () => {
+    const { address, onChange, user } = mountAddress();
+    await user.type(screen.getByLabelText('Full name'), 'Ada Lovelace');
+    onChange.mockClear();
+
+    address.update({ readOnly: true } as Partial<StripeAddressElementOptions>);
+    await user.type(screen.getByLabelText('City'), 'Paris');
+
+    expect(screen.getByLabelText('City')).toHaveValue('');
+    expect(onChange).not.toHaveBeenCalled();
+    for (const label of ['Full name', 'Address line 1', 'City', 'State', 'ZIP code', 'Phone number (optional)']) {
+      expect(screen.getByLabelText(label), label).toHaveAttribute('readonly');
+    }
+    expect(screen.getByLabelText('Country or region')).toBeDisabled();
+    expect(screen.getByLabelText('Full name')).toHaveValue('Ada Lovelace');
+
+    address.update({ readOnly: false } as Partial<StripeAddressElementOptions>);
+    expect(screen.getByLabelText('Country or region')).toBeEnabled();
+    expect(screen.getByLabelText('City')).not.toHaveAttribute('readonly');
+  });
+});
