@@ -2,7 +2,8 @@
 import type { DemoMethod } from './paymentElement';
 
 // POST /demo/confirmation_tokens, declared here until lib/api-types.ts is generated with the
-// backend's schemas for it; then these become lib/api.ts's names for those schemas.
+// backend's schemas for it (ConfirmationTokenBody, DemoConfirmationTokenResponse); then these
+// become lib/api.ts's names for those schemas.
 
 /** The chosen payment method's fields (exactly one), and where a redirect method comes back to. */
 export type DemoConfirmationTokenBody = DemoMethod & { return_url?: string };
@@ -16,6 +17,8 @@ export interface DemoConfirmationToken {
     card?: { brand: string; last4: string } | null;
     sepa_debit?: { last4: string } | null;
   };
+  return_url?: string;
+  created: number;
   expires_at: number;
   livemode: boolean;
 }

@@ -397,6 +397,7 @@ function confirmationToken(preview: object) {
     id: 'ctoken_demo_1',
     object: 'confirmation_token',
     payment_method_preview: preview,
+    created: 1795000000,
     expires_at: 1795003600,
     livemode: false,
   };
