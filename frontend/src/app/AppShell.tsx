@@ -1,11 +1,15 @@
-import { Suspense, useEffect, type ReactNode } from 'react';
-import { LoadingState } from '../components/LoadingState';
+import { useEffect, type ReactNode } from 'react';
+import { useLocation } from 'wouter';
 import { takesRealPayments } from '../config/api';
 import { useConfig } from '../config/ConfigContext';
 import { CartNotice } from '../features/cart/CartNotice';
 import { CartCatalogueSync } from './CartCatalogueSync';
 import { DemoBanner } from './DemoBanner';
+import { ErrorBoundary } from './ErrorBoundary';
 import { Header } from './Header';
+import { usePageChange } from './usePageChange';
+
+const MAIN_ID = 'main';
 
 /**
  * Stripe recommends loading Stripe.js on every page so its fraud signals see the whole
@@ -23,22 +27,27 @@ function usePreloadStripe() {
   }, [config]);
 }
 
-/** The chrome around every page: banner, header with the cart, footer. */
+/**
+ * The chrome around every page: banner, header with the cart, footer. A page that fails
+ * (to render, or its chunk to load) shows an error with a reload inside the chrome, which
+ * keeps working.
+ */
 export function AppShell({ children }: { children: ReactNode }) {
+  const [pathname] = useLocation();
   usePreloadStripe();
+  usePageChange(pathname, MAIN_ID);
   return (
     <>
-      <a className="skip-link" href="#main">
+      <a className="skip-link" href={`#${MAIN_ID}`}>
         Skip to content
       </a>
       <DemoBanner />
       <Header />
       <CartCatalogueSync />
-      <main id="main" className="site-main" tabIndex={-1}>
+      <main id={MAIN_ID} className="site-main" tabIndex={-1}>
         <CartNotice />
-        <Suspense fallback={<LoadingState label="Loading…" />}>
-          {children}
-        </Suspense>
+        {/* Keyed by the path: each page mounts afresh, with its own loading and error state. */}
+        <ErrorBoundary key={pathname}>{children}</ErrorBoundary>
       </main>
       <footer className="site-footer">
         <p>Prices in US dollars. Covers are drawn by this shop from each book's colours.</p>

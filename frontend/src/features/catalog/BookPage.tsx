@@ -1,6 +1,7 @@
 import { Link } from 'wouter';
 import { ErrorState } from '../../components/ErrorState';
 import { LoadingState } from '../../components/LoadingState';
+import { PageTitle } from '../../components/PageTitle';
 import type { Book } from '../../lib/api';
 import { formatMoney } from '../../lib/money';
 import { AddToCartButton } from './AddToCartButton';
@@ -34,7 +35,10 @@ export function BookPage({ id }: { id: string }) {
   if (!book) {
     return (
       <section className="page state">
-        <h1 className="page__title">We couldn't find that book</h1>
+        <PageTitle title="Book not found" />
+        <h1 className="page__title" tabIndex={-1}>
+          We couldn't find that book
+        </h1>
         <Link to="/" className="button button--secondary">
           Back to the shop
         </Link>
@@ -44,9 +48,10 @@ export function BookPage({ id }: { id: string }) {
 
   return (
     <article className="page book-detail" aria-labelledby="book-title">
+      <PageTitle title={book.title} />
       <BookCover book={book} className="book-detail__cover" />
       <div className="book-detail__info">
-        <h1 id="book-title" className="page__title">
+        <h1 id="book-title" className="page__title" tabIndex={-1}>
           {book.title}
         </h1>
         <p className="book-detail__author">{book.author}</p>

@@ -24,7 +24,7 @@ export function ShopPage() {
   return (
     <section className="page" aria-labelledby="shop-title">
       <header className="page__intro">
-        <h1 id="shop-title" className="page__title">
+        <h1 id="shop-title" className="page__title" tabIndex={-1}>
           Ideas for progress
         </h1>
         <p className="page__lede">

@@ -118,7 +118,7 @@ export default function OrderLookupPage() {
 
   return (
     <section className="page page--narrow order-lookup" aria-labelledby="order-lookup-title">
-      <h1 id="order-lookup-title" className="page__title">
+      <h1 id="order-lookup-title" className="page__title" tabIndex={-1}>
         Find your order
       </h1>
       <p className="lede">

@@ -21,7 +21,7 @@ const REFUSED_BY_BANK = '/checkout?payment=failed';
 function NotFound() {
   return (
     <div className="state">
-      <h1 className="page__title">We couldn't find that order</h1>
+      <h1 className="page__title" tabIndex={-1}>We couldn't find that order</h1>
       <p>The link may be incomplete. Your cart is still saved.</p>
       <Link to="/" className="button button--secondary">
         Back to the shop
@@ -46,7 +46,7 @@ function PaymentFailed({ order }: { order: OrderView }) {
   if (count === 0) {
     return (
       <div role="alert">
-        <h1 className="page__title">Your payment was not completed</h1>
+        <h1 className="page__title" tabIndex={-1}>Your payment was not completed</h1>
         {order.failureMessage && <p className="lede">{order.failureMessage}</p>}
         <p>No money was taken. Your cart is empty: add the books again to order them.</p>
         <Link to="/" className="button button--primary">
@@ -57,7 +57,7 @@ function PaymentFailed({ order }: { order: OrderView }) {
   }
   return (
     <div role="alert">
-      <h1 className="page__title">Your payment was not completed</h1>
+      <h1 className="page__title" tabIndex={-1}>Your payment was not completed</h1>
       <p className="lede">{order.failureMessage ?? 'No money was taken. You can try again.'}</p>
       <Link to="/checkout" className="button button--primary">
         Back to checkout
@@ -84,7 +84,7 @@ function Refund({ order }: { order: OrderView }) {
   else title = done ? 'This order was refunded' : 'This order is being refunded';
   return (
     <>
-      <h1 className="page__title">{title}</h1>
+      <h1 className="page__title" tabIndex={-1}>{title}</h1>
       <RefundNotice order={order} live />
       <OrderDetails order={order} />
       <OrderLines order={order} title={soldOut ? 'What you ordered' : 'Your books'} />
@@ -100,7 +100,7 @@ function OrderStatusView({ order, soon }: { order: OrderView; soon: boolean }) {
     case 'paid':
       return (
         <>
-          <h1 className="page__title">Thank you for your order</h1>
+          <h1 className="page__title" tabIndex={-1}>Thank you for your order</h1>
           <p className="lede">
             We've received your payment of <strong>{formatMoney(order.amount, order.currency)}</strong>. Your books are on their way.
           </p>
@@ -114,7 +114,7 @@ function OrderStatusView({ order, soon }: { order: OrderView; soon: boolean }) {
     case 'confirming':
       return (
         <>
-          <h1 className="page__title">Almost there</h1>
+          <h1 className="page__title" tabIndex={-1}>Almost there</h1>
           <LoadingState label="Confirming your payment…" />
           <OrderDetails order={order} />
           <OrderLines order={order} />
@@ -123,7 +123,7 @@ function OrderStatusView({ order, soon }: { order: OrderView; soon: boolean }) {
     case 'processing':
       return (
         <>
-          <h1 className="page__title">Your payment is processing</h1>
+          <h1 className="page__title" tabIndex={-1}>Your payment is processing</h1>
           <p className="lede" role="status">
             {processingMessage(order)}
           </p>
