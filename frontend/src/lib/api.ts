@@ -14,9 +14,18 @@ export type Mode = Config['mode'];
 export type Book = Schemas['BookResponse'];
 export type BookList = Schemas['BookListResponse'];
 export type CartItemInput = Schemas['CartItem'];
-export type CreatePaymentIntentBody = Schemas['CreatePaymentIntentRequest'];
 export type PricedLine = Schemas['LineResponse'];
-export type PaymentIntentResponse = Schemas['PaymentIntentResponse'];
+// BRIDGE: the contract's names, until api-types.ts is regenerated with them.
+export type QuoteRequest = Omit<Schemas['CreatePaymentIntentRequest'], never>;
+export type QuoteResponse = Omit<Schemas['PaymentIntentResponse'], 'clientSecret' | 'paymentIntentId' | 'orderNumber'>;
+export type CreatePaymentIntentBody = QuoteRequest & {
+  quoteId?: string | null;
+  confirmationToken?: string | null;
+  returnUrl?: string | null;
+};
+export type PaymentIntentResponse = Schemas['PaymentIntentResponse'] & {
+  status: 'requires_payment_method' | 'requires_confirmation' | 'requires_action' | 'processing' | 'requires_capture' | 'canceled' | 'succeeded';
+};
 export type OrderView = Schemas['OrderResponse'];
 export type OrderStatus = Schemas['OrderStatus'];
 // The document states the PaymentIntent statuses inline on the order, not as a schema.

@@ -1,9 +1,12 @@
 /**
- * A minimal fake Stripe object for checkout tests: enough for <Elements> and the Payment,
- * Link Authentication and Address Elements, whose change events a test sends itself.
+ * A minimal fake Stripe object for checkout tests: enough for <Elements> in deferred mode (made
+ * from an amount, updated, submitted), the Payment, Link Authentication and Address Elements,
+ * whose change events a test sends itself, and the finalize-on-the-server calls
+ * (createConfirmationToken, handleNextAction).
  */
-import type { Stripe } from '@stripe/stripe-js';
+import type { Stripe, StripeError } from '@stripe/stripe-js';
 import { vi } from 'vitest';
+import { CLIENT_SECRET, PAYMENT_INTENT_ID } from './fixtures';
 
 type Handler = (payload?: unknown) => void;
 
@@ -47,8 +50,7 @@ function fakeGroup(loadErrors: object[]) {
       return element;
     }),
     getElement: vi.fn((type: string) => created.get(type) ?? null),
-    update: vi.fn(),
-    fetchUpdates: vi.fn(() => Promise.resolve({})),
+    update: vi.fn((_options: object) => Promise.resolve()),
     submit: vi.fn((): Promise<{ error?: { type: string; message: string } }> => Promise.resolve({})),
     created,
   };
@@ -77,16 +79,47 @@ export const SHOPPER = {
   } satisfies TestAddress,
 };
 
-export function createFakeStripe(confirmPayment: (...args: unknown[]) => Promise<unknown>) {
+interface FakePaymentIntent {
+  id: string;
+  client_secret: string;
+  status: string;
+  last_payment_error?: { message: string } | null;
+}
+
+/** What handleNextAction resolves with: the PaymentIntent once the shopper authenticated, or an error. */
+export type NextActionResult = { paymentIntent: FakePaymentIntent } | { error: Partial<StripeError> & { message: string } };
+
+/** The PaymentIntent as Stripe.js gives it back, with `status` (and why it failed, if it did). */
+export function paymentIntentWith(
+  status: string,
+  failure: Pick<FakePaymentIntent, 'last_payment_error'> = {},
+): { paymentIntent: FakePaymentIntent } {
+  return { paymentIntent: { id: PAYMENT_INTENT_ID, client_secret: CLIENT_SECRET, status, ...failure } };
+}
+
+export function createFakeStripe() {
   // Errors for the next Payment Elements created, one each; after them elements load fine.
   const loadErrors: object[] = [];
-  // The group with the client secret holds the Payment and Link Authentication Elements;
+  // The deferred group (made with `mode`) holds the Payment and Link Authentication Elements;
   // the Address Element has a group of its own.
   const elements = fakeGroup(loadErrors);
   const addressElements = fakeGroup(loadErrors);
+  let tokens = 0;
   const stripe = {
-    elements: vi.fn((options?: { clientSecret?: string }) => (options?.clientSecret ? elements : addressElements)),
-    confirmPayment: vi.fn(confirmPayment),
+    elements: vi.fn((options?: { mode?: string }) => (options?.mode ? elements : addressElements)),
+    createConfirmationToken: vi.fn(
+      (_options: { elements: unknown; params?: { return_url?: string } }): Promise<
+        { confirmationToken: { id: string } } | { error: Partial<StripeError> & { message: string } }
+      > => {
+        tokens += 1;
+        return Promise.resolve({ confirmationToken: { id: `ctoken_test_${tokens}` } });
+      },
+    ),
+    handleNextAction: vi.fn(
+      (_options: { clientSecret: string }): Promise<NextActionResult> => Promise.resolve(paymentIntentWith('succeeded')),
+    ),
+    // The page confirms on the server; a call here would be a mistake the tests catch.
+    confirmPayment: vi.fn(),
     createToken: vi.fn(),
     createPaymentMethod: vi.fn(),
     confirmCardPayment: vi.fn(),
@@ -103,7 +136,15 @@ export function createFakeStripe(confirmPayment: (...args: unknown[]) => Promise
     createElements: stripe.elements,
     elements,
     addressElements,
+    createConfirmationToken: stripe.createConfirmationToken,
+    handleNextAction: stripe.handleNextAction,
     confirmPayment: stripe.confirmPayment,
+    /** The newest Payment Element (its `update` calls carry `readOnly`). */
+    paymentElement: () => {
+      const element = elements.created.get('payment');
+      if (!element) throw new Error('No payment Element was created.');
+      return element;
+    },
     /** The next Payment Element created fails to load with `error`. */
     failNextElementLoad: (error: object) => loadErrors.push(error),
     /** How many Payment Elements were created. */

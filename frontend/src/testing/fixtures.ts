@@ -5,6 +5,8 @@ import type {
   DeliveryOption,
   OrderView,
   PaymentIntentResponse,
+  QuoteRequest,
+  QuoteResponse,
 } from '../lib/api';
 
 export const shippingCountries: Config['shippingCountries'] = [
@@ -69,11 +71,11 @@ export const almanack = book({
 /** The catalogue with a sold-out and a low-stock title besides the plentiful two. */
 export const stockBooks = [dreamMachine, stubbornAttachments, bigScore, almanack];
 
-/** What the server answers for a cart, priced from the test catalogue. */
-export function intentFor(
+/** What the server quotes for a cart alone, priced from the test catalogue. */
+export function cartQuote(
   items: { id: string; quantity: number }[],
-  overrides: Partial<PaymentIntentResponse> = {},
-): PaymentIntentResponse {
+  overrides: Partial<QuoteResponse> = {},
+): QuoteResponse {
   const lines = items.map(({ id, quantity }) => {
     const found = stockBooks.find((candidate) => candidate.id === id);
     if (!found) throw new Error(`No test book ${id}`);
@@ -82,9 +84,6 @@ export function intentFor(
   const subtotal = lines.reduce((sum, line) => sum + line.lineTotal, 0);
   // A cart without an address yet: the lines are priced, delivery and tax are not.
   return {
-    clientSecret: 'pi_test_1_secret_abc',
-    paymentIntentId: 'pi_test_1',
-    orderNumber: 'SP-7K3M9Q',
     amount: subtotal,
     currency: 'usd',
     items: lines,
@@ -116,19 +115,20 @@ function digest(text: string): string {
 }
 
 /**
- * What the server answers for a whole checkout body: the cart priced, and once there is an
- * address, delivery by the rates above and tax; ready to pay with an email and an address.
+ * What the server quotes for a checkout body: the cart priced, and once there is an address,
+ * delivery by the rates above and tax; ready to pay with an email and an address. Pay's own
+ * fields (quoteId, confirmationToken, returnUrl) do not change the quote.
  */
-export function quoteFor(body: CreatePaymentIntentBody): PaymentIntentResponse {
-  const cartOnly = intentFor(body.items);
+export function quoteFor(body: QuoteRequest): QuoteResponse {
+  const cartOnly = cartQuote(body.items);
   const email = body.email ?? null;
-  // Like the server's: changes whenever anything in the quote does.
-  const quoteId = `quote_${digest(JSON.stringify(body))}`;
-  if (!body.shipping) return { ...cartOnly, email, quoteId };
-  const method = body.deliveryMethod ?? 'standard';
-  const delivery = method === 'express' ? EXPRESS : STANDARD;
+  const { items, cartId = null, shipping = null, deliveryMethod = null } = body;
+  // Like the server's: a digest of the inputs, the same for the same inputs.
+  const quoteId = `quote_${digest(JSON.stringify({ items, cartId, email, shipping, deliveryMethod }))}`;
+  if (!shipping) return { ...cartOnly, email, quoteId };
+  const delivery = deliveryMethod === 'express' ? EXPRESS : STANDARD;
   const taxAmount = Math.round((cartOnly.subtotal + delivery.amount) * TAX_RATE);
-  const { name, phone = null, address } = body.shipping;
+  const { name, phone = null, address } = shipping;
   return {
     ...cartOnly,
     amount: cartOnly.subtotal + delivery.amount + taxAmount,
@@ -149,6 +149,24 @@ export function quoteFor(body: CreatePaymentIntentBody): PaymentIntentResponse {
     deliveryOptions: DELIVERY_OPTIONS,
     readyToPay: email !== null,
     quoteId,
+  };
+}
+
+export const PAYMENT_INTENT_ID = 'pi_test_1';
+export const CLIENT_SECRET = 'pi_test_1_secret_abc';
+
+/** What the server answers Pay: the order's PaymentIntent, confirmed to `status`. */
+export function placedFor(
+  body: CreatePaymentIntentBody,
+  overrides: Partial<PaymentIntentResponse> = {},
+): PaymentIntentResponse {
+  return {
+    ...quoteFor(body),
+    clientSecret: CLIENT_SECRET,
+    paymentIntentId: PAYMENT_INTENT_ID,
+    orderNumber: 'SP-7K3M9Q',
+    status: 'succeeded',
+    ...overrides,
   };
 }
 

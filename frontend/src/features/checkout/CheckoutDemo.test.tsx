@@ -1,25 +1,29 @@
 /**
  * The whole purchase in demo mode through the real <Elements>, <LinkAuthenticationElement>,
  * <AddressElement> and <PaymentElement> from @stripe/react-stripe-js, driven by the local
- * Stripe.js stand-in.
+ * Stripe.js stand-in in deferred mode: a ConfirmationToken from /demo/confirmation_tokens,
+ * the server confirming at Pay, and handleNextAction for 3-D Secure and the bank's page.
  */
 import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import type { CreatePaymentIntentBody, OrderView } from '../../lib/api';
-import { mockFetch, type RecordedRequest } from '../../testing/fetchMock';
-import { CART_ID, books, demoConfig, order, quoteFor, storeCart, storedCart } from '../../testing/fixtures';
+import type { OrderView, PaymentIntentResponse } from '../../lib/api';
+import { serveCheckout } from '../../testing/checkoutServer';
+import { apiError, type HttpReply, type RecordedRequest } from '../../testing/fetchMock';
+import { CART_ID, CLIENT_SECRET, order, PAYMENT_INTENT_ID, placedFor, storeCart, storedCart } from '../../testing/fixtures';
 import { payable } from '../../testing/payable';
 import { renderApp } from '../../app/testing';
-import { leavePage } from './demo/navigation';
+import { leavePage } from '../../stripe-demo/navigation';
 
-vi.mock('./demo/navigation', () => ({ leavePage: vi.fn() }));
+vi.mock('../../stripe-demo/navigation', () => ({ leavePage: vi.fn() }));
 
-const SECRET = 'pi_test_1_secret_abc';
+const RETURN_URL = `${window.location.origin}/success`;
+const DECLINED_CARD = '4000000000000002';
+const THREE_D_SECURE_CARD = '4000002760003184';
 
 function demoIntent(status: string, extra: object = {}) {
   return {
-    id: 'pi_test_1',
+    id: PAYMENT_INTENT_ID,
     object: 'payment_intent',
     amount: 8249,
     amount_received: status === 'succeeded' ? 8249 : 0,
@@ -28,7 +32,7 @@ function demoIntent(status: string, extra: object = {}) {
     metadata: {},
     created: 1795000000,
     livemode: false,
-    client_secret: SECRET,
+    client_secret: CLIENT_SECRET,
     last_payment_error: null,
     next_action: null,
     ...extra,
@@ -58,22 +62,54 @@ const paidOrder = (overrides: Partial<OrderView> = {}) =>
     ...overrides,
   });
 
-function serveDemoShop(confirmOutcome: (body: Record<string, unknown>) => object, placed: OrderView = paidOrder()) {
-  return mockFetch([
-    { path: '/config', reply: { body: demoConfig } },
-    { path: '/api/books', reply: { body: { books } } },
-    {
-      method: 'POST',
-      path: '/create-payment-intent',
-      reply: (request: RecordedRequest) => ({ body: quoteFor(request.body as CreatePaymentIntentBody) }),
+type Method = { card?: { number: string } } & Record<string, unknown>;
+
+/**
+ * The demo shop: each ConfirmationToken remembers the payment details it was made from, and
+ * Pay answers by them (`outcome`), as the demo gateway does; `intent` is the PaymentIntent
+ * Stripe.js reads back for its next action.
+ */
+function serveDemoShop(
+  outcome: (method: Method) => HttpReply | PaymentIntentResponse['status'],
+  { intent = demoIntent('succeeded'), placed = paidOrder() }: { intent?: object; placed?: OrderView } = {},
+) {
+  const tokens = new Map<string, Method>();
+  return serveCheckout({
+    pay: (body) => {
+      const method = tokens.get(body.confirmationToken ?? '');
+      if (!method) return apiError(400, 'invalid_confirmation_token', 'No such ConfirmationToken.');
+      const said = outcome(method);
+      return typeof said === 'string' ? { body: placedFor(body, { status: said }) } : said;
     },
-    {
-      method: 'POST',
-      path: '/demo/payment_intents/pi_test_1/confirm',
-      reply: (request: RecordedRequest) => ({ body: confirmOutcome(request.body as Record<string, unknown>) }),
-    },
-    { path: '/api/orders/pi_test_1', reply: { body: placed } },
-  ]);
+    routes: [
+      {
+        method: 'POST',
+        path: '/demo/confirmation_tokens',
+        reply: (request: RecordedRequest) => {
+          const id = `ctoken_demo_${tokens.size + 1}`;
+          tokens.set(id, request.body as Method);
+          return { body: { id, object: 'confirmation_token', payment_method_preview: { type: 'card' }, expires_at: 1795000000, livemode: false } };
+        },
+      },
+      { path: `/demo/payment_intents/${PAYMENT_INTENT_ID}`, reply: { body: intent } },
+      {
+        method: 'POST',
+        path: `/demo/payment_intents/${PAYMENT_INTENT_ID}/authenticate`,
+        reply: (request: RecordedRequest) => ({
+          body: (request.body as { approve: boolean }).approve
+            ? demoIntent('succeeded')
+            : demoIntent('requires_payment_method', {
+                last_payment_error: {
+                  type: 'card_error',
+                  code: 'payment_intent_authentication_failure',
+                  message: 'We are unable to authenticate your payment method.',
+                },
+              }),
+        }),
+      },
+      { path: `/api/orders/${PAYMENT_INTENT_ID}`, reply: { body: placed } },
+    ],
+  });
 }
 
 type User = ReturnType<typeof userEvent.setup>;
@@ -109,6 +145,11 @@ async function payByCard(user: User, number: string) {
   await pay(user);
 }
 
+const byCard = ({ card }: Method): PaymentIntentResponse['status'] | HttpReply => {
+  if (card?.number === DECLINED_CARD) return apiError(402, 'card_declined', 'Your card was declined.');
+  return card?.number === THREE_D_SECURE_CARD ? 'requires_action' : 'succeeded';
+};
+
 beforeEach(() => {
   vi.mocked(leavePage).mockReset();
   storeCart([{ id: 'the-dream-machine', quantity: 2 }]);
@@ -117,7 +158,7 @@ beforeEach(() => {
 // Whole purchases through the lazily loaded stand-in: slower than a unit test.
 describe('checkout in demo mode', { timeout: 20_000 }, () => {
   it('buys with email, address and Express by card, and the confirmation shows them all', async () => {
-    const network = serveDemoShop(() => demoIntent('succeeded'));
+    const network = serveDemoShop(byCard);
     const user = userEvent.setup();
     renderApp('/checkout');
 
@@ -131,42 +172,35 @@ describe('checkout in demo mode', { timeout: 20_000 }, () => {
     expect(details).toHaveTextContent('Express: arrives in 1–2 business days');
     expect(details).toHaveTextContent('Visa •••• 4242');
     expect(screen.getByTestId('location')).toHaveTextContent(
-      `/success?payment_intent=pi_test_1&payment_intent_client_secret=${SECRET}`,
+      `/success?payment_intent=${PAYMENT_INTENT_ID}&payment_intent_client_secret=${CLIENT_SECRET}`,
     );
     await waitFor(() => expect(screen.getByRole('button', { name: 'Cart (0 items)' })).toBeInTheDocument());
     expect(storedCart().cartId).not.toBe(CART_ID);
-    const confirmed = network.callsTo('/demo/payment_intents/pi_test_1/confirm')[0]?.body;
-    expect(confirmed).toEqual({
-      client_secret: SECRET,
-      card: { number: '4242424242424242', exp_month: 12, exp_year: 2040, cvc: '123' },
-    });
-    // The address went to the server with the cart, never to confirmPayment.
-    expect(network.callsTo('/create-payment-intent').at(-1)?.body).toMatchObject({
-      email: 'ada@example.com',
-      deliveryMethod: 'express',
-      shipping: { name: 'Ada Lovelace', address: { postalCode: '94080', country: 'US' } },
-    });
+    expect(network.callsTo('/demo/confirmation_tokens').map((call) => call.body)).toEqual([
+      { card: { number: '4242424242424242', exp_month: 12, exp_year: 2040, cvc: '123' }, return_url: RETURN_URL },
+    ]);
+    // The address went to the server with the cart and the token, never into the token.
+    expect(network.pays()).toEqual([
+      expect.objectContaining({
+        email: 'ada@example.com',
+        deliveryMethod: 'express',
+        shipping: expect.objectContaining({ name: 'Ada Lovelace' }) as unknown,
+        confirmationToken: 'ctoken_demo_1',
+        returnUrl: RETURN_URL,
+      }),
+    ]);
+    // The server confirmed; the browser never did.
+    expect(network.callsTo(`/demo/payment_intents/${PAYMENT_INTENT_ID}/confirm`)).toEqual([]);
     expect(document.querySelector('script[src*="js.stripe.com"]')).toBeNull();
   });
 
-  it('shows a decline next to the pay button and keeps the shopper on checkout to try again', async () => {
-    serveDemoShop(({ card }) =>
-      (card as { number: string }).number === '4000000000000002'
-        ? demoIntent('requires_payment_method', {
-            last_payment_error: {
-              type: 'card_error',
-              code: 'card_declined',
-              decline_code: 'generic_decline',
-              message: 'Your card was declined.',
-            },
-          })
-        : demoIntent('succeeded'),
-    );
+  it('shows a decline next to the pay button and keeps the shopper on checkout to pay with another card', async () => {
+    const network = serveDemoShop(byCard);
     const user = userEvent.setup();
     renderApp('/checkout');
     await giveDetails(user);
 
-    await payByCard(user, '4000000000000002');
+    await payByCard(user, DECLINED_CARD);
 
     expect(await screen.findByText('Your card was declined.')).toHaveAttribute('role', 'alert');
     expect(screen.getByTestId('location')).toHaveTextContent(/^\/checkout$/);
@@ -177,18 +211,40 @@ describe('checkout in demo mode', { timeout: 20_000 }, () => {
     await pay(user);
 
     expect(await screen.findByRole('heading', { name: 'Thank you for your order' })).toBeInTheDocument();
+    expect(network.pays().map((body) => [body.cartId, body.confirmationToken])).toEqual([
+      [CART_ID, 'ctoken_demo_1'],
+      [CART_ID, 'ctoken_demo_2'],
+    ]);
   });
 
-  it('pays by bank redirect: sends the return_url and leaves for the demo bank', async () => {
-    const bankUrl = `/demo/bank/pi_test_1?client_secret=${SECRET}`;
-    const network = serveDemoShop(() =>
-      demoIntent('requires_action', {
-        next_action: {
-          type: 'redirect_to_url',
-          redirect_to_url: { url: bankUrl, return_url: `${window.location.origin}/success` },
-        },
+  it('asks for 3-D Secure in the demo bank’s dialog when the server says so, then shows the receipt', async () => {
+    const network = serveDemoShop(byCard, {
+      intent: demoIntent('requires_action', { next_action: { type: 'demo_authenticate' } }),
+    });
+    const user = userEvent.setup();
+    renderApp('/checkout');
+    await giveDetails(user);
+
+    await payByCard(user, THREE_D_SECURE_CARD);
+
+    const dialog = await screen.findByRole('dialog', { name: 'Authenticate payment' });
+    expect(screen.getByRole('button', { name: 'Processing…' })).toBeInTheDocument();
+    await user.click(within(dialog).getByRole('button', { name: 'Complete authentication' }));
+
+    expect(await screen.findByRole('heading', { name: 'Thank you for your order' })).toBeInTheDocument();
+    expect(network.callsTo(`/demo/payment_intents/${PAYMENT_INTENT_ID}/authenticate`)[0]?.body).toEqual({
+      client_secret: CLIENT_SECRET,
+      approve: true,
+    });
+  });
+
+  it('pays by bank redirect: the token carries the return_url, and handleNextAction leaves for the demo bank', async () => {
+    const bankUrl = `/demo/bank/${PAYMENT_INTENT_ID}?client_secret=${CLIENT_SECRET}`;
+    const network = serveDemoShop(() => 'requires_action', {
+      intent: demoIntent('requires_action', {
+        next_action: { type: 'redirect_to_url', redirect_to_url: { url: bankUrl, return_url: RETURN_URL } },
       }),
-    );
+    });
     const user = userEvent.setup();
     renderApp('/checkout');
     await giveDetails(user);
@@ -197,19 +253,19 @@ describe('checkout in demo mode', { timeout: 20_000 }, () => {
     await pay(user);
 
     await waitFor(() => expect(leavePage).toHaveBeenCalledWith(bankUrl));
-    expect(network.callsTo('/demo/payment_intents/pi_test_1/confirm')[0]?.body).toEqual({
-      client_secret: SECRET,
-      bank_redirect: {},
-      return_url: `${window.location.origin}/success`,
-    });
+    expect(network.callsTo('/demo/confirmation_tokens')[0]?.body).toEqual({ bank_redirect: {}, return_url: RETURN_URL });
     expect(payable(screen.getByRole('button', { name: 'Processing…' }))).toBe(false);
   });
 
   it('pays by SEPA debit: processing, the bank confirms later, the cart is emptied meanwhile', async () => {
-    const network = serveDemoShop(
-      () => demoIntent('processing'),
-      paidOrder({ status: 'pending', paymentStatus: 'processing', paidAt: null, paymentMethod: 'SEPA Direct Debit •••• 3000' }),
-    );
+    const network = serveDemoShop(() => 'processing', {
+      placed: paidOrder({
+        status: 'pending',
+        paymentStatus: 'processing',
+        paidAt: null,
+        paymentMethod: 'SEPA Direct Debit •••• 3000',
+      }),
+    });
     const user = userEvent.setup();
     renderApp('/checkout');
     await giveDetails(user);
@@ -226,9 +282,9 @@ describe('checkout in demo mode', { timeout: 20_000 }, () => {
     ).toBeInTheDocument();
     expect(within(screen.getByRole('region', { name: 'Order details' })).getByText('SEPA Direct Debit •••• 3000')).toBeInTheDocument();
     await waitFor(() => expect(storedCart().items).toEqual([]));
-    expect(network.callsTo('/demo/payment_intents/pi_test_1/confirm')[0]?.body).toEqual({
-      client_secret: SECRET,
+    expect(network.callsTo('/demo/confirmation_tokens')[0]?.body).toEqual({
       sepa_debit: { iban: 'DE89370400440532013000' },
+      return_url: RETURN_URL,
     });
   });
 });

@@ -27,7 +27,9 @@ function PaymentFormUnavailable({ onRetry }: { onRetry: () => void }) {
 }
 
 interface CheckoutElementsProps {
-  clientSecret: string;
+  /** What the Payment Element is to collect: the quote's total, in the smallest unit. */
+  amount: number;
+  currency: string;
   /** Shown beside the loading or failure message, in place of the form (the order summary). */
   aside: ReactNode;
   /** The form; `onLoadError` replaces it with a retry when an Element cannot load. */
@@ -35,18 +37,23 @@ interface CheckoutElementsProps {
 }
 
 /**
- * Loads Stripe.js (or the demo stand-in) and provides the payment <Elements> group, which
- * holds the PaymentIntent's client secret. Either can fail to load: Stripe.js when
- * js.stripe.com is blocked or down, an Element when its frame cannot load; both offer a retry
- * that really loads again.
+ * Loads Stripe.js (or the demo stand-in) and provides the payment <Elements> group in
+ * deferred mode: no PaymentIntent exists until Pay, so the group is made from the amount and
+ * currency. It is made once; when a new quote changes the amount, <Elements> passes the change
+ * to `elements.update({amount})` itself (react-stripe-js compares the options on each render).
+ * Either can fail to load: Stripe.js when js.stripe.com is blocked or down, an Element when its
+ * frame cannot load; both offer a retry that really loads again.
  */
-export function CheckoutElements({ clientSecret, aside, children }: CheckoutElementsProps) {
+export function CheckoutElements({ amount, currency, aside, children }: CheckoutElementsProps) {
   const config = useConfig();
   const loadStripe = useCallback(() => getStripe(config), [config]);
   const { state, reload } = useResource('stripe', loadStripe);
   // While set, <Elements> is unmounted; clearing it mounts fresh Elements.
   const [elementFailed, setElementFailed] = useState(false);
-  const options = useMemo<StripeElementsOptions>(() => ({ clientSecret, appearance }), [clientSecret]);
+  const options = useMemo<StripeElementsOptions>(
+    () => ({ mode: 'payment', amount, currency, appearance }),
+    [amount, currency],
+  );
 
   let unavailable: ReactNode = null;
   if (state.status === 'loading') unavailable = <LoadingState label="Loading the payment form…" />;
@@ -62,7 +69,7 @@ export function CheckoutElements({ clientSecret, aside, children }: CheckoutElem
     );
   }
   return (
-    <Elements key={clientSecret} stripe={state.data} options={options}>
+    <Elements stripe={state.data} options={options}>
       {children(() => setElementFailed(true))}
     </Elements>
   );

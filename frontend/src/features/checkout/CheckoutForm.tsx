@@ -1,30 +1,36 @@
-import { PaymentElement, useElements, useStripe } from '@stripe/react-stripe-js';
+import { PaymentElement } from '@stripe/react-stripe-js';
 import type { StripePaymentElementOptions } from '@stripe/stripe-js';
-import { useEffect, useRef, useState, type FormEvent, type ReactNode } from 'react';
-import { useLocation } from 'wouter';
-import { errorMessage, type PaymentIntentResponse } from '../../lib/api';
+import { useEffect, useMemo, useRef, useState, type FormEvent, type ReactNode } from 'react';
+import { RetryCountdown } from '../../components/RetryCountdown';
+import type { PaymentIntentResponse, QuoteResponse } from '../../lib/api';
 import { formatMoney } from '../../lib/money';
+import { useLatest } from '../../lib/useLatest';
 import type { CheckoutDetails } from './checkoutDetails';
 import { ContactSection } from './ContactSection';
 import { DeliverySection } from './DeliverySection';
-import { fieldErrorsFrom, sectionErrorsId, type Section, type SectionErrors } from './fieldErrors';
+import type { SectionErrors } from './fieldErrors';
 import { OrderSummary } from './OrderSummary';
 import { ShippingSection } from './ShippingSection';
-import { STOCK_PROBLEM_ID, stockShortagesFrom } from './stockShortage';
-import type { PaymentIntentStatus } from './usePaymentIntent';
-
-const PAYMENT_ELEMENT_OPTIONS: StripePaymentElementOptions = { layout: 'tabs' };
-const FALLBACK_ERROR = 'Your payment could not be completed. Please try again.';
-const SECTIONS: Section[] = ['contact', 'shipping', 'delivery'];
+import { STOCK_PROBLEM_ID } from './stockShortage';
+import { usePay } from './usePay';
+import type { QuoteInputs, QuoteOutcome, QuoteStatus } from './useQuote';
 
 interface CheckoutFormProps {
-  intent: PaymentIntentResponse;
-  status: PaymentIntentStatus;
+  quote: QuoteResponse;
+  status: QuoteStatus;
   details: CheckoutDetails;
   onDetails: (change: Partial<CheckoutDetails>) => void;
   fieldErrors: SectionErrors | null;
-  /** Sends the current values now; resolves with the server's quote for them. */
-  requote: () => Promise<PaymentIntentResponse>;
+  /** The cart and details the quote is for (what Pay sends). */
+  inputs: QuoteInputs | null;
+  /** Records Pay's word on `inputs`: a new quote, or a refusal of fields or copies. */
+  settle: (inputs: QuoteInputs, outcome: QuoteOutcome) => void;
+  /** Pay is under way: the whole form is read-only and no quote is sent. */
+  paying: boolean;
+  onPayingChange: (paying: boolean) => void;
+  onAlreadyPaid: () => void;
+  /** The server made the order for this cart and holds its copies. */
+  onPlaced: (cartId: string, placed: PaymentIntentResponse, details: CheckoutDetails) => void;
   /** An Element could not load (its frame was blocked or Stripe refused it). */
   onLoadError: () => void;
   /** The server found too few copies for the cart: said above the summary; Pay waits. */
@@ -33,7 +39,8 @@ interface CheckoutFormProps {
 
 /** Why the pay button cannot be pressed yet, for the line under it; null when it can. */
 function payHint(
-  status: PaymentIntentStatus,
+  status: QuoteStatus,
+  quote: QuoteResponse,
   details: CheckoutDetails,
   formReady: boolean,
   stockShort: boolean,
@@ -46,60 +53,59 @@ function payHint(
   if (missing.length > 0) return `Enter ${missing.join(' and ')} to pay.`;
   if (status !== 'ready') return 'Updating your total…';
   if (!formReady) return 'Loading the payment form…';
+  if (!quote.readyToPay) return 'Check your details above, then pay.';
   return null;
+}
+
+/** "Pay $72.59": an amount only once it is the total charged (shipping and tax included). */
+function payLabel(quote: QuoteResponse): string {
+  const total = quote.shippingAmount !== null && quote.taxAmount !== null;
+  return total ? `Pay ${formatMoney(quote.amount, quote.currency)}` : 'Pay';
 }
 
 /**
  * Contact, shipping address, delivery method and payment, then the summary and the pay button.
- * Identical for Stripe.js and the demo stand-in. Pay confirms only a quote that is the server's
- * for what is on the form, and checks it once more just before confirming.
+ * Identical for Stripe.js and the demo stand-in. Pay charges only the quote on screen, and only
+ * when it is the server's for what is on the form now.
  */
 export function CheckoutForm({
-  intent,
+  quote,
   status,
   details,
   onDetails,
   fieldErrors,
-  requote,
+  inputs,
+  settle,
+  paying,
+  onPayingChange,
+  onAlreadyPaid,
+  onPlaced,
   onLoadError,
   stockProblem = null,
 }: CheckoutFormProps) {
-  const stripe = useStripe();
-  const elements = useElements();
-  const [, navigate] = useLocation();
   const [elementReady, setElementReady] = useState(false);
-  // The quote the Payment Element last loaded; it reloads after each server update so the
-  // amount it charges is the total on screen.
-  const [loadedIntent, setLoadedIntent] = useState(intent);
-  const [paying, setPaying] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-  const [notice, setNotice] = useState<string | null>(null);
-  const messageRef = useRef<HTMLParagraphElement>(null);
-  // Set when the check before paying found too few copies: their explanation takes focus.
+  // Set when Pay found too few copies: their explanation takes focus once it shows.
   const focusStockProblem = useRef(false);
-
-  useEffect(() => {
-    if (!elements || loadedIntent === intent) return;
-    let active = true;
-    elements
-      .fetchUpdates()
-      .then((result) => {
-        if (!active) return;
-        if (result.error) setError(result.error.message ?? FALLBACK_ERROR);
-        setLoadedIntent(intent);
-      })
-      .catch(() => {
-        if (active) setError(FALLBACK_ERROR);
-      });
-    return () => {
-      active = false;
-    };
-  }, [elements, intent, loadedIntent]);
+  const { ready, message, pay } = usePay({
+    quote,
+    inputs,
+    settle,
+    onPayingChange,
+    onAlreadyPaid,
+    onPlaced,
+    onStockRefused: () => {
+      focusStockProblem.current = true;
+    },
+  });
+  const messageRef = useRef<HTMLDivElement>(null);
+  // Stripe's documented read-only state for the Payment Element, applied by <PaymentElement>
+  // through element.update() when the options change.
+  const paymentOptions = useMemo<StripePaymentElementOptions>(() => ({ layout: 'tabs', readOnly: paying }), [paying]);
 
   // A message that stops the payment takes focus, so it is read and Tab goes on to Pay.
   useEffect(() => {
-    if (error || notice) messageRef.current?.focus();
-  }, [error, notice]);
+    if (message) messageRef.current?.focus();
+  }, [message]);
 
   useEffect(() => {
     if (!focusStockProblem.current || !stockProblem) return;
@@ -107,129 +113,82 @@ export function CheckoutForm({
     document.getElementById(STOCK_PROBLEM_ID)?.focus();
   }, [stockProblem]);
 
-  const formReady = Boolean(stripe && elements && elementReady && loadedIntent === intent);
-  const canPay = formReady && status === 'ready' && intent.readyToPay && !stockProblem;
-  const hint = payHint(status, details, formReady, Boolean(stockProblem));
+  const formReady = ready && elementReady;
+  const canPay = formReady && status === 'ready' && quote.readyToPay && !stockProblem && !paying;
+  const canPayRef = useLatest(canPay);
+  const hint = paying ? null : payHint(status, quote, details, formReady, Boolean(stockProblem));
 
-  const stop = (message: { error: string } | { notice: string }) => {
-    if ('error' in message) setError(message.error);
-    else setNotice(message.notice);
-    setPaying(false);
-  };
-
-  const onSubmit = async (event: FormEvent<HTMLFormElement>) => {
+  const onSubmit = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
-    if (!stripe || !elements || !canPay || paying) return;
-    setPaying(true);
-    setError(null);
-    setNotice(null);
-    try {
-      // Validates the payment details before any waiting, as Stripe asks.
-      const submitted = await elements.submit();
-      if (submitted.error?.type === 'validation_error') {
-        // The Payment Element shows what is wrong beside the field and focuses it; nothing to add.
-        setPaying(false);
-        return;
-      }
-      if (submitted.error) return stop({ error: submitted.error.message ?? FALLBACK_ERROR });
-
-      let fresh: PaymentIntentResponse;
-      try {
-        fresh = await requote();
-      } catch (requoteError) {
-        if (stockShortagesFrom(requoteError)) {
-          // Said beside the summary, which takes focus once it shows.
-          focusStockProblem.current = true;
-          setPaying(false);
-          return;
-        }
-        const refused = fieldErrorsFrom(requoteError);
-        if (!refused) return stop({ error: errorMessage(requoteError) });
-        setPaying(false);
-        const first = SECTIONS.find((section) => refused[section]);
-        // Focus goes to what the server refused, which is read out there.
-        if (first) document.getElementById(sectionErrorsId(first))?.focus();
-        return;
-      }
-      if (fresh.quoteId !== intent.quoteId || !fresh.readyToPay) {
-        // The server's quote for these values is not the one on screen (another tab changed the
-        // order): the shopper pays only a total they have seen.
-        return stop({
-          notice:
-            `Your order changed (perhaps in another tab), so the total is now ${formatMoney(fresh.amount, fresh.currency)}. ` +
-            'Check the order summary, then press Pay again.',
-        });
-      }
-
-      const result = await stripe.confirmPayment({
-        elements,
-        confirmParams: { return_url: `${window.location.origin}/success` },
-        redirect: 'if_required',
-      });
-      if (result.error) return stop({ error: result.error.message ?? FALLBACK_ERROR });
-      const { paymentIntent } = result;
-      const params = new URLSearchParams({
-        payment_intent: paymentIntent.id,
-        payment_intent_client_secret: paymentIntent.client_secret ?? intent.clientSecret,
-      });
-      navigate(`/success?${params.toString()}`);
-    } catch {
-      stop({ error: FALLBACK_ERROR });
-    }
+    if (canPay) void pay();
   };
 
   return (
-    <form className="checkout" onSubmit={(event) => void onSubmit(event)} aria-labelledby="checkout-title" noValidate>
+    <form
+      className="checkout"
+      onSubmit={onSubmit}
+      aria-labelledby="checkout-title"
+      aria-busy={paying}
+      noValidate
+    >
       <div className="checkout__main">
         <ContactSection
           initialEmail={details.email}
           onEmail={(email) => onDetails({ email })}
           errors={fieldErrors?.contact}
+          readOnly={paying}
         />
         <ShippingSection
           initialShipping={details.shipping}
           onShipping={(shipping) => onDetails({ shipping })}
           errors={fieldErrors?.shipping}
+          readOnly={paying}
         />
         <DeliverySection
-          intent={intent}
+          quote={quote}
           chosen={details.deliveryMethod}
           onChoose={(deliveryMethod) => onDetails({ deliveryMethod })}
           errors={fieldErrors?.delivery}
+          readOnly={paying}
         />
         <section className="checkout-section" aria-labelledby="payment-title">
           <h2 id="payment-title" className="section-title">
             Payment
           </h2>
-          <PaymentElement
-            options={PAYMENT_ELEMENT_OPTIONS}
-            onReady={() => setElementReady(true)}
-            onLoadError={onLoadError}
-          />
+          <PaymentElement options={paymentOptions} onReady={() => setElementReady(true)} onLoadError={onLoadError} />
         </section>
       </div>
       <div className="checkout__aside">
         {stockProblem}
-        <OrderSummary
-          intent={intent}
-          stale={status !== 'ready'}
-          updating={status === 'updating' || status === 'loading'}
-        />
+        <OrderSummary quote={quote} stale={status !== 'ready'} updating={status === 'updating' || status === 'loading'} />
         <div className="pay">
-          {(error || notice) && (
-            <p ref={messageRef} className={error ? 'form-error' : 'pay__notice'} role="alert" tabIndex={-1}>
-              {error ?? notice}
-            </p>
+          {message && (
+            <div
+              ref={messageRef}
+              className={message.kind === 'error' ? 'form-error' : 'pay__notice'}
+              role="alert"
+              tabIndex={-1}
+            >
+              {message.text}
+              {message.kind === 'error' && message.retryAfter !== undefined && (
+                <RetryCountdown
+                  seconds={message.retryAfter}
+                  onEnd={() => {
+                    if (canPayRef.current) void pay(true);
+                  }}
+                />
+              )}
+            </div>
           )}
           {/* aria-disabled, not disabled: the button keeps its place in the Tab order while the
               quote catches up, and says why it cannot be pressed yet (the hint). */}
           <button
             type="submit"
             className="button button--primary button--block button--pay"
-            aria-disabled={!canPay || paying}
+            aria-disabled={!canPay}
             aria-describedby={hint ? 'pay-hint' : undefined}
           >
-            {paying ? 'Processing…' : `Pay ${formatMoney(intent.amount, intent.currency)}`}
+            {paying ? 'Processing…' : payLabel(quote)}
           </button>
           {hint && (
             <p id="pay-hint" className="fine-print pay__hint">

@@ -3,7 +3,7 @@ import { Link, useLocation, useSearchParams } from 'wouter';
 import { ErrorState } from '../../components/ErrorState';
 import { LoadingState } from '../../components/LoadingState';
 import { RetryCountdown } from '../../components/RetryCountdown';
-import { isApiError } from '../../lib/api';
+import { isApiError, type PaymentIntentResponse } from '../../lib/api';
 import { useCart } from '../cart/CartContext';
 import { rememberCheckout } from '../cart/cartPayments';
 import { CheckoutElements } from './CheckoutElements';
@@ -14,17 +14,17 @@ import { OrderSummary } from './OrderSummary';
 import { automaticRetryDelay } from './retryDelay';
 import { StockProblem } from './StockProblem';
 import { stockShortagesFrom } from './stockShortage';
-import { usePaymentIntent } from './usePaymentIntent';
+import { useQuote } from './useQuote';
 import './checkout.css';
 
-interface IntentErrorProps {
+interface QuoteErrorProps {
   error: unknown;
   onRetry: () => void;
   /** Retries without the shopper; null when no automatic retry is left. */
   onAutomaticRetry: (() => void) | null;
 }
 
-function IntentError({ error, onRetry, onAutomaticRetry }: IntentErrorProps) {
+function QuoteError({ error, onRetry, onAutomaticRetry }: QuoteErrorProps) {
   if (isApiError(error) && error.code === 'unknown_books') {
     return (
       <div className="state state--error" role="alert">
@@ -70,7 +70,10 @@ function useRefusedByBank(): boolean {
   return refused;
 }
 
-/** /checkout: contact, shipping, delivery and payment, priced by the server as they are filled in. */
+/**
+ * /checkout: contact, shipping, delivery and payment, priced by the server (read-only quotes)
+ * as they are filled in. The order, its held copies and its PaymentIntent are made at Pay.
+ */
 export default function CheckoutPage() {
   const cart = useCart();
   const { reset, cartId, noteHold, reportStock } = cart;
@@ -83,22 +86,32 @@ export default function CheckoutPage() {
     [],
   );
 
-  const { status, intent, error, fieldErrors, retry, retryAutomatically, requote } = usePaymentIntent(
+  const [paying, setPaying] = useState(false);
+  const onAlreadyPaid = useCallback(() => {
+    reset();
+    setAlreadyPaid(true);
+  }, [reset]);
+
+  const { status, quote, error, fieldErrors, inputs, settle, retry, retryAutomatically } = useQuote(
     cart.items,
     cartId,
     details,
     {
-      onAlreadyPaid: () => {
-        reset();
-        setAlreadyPaid(true);
-      },
-      onIntent: (paidCartId, created, sent) => {
-        rememberCheckout(paidCartId, created.paymentIntentId);
-        saveDraft(paidCartId, sent);
-        // The server now holds these copies for this cart.
-        noteHold(paidCartId, created.items);
-      },
+      onAlreadyPaid,
+      // Details the server accepted come back after a bank's page or a reload.
+      onQuote: (quotedCartId, _quote, sent) => saveDraft(quotedCartId, sent),
+      paused: paying,
     },
+  );
+  const onPlaced = useCallback(
+    (paidCartId: string, placed: PaymentIntentResponse, sent: CheckoutDetails) => {
+      // The success page empties the cart only for this cart's own PaymentIntent.
+      rememberCheckout(paidCartId, placed.paymentIntentId);
+      saveDraft(paidCartId, sent);
+      // The server now holds these copies for this cart.
+      noteHold(paidCartId, placed.items);
+    },
+    [noteHold],
   );
 
   const shortages = stockShortagesFrom(error);
@@ -137,13 +150,14 @@ export default function CheckoutPage() {
         </Link>
       </div>
     );
-  } else if (!intent) {
+  } else if (!quote) {
+    // The payment form waits for the first quote: its Elements are made from the quote's total.
     body = stockProblem ? (
       <div className="checkout">
         <div className="checkout__main">{stockProblem}</div>
       </div>
     ) : status === 'error' || status === 'invalid' ? (
-        <IntentError error={error} onRetry={retry} onAutomaticRetry={retryAutomatically} />
+        <QuoteError error={error} onRetry={retry} onAutomaticRetry={retryAutomatically} />
       ) : (
         <LoadingState label="Preparing your order…" />
       );
@@ -152,29 +166,31 @@ export default function CheckoutPage() {
       <>
         {refusedByBank && <PaymentRefused />}
         {status === 'error' && !stockProblem && (
-          <IntentError error={error} onRetry={retry} onAutomaticRetry={retryAutomatically} />
+          <QuoteError error={error} onRetry={retry} onAutomaticRetry={retryAutomatically} />
         )}
         <CheckoutElements
-          clientSecret={intent.clientSecret}
+          amount={quote.amount}
+          currency={quote.currency}
           aside={
             <>
               {stockProblem}
-              <OrderSummary
-                intent={intent}
-                stale={status !== 'ready'}
-                updating={status === 'updating' || status === 'loading'}
-              />
+              <OrderSummary quote={quote} stale={status !== 'ready'} updating={status === 'updating' || status === 'loading'} />
             </>
           }
         >
           {(onLoadError) => (
             <CheckoutForm
-              intent={intent}
+              quote={quote}
               status={status}
               details={details}
               onDetails={onDetails}
               fieldErrors={fieldErrors}
-              requote={requote}
+              inputs={inputs}
+              settle={settle}
+              paying={paying}
+              onPayingChange={setPaying}
+              onAlreadyPaid={onAlreadyPaid}
+              onPlaced={onPlaced}
               onLoadError={onLoadError}
               stockProblem={stockProblem}
             />

@@ -2,10 +2,11 @@ import { act, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import axe from 'axe-core';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import type { CreatePaymentIntentBody } from '../../lib/api';
-import { apiError, mockFetch, type RecordedRequest } from '../../testing/fetchMock';
+import type { QuoteRequest } from '../../lib/api';
+import { serveCheckout } from '../../testing/checkoutServer';
+import { apiError, type Reply } from '../../testing/fetchMock';
 import { createFakeStripe, SHOPPER } from '../../testing/fakeStripe';
-import { demoConfig, quoteFor, stockBooks, storeCart, storedCart } from '../../testing/fixtures';
+import { placedFor, stockBooks, storeCart, storedCart } from '../../testing/fixtures';
 import { payable } from '../../testing/payable';
 import { renderApp } from '../../app/testing';
 import { getStripe } from './stripeLoader';
@@ -13,39 +14,34 @@ import { getStripe } from './stripeLoader';
 vi.mock('./stripeLoader', () => ({ getStripe: vi.fn() }));
 
 /**
- * The server: `shelf` is what checkout finds for this cart (checked on every quote, changed
- * by the test as other shoppers buy); `listed` is what its catalogue says, which can lag.
+ * The server: `shelf` is what checkout finds for this cart (checked on every quote and at Pay,
+ * changed by the test as other shoppers buy); `listed` is what its catalogue says, which can lag.
  */
-function serveWithStock(shelf: Record<string, number>, listed: Record<string, number> = { ...shelf }) {
-  return mockFetch([
-    { path: '/config', reply: { body: demoConfig } },
-    {
-      path: '/api/books',
-      reply: () => ({
-        body: { books: stockBooks.map((book) => ({ ...book, available: listed[book.id] ?? book.available })) },
-      }),
-    },
-    {
-      method: 'POST',
-      path: '/create-payment-intent',
-      reply: (request: RecordedRequest) => {
-        const body = request.body as CreatePaymentIntentBody;
-        const short = body.items
-          .filter((item) => item.id in shelf && item.quantity > shelf[item.id]!)
-          .map((item) => ({
-            id: item.id,
-            title: stockBooks.find((book) => book.id === item.id)!.title,
-            requested: item.quantity,
-            available: shelf[item.id]!,
-          }));
-        if (short.length === 0) return { body: quoteFor(body) };
-        const said = short.map((item) =>
-          item.available === 0 ? `${item.title} is sold out` : `${item.title} has only ${item.available} left`,
-        );
-        return apiError(409, 'insufficient_stock', `Not enough copies: ${said.join('; ')}.`, { items: short });
-      },
-    },
-  ]);
+function serveWithStock(
+  shelf: Record<string, number>,
+  listed: Record<string, number> = { ...shelf },
+  pay?: (body: QuoteRequest) => Reply,
+) {
+  const shortOf = (body: QuoteRequest): Reply | undefined => {
+    const short = body.items
+      .filter((item) => item.id in shelf && item.quantity > shelf[item.id]!)
+      .map((item) => ({
+        id: item.id,
+        title: stockBooks.find((book) => book.id === item.id)!.title,
+        requested: item.quantity,
+        available: shelf[item.id]!,
+      }));
+    if (short.length === 0) return undefined;
+    const said = short.map((item) =>
+      item.available === 0 ? `${item.title} is sold out` : `${item.title} has only ${item.available} left`,
+    );
+    return apiError(409, 'insufficient_stock', `Not enough copies: ${said.join('; ')}.`, { items: short });
+  };
+  return serveCheckout({
+    books: () => stockBooks.map((book) => ({ ...book, available: listed[book.id] ?? book.available })),
+    quote: shortOf,
+    pay: (body) => shortOf(body) ?? pay?.(body),
+  });
 }
 
 /** axe-core's WCAG A and AA rules over the page (colour contrast needs a real browser: e2e). */
@@ -60,13 +56,10 @@ async function axeViolations(): Promise<string[]> {
 let fake: ReturnType<typeof createFakeStripe>;
 
 beforeEach(() => {
-  fake = createFakeStripe(() => Promise.resolve({ error: { type: 'card_error', message: 'unused' } }));
+  fake = createFakeStripe();
   vi.mocked(getStripe).mockReset();
   vi.mocked(getStripe).mockResolvedValue(fake.stripe);
 });
-
-const posts = (network: ReturnType<typeof mockFetch>) =>
-  network.callsTo('/create-payment-intent').map((call) => call.body as CreatePaymentIntentBody);
 
 // Waits that span the form's debounce and a quote: generous, for a busy machine.
 const QUOTED = { timeout: 5000 };
@@ -131,7 +124,7 @@ describe('checkout when copies run short', () => {
     await waitFor(() => expect(payable(screen.getByRole('button', { name: /^Pay/ }))).toBe(true), QUOTED);
     expect(screen.queryByRole('alert', { name: 'Not enough copies' })).not.toBeInTheDocument();
     expect(within(summary()).getByText("Poor Charlie's Almanack").nextElementSibling).toHaveTextContent('1 × $35.00');
-    expect(posts(network).at(-1)).toMatchObject({
+    expect(network.quotes().at(-1)).toMatchObject({
       items: [
         { id: 'the-dream-machine', quantity: 2 },
         { id: 'poor-charlies-almanack', quantity: 1 },
@@ -140,7 +133,7 @@ describe('checkout when copies run short', () => {
     });
   });
 
-  it('when the check before paying finds a title sold out, says so with focus, pays nothing, and removes it in one click', async () => {
+  it('when Pay finds a title sold out, says so with focus, charges nothing, and removes it in one click', async () => {
     const shelf = { 'poor-charlies-almanack': 3 };
     serveWithStock(shelf);
     storeCart([
@@ -158,7 +151,8 @@ describe('checkout when copies run short', () => {
     await waitFor(() => expect(problem).toHaveFocus());
     expect(problem).toHaveTextContent("Poor Charlie's Almanack: sold out (you asked for 2 copies)");
     expect(problem).toHaveTextContent('Remove it from your cart to go on.');
-    expect(fake.confirmPayment).not.toHaveBeenCalled();
+    expect(fake.handleNextAction).not.toHaveBeenCalled();
+    expect(screen.getByTestId('location')).toHaveTextContent(/^\/checkout$/);
     expect(payable(screen.getByRole('button', { name: /^Pay/ }))).toBe(false);
 
     await user.click(within(problem).getByRole('button', { name: 'Remove it from my cart' }));
@@ -198,8 +192,9 @@ describe('checkout when copies run short', () => {
         "We changed your cart to the copies available: removed The Big Score (sold out); Poor Charlie's Almanack lowered to 2 (only 2 left).",
       ),
     ).toBeInTheDocument();
-    await screen.findByRole('button', { name: 'Pay $100.00' }, QUOTED);
-    expect(posts(network).at(-1)?.items).toEqual([
+    await screen.findByRole('button', { name: 'Pay' }, QUOTED);
+    expect(within(summary()).getByText('Subtotal').nextElementSibling).toHaveTextContent('$100.00');
+    expect(network.quotes().at(-1)?.items).toEqual([
       { id: 'poor-charlies-almanack', quantity: 2 },
       { id: 'the-dream-machine', quantity: 1 },
     ]);
@@ -232,16 +227,21 @@ describe('checkout when copies run short', () => {
     expect(storedCart().items).toEqual([{ id: 'poor-charlies-almanack', quantity: 1 }]);
   });
 
-  it("does not call the copies its own checkout holds sold out when the catalogue counts them as taken", async () => {
+  it('does not call the copies its own Pay holds sold out when the catalogue counts them as taken', async () => {
     const shelf = { 'poor-charlies-almanack': 3 };
     const listed = { 'poor-charlies-almanack': 3 };
-    serveWithStock(shelf, listed);
+    // Pay holds the copies, then sends the shopper to the bank's page (which never comes back here).
+    const network = serveWithStock(shelf, listed, (body) => ({ body: placedFor(body, { status: 'requires_action' }) }));
+    fake.handleNextAction.mockReturnValue(new Promise(() => {}));
     storeCart([{ id: 'poor-charlies-almanack', quantity: 3 }]);
+    const user = userEvent.setup();
     const { unmount } = renderApp('/checkout');
-    await screen.findByRole('button', { name: /^Pay/ }, QUOTED);
+    await user.click(await fillIn());
+    await waitFor(() => expect(fake.handleNextAction).toHaveBeenCalled());
+    expect(network.pays()).toHaveLength(1);
     unmount();
 
-    // Checkout holds all three for this cart; the catalogue, read again later, says none are left.
+    // The server holds all three for this cart; the catalogue, read again later, says none are left.
     listed['poor-charlies-almanack'] = 0;
     renderApp('/');
 
@@ -250,5 +250,22 @@ describe('checkout when copies run short', () => {
     expect(within(card).getByText('Only 3 left')).toBeInTheDocument();
     expect(within(card).getByRole('button', { name: "All copies in your cart: Poor Charlie's Almanack" })).toBeDisabled();
     expect(screen.queryByText(/open your cart to/)).not.toBeInTheDocument();
+  });
+
+  it('quotes hold nothing: a cart only quoted is not given copies the catalogue counts as taken', async () => {
+    const shelf = { 'poor-charlies-almanack': 3 };
+    const listed = { 'poor-charlies-almanack': 3 };
+    serveWithStock(shelf, listed);
+    storeCart([{ id: 'poor-charlies-almanack', quantity: 3 }]);
+    const { unmount } = renderApp('/checkout');
+    await fillIn();
+    unmount();
+
+    // Someone else bought them: the cart's quotes held none of them.
+    listed['poor-charlies-almanack'] = 0;
+    renderApp('/');
+
+    const heading = await screen.findByRole('heading', { name: "Poor Charlie's Almanack" });
+    expect(within(heading.closest('li')!).getByText('Sold out')).toBeInTheDocument();
   });
 });

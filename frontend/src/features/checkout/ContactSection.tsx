@@ -10,10 +10,12 @@ interface ContactSectionProps {
   /** The email once it is complete, null while it is not. */
   onEmail: (email: string | null) => void;
   errors: string[] | undefined;
+  /** While paying: nothing can be changed. */
+  readOnly?: boolean;
 }
 
 /** Contact: the Link Authentication Element (Stripe's email field, which also offers Link). */
-export function ContactSection({ initialEmail, onEmail, errors }: ContactSectionProps) {
+export function ContactSection({ initialEmail, onEmail, errors, readOnly = false }: ContactSectionProps) {
   // Read once: an Element takes its default values when it is created.
   const [options] = useState<StripeLinkAuthenticationElementOptions>(() =>
     initialEmail ? { defaultValues: { email: initialEmail } } : {},
@@ -27,7 +29,10 @@ export function ContactSection({ initialEmail, onEmail, errors }: ContactSection
         Contact
       </h2>
       <p className="fine-print checkout-section__intro">We'll send your receipt to this email address.</p>
-      <LinkAuthenticationElement options={options} onChange={onChange} />
+      {/* Stripe's email field has no read-only option; inert keeps it (frame and all) still. */}
+      <div inert={readOnly}>
+        <LinkAuthenticationElement options={options} onChange={onChange} />
+      </div>
       <SectionErrors id={sectionErrorsId('contact')} messages={errors} />
     </section>
   );

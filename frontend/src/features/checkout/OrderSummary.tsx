@@ -1,10 +1,9 @@
-import type { PaymentIntentResponse } from '../../lib/api';
+import type { QuoteResponse } from '../../lib/api';
 import { deliveryPrice } from '../../lib/delivery';
 import { formatMoney } from '../../lib/money';
 
-
 interface OrderSummaryProps {
-  intent: PaymentIntentResponse;
+  quote: QuoteResponse;
   /** The form or cart changed since this quote: it is not the one Pay would charge. */
   stale: boolean;
   /** A new quote is on its way. */
@@ -12,18 +11,18 @@ interface OrderSummaryProps {
 }
 
 /** What screen readers hear when the quote changes: the total and what it is made of. */
-function totalAnnouncement(intent: PaymentIntentResponse): string {
-  if (intent.shippingAmount === null || intent.taxAmount === null) return '';
-  const money = (amount: number) => formatMoney(amount, intent.currency);
-  const shipping = intent.shippingAmount === 0 ? 'free shipping' : `shipping ${money(intent.shippingAmount)}`;
-  return `Order total ${money(intent.amount)}, including ${shipping} and tax ${money(intent.taxAmount)}.`;
+function totalAnnouncement(quote: QuoteResponse): string {
+  if (quote.shippingAmount === null || quote.taxAmount === null) return '';
+  const money = (amount: number) => formatMoney(amount, quote.currency);
+  const shipping = quote.shippingAmount === 0 ? 'free shipping' : `shipping ${money(quote.shippingAmount)}`;
+  return `Order total ${money(quote.amount)}, including ${shipping} and tax ${money(quote.taxAmount)}.`;
 }
 
 /** The order exactly as the server priced it: these are the amounts that will be charged. */
-export function OrderSummary({ intent, stale, updating }: OrderSummaryProps) {
-  const money = (amount: number) => formatMoney(amount, intent.currency);
-  const delivery = intent.deliveryOptions.find((option) => option.method === intent.deliveryMethod);
-  const quoted = intent.shippingAmount !== null && intent.taxAmount !== null;
+export function OrderSummary({ quote, stale, updating }: OrderSummaryProps) {
+  const money = (amount: number) => formatMoney(amount, quote.currency);
+  const delivery = quote.deliveryOptions.find((option) => option.method === quote.deliveryMethod);
+  const quoted = quote.shippingAmount !== null && quote.taxAmount !== null;
 
   return (
     <>
@@ -36,7 +35,7 @@ export function OrderSummary({ intent, stale, updating }: OrderSummaryProps) {
           Order summary
         </h2>
         <ul className="order-summary__lines">
-          {intent.items.map((line) => (
+          {quote.items.map((line) => (
             <li key={line.id} className="order-summary__line">
               <span className="order-summary__title">{line.title}</span>
               <span className="order-summary__quantity">
@@ -49,24 +48,24 @@ export function OrderSummary({ intent, stale, updating }: OrderSummaryProps) {
         <dl className="order-summary__totals">
           <div className="summary-row summary-row--minor">
             <dt>Subtotal</dt>
-            <dd>{money(intent.subtotal)}</dd>
+            <dd>{money(quote.subtotal)}</dd>
           </div>
-          {intent.shippingAmount !== null && (
+          {quote.shippingAmount !== null && (
             <div className="summary-row summary-row--minor">
               <dt>{delivery ? `Shipping (${delivery.label})` : 'Shipping'}</dt>
-              <dd>{deliveryPrice(intent.shippingAmount, intent.currency)}</dd>
+              <dd>{deliveryPrice(quote.shippingAmount, quote.currency)}</dd>
             </div>
           )}
-          {intent.taxAmount !== null && (
+          {quote.taxAmount !== null && (
             <div className="summary-row summary-row--minor">
               <dt>Tax</dt>
-              <dd>{money(intent.taxAmount)}</dd>
+              <dd>{money(quote.taxAmount)}</dd>
             </div>
           )}
           {quoted && (
             <div className="summary-row summary-row--total">
               <dt>Total</dt>
-              <dd>{money(intent.amount)}</dd>
+              <dd>{money(quote.amount)}</dd>
             </div>
           )}
         </dl>
@@ -80,7 +79,7 @@ export function OrderSummary({ intent, stale, updating }: OrderSummaryProps) {
       {/* Read out when the total changes (an address or delivery method was chosen); outside the
           busy region, which screen readers may keep quiet while it is busy. */}
       <p className="visually-hidden" aria-live="polite" aria-atomic="true" data-testid="total-announcement">
-        {totalAnnouncement(intent)}
+        {totalAnnouncement(quote)}
       </p>
     </>
   );

@@ -12,8 +12,8 @@ import { addressDefaults, shippingFromAddress } from './checkoutDetails';
 import { sectionErrorsId } from './fieldErrors';
 import { SectionErrors } from './SectionErrors';
 
-// The address group has no client secret: it only collects the address, which goes to the
-// server, never to confirmPayment.
+// The address group has no amount or mode: it only collects the address, which goes to the
+// server with the cart, never into the ConfirmationToken.
 const ADDRESS_GROUP_OPTIONS: StripeElementsOptions = { appearance };
 
 interface ShippingSectionProps {
@@ -22,15 +22,16 @@ interface ShippingSectionProps {
   /** The address once it is complete, null while it is not. */
   onShipping: (shipping: ShippingInput | null) => void;
   errors: string[] | undefined;
+  /** While paying: nothing can be changed. */
+  readOnly?: boolean;
 }
 
 /**
  * Shipping address: the Address Element in shipping mode, in an <Elements> group of its own.
- * In the Payment Element's group, confirmPayment would send the address as the PaymentIntent's
- * shipping, which Stripe refuses once the server has set it with the secret key; here the
- * server receives it with the cart and sets it itself.
+ * In the Payment Element's group, the ConfirmationToken would carry the address as shipping
+ * too; here the server receives it with the cart and sets the PaymentIntent's shipping itself.
  */
-export function ShippingSection({ initialShipping, onShipping, errors }: ShippingSectionProps) {
+export function ShippingSection({ initialShipping, onShipping, errors, readOnly = false }: ShippingSectionProps) {
   const stripe = useStripe();
   const config = useConfig();
   const [options] = useState<StripeAddressElementOptions>(() => ({
@@ -48,9 +49,12 @@ export function ShippingSection({ initialShipping, onShipping, errors }: Shippin
       <h2 id="shipping-title" className="section-title">
         Shipping address
       </h2>
-      <Elements stripe={stripe} options={ADDRESS_GROUP_OPTIONS}>
-        <AddressElement options={options} onChange={onChange} />
-      </Elements>
+      {/* Stripe's Address Element has no read-only option; inert keeps it (frame and all) still. */}
+      <div inert={readOnly}>
+        <Elements stripe={stripe} options={ADDRESS_GROUP_OPTIONS}>
+          <AddressElement options={options} onChange={onChange} />
+        </Elements>
+      </div>
       <SectionErrors id={sectionErrorsId('shipping')} messages={errors} />
     </section>
   );

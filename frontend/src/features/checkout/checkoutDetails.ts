@@ -3,7 +3,7 @@
  * conversions to and from the shapes Stripe's Elements speak.
  */
 import type { StripeAddressElementChangeEvent, StripeAddressElementOptions } from '@stripe/stripe-js';
-import type { CartItemInput, CreatePaymentIntentBody, DeliveryMethod, ShippingInput } from '../../lib/api';
+import type { CartItemInput, DeliveryMethod, QuoteRequest, ShippingInput } from '../../lib/api';
 
 /** Each part is null until the shopper has given it completely. */
 export interface CheckoutDetails {
@@ -52,9 +52,9 @@ export function addressDefaults(shipping: ShippingInput | null): StripeAddressEl
   };
 }
 
-/** The body of POST /create-payment-intent: the cart and what is known so far, never a price. */
-export function quoteRequestBody(items: CartItemInput[], cartId: string, details: CheckoutDetails): CreatePaymentIntentBody {
-  const body: CreatePaymentIntentBody = { items, cartId };
+/** The body of POST /api/quote: the cart and what is known so far, never a price. */
+export function quoteRequestBody(items: CartItemInput[], cartId: string, details: CheckoutDetails): QuoteRequest {
+  const body: QuoteRequest = { items, cartId };
   if (details.email) body.email = details.email;
   if (details.shipping) body.shipping = details.shipping;
   if (details.deliveryMethod) body.deliveryMethod = details.deliveryMethod;

@@ -1,6 +1,6 @@
 /**
- * The server's 400s that name fields (invalid_address, invalid_email, invalid_delivery_method),
- * turned into messages for the checkout section each field belongs to.
+ * The server's 400s that name fields (invalid_address, invalid_email, invalid_delivery_method,
+ * and Pay's missing_details), turned into messages for the checkout section each field belongs to.
  */
 import { isApiError, type FieldError } from '../../lib/api';
 
@@ -12,7 +12,7 @@ export function sectionErrorsId(section: Section): string {
   return `${section}-errors`;
 }
 
-const FIELD_CODES = new Set(['invalid_address', 'invalid_email', 'invalid_delivery_method']);
+const FIELD_CODES = new Set(['invalid_address', 'invalid_email', 'invalid_delivery_method', 'missing_details']);
 
 /** What each field is called on the form. */
 const FIELDS: Record<string, { section: Section; label: string }> = {
@@ -60,7 +60,8 @@ export function fieldErrorsFrom(error: unknown): SectionErrors | null {
   }
   if (details.length === 0) {
     // A field error without its fields still belongs somewhere the shopper will see it.
-    const section: Section = error.code === 'invalid_email' ? 'contact' : error.code === 'invalid_address' ? 'shipping' : 'delivery';
+    const section: Section =
+      error.code === 'invalid_address' ? 'shipping' : error.code === 'invalid_delivery_method' ? 'delivery' : 'contact';
     errors[section] = [error.message];
   }
   return errors;
