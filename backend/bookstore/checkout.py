@@ -1,154 +1,264 @@
-"""Turning a checkout into a priced order with a PaymentIntent, once per cart however often asked.
+"""A cart quoted while the shopper types, and paid for when they press Pay: the order is born there.
 
-The order and its PaymentIntent change together: a new order is written before its
-PaymentIntent is created (so the order's token exists before any event can name it), and a
-returning cart's new lines, address and totals are written only after the PaymentIntent
-accepted them. No database lock is held while the gateway is called.
+A quote only reads: it prices the cart from the catalogue, works out shipping and tax, and
+checks the copies without holding them. Pay prices the cart again and then, in one durable
+transaction, checks and holds its copies and writes the order, its lines and a short "paying"
+lease; with no database lock held it then creates or updates the order's one PaymentIntent and
+confirms it with the shopper's payment details; last it stores the PaymentIntent and ends the
+lease. The lease serialises the Pays of one cart (two tabs, a double click): a second is told
+`payment_in_progress` until the first is answered, so the amount confirmed is always the one
+of the quote the first Pay was sent for.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass
+from datetime import datetime, timedelta
 from typing import Any, cast
 
 from sqlalchemy import CursorResult, Table, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
-from bookstore.db import db, lock_for_write, utcnow
-from bookstore.domain_errors import Conflict
+from bookstore.config import current_settings
+from bookstore.db import db, lock_for_write, lock_name, utcnow
+from bookstore.domain_errors import Conflict, InvalidRequest, LimitReached
 from bookstore.orders import PAID_STATUSES, Order, OrderLine, OrderStatus, new_number, new_token
 from bookstore.payments import PaymentGateway, current_gateway
-from bookstore.payments.gateway import CardError, PaymentError, ProviderUnavailable
-from bookstore.quotes import CheckoutDetails, Quote, intent_fingerprint, price_cart, quote
-from bookstore.stock import check_available, copies_in, hold, hold_deadline, hold_rows
+from bookstore.payments.gateway import CardError, PaymentError, PaymentIntent, ProviderUnavailable
+from bookstore.quotes import CheckoutDetails, Quote, price_cart, quote
+from bookstore.stock import (
+    check_available,
+    check_available_now,
+    client_held_copies,
+    hold,
+    hold_deadline,
+    hold_rows,
+)
 from bookstore.tax import current_tax_calculator
 
 # The tables behind the models, for plain INSERTs (typed as Table, which mypy cannot infer).
 _ORDERS = cast(Table, Order.__table__)
 _ORDER_LINES = cast(Table, OrderLine.__table__)
 
-# Tries at bringing an order in step with its cart while other requests change it too.
+# Tries at writing a new order (a random order number already taken, a twin's insert).
 MAX_ATTEMPTS = 3
+# How long a Pay may take before another Pay for the cart is let in: longer than the three
+# gateway calls a Pay can make, each given up on within config.STRIPE_WAIT_BUDGET_SECONDS.
+PAY_LEASE = timedelta(seconds=60)
+# What a shopper is told each missing detail is.
+MISSING_MESSAGES = {
+    "email": "An email address is needed for the receipt.",
+    "shipping": "A shipping address is needed to send the books.",
+}
+
+
+class QuoteChanged(Conflict):
+    """The quote the shopper saw is not the price now (409 quote_changed, with the new one)."""
+
+    code = "quote_changed"
+
+    def __init__(self, fresh: Quote) -> None:
+        super().__init__("Your order changed. Please check the new total before paying.")
+        self.quote = fresh
+
+
+class HoldLimitReached(LimitReached):
+    """The client holds as many copies across its unpaid orders as one client may (429)."""
+
+    code = "hold_limit"
 
 
 @dataclass(frozen=True)
-class PreparedPayment:
-    """What the browser needs to take payment for an order."""
+class Confirmation:
+    """The shopper's payment details, as a ConfirmationToken, and where a redirect returns."""
 
-    order_id: int
+    token: str
+    return_url: str
+
+
+@dataclass(frozen=True)
+class Payment:
+    """The order's PaymentIntent after Pay, and the quote it charges."""
+
     order_number: str
     payment_intent_id: str
     client_secret: str
+    status: str
     quote: Quote
 
 
 @dataclass(frozen=True)
 class _Snapshot:
-    """The order as committed before a gateway call: what the call needs of it."""
+    """The order as Pay's transaction committed it: what the gateway calls need of it."""
 
     order_id: int
     number: str
     token: str
-    revision: int
-    amount: int
+    revision: int  # this Pay's: fences its last write
     intent_id: str | None
     client_secret: str | None
     # What the PaymentIntent was last told (Quote.intent_fingerprint); None while unsure.
     intent_fingerprint: str | None
-    up_to_date: bool  # the order holds this quote already
 
 
-def prepare_payment(
+@dataclass
+class _Intent:
+    """What Pay learns of the order's PaymentIntent as it goes, to store at the end."""
+
+    id: str | None
+    client_secret: str | None
+    told: str | None
+    status: str | None = None
+
+
+def quote_cart(
     quantities: Mapping[str, int],
     cart_id: str | None,
     currency: str,
-    details: CheckoutDetails | None = None,
-) -> PreparedPayment:
-    """Price the checkout into its order and make sure one PaymentIntent charges its total."""
-    # Priced (tax included, which Stripe Tax works out over the network) before any database
-    # transaction begins.
-    priced = quote(
-        price_cart(quantities), details or CheckoutDetails(), currency, current_tax_calculator()
-    )
+    details: CheckoutDetails,
+) -> Quote:
+    """Price the cart for the details given so far and check its copies; writes nothing."""
+    priced = _priced(quantities, currency, details)
+    # The cart's own order's hold is the shopper's already: it does not count against them.
+    check_available_now(_quantities(priced), utcnow(), cart_id=cart_id)
+    return priced
+
+
+def pay(
+    quantities: Mapping[str, int],
+    cart_id: str | None,
+    currency: str,
+    details: CheckoutDetails,
+    *,
+    client: str,
+    quote_id: str | None = None,
+    confirmation: Confirmation | None = None,
+) -> Payment:
+    """Turn the cart into a held, complete order and its PaymentIntent; confirm it if asked."""
+    missing = details.missing
+    if missing:
+        raise InvalidRequest(
+            "Please fill in the details the order needs.",
+            code="missing_details",
+            details=[{"field": field, "message": MISSING_MESSAGES[field]} for field in missing],
+        )
+    # Priced (tax included, which Stripe Tax may work out over the network) before any
+    # database transaction begins.
+    priced = _priced(quantities, currency, details)
+    if quote_id is not None and quote_id != priced.quote_id():
+        raise QuoteChanged(priced)
     gateway = current_gateway()
+    snapshot = _open_for_payment(cart_id, priced, gateway.name, client)
+    intent = _Intent(snapshot.intent_id, snapshot.client_secret, snapshot.intent_fingerprint)
+    try:
+        _settle_intent(gateway, snapshot, priced, intent, confirmation)
+    finally:
+        _end_lease(snapshot, intent)
+    assert intent.id is not None and intent.client_secret is not None and intent.status
+    return Payment(snapshot.number, intent.id, intent.client_secret, intent.status, priced)
+
+
+def _priced(quantities: Mapping[str, int], currency: str, details: CheckoutDetails) -> Quote:
+    """The server's quote for the cart and the details given."""
+    return quote(price_cart(quantities), details, currency, current_tax_calculator())
+
+
+# --- the transaction before the gateway ------------------------------------------------------
+
+
+def _open_for_payment(
+    cart_id: str | None, priced: Quote, gateway_name: str, client: str
+) -> _Snapshot:
+    """Hold the copies and write the order with its lines and lease, in one commit."""
     for _ in range(MAX_ATTEMPTS):
-        snapshot = _open_order(cart_id, priced, gateway.name)
-        intent_id, client_secret, told = _ensure_intent(gateway, snapshot, currency)
-        wanted = priced.intent_fingerprint()
-        if told != wanted:
-            _update_intent(gateway, snapshot, intent_id, priced)
-        if (snapshot.up_to_date and told == wanted) or _write_quote(snapshot, priced):
-            return PreparedPayment(
-                snapshot.order_id, snapshot.number, intent_id, client_secret, priced
-            )
-        # Another request changed the order between our two transactions: start again from
-        # what it wrote, so the PaymentIntent ends as the order written last says.
-    raise Conflict(
-        "This cart is being changed in another window; please try again.",
-        code="cart_busy",
-        retry_after=1,
+        try:
+            snapshot = _write_order(cart_id, priced, gateway_name, client)
+            db.session.commit()
+            return snapshot
+        except IntegrityError:
+            # A random order number another order has, or this cart's twin (from another
+            # address) inserted its order first: start again, finding that order.
+            db.session.rollback()
+        except BaseException:
+            db.session.rollback()
+            raise
+    raise RuntimeError("could not write a new order after several tries")
+
+
+def _write_order(cart_id: str | None, priced: Quote, gateway_name: str, client: str) -> _Snapshot:
+    """The checks and writes of Pay's transaction (the caller commits)."""
+    # SQLite: the database's write lock now. PostgreSQL: one client's Pays take turns, so that
+    # its held copies are counted with nobody else of its own adding to them meanwhile; twin
+    # requests for a new cart, from one client, find the order the first one wrote.
+    lock_for_write()
+    lock_name(f"client-holds:{client}")
+    order = _locked_order_for_cart(cart_id) if cart_id is not None else None
+    if order is not None:
+        _refuse_unpayable(order)
+        _forget_other_gateways(order, gateway_name)
+    now = utcnow()
+    wanted = _quantities(priced)
+    # The books' rows are locked from here to the commit: checks for the same copies queue.
+    check_available(wanted, now, cart_id=cart_id)
+    _check_client_cap(client, wanted, now, cart_id)
+    until = hold_deadline(now)
+    if order is None:
+        return _insert_order(cart_id, priced, gateway_name, client, now, until)
+    hold(order, wanted, until)
+    if order.quote_fingerprint != priced.fingerprint():
+        order.lines = [OrderLine(**line) for line in line_rows(priced)]
+        for column, value in quote_columns(priced).items():
+            setattr(order, column, value)
+    if order.payment_intent_id is not None and order.intent_fingerprint != (
+        priced.intent_fingerprint()
+    ):
+        # The PaymentIntent is about to change: until its answer is stored, what it holds is
+        # not known for sure (an answer can be lost), so a later Pay sets it again.
+        order.intent_fingerprint = None
+    order.client_key = client
+    order.paying_until = now + PAY_LEASE
+    order.revision += 1
+    return _Snapshot(
+        order.id,
+        order.number,
+        order.token,
+        order.revision,
+        order.payment_intent_id,
+        order.client_secret,
+        order.intent_fingerprint,
     )
 
 
-def _open_order(cart_id: str | None, priced: Quote, gateway_name: str) -> _Snapshot:
-    """The cart's order, inserted if new, checked and committed before any gateway call."""
-    # A plain read first: a new cart (almost every checkout) goes straight to its INSERT, whose
-    # unique cart id settles a race, without taking the write lock any earlier than that.
-    snapshot = None
-    if not _cart_has_order(cart_id):
-        snapshot = _insert_order(cart_id, priced, gateway_name)
-    if snapshot is None:
-        assert cart_id is not None  # an order without a cart id is always new
-        order = _locked_order_for_cart(cart_id)
-        if order is None:
-            raise RuntimeError("a new order's insert failed, but no order has its cart id")
-        snapshot = _returning_order(order, priced, gateway_name)
-    db.session.commit()
-    return snapshot
-
-
-def _insert_order(cart_id: str | None, priced: Quote, gateway_name: str) -> _Snapshot | None:
-    """Insert a new, priced order with its lines; None if its cart's order exists already.
-
-    Plain INSERTs (the order, then its lines in one executemany) rather than ORM objects and a
-    flush: a new cart is what almost every checkout is, and the unit of work cost it a third
-    of its CPU.
-    """
-    token = new_token()
-    for _ in range(MAX_ATTEMPTS):
-        number = new_number()
-        # The copies are checked and held in the transaction that writes the order, the books'
-        # rows locked: a concurrent checkout for the last copy waits, then finds it held.
-        now = utcnow()
-        check_available(_quantities(priced), now)
-        try:
-            result = cast(
-                CursorResult[Any],
-                db.session.execute(
-                    insert(_ORDERS).values(
-                        token=token,
-                        number=number,
-                        gateway=gateway_name,
-                        cart_id=cart_id,
-                        status=OrderStatus.PENDING,
-                        currency=priced.currency,
-                        revision=1,
-                        held_until=(until := hold_deadline(now)),
-                        **quote_columns(priced),
-                    )
-                ),
+def _insert_order(
+    cart_id: str | None,
+    priced: Quote,
+    gateway_name: str,
+    client: str,
+    now: datetime,
+    until: datetime,
+) -> _Snapshot:
+    """A new order with its lines and holds, as plain INSERTs (no unit of work to flush)."""
+    token, number = new_token(), new_number()
+    result = cast(
+        CursorResult[Any],
+        db.session.execute(
+            insert(_ORDERS).values(
+                token=token,
+                number=number,
+                gateway=gateway_name,
+                cart_id=cart_id,
+                status=OrderStatus.PENDING,
+                currency=priced.currency,
+                revision=1,
+                held_until=until,
+                paying_until=now + PAY_LEASE,
+                client_key=client,
+                **quote_columns(priced),
             )
-            break
-        except IntegrityError:
-            db.session.rollback()
-            if _cart_has_order(cart_id):
-                # Two requests for one new cart (React StrictMode sends two) raced to insert
-                # it; the unique cart_id let the other one win, so use its order.
-                return None
-            # Otherwise a random order number that another order has already: draw again.
-    else:
-        raise RuntimeError("no free order number after several draws")
+        ),
+    )
     primary_key = result.inserted_primary_key
     assert primary_key is not None  # an INSERT of one row always has one
     order_id = int(primary_key[0])
@@ -156,105 +266,138 @@ def _insert_order(cart_id: str | None, priced: Quote, gateway_name: str) -> _Sna
         insert(_ORDER_LINES), [dict(order_id=order_id, **line) for line in line_rows(priced)]
     )
     hold_rows(order_id, _quantities(priced), until, new_order=True)
-    return _Snapshot(order_id, number, token, 1, priced.total, None, None, None, up_to_date=True)
+    return _Snapshot(order_id, number, token, 1, None, None, None)
 
 
-def _returning_order(order: Order, priced: Quote, gateway_name: str) -> _Snapshot:
-    """Check a returning cart's order; forget a PaymentIntent another gateway made."""
-    up_to_date = order.quote_fingerprint == priced.fingerprint()
-    _refuse_closed_cart(order, up_to_date)
+def _locked_order_for_cart(cart_id: str) -> Order | None:
+    """The cart's order, its row locked until the commit (a webhook about it waits)."""
+    query = (
+        select(Order)
+        .where(Order.cart_id == cart_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
+    return db.session.scalars(query).one_or_none()
+
+
+def _refuse_unpayable(order: Order) -> None:
+    """A paid or canceled order is final; one being paid right now waits for that payment."""
+    if order.status in PAID_STATUSES:
+        raise Conflict("This cart has already been paid for.", code="cart_already_paid")
+    if order.status == OrderStatus.CANCELED:
+        raise Conflict("This cart's payment was canceled; start a new cart.", code="cart_closed")
+    if order.status == OrderStatus.PROCESSING or (
+        order.paying_until is not None and order.paying_until > utcnow()
+    ):
+        raise Conflict(
+            "A payment for this cart is being processed.",
+            code="payment_in_progress",
+            retry_after=1,
+        )
+
+
+def _forget_other_gateways(order: Order, gateway_name: str) -> None:
+    """Forget a PaymentIntent another gateway made: it cannot be paid here."""
     if order.gateway != gateway_name and order.payment_intent_id is not None:
-        if order.status == OrderStatus.PROCESSING:
-            raise Conflict(
-                "A payment for this cart is being processed.", code="payment_in_progress"
-            )
-        # Made in demo mode and reopened with Stripe keys (or the other way round): that
-        # PaymentIntent cannot be paid here. A new token makes the next create a new one, and
-        # leaves any event about the old one naming an order we no longer have.
+        # Made in demo mode and reopened with Stripe keys (or the other way round). A new token
+        # makes the next create a new one, and leaves any event about the old one naming an
+        # order we no longer have.
         order.token = new_token()
         order.payment_intent_id = order.client_secret = None
         order.intent_fingerprint = None
         order.status = OrderStatus.PENDING
         order.failure_message = None
     order.gateway = gateway_name
-    if order.status != OrderStatus.PROCESSING:  # a debit under way keeps its longer hold
-        # The cart's copies, held again for a fresh STOCK_HOLD_MINUTES (its own hold counts
-        # for it): a shopper back after the hold expired, or after a failed attempt released
-        # it, is told now if the copies went meanwhile, before paying for books that are gone.
-        # The lines held are the order's own until the new ones are written (_write_quote).
-        now = utcnow()
-        check_available(_quantities(priced), now, order_id=order.id)
-        hold(order, copies_in(order), hold_deadline(now))
-    if order.payment_intent_id is not None and order.intent_fingerprint != (
-        priced.intent_fingerprint()
-    ):
-        # The PaymentIntent is about to change: until the order is written, what it holds is
-        # not known for sure (an update's answer can be lost), so the next checkout sets it.
-        order.intent_fingerprint = None
-    return _Snapshot(
-        order.id,
-        order.number,
-        order.token,
-        order.revision,
-        order.amount,
-        order.payment_intent_id,
-        order.client_secret,
-        order.intent_fingerprint,
-        up_to_date,
-    )
 
 
-def _ensure_intent(
-    gateway: PaymentGateway, snapshot: _Snapshot, currency: str
-) -> tuple[str, str, str | None]:
-    """The order's PaymentIntent (id, client secret, what it was told), created if it has none."""
-    if snapshot.intent_id is not None and snapshot.client_secret is not None:
-        return snapshot.intent_id, snapshot.client_secret, snapshot.intent_fingerprint
-    # The order's amount cannot change before it has a PaymentIntent, so a create whose answer
-    # was lost is repeated with the same parameters under the same key, as Stripe requires.
-    intent = gateway.create_payment_intent(
-        amount=snapshot.amount,
-        currency=currency,
-        order_token=snapshot.token,
-        idempotency_key=f"order-{snapshot.token}-create",
-    )
-    # Told its amount alone: an email, address or tax, if any, is sent by an update next.
-    told = intent_fingerprint(intent.amount)
-    # A concurrent request for the same cart used the same idempotency key, so it got the
-    # same PaymentIntent; whichever stores it first wins and the other changes nothing.
-    db.session.execute(
-        update(Order)
-        .where(Order.id == snapshot.order_id, Order.token == snapshot.token)
-        .where(Order.payment_intent_id.is_(None))
-        .values(
-            payment_intent_id=intent.id, client_secret=intent.client_secret, intent_fingerprint=told
-        )
-        .execution_options(synchronize_session=False)
-    )
-    db.session.commit()
-    return intent.id, intent.client_secret, told
-
-
-def _update_intent(
-    gateway: PaymentGateway, snapshot: _Snapshot, intent_id: str, priced: Quote
+def _check_client_cap(
+    client: str, wanted: Mapping[str, int], now: datetime, cart_id: str | None
 ) -> None:
-    """Tell the PaymentIntent the quote's total, shipping address, receipt email and tax."""
-    fingerprint = priced.intent_fingerprint()
-    key = f"order-{snapshot.token}-update-rev{snapshot.revision + 1}-{fingerprint}"
-    try:
-        gateway.update_payment_intent(
-            intent_id,
+    """Refuse to let one client hold more than HOLD_LIMIT_PER_CLIENT copies at once.
+
+    Counted from the database (this client's unpaid orders' active holds, the cart's own
+    left out since Pay replaces them), so it holds across processes and servers.
+    """
+    limit = current_settings().hold_limit_per_client
+    held, first_expiry = client_held_copies(client, now, excluding_cart=cart_id)
+    asked = sum(wanted.values())
+    if held + asked <= limit:
+        return
+    retry_after = None
+    if held and asked <= limit and first_expiry is not None:
+        retry_after = max(1, int((first_expiry - now).total_seconds()) + 1)
+    raise HoldLimitReached(
+        f"At most {limit} copies can be held for unpaid orders from one connection at a time"
+        f" (this one holds {held} and asks for {asked} more). Pay for an order or wait for its"
+        " hold to end.",
+        details={"limit": limit, "held": held, "requested": asked},
+        retry_after=retry_after,
+    )
+
+
+# --- the gateway, outside any transaction ----------------------------------------------------
+
+
+def _settle_intent(
+    gateway: PaymentGateway,
+    snapshot: _Snapshot,
+    priced: Quote,
+    intent: _Intent,
+    confirmation: Confirmation | None,
+) -> None:
+    """Make the order's one PaymentIntent charge the quote, then confirm it if asked."""
+    wanted = priced.intent_fingerprint()
+    answer: PaymentIntent | None = None
+    if intent.id is None:
+        # The key names the quote: a create whose answer was lost is answered again for the
+        # same quote, and a changed quote (after a 503, say) makes one that was never shown.
+        answer = gateway.create_payment_intent(
             amount=priced.total,
+            currency=priced.currency,
+            order_token=snapshot.token,
+            idempotency_key=f"order-{snapshot.token}-create-{wanted}",
             shipping=priced.details.address,
             receipt_email=priced.details.email,
             tax_calculation=priced.tax.calculation_id if priced.tax else None,
-            idempotency_key=key,
         )
+        intent.id, intent.client_secret = answer.id, answer.client_secret
+        intent.told = wanted
+    elif intent.told != wanted:
+        key = f"order-{snapshot.token}-update-rev{snapshot.revision}-{wanted}"
+        with _refusals(gateway, intent.id):
+            answer = gateway.update_payment_intent(
+                intent.id,
+                amount=priced.total,
+                shipping=priced.details.address,
+                receipt_email=priced.details.email,
+                tax_calculation=priced.tax.calculation_id if priced.tax else None,
+                idempotency_key=key,
+            )
+        intent.told = wanted
+    if confirmation is not None:
+        key = f"order-{snapshot.token}-confirm-rev{snapshot.revision}"
+        with _refusals(gateway, intent.id):
+            answer = gateway.confirm_payment_intent(
+                intent.id,
+                confirmation_token=confirmation.token,
+                return_url=confirmation.return_url,
+                idempotency_key=key,
+            )
+    elif answer is None:
+        answer = gateway.retrieve_payment_intent(intent.id)
+    intent.status = answer.status
+
+
+@contextmanager
+def _refusals(gateway: PaymentGateway, intent_id: str) -> Iterator[None]:
+    """Turn a provider's refusal to change or confirm a PaymentIntent into the shopper's terms."""
+    try:
+        yield
     except (ProviderUnavailable, CardError):
         raise
     except PaymentError as refused:
-        # Refused: most often because the shopper paid in another tab a moment ago, before
-        # its webhook arrived. Say so rather than "payments are failing".
+        # Refused: most often because the shopper paid in another tab a moment ago, before its
+        # webhook arrived. Say so rather than "payments are failing".
         status = gateway.retrieve_payment_intent(intent_id).status
         if status in ("succeeded", "requires_capture"):
             raise Conflict(
@@ -267,74 +410,33 @@ def _update_intent(
         raise
 
 
-def _write_quote(snapshot: _Snapshot, priced: Quote) -> bool:
-    """Give the order the quote, now that its PaymentIntent holds it.
+def _end_lease(snapshot: _Snapshot, intent: _Intent) -> None:
+    """Store what the PaymentIntent is now and let the next Pay in, in one UPDATE.
 
-    False, writing nothing, if another request changed the order since the snapshot.
+    Fenced by the Pay's revision: a Pay whose lease lapsed never overwrites a newer one's.
     """
-    lock_for_write()
-    order = db.session.scalars(
-        select(Order)
-        .where(Order.id == snapshot.order_id)
-        .with_for_update()
-        .execution_options(populate_existing=True)
-    ).one()
-    if order.revision != snapshot.revision or order.token != snapshot.token:
-        db.session.rollback()
-        return False
-    _refuse_closed_cart(order, up_to_date=False)
-    if order.quote_fingerprint != priced.fingerprint():
-        # Held in step with the lines: checked again, since others may have taken copies
-        # while the PaymentIntent was being changed.
-        now = utcnow()
-        check_available(_quantities(priced), now, order_id=order.id)
-        hold(order, _quantities(priced), hold_deadline(now))
-        order.lines = [OrderLine(**line) for line in line_rows(priced)]
-        for column, value in quote_columns(priced).items():
-            setattr(order, column, value)
-    order.intent_fingerprint = priced.intent_fingerprint()
-    order.revision += 1
+    values: dict[str, Any] = {"paying_until": None}
+    if intent.id is not None:
+        values.update(
+            payment_intent_id=intent.id,
+            client_secret=intent.client_secret,
+            intent_fingerprint=intent.told,
+        )
+    db.session.execute(
+        update(Order)
+        .where(Order.id == snapshot.order_id, Order.revision == snapshot.revision)
+        .values(values)
+        .execution_options(synchronize_session=False)
+    )
     db.session.commit()
-    return True
+
+
+# --- the order's columns ---------------------------------------------------------------------
 
 
 def _quantities(priced: Quote) -> dict[str, int]:
     """Copies of each book the quote's lines ask for."""
     return {line.book_id: line.quantity for line in priced.lines}
-
-
-def _cart_has_order(cart_id: str | None) -> bool:
-    """Whether this cart already has an order (a plain read: no lock, no transaction)."""
-    if cart_id is None:
-        return False
-    return db.session.scalar(select(Order.id).where(Order.cart_id == cart_id)) is not None
-
-
-def _locked_order_for_cart(cart_id: str) -> Order | None:
-    """The cart's order, its row locked until the commit before the gateway call.
-
-    A webhook marking the order paid, or another request for the same cart, then waits
-    instead of interleaving with this read-check-write: on PostgreSQL for the row (FOR
-    UPDATE), on SQLite for the database's write lock (which ignores FOR UPDATE).
-    """
-    lock_for_write()
-    query = (
-        select(Order)
-        .where(Order.cart_id == cart_id)
-        .with_for_update()
-        .execution_options(populate_existing=True)
-    )
-    return db.session.scalars(query).one_or_none()
-
-
-def _refuse_closed_cart(order: Order, up_to_date: bool) -> None:
-    """A paid or canceled order is final; one being paid right now must not change."""
-    if order.status in PAID_STATUSES:
-        raise Conflict("This cart has already been paid for.", code="cart_already_paid")
-    if order.status == OrderStatus.CANCELED:
-        raise Conflict("This cart's payment was canceled; start a new cart.", code="cart_closed")
-    if order.status == OrderStatus.PROCESSING and not up_to_date:
-        raise Conflict("A payment for this cart is being processed.", code="payment_in_progress")
 
 
 def quote_columns(priced: Quote) -> dict[str, Any]:

@@ -41,6 +41,9 @@ DEFAULT_MAIL_DIR = BACKEND_DIR / "instance" / "mail"
 DEFAULT_OUTBOX_SEND_INTERVAL_SECONDS = 30.0
 # Minutes a checkout's copies stay held for it (long enough to type a card, not to hoard).
 DEFAULT_STOCK_HOLD_MINUTES = 15.0
+# Copies one client (an IPv4 address, or an IPv6 /64) may hold at once across its unpaid
+# orders: enough for a generous order, too few for a script to empty the shelves (OAT-021).
+DEFAULT_HOLD_LIMIT_PER_CLIENT = 10
 TRUE_WORDS = frozenset({"1", "true", "yes", "on"})
 FALSE_WORDS = frozenset({"0", "false", "no", "off"})
 
@@ -96,6 +99,8 @@ class Settings:
     outbox_send_interval_seconds: float = 0.0
     # How long a checkout holds its cart's copies for the shopper to pay (bookstore.stock).
     stock_hold_minutes: float = DEFAULT_STOCK_HOLD_MINUTES
+    # Copies one client may hold at once across its unpaid orders (bookstore.checkout).
+    hold_limit_per_client: int = DEFAULT_HOLD_LIMIT_PER_CLIENT
 
     def __post_init__(self) -> None:
         _check_stripe_keys(self)
@@ -125,6 +130,8 @@ class Settings:
             raise ConfigError("CATALOGUE_CACHE_SECONDS must be 0 (no cache) or more.")
         if self.stock_hold_minutes <= 0:
             raise ConfigError("STOCK_HOLD_MINUTES must be a positive number of minutes.")
+        if self.hold_limit_per_client < 1:
+            raise ConfigError("HOLD_LIMIT_PER_CLIENT must be 1 or more copies.")
         _check_mail(self)
 
     @property
@@ -184,6 +191,9 @@ class Settings:
             ),
             stock_hold_minutes=_number(
                 "STOCK_HOLD_MINUTES", text, float, DEFAULT_STOCK_HOLD_MINUTES
+            ),
+            hold_limit_per_client=_number(
+                "HOLD_LIMIT_PER_CLIENT", text, int, DEFAULT_HOLD_LIMIT_PER_CLIENT
             ),
         )
 

@@ -6,6 +6,7 @@ the same models; the schema of both comes from the Alembic migrations in backend
 
 from __future__ import annotations
 
+import hashlib
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -13,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 from flask import Flask
 from flask_migrate import Migrate  # type: ignore[import-untyped]  # ships no type hints
 from flask_sqlalchemy import SQLAlchemy
-from sqlalchemy import DateTime, MetaData, event
+from sqlalchemy import DateTime, MetaData, event, text
 from sqlalchemy.engine import URL, Connection, Dialect, make_url
 from sqlalchemy.orm import DeclarativeBase, Session, SessionTransaction, sessionmaker
 from sqlalchemy.types import TypeDecorator
@@ -172,6 +173,20 @@ def lock_for_write() -> None:
     dbapi_connection = connection.connection.dbapi_connection
     if dbapi_connection is not None and not dbapi_connection.in_transaction:
         connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def lock_name(name: str) -> None:
+    """Make other transactions that lock the same name wait until this one ends.
+
+    On PostgreSQL a transaction-scoped advisory lock, so it holds across processes and
+    servers; two names that hash alike only wait for each other needlessly. SQLite needs none:
+    lock_for_write gives the transaction the database's one write lock already.
+    """
+    connection = db.session.connection()
+    if connection.dialect.name != "postgresql":
+        return
+    key = int.from_bytes(hashlib.sha256(name.encode()).digest()[:8], "big", signed=True)
+    connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": key})
 
 
 def _relax_sync(session: Session, transaction: SessionTransaction, connection: Connection) -> None:

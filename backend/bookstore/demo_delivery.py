@@ -2,9 +2,10 @@
 
 After each demo payment step, the event Stripe would send goes through the same verified
 webhook handler as a real delivery. A debit that is `processing` settles a few seconds later,
-on a timer, as a bank's answer comes days later on Stripe. A refund's `charge.refunded` is
-sent from the same timer, right after the refunding call, never inside it: as on Stripe, it
-reaches the shop after (or while) the caller finishes its own transaction.
+on a timer, as a bank's answer comes days later on Stripe. The events of a payment confirmed on
+the server (Pay) and a refund's `charge.refunded` are sent from the same timer, right after the
+call, never inside it: as on Stripe, they reach the shop after (or while) the caller finishes
+its own transaction.
 """
 
 from __future__ import annotations
@@ -32,8 +33,10 @@ log = logging.getLogger(__name__)
 SCHEDULER_KEY = "demo_scheduler"
 # Seconds between a debit's `processing` and its outcome.
 SETTLE_AFTER_SECONDS = 4.0
-# Seconds between a refund and its charge.refunded event: none, but never within the call.
+# Seconds between a refund, or a confirmation on the server, and its events: none, but never
+# within the call.
 REFUND_EVENT_AFTER_SECONDS = 0.0
+ATTEMPT_EVENTS_AFTER_SECONDS = 0.0
 
 Scheduler = Callable[[float, Callable[[], None]], None]
 
@@ -49,7 +52,8 @@ def init_demo_delivery(app: Flask, scheduler: Scheduler = run_later) -> None:
     """Give the app the timer its debits settle and its refunds' events go out on.
 
     Tests give their own timer, or replace ``app.extensions[SCHEDULER_KEY]`` later. The app's
-    demo gateway tells of each new refund here, and its event is sent on that timer.
+    demo gateway tells of each new refund, and each payment confirmed on the server, here, and
+    their events are sent on that timer.
     """
     app.extensions[SCHEDULER_KEY] = scheduler
     gateway = app.extensions.get(EXTENSION_KEY)
@@ -59,7 +63,11 @@ def init_demo_delivery(app: Flask, scheduler: Scheduler = run_later) -> None:
         def deliver_refund_event(refund: Refund) -> None:
             _deliver_refund_later(app, demo, refund)
 
+        def deliver_attempt_events(intent: DemoPaymentIntent) -> None:
+            _deliver_outcome_later(app, demo, intent)
+
         demo.after_refund = deliver_refund_event
+        demo.after_attempt = deliver_attempt_events
 
 
 def deliver_outcome(gateway: DemoGateway, intent: DemoPaymentIntent) -> None:
@@ -92,6 +100,17 @@ def _settle_later(gateway: DemoGateway, payment_intent_id: str) -> None:
             deliver_outcome(gateway, intent)
 
     scheduler(SETTLE_AFTER_SECONDS, settle)
+
+
+def _deliver_outcome_later(app: Flask, gateway: DemoGateway, intent: DemoPaymentIntent) -> None:
+    """Send an attempt's events on the app's timer, once the confirming call is over."""
+    scheduler: Scheduler = app.extensions[SCHEDULER_KEY]
+
+    def deliver() -> None:
+        with app.app_context():
+            deliver_outcome(gateway, intent)
+
+    scheduler(ATTEMPT_EVENTS_AFTER_SECONDS, deliver)
 
 
 def _deliver_refund_later(app: Flask, gateway: DemoGateway, refund: Refund) -> None:

@@ -41,3 +41,9 @@ class Conflict(DomainError):
     """The request clashes with the state it would change (a cart already paid for)."""
 
     code = "conflict"
+
+
+class LimitReached(DomainError):
+    """A per-client limit was reached: wait (Retry-After, when waiting helps) or do less."""
+
+    code = "limit_reached"

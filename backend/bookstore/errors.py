@@ -9,19 +9,12 @@ from flask import Flask, Response, jsonify
 from pydantic import BaseModel, Field
 from werkzeug.exceptions import HTTPException
 
-from bookstore.domain_errors import Conflict, DomainError, InvalidRequest, NotFound
+from bookstore.api_error import ApiError
+from bookstore.domain_errors import Conflict, DomainError, InvalidRequest, LimitReached, NotFound
 from bookstore.payments.gateway import CardError, InvalidSignature, ProviderUnavailable
+from bookstore.schemas import QuoteResponse
 
-
-class ApiError(Exception):
-    """A failure the client should see as-is: HTTP status, stable code, human message."""
-
-    def __init__(self, status: int, code: str, message: str, details: object | None = None):
-        super().__init__(message)
-        self.status = status
-        self.code = code
-        self.message = message
-        self.details = details
+__all__ = ["ApiError", "ErrorResponse", "domain_status", "error_response"]
 
 
 class FieldError(BaseModel):
@@ -46,12 +39,20 @@ class InsufficientStockDetails(BaseModel):
     items: list[StockShortage]
 
 
+class QuoteChangedDetails(BaseModel):
+    """`details` of a 409 `quote_changed`: the quote as it is now, to show before paying."""
+
+    quote: QuoteResponse
+
+
 class ErrorDetail(BaseModel):
     """The error itself: a stable code to branch on and a message for people."""
 
     code: str
     message: str
-    details: list[FieldError] | InsufficientStockDetails | dict[str, Any] | None = Field(
+    details: (
+        list[FieldError] | InsufficientStockDetails | QuoteChangedDetails | dict[str, Any] | None
+    ) = Field(
         default=None, description="Validation errors list fields; some codes carry an object."
     )
 
@@ -87,6 +88,7 @@ _DOMAIN_STATUSES: tuple[tuple[type[DomainError], int], ...] = (
     (InvalidRequest, 400),
     (NotFound, 404),
     (Conflict, 409),
+    (LimitReached, 429),  # per client: wait, or ask for less
     (DomainError, 502),  # the payment provider refused our request: a bug or an outage there
 )
 

@@ -23,6 +23,8 @@ from bookstore.stock import describe, hold_while_processing, release, take_for_p
 logger = logging.getLogger(__name__)
 
 MAX_FAILURE_MESSAGE = 500
+# The history entry of an order paid without the details it needs (it goes to `review`).
+INCOMPLETE_ORDER = "incomplete_order"
 
 
 class ProcessedEvent(Model):
@@ -101,8 +103,9 @@ def _order_for(event: PaymentEvent) -> Order | None:
             event.id,
         )
         return None
-    # The webhook can beat checkout to storing the new PaymentIntent's id.
+    # The webhook can beat Pay to storing the new PaymentIntent's id: the token says it is ours.
     if order.payment_intent_id is None:
+        order.payment_intent_id = event.payment_intent_id
         return order
     logger.warning(
         "%s %s: %s names order %s, which is paid by %s: ignored",
@@ -130,27 +133,41 @@ def _fresh(criterion: ColumnElement[bool]) -> Order | None:
 
 
 def _succeeded(order: Order, event: PaymentEvent) -> None:
-    """Paid, if the money matches the order and its copies are there; else review or refund.
+    """Paid, if the money matches a complete order and its copies are there; else review or
+    refund.
 
     The copies leave the shelf in this transaction (the books' rows locked). If its hold had
     expired and others took them, the money goes back in full: `refunding`, sent after the
     commit (bookstore.refunds), and the shopper hears of it on the order page and by email.
+    An order without an email or an address cannot be confirmed or shipped: `review`, with the
+    reason in its history for the owner (`flask orders show`).
     """
     matches = event.amount == order.amount and event.currency == order.currency
-    if not can_transition(order.status, OrderStatus.PAID if matches else OrderStatus.REVIEW):
+    missing = missing_details(order)
+    payable = matches and not missing
+    if not can_transition(order.status, OrderStatus.PAID if payable else OrderStatus.REVIEW):
         logger.info("order %s: %s changes nothing (%s)", order.id, event.type, order.status)
         return
     order.paid_amount = event.amount
     order.paid_at = utcnow()
     order.failure_message = None
     shortages = take_for_paid_order(order, utcnow())
-    if not matches:
-        logger.warning(
-            "order %s: PaymentIntent paid %s but the order is %s; holding it for review",
-            order.id,
-            format_amount(event.amount or 0, event.currency or "?"),
-            format_amount(order.amount, order.currency),
-        )
+    if not payable:
+        if not matches:
+            logger.warning(
+                "order %s: PaymentIntent paid %s but the order is %s; holding it for review",
+                order.id,
+                format_amount(event.amount or 0, event.currency or "?"),
+                format_amount(order.amount, order.currency),
+            )
+        if missing:
+            logger.warning("order %s paid without %s: holding it for review", order.id, missing)
+            record(
+                order,
+                INCOMPLETE_ORDER,
+                f"paid without {' or '.join(missing)}: nothing can be confirmed or shipped "
+                "until the shopper is reached; resolve it (--paid) or refund it",
+            )
         transition(order, OrderStatus.REVIEW)
         if shortages:
             record(order, "stock_short", describe(shortages))
@@ -163,6 +180,12 @@ def _succeeded(order: Order, event: PaymentEvent) -> None:
     transition(order, OrderStatus.PAID)
     # In this transaction: the email exists exactly when the payment was recorded.
     queue_confirmation(order)
+
+
+def missing_details(order: Order) -> list[str]:
+    """What a paid order would lack to be confirmed and shipped: an email, an address."""
+    missing = [] if order.email else ["an email address"]
+    return missing + ([] if order.shipping_address else ["a shipping address"])
 
 
 def _payment_failed(order: Order, event: PaymentEvent) -> None:

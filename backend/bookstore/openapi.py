@@ -28,8 +28,7 @@ ERRORS: Mapping[int, str] = {
     400: "`invalid_json`, `validation_error` (see `details`), or a rule of this operation.",
     402: "The card was refused: Stripe's code (`card_declined`, ...) and user-safe message.",
     404: "`not_found`: no such resource (or a client secret that does not match it).",
-    409: "`cart_already_paid`, `cart_closed` or `payment_in_progress`: this cart is closed; "
-    "`insufficient_stock`: fewer copies can be ordered than asked for (`details.items`).",
+    409: "`insufficient_stock`: fewer copies can be ordered than asked for (`details.items`).",
     413: "`payload_too_large`: the body is over the size limit.",
     415: "`unsupported_media_type`: the body is not application/json.",
     429: "`rate_limited`: too many requests of this kind from this client; see `Retry-After`.",
@@ -93,6 +92,10 @@ def _errors(*statuses: int, **overrides: str) -> dict[int, str]:
 
 
 BODY_ERRORS = (400, 413, 415)
+QUOTE_400 = (
+    "`invalid_json`, `validation_error`, `empty_cart`, `unknown_books` (`details.ids`), "
+    "`invalid_email` or `invalid_address` (`details` names the fields)."
+)
 
 SHOP_OPERATIONS: tuple[Operation, ...] = (
     Operation(
@@ -112,8 +115,29 @@ SHOP_OPERATIONS: tuple[Operation, ...] = (
     ),
     Operation(
         "post",
+        "/api/quote",
+        "Price the cart and the details given so far: read-only",
+        schemas.QuoteResponse,
+        _errors(
+            *BODY_ERRORS,
+            409,
+            429,
+            503,
+            e400=QUOTE_400,
+            e503="`payment_provider_unavailable`: Stripe Tax could not be asked (see "
+            "`Retry-After`).",
+        ),
+        body=schemas.QuoteRequest,
+        description="Writes nothing, holds nothing and makes no PaymentIntent: call it as "
+        "often as the shopper changes the cart or the details. Copies are checked without "
+        "being held (the cart's own order's hold counts as the shopper's). Any other field "
+        "(amount, price, currency...) is ignored. Rate-limited per client as Pay is, counted "
+        "apart.",
+    ),
+    Operation(
+        "post",
         "/create-payment-intent",
-        "Price the cart on the server and get the PaymentIntent that charges it",
+        "Pay: hold the copies in a complete order and confirm its PaymentIntent",
         schemas.PaymentIntentResponse,
         _errors(
             *BODY_ERRORS,
@@ -122,13 +146,28 @@ SHOP_OPERATIONS: tuple[Operation, ...] = (
             429,
             502,
             503,
-            e400="`invalid_json`, `validation_error`, `empty_cart`, or `unknown_books` "
-            "(`details.ids`).",
+            e400=QUOTE_400 + " `missing_details` (`details` names `email` and/or "
+            "`shipping`); `invalid_return_url` (`returnUrl` missing with a confirmationToken, "
+            "or not a page of this shop).",
+            e402="The card was refused at confirmation: the provider's code (`card_declined`, "
+            "...) and user-safe message. The order and its PaymentIntent stay: Pay again with "
+            "another ConfirmationToken.",
+            e409="`quote_changed` (`details.quote` is the quote now: show it, then Pay with "
+            "its quoteId); `insufficient_stock` (`details.items`); `payment_in_progress` "
+            "(another Pay for this cart is under way, or its payment is processing); "
+            "`cart_already_paid`; `cart_closed` (its payment was canceled).",
+            e429="`rate_limited` (see `Retry-After`), or `hold_limit`: this client already "
+            "holds as many copies across its unpaid orders as one client may (the message "
+            "names the limit; `details`: limit, held, requested).",
         ),
         body=schemas.CreatePaymentIntentRequest,
-        description="The same `cartId` always maps to the same order and PaymentIntent. "
-        "Any other field (amount, price, currency, status...) is ignored. A 409 "
-        "`insufficient_stock` lists each title short, with the copies available.",
+        description="Prices the cart again from the catalogue, checks and holds its copies, "
+        "and writes the order in one transaction; then creates (or, if the total, address or "
+        "email changed, updates) the cart's one PaymentIntent and, given a "
+        "`confirmationToken`, confirms it on the server. The same `cartId` always maps to the "
+        "same order and PaymentIntent. Without a confirmationToken the PaymentIntent is "
+        "answered unconfirmed (`requires_payment_method`), for the caller to confirm. Any "
+        "other field (amount, price, currency, status...) is ignored.",
     ),
     Operation(
         "get",
@@ -201,6 +240,23 @@ def demo_operations() -> tuple[Operation, ...]:
         "(this step is not allowed in the PaymentIntent's status).",
     )
     return (
+        Operation(
+            "post",
+            "/demo/confirmation_tokens",
+            "Keep payment details as a single-use ConfirmationToken (Stripe.js's "
+            "createConfirmationToken)",
+            demo.DemoConfirmationTokenResponse,
+            _errors(
+                *BODY_ERRORS,
+                e400="`invalid_json`, `validation_error` (exactly one method; "
+                "a bank redirect needs a return_url), or `invalid_return_url`.",
+            ),
+            body=demo.ConfirmationTokenBody,
+            description="Stores the outcome Stripe's test cards give and a preview of the "
+            "payment method (brand and last four digits), never the card number. Send its id "
+            "with Pay (`confirmationToken`).",
+            tag="demo",
+        ),
         Operation(
             "get",
             "/demo/payment_intents/{intent_id}",

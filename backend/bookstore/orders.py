@@ -92,7 +92,8 @@ class Order(Model):
     delivery_max_days: Mapped[int | None]
     # Digest of the quote the order holds, to tell a changed checkout from the same one again.
     quote_fingerprint: Mapped[str | None] = mapped_column(String(16))
-    # Bumped whenever the quote changes; part of the idempotency key of the update.
+    # Bumped by every Pay: names that Pay's PaymentIntent update and confirmation (their
+    # idempotency keys), and fences its last write so that a lapsed Pay cannot overwrite a newer.
     revision: Mapped[int] = mapped_column(default=0)
     payment_intent_id: Mapped[str | None] = mapped_column(String(255), unique=True)
     client_secret: Mapped[str | None] = mapped_column(String(255))
@@ -107,6 +108,13 @@ class Order(Model):
     # Its copies are held for it until then (the rows of bookstore.stock.StockHold); None when
     # nothing is held.
     held_until: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    # While set and in the future, a Pay for the order is under way (its PaymentIntent being
+    # created, updated or confirmed) and another Pay for the cart is refused. A lease rather
+    # than a lock: no database lock is held while the gateway is called, and a Pay that died
+    # midway leaves one that simply lapses.
+    paying_until: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    # Who took its holds (bookstore.clients.client_key), for the cap on copies one client holds.
+    client_key: Mapped[str | None] = mapped_column(String(64), index=True)
     # Whether its copies were taken off the shelf (when it was paid).
     stock_taken: Mapped[bool] = mapped_column(default=False)
     # A full refund: why ("sold_out" or "shop"), the owner's note, when it was asked for, and

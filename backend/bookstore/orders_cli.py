@@ -21,6 +21,7 @@ from sqlalchemy import select
 from bookstore.addresses import parcel_lines
 from bookstore.db import db, lock_for_write, utcnow
 from bookstore.emails import queue_confirmation
+from bookstore.fulfilment import INCOMPLETE_ORDER
 from bookstore.mail import current_transport
 from bookstore.money import format_amount
 from bookstore.orders import (
@@ -447,12 +448,23 @@ def _details(order: Order) -> list[str]:
         )
     if order.failure_message:
         lines += _rows([("Failure", order.failure_message)])
+    if order.status == S.REVIEW:
+        lines += _rows([("Review", _review_reason(order))])
     lines.append("History (UTC, oldest first)")
     if not order.history:
         lines.append("  (none)")
     for event in order.history:
         lines.append(f"  {event.at:%Y-%m-%d %H:%M:%S}  {event.kind:<26}  {event.detail}".rstrip())
     return lines
+
+
+def _review_reason(order: Order) -> str:
+    """Why the order waits for the owner: paid without its details, or not its total."""
+    reasons = [event.detail for event in order.history if event.kind == INCOMPLETE_ORDER]
+    if order.paid_amount is not None and order.paid_amount != order.amount:
+        received, total = _money(order, order.paid_amount), _money(order, order.amount)
+        reasons.append(f"paid {received} for an order of {total}")
+    return "; ".join(reasons) or "-"
 
 
 def _rows(rows: list[tuple[str, str]]) -> list[str]:

@@ -48,6 +48,12 @@ class CheckoutDetails:
     address: ShippingAddress | None = None
     delivery_method: str = DEFAULT_DELIVERY_METHOD
 
+    @property
+    def missing(self) -> tuple[str, ...]:
+        """What the shopper has still to give before paying: "email", "shipping"."""
+        missing = ("email",) if self.email is None else ()
+        return missing + (("shipping",) if self.address is None else ())
+
 
 @dataclass(frozen=True)
 class Quote:
@@ -80,6 +86,19 @@ class Quote:
     def ready_to_pay(self) -> bool:
         """Whether the shopper has given all a bookshop needs to ship and confirm."""
         return self.details.email is not None and self.delivery is not None
+
+    def quote_id(self) -> str:
+        """What the shopper was shown, as a digest: the inputs and every price, never an id a
+        provider made up (a new tax calculation for the same inputs keeps the same id)."""
+        return _digest(
+            [(line.book_id, line.quantity, line.unit_amount) for line in self.lines],
+            asdict(self.details),
+            self.currency,
+            self.subtotal,
+            asdict(self.delivery) if self.delivery else None,
+            self.tax_amount,
+            self.total,
+        )
 
     def fingerprint(self) -> str:
         """A short digest of everything the order stores of this quote."""

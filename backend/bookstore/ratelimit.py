@@ -1,7 +1,8 @@
-"""Per-client rate limits on starting a checkout and looking up an order, with `limits`.
+"""Per-client rate limits on quotes, checkouts and order lookups, with `limits`.
 
-Every checkout request can create an order and a PaymentIntent at Stripe, so a script hammering
-it would fill the database and spend our Stripe rate limit. The order lookup is polled by the
+Every Pay can create an order and a PaymentIntent at Stripe, and a quote can ask Stripe Tax,
+so a script hammering either would fill the database or spend our Stripe rate limit; quotes
+are limited as checkouts are, counted apart. The order lookup is polled by the
 success page; unlimited, a script could poll it without end or guess at PaymentIntent ids and
 client secrets, so it has a limit of its own, more generous. The counts live in
 RATELIMIT_STORAGE_URI: memory:// counts per process; a shared store (redis://...) makes several
@@ -9,9 +10,9 @@ servers enforce one limit together.
 
 The `limits` library (the storage layer Flask-Limiter is built on) is used through its
 documented API: a storage from its URI, a fixed-window strategy, `hit` and `get_window_stats`.
-One before_request hook looks up the request's blueprint and counts only the two limited
-ones; Flask-Limiter worked out its limits around every request of the app, which cost the
-catalogue and /config a third of their time and has no documented way to scope it.
+One before_request hook looks up the request's blueprint and counts only the limited ones;
+Flask-Limiter worked out its limits around every request of the app, which cost the catalogue
+and /config a third of their time and has no documented way to scope it.
 """
 
 from __future__ import annotations
@@ -108,8 +109,8 @@ def limit(text: str, methods: Collection[str], message: str) -> Limit:
 
 
 def init_rate_limits(app: Flask, settings: Settings) -> Counter:
-    """Limit checkouts, order lookups and order searches per client address."""
-    from bookstore.routes import checkout, order_lookup, orders
+    """Limit quotes, checkouts, order lookups and order searches per client address."""
+    from bookstore.routes import checkout, order_lookup, orders, quote
 
     counter = Counter(settings.ratelimit_storage_uri)
     limits_by_blueprint = {
@@ -118,6 +119,12 @@ def init_rate_limits(app: Flask, settings: Settings) -> Counter:
             settings.checkout_rate_limit,
             {"POST"},
             "Too many checkout attempts from this connection.",
+        ),
+        # Quotes as checkouts, counted apart: a shopper typing does not use up their Pays.
+        quote.bp.name: limit(
+            settings.checkout_rate_limit,
+            {"POST"},
+            "Too many price checks from this connection.",
         ),
         # HEAD too: its status alone tells a prober whether an id and secret match.
         orders.bp.name: limit(

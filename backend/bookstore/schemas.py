@@ -29,15 +29,15 @@ from pydantic_core import PydanticCustomError
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from bookstore.addresses import ShippingAddress, check_address
+from bookstore.api_error import ApiError
 from bookstore.catalogue import Book
-from bookstore.errors import ApiError
 from bookstore.orders import Order, OrderLine, OrderStatus
 from bookstore.quotes import DEFAULT_DELIVERY_METHOD, CheckoutDetails, check_email
 from bookstore.shipping import LABELS
 
 if TYPE_CHECKING:
-    from bookstore.checkout import PreparedPayment
-    from bookstore.quotes import PricedLine
+    from bookstore.checkout import Payment
+    from bookstore.quotes import PricedLine, Quote
 
 T = TypeVar("T", bound=BaseModel)
 
@@ -101,8 +101,8 @@ class ShippingInput(BaseModel):
     address: AddressInput
 
 
-class CreatePaymentIntentRequest(BaseModel):
-    """Body of POST /create-payment-intent; anything else in it (an amount...) is ignored.
+class QuoteRequest(BaseModel):
+    """Body of POST /api/quote; anything else in it (an amount...) is ignored.
 
     The cart alone prices its lines; with a shipping address, delivery and tax are quoted too.
     """
@@ -135,7 +135,35 @@ class CreatePaymentIntentRequest(BaseModel):
         return [CartItem.model_construct(id=i, quantity=q) for i, q in merged.items()]
 
 
-def checkout_details(body: CreatePaymentIntentRequest) -> CheckoutDetails:
+class CreatePaymentIntentRequest(QuoteRequest):
+    """Body of POST /create-payment-intent (Pay): the quote's fields, all details required.
+
+    The email and shipping address must be given (400 `missing_details` otherwise).
+    """
+
+    quote_id: Annotated[StrictStr, Field(max_length=64)] | None = Field(
+        default=None,
+        alias="quoteId",
+        description="The quoteId the shopper was shown; 409 `quote_changed` if the price "
+        "is no longer that.",
+    )
+    confirmation_token: (
+        Annotated[StrictStr, Field(pattern=r"^ctoken_[A-Za-z0-9_]{1,200}$")] | None
+    ) = Field(
+        default=None,
+        alias="confirmationToken",
+        description="The ConfirmationToken (ctoken_...) of the payment details the page "
+        "collected: the PaymentIntent is confirmed with it on the server.",
+    )
+    return_url: Annotated[StrictStr, Field(max_length=2000)] | None = Field(
+        default=None,
+        alias="returnUrl",
+        description="Where a redirect (3-D Secure, a bank) sends the shopper back: a page of "
+        "this shop. Required with confirmationToken.",
+    )
+
+
+def checkout_details(body: QuoteRequest) -> CheckoutDetails:
     """The shopper's email, address and delivery method, each checked (400 naming the field)."""
     address = None
     if body.shipping is not None:
@@ -297,12 +325,9 @@ class DeliveryOptionResponse(ResponseModel):
     max_days: int = Field(description="Business days, at the latest.")
 
 
-class PaymentIntentResponse(ResponseModel):
-    """POST /create-payment-intent: the PaymentIntent that charges the server's quote."""
+class QuoteResponse(ResponseModel):
+    """POST /api/quote: the server's price for the cart and the details given so far."""
 
-    client_secret: str
-    payment_intent_id: str
-    order_number: str = Field(description='What the shopper quotes, e.g. "SP-7K3M9Q".')
     amount: Amount = Field(description="The total: subtotal + shipping + tax.")
     currency: Currency
     items: list[LineResponse]
@@ -314,7 +339,23 @@ class PaymentIntentResponse(ResponseModel):
     delivery_method: Literal["standard", "express"] | None
     delivery_options: list[DeliveryOptionResponse]
     ready_to_pay: bool = Field(description="Email, address and delivery are all given.")
-    quote_id: str = Field(description="Changes whenever anything in this quote does.")
+    quote_id: str = Field(
+        description="A digest of the inputs and every price: the same for the same quote, "
+        "different whenever anything in it changes. Send it with Pay."
+    )
+
+
+class PaymentIntentResponse(QuoteResponse):
+    """POST /create-payment-intent: the order's PaymentIntent, which charges the quote."""
+
+    client_secret: str
+    payment_intent_id: str
+    order_number: str = Field(description='What the shopper quotes, e.g. "SP-7K3M9Q".')
+    status: PaymentIntentStatus = Field(
+        description="The PaymentIntent's status after this call: `requires_payment_method` "
+        "without a confirmationToken; else `succeeded`, `processing` or `requires_action` "
+        "(3-D Secure, a bank's page: Stripe.js's handleNextAction)."
+    )
 
 
 class OrderResponse(ResponseModel):
@@ -432,29 +473,41 @@ def line_json(line: OrderLine | PricedLine) -> dict[str, Any]:
     return _line(line).model_dump(mode="json")
 
 
-def prepared_payment_json(prepared: PreparedPayment) -> dict[str, Any]:
-    """Response of POST /create-payment-intent."""
-    quote = prepared.quote
+def _quote_fields(quote: Quote) -> dict[str, Any]:
+    """The fields of QuoteResponse, by their Python names."""
     address = quote.details.address
-    return PaymentIntentResponse(
-        client_secret=prepared.client_secret,
-        payment_intent_id=prepared.payment_intent_id,
-        order_number=prepared.order_number,
-        amount=quote.total,
-        currency=quote.currency,
-        items=[_line(line) for line in quote.lines],
-        subtotal=quote.subtotal,
-        shipping_amount=quote.delivery.amount if quote.delivery else None,
-        tax_amount=quote.tax.amount if quote.tax else None,
-        email=quote.details.email,
-        shipping=AddressResponse.model_validate(asdict(address)) if address else None,
-        delivery_method=quote.delivery.method if quote.delivery else None,
-        delivery_options=[
+    return {
+        "amount": quote.total,
+        "currency": quote.currency,
+        "items": [_line(line) for line in quote.lines],
+        "subtotal": quote.subtotal,
+        "shipping_amount": quote.delivery.amount if quote.delivery else None,
+        "tax_amount": quote.tax.amount if quote.tax else None,
+        "email": quote.details.email,
+        "shipping": AddressResponse.model_validate(asdict(address)) if address else None,
+        "delivery_method": quote.delivery.method if quote.delivery else None,
+        "delivery_options": [
             DeliveryOptionResponse.model_validate(asdict(option))
             for option in quote.delivery_options
         ],
-        ready_to_pay=quote.ready_to_pay,
-        quote_id=quote.fingerprint(),
+        "ready_to_pay": quote.ready_to_pay,
+        "quote_id": quote.quote_id(),
+    }
+
+
+def quote_json(quote: Quote) -> dict[str, Any]:
+    """Response of POST /api/quote (and the quote of a 409 quote_changed)."""
+    return QuoteResponse(**_quote_fields(quote)).model_dump(mode="json")
+
+
+def payment_json(payment: Payment) -> dict[str, Any]:
+    """Response of POST /create-payment-intent."""
+    return PaymentIntentResponse(
+        **_quote_fields(payment.quote),
+        client_secret=payment.client_secret,
+        payment_intent_id=payment.payment_intent_id,
+        order_number=payment.order_number,
+        status=payment.status,  # type: ignore[arg-type]  # one of Stripe's statuses
     ).model_dump(mode="json")
 
 

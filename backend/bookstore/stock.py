@@ -26,7 +26,10 @@ from bookstore.catalogue import Book
 from bookstore.config import current_settings
 from bookstore.db import Model, UtcDateTime, db, lock_for_write, utcnow
 from bookstore.domain_errors import Conflict
-from bookstore.orders import Order
+from bookstore.orders import Order, OrderStatus
+
+# Orders whose holds are a shopper's, not a payment's: they count against the per-client cap.
+UNPAID_STATUSES = (OrderStatus.PENDING, OrderStatus.FAILED)
 
 # How long a `processing` payment (a bank debit) keeps its copies: SEPA debits are decided
 # within 14 business days; the hold ends sooner when the payment's outcome arrives.
@@ -101,9 +104,17 @@ class StockHold(Model):
 
 
 def held_copies(
-    book_ids: Collection[str] | None, now: datetime, *, excluding_order: int | None = None
+    book_ids: Collection[str] | None,
+    now: datetime,
+    *,
+    excluding_order: int | None = None,
+    excluding_cart: str | None = None,
 ) -> dict[str, int]:
-    """Copies of each book held by active holds (of other orders than `excluding_order`)."""
+    """Copies of each book held by active holds, other than one order's or one cart's.
+
+    `excluding_cart` leaves out the holds of the cart's order, whichever request wrote it: a
+    cart's twin requests never count each other's hold.
+    """
     query = (
         select(StockHold.book_id, func.sum(StockHold.quantity))
         .where(StockHold.held_until > now)
@@ -113,7 +124,30 @@ def held_copies(
         query = query.where(StockHold.book_id.in_(book_ids))
     if excluding_order is not None:
         query = query.where(StockHold.order_id != excluding_order)
+    if excluding_cart is not None:
+        carts_order = select(Order.id).where(Order.cart_id == excluding_cart).scalar_subquery()
+        query = query.where(StockHold.order_id != func.coalesce(carts_order, 0))
     return {book_id: int(total) for book_id, total in db.session.execute(query)}
+
+
+def client_held_copies(
+    client: str, now: datetime, *, excluding_cart: str | None = None
+) -> tuple[int, datetime | None]:
+    """Copies a client holds now across its unpaid orders (not the cart's), and when the
+    first of those holds expires."""
+    query = (
+        select(func.sum(StockHold.quantity), func.min(StockHold.held_until))
+        .join(Order, Order.id == StockHold.order_id)
+        .where(
+            Order.client_key == client,
+            Order.status.in_(UNPAID_STATUSES),
+            StockHold.held_until > now,
+        )
+    )
+    if excluding_cart is not None:
+        query = query.where(Order.cart_id.is_distinct_from(excluding_cart))
+    total, first_expiry = db.session.execute(query).one()
+    return int(total or 0), first_expiry
 
 
 def books_on_sale_with_available(now: datetime | None = None) -> list[tuple[Book, int]]:
@@ -171,12 +205,17 @@ def lock_shelf(book_ids: Collection[str]) -> dict[str, Shelf]:
 
 
 def check_available(
-    quantities: Mapping[str, int], now: datetime, *, order_id: int | None = None
+    quantities: Mapping[str, int],
+    now: datetime,
+    *,
+    order_id: int | None = None,
+    cart_id: str | None = None,
 ) -> None:
     """Lock the books and raise InsufficientStock unless every quantity can be held.
 
-    The order's own hold (`order_id`) does not count against it: a returning cart may keep
-    what it holds. Call in the transaction that then writes the hold (sets held_until).
+    The order's own hold (`order_id`), or its cart's (`cart_id`), does not count against it:
+    a returning cart may keep what it holds. Call in the transaction that then writes the hold
+    (sets held_until).
     """
     books = lock_shelf(quantities.keys())
     # Expired holds on these books are read by nobody any more: cleared while locked here.
@@ -185,7 +224,32 @@ def check_available(
         .where(StockHold.book_id.in_(quantities.keys()), StockHold.held_until <= now)
         .execution_options(synchronize_session=False)
     )
-    held = held_copies(quantities.keys(), now, excluding_order=order_id)
+    held = held_copies(quantities.keys(), now, excluding_order=order_id, excluding_cart=cart_id)
+    shortages = _shortages(quantities, books, held)
+    if shortages:
+        raise InsufficientStock(shortages)
+
+
+def check_available_now(
+    quantities: Mapping[str, int], now: datetime, *, cart_id: str | None = None
+) -> None:
+    """Raise InsufficientStock unless every quantity could be held now; reads only, locks nothing.
+
+    For a quote: a hint that Pay, which checks again under the books' locks, confirms. The
+    cart's own hold (`cart_id`) does not count against it.
+    """
+    query = select(Book.id, Book.title, Book.stock).where(Book.id.in_(quantities.keys()))
+    books = {row.id: Shelf(row.title, row.stock) for row in db.session.execute(query)}
+    held = held_copies(quantities.keys(), now, excluding_cart=cart_id)
+    shortages = _shortages(quantities, books, held)
+    if shortages:
+        raise InsufficientStock(shortages)
+
+
+def _shortages(
+    quantities: Mapping[str, int], books: Mapping[str, Shelf], held: Mapping[str, int]
+) -> list[Shortage]:
+    """The titles asked for in more copies than are on the shelf and not held."""
     shortages = []
     for book_id, requested in quantities.items():
         book = books.get(book_id)
@@ -194,8 +258,7 @@ def check_available(
         available = max(0, book.stock - held.get(book_id, 0))
         if requested > available:
             shortages.append(Shortage(book_id, book.title, requested, available))
-    if shortages:
-        raise InsufficientStock(shortages)
+    return shortages
 
 
 def hold_is_active(order: Order, now: datetime) -> bool:

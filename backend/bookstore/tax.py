@@ -7,8 +7,11 @@ keys), which knows every jurisdiction and records each sale for filing.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Callable, Sequence
+from dataclasses import astuple, dataclass
 from typing import Protocol
 
 from flask import current_app
@@ -32,6 +35,9 @@ class TaxQuote:
 
     amount: int
     calculation_id: str | None = None
+    # When the provider's calculation expires (Unix time): it cannot be linked to a
+    # PaymentIntent after that. None: nothing expires (the rate table).
+    expires_at: int | None = None
 
 
 class TaxCalculator(Protocol):
@@ -91,6 +97,81 @@ def rate_for(address: ShippingAddress) -> int:
     if address.country == "US":
         return US_STATE_RATES.get((address.state or "").upper(), 0)
     return COUNTRY_RATES.get(address.country, 0)
+
+
+# How many answers CachedTax keeps, how long before a calculation expires it stops reusing
+# it (a Pay may link it to a PaymentIntent a little later), and how long at most.
+CACHE_ENTRIES = 2048
+CACHE_EXPIRY_MARGIN_SECONDS = 600
+CACHE_MAX_AGE_SECONDS = 24 * 3600
+
+_CacheKey = tuple[object, ...]
+
+
+class CachedTax:
+    """A tax calculator whose answers are reused until they expire: one per distinct input.
+
+    A quote is asked for again and again while the shopper types, and Pay prices it once more;
+    with Stripe Tax each answer is a calculation Stripe makes (and counts against the rate
+    limit). Reused, the same cart, shipping and address cost one calculation, and the tax and
+    total (and so the quote's id) stay the same.
+
+    Its limits: kept in this process's memory, so each server process makes its own first
+    calculation; at most CACHE_ENTRIES answers, the least recently used dropped first; an
+    answer is reused until CACHE_EXPIRY_MARGIN_SECONDS before its calculation expires, and for
+    CACHE_MAX_AGE_SECONDS at most. Two identical requests at the same moment may each ask.
+    """
+
+    def __init__(self, calculator: TaxCalculator, clock: Callable[[], float] = time.time) -> None:
+        self._calculator = calculator
+        self._clock = clock
+        self._answers: OrderedDict[_CacheKey, tuple[float, TaxQuote]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def calculate(
+        self,
+        lines: Sequence[TaxableLine],
+        shipping_amount: int,
+        address: ShippingAddress,
+        currency: str,
+    ) -> TaxQuote:
+        """The answer for these inputs, from the cache while it is good, else asked for."""
+        key = _cache_key(lines, shipping_amount, address, currency)
+        now = self._clock()
+        with self._lock:
+            kept = self._answers.get(key)
+            if kept is not None and now < kept[0]:
+                self._answers.move_to_end(key)
+                return kept[1]
+        answer = self._calculator.calculate(lines, shipping_amount, address, currency)
+        good_until = now + CACHE_MAX_AGE_SECONDS
+        if answer.expires_at is not None:
+            good_until = min(good_until, answer.expires_at - CACHE_EXPIRY_MARGIN_SECONDS)
+        if good_until > now:
+            with self._lock:
+                self._answers[key] = (good_until, answer)
+                self._answers.move_to_end(key)
+                while len(self._answers) > CACHE_ENTRIES:
+                    self._answers.popitem(last=False)
+        return answer
+
+
+def _cache_key(
+    lines: Sequence[TaxableLine], shipping_amount: int, address: ShippingAddress, currency: str
+) -> _CacheKey:
+    """What a tax calculation depends on: the lines, shipping, where to, the currency.
+
+    The recipient's name and phone are left out: they do not change the tax.
+    """
+    place = (
+        address.line1,
+        address.line2,
+        address.city,
+        address.state,
+        address.postal_code,
+        address.country,
+    )
+    return (tuple(astuple(line) for line in lines), shipping_amount, place, currency)
 
 
 def current_tax_calculator() -> TaxCalculator:

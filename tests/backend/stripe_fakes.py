@@ -4,9 +4,11 @@ Build a response from an official fixture with only the fields a test cares abou
 
     requests_mock.post(PAYMENT_INTENTS_URL, json=payment_intent(id="pi_1", amount=6000))
 
-or let ``FakeStripe(requests_mock)`` answer create/update/retrieve of PaymentIntents and full
-refunds of them with state, the way Stripe would (idempotency keys replay the first response),
-and make its next answers fail with ``fake.fail("create", lost_response(), server_error())``.
+or let ``FakeStripe(requests_mock)`` answer create/update/confirm/retrieve of PaymentIntents and
+full refunds of them with state, the way Stripe would (idempotency keys replay the first
+response), and make its next answers fail with ``fake.fail("create", lost_response())``.
+A test makes the ConfirmationToken a browser would send with ``fake.confirmation_token(...)``,
+naming one of Stripe's test PaymentMethods (``pm_card_visa``...).
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ import copy
 import itertools
 import json
 import re
+import time
 from collections import deque
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -41,10 +44,23 @@ REFUNDS_PATH = "/v1/refunds"
 REFUNDS_URL = API_BASE + REFUNDS_PATH
 # FakeStripe's Stripe Tax charges this rate (basis points) on lines and shipping alike.
 FAKE_TAX_RATE = 1000
+# How long FakeStripe's tax calculations can be used (Stripe's expire_at).
+TAX_CALCULATION_LIFETIME_SECONDS = 90 * 24 * 3600
+
+# Stripe's test PaymentMethods, and what confirming a PaymentIntent with each does.
+TEST_PAYMENT_METHODS: dict[str, str] = {
+    "pm_card_visa": "succeeded",
+    "pm_card_visa_chargeDeclinedInsufficientFunds": "declined",
+    "pm_card_chargeDeclined": "declined",
+    "pm_card_authenticationRequired": "requires_action",  # 3-D Secure
+    "pm_sepa_debit": "processing",
+}
+# Statuses in which Stripe lets a PaymentIntent be confirmed.
+CONFIRMABLE = ("requires_payment_method", "requires_confirmation", "requires_action")
 
 Json = dict[str, Any]
 Request = _RequestObjectProxy  # a request as requests-mock recorded it
-Operation = Literal["create", "update", "retrieve", "tax", "refund"]
+Operation = Literal["create", "update", "confirm", "retrieve", "tax", "refund"]
 
 
 @cache
@@ -222,17 +238,20 @@ class FakeStripe:
         self.api_base = api_base.rstrip("/")
         self.intents: dict[str, Json] = {}
         self._mocker = mocker
-        # Idempotency-Key -> the first request's (path, form fields) and Stripe's answer to it.
-        self._replays: dict[str, tuple[tuple[str, dict[str, str]], Json]] = {}
+        # Idempotency-Key -> the first request's (path, form fields), Stripe's answer and status.
+        self._replays: dict[str, tuple[tuple[str, dict[str, str]], Json, int]] = {}
         self._ids = itertools.count(1)
         self._faults: dict[Operation, deque[Fault]] = {
             "create": deque(),
             "update": deque(),
+            "confirm": deque(),
             "retrieve": deque(),
             "tax": deque(),
             "refund": deque(),
         }
         self.tax_calculations: dict[str, Json] = {}
+        # ConfirmationTokens by id: the test PaymentMethod each pays with, and whether used.
+        self.confirmation_tokens: dict[str, Json] = {}
         # Refunds by id; a PaymentIntent is refunded once, in full.
         self.refunds: dict[str, Json] = {}
         all_intents = self.api_base + PAYMENT_INTENTS_PATH
@@ -244,6 +263,9 @@ class FakeStripe:
             self.api_base + TAX_CALCULATIONS_PATH, json=self._failing("tax", self._calculate_tax)
         )
         mocker.post(self.api_base + REFUNDS_PATH, json=self._failing("refund", self._refund))
+        # Last: requests-mock tries the newest matcher first, before the update's.
+        confirm = re.compile(re.escape(all_intents) + r"/[^/?]+/confirm")
+        mocker.post(confirm, json=self._failing("confirm", self._confirm))
 
     def fail(self, operation: Operation, *faults: Fault) -> None:
         """Answer the next calls of ``operation`` with these faults, in order, then normally."""
@@ -267,7 +289,26 @@ class FakeStripe:
 
     def updates(self) -> list[Request]:
         """The update-PaymentIntent calls."""
-        return [r for r in self.requests("POST") if _path(r).startswith(PAYMENT_INTENTS_PATH + "/")]
+        return [
+            r
+            for r in self.requests("POST")
+            if _path(r).startswith(PAYMENT_INTENTS_PATH + "/") and not _path(r).endswith("/confirm")
+        ]
+
+    def confirms(self) -> list[Request]:
+        """The confirm-PaymentIntent calls."""
+        return [
+            r
+            for r in self.requests("POST")
+            if _path(r).startswith(PAYMENT_INTENTS_PATH + "/") and _path(r).endswith("/confirm")
+        ]
+
+    def confirmation_token(self, payment_method: str = "pm_card_visa") -> str:
+        """A ConfirmationToken as the browser's createConfirmationToken makes it; its id."""
+        assert payment_method in TEST_PAYMENT_METHODS, payment_method
+        token_id = f"ctoken_fake{next(self._ids)}"
+        self.confirmation_tokens[token_id] = {"payment_method": payment_method, "used": False}
+        return token_id
 
     def tax_requests(self) -> list[Request]:
         """The Stripe Tax calculations asked for."""
@@ -311,7 +352,7 @@ class FakeStripe:
         key = request.headers.get("Idempotency-Key")
         if key not in self._replays:
             return None
-        first_request, body = self._replays[key]
+        first_request, body, status = self._replays[key]
         if first_request != (_path(request), form(request)):
             context.status_code = 400
             return error_body(
@@ -320,13 +361,15 @@ class FakeStripe:
                 f"were first used with. Try using a key other than '{key}' if you meant to "
                 "execute a different request.",
             )
+        context.status_code = status
+        context.headers["Idempotent-Replayed"] = "true"
         return copy.deepcopy(body)
 
-    def _remember(self, request: Request, body: Json) -> Json:
+    def _remember(self, request: Request, body: Json, status: int = 200) -> Json:
         """Store a response for its Idempotency-Key and return a copy of it."""
         key = request.headers.get("Idempotency-Key")
         if key:
-            self._replays[key] = ((_path(request), form(request)), copy.deepcopy(body))
+            self._replays[key] = ((_path(request), form(request)), copy.deepcopy(body), status)
         return copy.deepcopy(body)
 
     def _create(self, request: Request, context: Context) -> Json:
@@ -347,6 +390,7 @@ class FakeStripe:
                 if key.startswith("metadata[")
             },
         )
+        _set_details(intent, fields)
         self.intents[intent_id] = intent
         return self._remember(request, intent)
 
@@ -368,9 +412,7 @@ class FakeStripe:
         fields = form(request)
         if "amount" in fields:
             intent["amount"] = int(fields["amount"])
-        for name, value in nested(fields).items():
-            if name in ("shipping", "receipt_email"):
-                intent[name] = value
+        _set_details(intent, fields)
         return self._remember(request, intent)
 
     def _calculate_tax(self, request: Request, context: Context) -> Json:
@@ -389,6 +431,7 @@ class FakeStripe:
             currency=fields["currency"],
             tax_amount_exclusive=tax,
             amount_total=lines + shipping + tax,
+            expires_at=int(time.time()) + TAX_CALCULATION_LIFETIME_SECONDS,
         )
         self.tax_calculations[calculation["id"]] = calculation
         return copy.deepcopy(calculation)
@@ -430,6 +473,62 @@ class FakeStripe:
         self.refunds[made["id"]] = made
         return self._remember(request, made)
 
+    def _confirm(self, request: Request, context: Context) -> Json:
+        """Confirm with a ConfirmationToken, as Stripe does with its test PaymentMethods."""
+        replay = self._replay(request, context)
+        if replay is not None:
+            return replay
+        intent_id = _path(request).rsplit("/", 2)[-2]
+        intent = self.intents.get(intent_id)
+        if intent is None:
+            context.status_code = 404
+            return _missing(request, intent_id)
+        if intent["status"] not in CONFIRMABLE:
+            context.status_code = 400
+            return error_body(
+                "invalid_request_error",
+                f"This PaymentIntent's payment could not be confirmed because it has a status "
+                f"of {intent['status']}.",
+                code="payment_intent_unexpected_state",
+            )
+        fields = form(request)
+        token_id = fields.get("confirmation_token", "")
+        token = self.confirmation_tokens.get(token_id)
+        if token is None or token["used"]:
+            # A ConfirmationToken is used once; an unknown one is a 400 naming it.
+            context.status_code = 400
+            return error_body(
+                "invalid_request_error",
+                f"No such confirmation_token: '{token_id}'"
+                if token is None
+                else f"This ConfirmationToken ({token_id}) has already been used.",
+                code="resource_missing" if token is None else "confirmation_token_used",
+                param="confirmation_token",
+            )
+        token["used"] = True
+        outcome = TEST_PAYMENT_METHODS[token["payment_method"]]
+        intent.update(payment_method=f"pm_fake{next(self._ids)}", last_payment_error=None)
+        intent["next_action"] = None
+        if outcome == "declined":
+            body = card_declined_body()
+            if token["payment_method"] == "pm_card_chargeDeclined":
+                body["error"].update(
+                    decline_code="generic_decline", message="Your card was declined."
+                )
+            intent.update(status="requires_payment_method", last_payment_error=body["error"])
+            body["error"]["payment_intent"] = copy.deepcopy(intent)
+            context.status_code = 402
+            return self._remember(request, body, 402)
+        intent["status"] = outcome
+        if outcome == "succeeded":
+            intent["amount_received"] = intent["amount"]
+        if outcome == "requires_action":
+            intent["next_action"] = {
+                "type": "use_stripe_sdk",
+                "use_stripe_sdk": {"type": "three_d_secure_redirect"},
+            }
+        return self._remember(request, intent)
+
     def _retrieve(self, request: Request, context: Context) -> Json:
         intent = self._find(request, context)
         return copy.deepcopy(intent) if intent is not None else _missing(request)
@@ -443,14 +542,34 @@ class FakeStripe:
         return intent
 
 
+def _set_details(intent: Json, fields: dict[str, str]) -> None:
+    """Store the shipping and receipt email sent, as Stripe shows them (absent fields null)."""
+    sent = nested(fields)
+    if "receipt_email" in sent:
+        intent["receipt_email"] = sent["receipt_email"]
+    if "shipping" in sent:
+        shipping = sent["shipping"]
+        address = {
+            key: shipping.get("address", {}).get(key) or None
+            for key in ("city", "country", "line1", "line2", "postal_code", "state")
+        }
+        intent["shipping"] = {
+            "address": address,
+            "carrier": None,
+            "name": shipping.get("name"),
+            "phone": shipping.get("phone"),
+            "tracking_number": None,
+        }
+
+
 def _path(request: Request) -> str:
     """The request's path with its case kept (requests-mock lower-cases ``request.path``)."""
     return str(urlsplit(request.url).path)
 
 
-def _missing(request: Request) -> Json:
+def _missing(request: Request, intent_id: str | None = None) -> Json:
     """Stripe's 404 body for an unknown PaymentIntent id."""
-    intent_id = _path(request).rsplit("/", 1)[-1]
+    intent_id = intent_id or _path(request).rsplit("/", 1)[-1]
     return error_body(
         "invalid_request_error",
         f"No such payment_intent: '{intent_id}'",

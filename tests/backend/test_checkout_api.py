@@ -1,28 +1,48 @@
-"""POST /create-payment-intent: validation, server-side pricing, one order per cart."""
+"""POST /create-payment-intent (Pay): validation, complete details, one order per cart.
+
+The order is born at Pay: priced again from the catalogue, its copies held and the order
+written in one transaction, then its one PaymentIntent created (or updated) and, given a
+ConfirmationToken, confirmed. Demo mode here; Stripe's calls are test_checkout_stripe.py's.
+"""
 
 from __future__ import annotations
 
 import threading
-import uuid
+from datetime import timedelta
 from typing import Any
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import func, select
+from shopping import (
+    ADDRESS,
+    EMAIL,
+    confirmed,
+    demo_token,
+    new_cart_id,
+    paid,
+    pay,
+    pay_body,
+    quote,
+)
+from sqlalchemy import func, select, update
 
 from bookstore.catalogue_data import BOOKS
-from bookstore.db import db
+from bookstore.db import db, utcnow
 from bookstore.orders import Order, OrderStatus, find_order_by_number
 from bookstore.payments import current_gateway
+from bookstore.payments.demo_gateway import DemoPaymentIntent
+from bookstore.payments.gateway import PaymentIntent
+from bookstore.stock import StockHold
 
 PRICES = {book["id"]: book["price"] for book in BOOKS}
 DREAM, BOOM = "the-dream-machine", "boom"
+CA_TAX = 725  # the example rate table's California rate, basis points
 
 
-def new_cart_id() -> str:
-    """A cart id like the browser makes."""
-    return uuid.uuid4().hex
+def tax(amount: int) -> int:
+    """California's example tax on an amount."""
+    return (amount * CA_TAX + 5000) // 10000
 
 
 def post(client: FlaskClient, body: Any) -> Any:
@@ -45,17 +65,27 @@ def orders_in(app: Flask) -> list[Order]:
         return orders
 
 
-def test_the_cart_is_priced_from_the_catalogue(client: FlaskClient) -> None:
-    response = post(client, {"items": [{"id": DREAM, "quantity": 2}, {"id": BOOM, "quantity": 1}]})
+def intents_made(app: Flask) -> int:
+    """Demo PaymentIntents made so far."""
+    with app.app_context():
+        return db.session.scalar(select(func.count()).select_from(DemoPaymentIntent)) or 0
+
+
+def test_pay_prices_the_cart_shipping_and_tax_from_the_catalogue(client: FlaskClient) -> None:
+    response = pay(client, {DREAM: 2, BOOM: 1})
 
     assert response.status_code == 200
     body = response.get_json()
-    assert body["amount"] == 2 * PRICES[DREAM] + PRICES[BOOM]
+    subtotal = 2 * PRICES[DREAM] + PRICES[BOOM]
+    assert (body["subtotal"], body["shippingAmount"]) == (subtotal, 0)  # free from $50
+    assert body["amount"] == subtotal + tax(subtotal) == subtotal + body["taxAmount"]
     assert body["currency"] == "usd"
     assert body["paymentIntentId"]
     assert body["clientSecret"].startswith(body["paymentIntentId"])
+    assert body["status"] == "requires_payment_method"  # no ConfirmationToken: unconfirmed
     assert "orderId" not in body  # a counter would tell how much the shop sells
     assert body["orderNumber"].startswith("SP-")
+    assert body["readyToPay"] is True
     assert body["items"] == [
         {
             "id": DREAM,
@@ -74,84 +104,151 @@ def test_the_cart_is_priced_from_the_catalogue(client: FlaskClient) -> None:
     ]
 
 
+def test_pay_answers_every_field_of_the_quote_with_the_same_quote_id(client: FlaskClient) -> None:
+    cart_id = new_cart_id()
+    shown = quote(client, {BOOM: 1}, cart_id, email=EMAIL, shipping=ADDRESS).get_json()
+
+    answer = paid(client, {BOOM: 1}, cart_id, quoteId=shown["quoteId"])
+
+    assert {key: answer[key] for key in shown} == shown
+
+
 def test_an_amount_or_price_in_the_body_is_ignored(client: FlaskClient) -> None:
-    response = post(
+    honest = paid(client, {DREAM: 1})
+    tampered = post(
         client,
         {
+            **pay_body({DREAM: 1}),
             "items": [{"id": DREAM, "quantity": 1, "price": 1, "unitAmount": 1}],
             "amount": 1,
             "currency": "jpy",
+            "taxAmount": 0,
         },
     )
-    assert response.status_code == 200
-    assert response.get_json()["amount"] == PRICES[DREAM]
-    assert response.get_json()["currency"] == "usd"
+    assert tampered.status_code == 200
+    assert tampered.get_json()["amount"] == honest["amount"]
+    assert tampered.get_json()["currency"] == "usd"
 
 
-def test_the_order_is_recorded_as_pending_with_its_lines(app: Flask, client: FlaskClient) -> None:
-    body = post(client, {"items": [{"id": BOOM, "quantity": 3}]}).get_json()
+def test_the_order_is_written_complete_with_its_lines_and_holds(
+    app: Flask, client: FlaskClient
+) -> None:
+    body = paid(client, {BOOM: 3}, deliveryMethod="express")
 
     [order] = orders_in(app)
     assert order.number == body["orderNumber"]
     assert order.status == OrderStatus.PENDING
-    assert order.amount == 3 * PRICES[BOOM]
+    assert order.amount == body["amount"]
+    assert (order.email, order.delivery_method) == (EMAIL, "express")
+    assert order.shipping_address is not None and order.shipping_address["postal_code"] == "94080"
     assert order.payment_intent_id == body["paymentIntentId"]
     assert order.client_secret == body["clientSecret"]
+    assert order.paying_until is None  # the Pay is over
+    assert order.client_key == "127.0.0.1"
     assert [(line.book_id, line.quantity, line.unit_amount) for line in order.lines] == [
         (BOOM, 3, PRICES[BOOM])
     ]
+    with app.app_context():
+        holds = db.session.execute(select(StockHold.book_id, StockHold.quantity)).all()
+        intent = current_gateway().retrieve_payment_intent(body["paymentIntentId"])
+    assert [tuple(hold) for hold in holds] == [(BOOM, 3)]
+    # The PaymentIntent is made from the complete order: its total, address and email.
+    assert (intent.amount, intent.receipt_email) == (body["amount"], EMAIL)
+    assert intent.shipping is not None and intent.shipping.postal_code == "94080"
 
 
-def test_repeated_ids_are_merged_into_one_line(client: FlaskClient) -> None:
-    body = post(
-        client, {"items": [{"id": BOOM, "quantity": 2}, {"id": BOOM, "quantity": 3}]}
+@pytest.mark.parametrize(
+    ("missing", "fields"),
+    [
+        (("email", "shipping"), ["email", "shipping"]),
+        (("email",), ["email"]),
+        (("shipping",), ["shipping"]),
+    ],
+)
+def test_missing_details_are_a_400_naming_each_and_nothing_is_made(
+    app: Flask, client: FlaskClient, missing: tuple[str, ...], fields: list[str]
+) -> None:
+    body = pay_body({BOOM: 1}, new_cart_id())
+    for field in missing:
+        del body[field]
+
+    response = post(client, body)
+
+    assert response.status_code == 400
+    error = error_of(response)
+    assert error["code"] == "missing_details"
+    assert [detail["field"] for detail in error["details"]] == fields
+    assert all(detail["message"] for detail in error["details"])
+    assert orders_in(app) == []
+    assert intents_made(app) == 0
+
+
+def test_a_blank_email_counts_as_missing(client: FlaskClient) -> None:
+    response = pay(client, {BOOM: 1}, email="  ")
+    assert response.status_code == 400
+    assert error_of(response)["details"] == [
+        {"field": "email", "message": "An email address is needed for the receipt."}
+    ]
+
+
+def test_a_stale_quote_id_is_a_409_carrying_the_quote_now_and_nothing_is_made(
+    app: Flask, client: FlaskClient
+) -> None:
+    cart_id = new_cart_id()
+    shown = quote(client, {BOOM: 1}, cart_id, email=EMAIL, shipping=ADDRESS).get_json()
+
+    # The shopper changed the delivery in another tab: the price on screen is not this one.
+    response = pay(client, {BOOM: 1}, cart_id, deliveryMethod="express", quoteId=shown["quoteId"])
+
+    assert response.status_code == 409
+    error = error_of(response)
+    assert error["code"] == "quote_changed"
+    fresh = quote(
+        client, {BOOM: 1}, cart_id, email=EMAIL, shipping=ADDRESS, deliveryMethod="express"
     ).get_json()
-    assert [(item["id"], item["quantity"]) for item in body["items"]] == [(BOOM, 5)]
-    assert body["amount"] == 5 * PRICES[BOOM]
+    assert error["details"] == {"quote": fresh}
+    assert fresh["quoteId"] != shown["quoteId"]
+    assert orders_in(app) == []
+    assert intents_made(app) == 0
+    # Paying for what is now shown goes through.
+    assert pay(
+        client, {BOOM: 1}, cart_id, deliveryMethod="express", quoteId=fresh["quoteId"]
+    ).status_code == (200)
 
 
-def test_without_a_cart_id_every_call_makes_a_new_order(app: Flask, client: FlaskClient) -> None:
-    first = post(client, {"items": [{"id": BOOM, "quantity": 1}]}).get_json()
-    second = post(client, {"items": [{"id": BOOM, "quantity": 1}]}).get_json()
+def test_without_a_cart_id_every_pay_makes_a_new_order(app: Flask, client: FlaskClient) -> None:
+    first = paid(client, {BOOM: 1})
+    second = paid(client, {BOOM: 1})
     assert first["orderNumber"] != second["orderNumber"]
     assert first["paymentIntentId"] != second["paymentIntentId"]
     assert len(orders_in(app)) == 2
 
 
-def test_the_same_cart_and_items_return_the_same_payment_intent(
+def test_the_same_cart_paid_again_gets_its_order_and_payment_intent_unchanged(
     app: Flask, client: FlaskClient
 ) -> None:
-    body = {"items": [{"id": BOOM, "quantity": 1}], "cartId": new_cart_id()}
-    first = post(client, body).get_json()
-    second = post(client, body).get_json()
+    cart_id = new_cart_id()
+    first = paid(client, {BOOM: 1}, cart_id)
+    second = paid(client, {BOOM: 1}, cart_id)
     assert second == first
     assert len(orders_in(app)) == 1
+    assert intents_made(app) == 1
 
 
 def test_a_changed_cart_updates_the_same_order_and_payment_intent(
     app: Flask, client: FlaskClient
 ) -> None:
     cart_id = new_cart_id()
-    first = post(client, {"items": [{"id": BOOM, "quantity": 1}], "cartId": cart_id}).get_json()
-    second = post(client, {"items": [{"id": DREAM, "quantity": 2}], "cartId": cart_id}).get_json()
+    first = paid(client, {BOOM: 1}, cart_id)
+    second = paid(client, {DREAM: 2}, cart_id)
 
     assert second["orderNumber"] == first["orderNumber"]
     assert second["paymentIntentId"] == first["paymentIntentId"]
-    assert second["amount"] == 2 * PRICES[DREAM]
+    assert second["amount"] == 2 * PRICES[DREAM] + tax(2 * PRICES[DREAM])
     [order] = orders_in(app)
     assert [(line.book_id, line.quantity) for line in order.lines] == [(DREAM, 2)]
-    assert order.amount == intent_amount(app, order) == 2 * PRICES[DREAM]
+    assert order.amount == intent_amount(app, order) == second["amount"]
     assert order.revision == 2
-
-
-def test_a_paid_cart_is_closed(app: Flask, client: FlaskClient) -> None:
-    body = {"items": [{"id": BOOM, "quantity": 1}], "cartId": new_cart_id()}
-    set_status(app, post(client, body).get_json()["orderNumber"], OrderStatus.PAID)
-
-    response = post(client, body)
-
-    assert response.status_code == 409
-    assert error_of(response)["code"] == "cart_already_paid"
 
 
 def intent_amount(app: Flask, order: Order) -> int:
@@ -170,60 +267,89 @@ def set_status(app: Flask, number: str, status: OrderStatus) -> None:
         db.session.commit()
 
 
-@pytest.mark.parametrize("status", [OrderStatus.REVIEW, OrderStatus.REFUNDED])
-def test_a_cart_paid_for_in_any_way_is_closed(
-    app: Flask, client: FlaskClient, status: OrderStatus
-) -> None:
-    body = {"items": [{"id": BOOM, "quantity": 1}], "cartId": new_cart_id()}
-    set_status(app, post(client, body).get_json()["orderNumber"], status)
-    response = post(client, body)
-    assert response.status_code == 409
-    assert error_of(response)["code"] == "cart_already_paid"
-
-
-def test_a_cart_whose_payment_was_canceled_is_closed(app: Flask, client: FlaskClient) -> None:
-    body = {"items": [{"id": BOOM, "quantity": 1}], "cartId": new_cart_id()}
-    set_status(app, post(client, body).get_json()["orderNumber"], OrderStatus.CANCELED)
-    response = post(client, body)
-    assert response.status_code == 409
-    assert error_of(response)["code"] == "cart_closed"
-
-
-def test_a_cart_being_paid_cannot_change_but_can_be_asked_again(
-    app: Flask, client: FlaskClient
+@pytest.mark.parametrize(
+    ("status", "code"),
+    [
+        (OrderStatus.PAID, "cart_already_paid"),
+        (OrderStatus.REVIEW, "cart_already_paid"),
+        (OrderStatus.REFUNDED, "cart_already_paid"),
+        (OrderStatus.CANCELED, "cart_closed"),
+        (OrderStatus.PROCESSING, "payment_in_progress"),
+    ],
+)
+def test_a_paid_closed_or_processing_cart_cannot_be_paid_again(
+    app: Flask, client: FlaskClient, status: OrderStatus, code: str
 ) -> None:
     cart_id = new_cart_id()
-    body = {"items": [{"id": BOOM, "quantity": 1}], "cartId": cart_id}
-    first = post(client, body).get_json()
-    set_status(app, first["orderNumber"], OrderStatus.PROCESSING)
+    first = paid(client, {BOOM: 1}, cart_id)
+    set_status(app, first["orderNumber"], status)
 
-    again = post(client, body)
-    changed = post(client, {"items": [{"id": BOOM, "quantity": 2}], "cartId": cart_id})
+    response = pay(client, {BOOM: 2}, cart_id)
 
-    assert again.status_code == 200
-    assert again.get_json()["paymentIntentId"] == first["paymentIntentId"]
-    assert changed.status_code == 409
-    assert error_of(changed)["code"] == "payment_in_progress"
+    assert response.status_code == 409
+    assert error_of(response)["code"] == code
     [order] = orders_in(app)
-    assert order.amount == PRICES[BOOM]
+    assert order.amount == first["amount"]
 
 
 def test_a_failed_payment_leaves_the_cart_open_for_another_try(
     app: Flask, client: FlaskClient
 ) -> None:
     cart_id = new_cart_id()
-    first = post(client, {"items": [{"id": BOOM, "quantity": 1}], "cartId": cart_id}).get_json()
+    first = paid(client, {BOOM: 1}, cart_id)
     set_status(app, first["orderNumber"], OrderStatus.FAILED)
-    again = post(client, {"items": [{"id": BOOM, "quantity": 2}], "cartId": cart_id})
-    assert again.status_code == 200
-    assert again.get_json()["paymentIntentId"] == first["paymentIntentId"]
-    assert again.get_json()["amount"] == 2 * PRICES[BOOM]
+    again = paid(client, {BOOM: 2}, cart_id)
+    assert again["paymentIntentId"] == first["paymentIntentId"]
+    assert again["amount"] == 2 * PRICES[BOOM] + tax(2 * PRICES[BOOM])
 
 
-def test_two_simultaneous_requests_for_a_new_cart_make_one_order(
+def test_a_pay_for_the_cart_while_another_is_under_way_is_409_payment_in_progress(
+    app: Flask, client: FlaskClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cart_id = new_cart_id()
+    gateway = app.extensions["payment_gateway"]
+    create = gateway.create_payment_intent
+    overlapping: list[Any] = []
+
+    def create_while_another_tab_pays(**options: Any) -> PaymentIntent:
+        # Between this Pay's commit and its PaymentIntent, a second tab presses Pay.
+        overlapping.append(pay(app.test_client(), {BOOM: 2}, cart_id))
+        return create(**options)
+
+    monkeypatch.setattr(gateway, "create_payment_intent", create_while_another_tab_pays)
+    first = paid(client, {BOOM: 1}, cart_id)
+    monkeypatch.undo()
+
+    [second] = overlapping
+    assert second.status_code == 409
+    assert error_of(second)["code"] == "payment_in_progress"
+    assert second.headers["Retry-After"] == "1"
+    [order] = orders_in(app)
+    assert order.amount == first["amount"] == intent_amount(app, order)
+    # Once the first Pay is answered, the next one is let in.
+    assert pay(client, {BOOM: 2}, cart_id).status_code == 200
+
+
+def test_the_lease_of_a_pay_that_died_midway_lapses(app: Flask, client: FlaskClient) -> None:
+    cart_id = new_cart_id()
+    first = paid(client, {BOOM: 1}, cart_id)
+    with app.app_context():
+        # As a Pay leaves it when its process is killed between commit and gateway.
+        db.session.execute(update(Order).values(paying_until=utcnow() + timedelta(seconds=30)))
+        db.session.commit()
+    assert pay(client, {BOOM: 1}, cart_id).status_code == 409
+
+    with app.app_context():
+        db.session.execute(update(Order).values(paying_until=utcnow() - timedelta(seconds=1)))
+        db.session.commit()
+
+    assert paid(client, {BOOM: 1}, cart_id)["paymentIntentId"] == first["paymentIntentId"]
+
+
+def test_two_simultaneous_pays_for_a_new_cart_make_one_order(
     app: Flask, client: FlaskClient
 ) -> None:
-    body = {"items": [{"id": BOOM, "quantity": 1}], "cartId": new_cart_id()}
+    body = pay_body({BOOM: 1}, new_cart_id())
     start = threading.Barrier(4)
     responses: list[Any] = []
 
@@ -237,14 +363,45 @@ def test_two_simultaneous_requests_for_a_new_cart_make_one_order(
     for thread in threads:
         thread.join()
 
-    assert [response.status_code for response in responses] == [200] * 4
-    assert len({response.get_json()["paymentIntentId"] for response in responses}) == 1
-    with app.app_context():
-        assert db.session.scalar(select(func.count()).select_from(Order)) == 1
+    answers = [r.get_json() for r in responses if r.status_code == 200]
+    refused = [error_of(r)["code"] for r in responses if r.status_code != 200]
+    assert answers and set(refused) <= {"payment_in_progress"}
+    assert len({answer["paymentIntentId"] for answer in answers}) == 1
+    assert len(orders_in(app)) == 1
+    assert intents_made(app) == 1
+
+
+@pytest.mark.parametrize(
+    ("return_url", "message"),
+    [
+        (None, "Required with a payment to confirm."),
+        ("https://evil.example/checkout", "Not a page of this shop."),
+        ("javascript:alert(1)", "Not a page of this shop."),
+    ],
+)
+def test_a_confirmation_needs_a_return_url_of_this_shop(
+    app: Flask, client: FlaskClient, return_url: str | None, message: str
+) -> None:
+    extra: dict[str, Any] = {"confirmationToken": demo_token(client)}
+    if return_url is not None:
+        extra["returnUrl"] = return_url
+
+    response = pay(client, {BOOM: 1}, **extra)
+
+    assert response.status_code == 400
+    error = error_of(response)
+    assert error["code"] == "invalid_return_url"
+    assert error["details"] == [{"field": "returnUrl", "message": message}]
+    assert orders_in(app) == []
+
+
+def test_a_confirmed_pay_answers_the_payment_intents_status(client: FlaskClient) -> None:
+    answer = paid(client, {BOOM: 1}, **confirmed(demo_token(client)))
+    assert answer["status"] == "succeeded"
 
 
 def test_an_empty_cart_is_refused(client: FlaskClient) -> None:
-    response = post(client, {"items": []})
+    response = pay(client, {})
     assert response.status_code == 400
     assert error_of(response)["code"] == "empty_cart"
 
@@ -253,11 +410,12 @@ def test_unknown_books_are_listed(app: Flask, client: FlaskClient) -> None:
     response = post(
         client,
         {
+            **pay_body({}),
             "items": [
                 {"id": "nope", "quantity": 1},
                 {"id": BOOM, "quantity": 1},
                 {"id": "nada", "quantity": 1},
-            ]
+            ],
         },
     )
     assert response.status_code == 400
@@ -281,7 +439,11 @@ def test_quantities_must_be_whole_numbers_from_1_to_10(
     client: FlaskClient, quantity: object, message: str
 ) -> None:
     response = post(
-        client, {"items": [{"id": BOOM, "quantity": 1}, {"id": DREAM, "quantity": quantity}]}
+        client,
+        {
+            **pay_body({}),
+            "items": [{"id": BOOM, "quantity": 1}, {"id": DREAM, "quantity": quantity}],
+        },
     )
     assert response.status_code == 400
     error = error_of(response)
@@ -291,7 +453,10 @@ def test_quantities_must_be_whole_numbers_from_1_to_10(
 
 
 def test_merged_quantities_must_stay_within_the_limit(client: FlaskClient) -> None:
-    response = post(client, {"items": [{"id": BOOM, "quantity": 6}, {"id": BOOM, "quantity": 5}]})
+    response = post(
+        client,
+        {**pay_body({}), "items": [{"id": BOOM, "quantity": 6}, {"id": BOOM, "quantity": 5}]},
+    )
     assert response.status_code == 400
     assert error_of(response)["details"][0]["field"] == "items"
 
@@ -307,6 +472,11 @@ def test_merged_quantities_must_stay_within_the_limit(client: FlaskClient) -> No
         ({"items": [{"id": BOOM, "quantity": 1}], "cartId": "short"}, "cartId"),
         ({"items": [{"id": BOOM, "quantity": 1}], "cartId": "x" * 65}, "cartId"),
         ({"items": [{"id": BOOM, "quantity": 1}], "cartId": "../../etc/passwd-0000"}, "cartId"),
+        ({"items": [{"id": BOOM, "quantity": 1}], "quoteId": 7}, "quoteId"),
+        (
+            {"items": [{"id": BOOM, "quantity": 1}], "confirmationToken": "pm_123"},
+            "confirmationToken",
+        ),
         ([{"id": BOOM, "quantity": 1}], "body"),
     ],
 )

@@ -1,51 +1,38 @@
-"""Checkout with an email, a shipping address and a delivery method: the server's quote."""
+"""Pay with an email, a shipping address and a delivery method: the order and its PaymentIntent.
+
+The quote's own tests (shipping, tax, validation while typing) are test_quote_api.py's; these
+check that what Pay stores and tells the PaymentIntent is the complete order, in both modes.
+"""
 
 from __future__ import annotations
 
-import dataclasses
-import uuid
 from typing import Any
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from shopping import ADDRESS, EMAIL, new_cart_id, paid, pay, pay_body
 from sqlalchemy import select
-from stripe_fakes import FAKE_TAX_RATE, FakeStripe, form
+from stripe_fakes import FakeStripe, form
 from webhook_events import delivery, intent_event
 
-from bookstore import create_app
 from bookstore.catalogue_data import BOOKS
-from bookstore.config import Settings
 from bookstore.db import db
 from bookstore.orders import Order
 from bookstore.payments import current_gateway
 
 PRICES = {book["id"]: book["price"] for book in BOOKS}
 BOOM = "boom"
-
-ADDRESS = {
+CA_TAX = 725  # the example rate table's California rate, basis points
+BERLIN = {
     "name": "Ada Lovelace",
-    "phone": "+1 415 555 0100",
     "address": {
-        "line1": "354 Oyster Point Blvd",
-        "line2": "Suite 2",
-        "city": "South San Francisco",
-        "state": "CA",
-        "postalCode": "94080",
-        "country": "US",
+        "line1": "Unter den Linden 1",
+        "city": "Berlin",
+        "postalCode": "10117",
+        "country": "DE",
     },
 }
-CA_TAX = 725  # the example rate table's California rate, basis points
-
-
-def body(cart_id: str, quantity: int = 1, **details: Any) -> dict[str, Any]:
-    """A create-payment-intent body."""
-    return {"items": [{"id": BOOM, "quantity": quantity}], "cartId": cart_id, **details}
-
-
-def post(client: FlaskClient, payload: dict[str, Any]) -> Any:
-    """POST /create-payment-intent."""
-    return client.post("/create-payment-intent", json=payload)
 
 
 def only_order(app: Flask) -> Order:
@@ -54,15 +41,10 @@ def only_order(app: Flask) -> Order:
         return db.session.scalars(select(Order)).one()
 
 
-def test_a_full_checkout_is_quoted_stored_and_sent_to_the_payment_intent(
+def test_a_full_checkout_is_priced_stored_and_sent_to_the_payment_intent(
     app: Flask, client: FlaskClient
 ) -> None:
-    cart_id = uuid.uuid4().hex
-    post(client, body(cart_id))  # the checkout page opens with the cart alone
-
-    answer = post(
-        client, body(cart_id, email="ada@example.com", shipping=ADDRESS, deliveryMethod="express")
-    ).get_json()
+    answer = paid(client, {BOOM: 1}, new_cart_id(), deliveryMethod="express")
 
     subtotal = PRICES[BOOM]
     tax = ((subtotal + 1499) * CA_TAX + 5000) // 10000
@@ -72,22 +54,19 @@ def test_a_full_checkout_is_quoted_stored_and_sent_to_the_payment_intent(
         tax,
     )
     assert answer["amount"] == subtotal + 1499 + tax
-    assert answer["readyToPay"] is True
     assert answer["deliveryMethod"] == "express"
-    assert [o["method"] for o in answer["deliveryOptions"]] == ["standard", "express"]
     assert answer["shipping"]["postalCode"] == "94080"
     order = only_order(app)
     assert (order.email, order.amount, order.delivery_method) == (
-        "ada@example.com",
+        EMAIL,
         answer["amount"],
         "express",
     )
-    assert order.shipping_address is not None and order.shipping_address["city"] == (
-        "South San Francisco"
-    )
+    assert order.shipping_address is not None
+    assert order.shipping_address["city"] == "South San Francisco"
     with app.app_context():
         intent = current_gateway().retrieve_payment_intent(answer["paymentIntentId"])
-    assert (intent.amount, intent.receipt_email) == (answer["amount"], "ada@example.com")
+    assert (intent.amount, intent.receipt_email) == (answer["amount"], EMAIL)
     assert intent.shipping is not None
     assert (intent.shipping.name, intent.shipping.line1, intent.shipping.country) == (
         "Ada Lovelace",
@@ -96,20 +75,10 @@ def test_a_full_checkout_is_quoted_stored_and_sent_to_the_payment_intent(
     )
 
 
-def test_without_email_or_address_the_checkout_is_not_ready_to_pay(client: FlaskClient) -> None:
-    cart_id = uuid.uuid4().hex
-    no_address = post(client, body(cart_id, email="ada@example.com")).get_json()
-    no_email = post(client, body(cart_id, shipping=ADDRESS)).get_json()
-
-    assert no_address["readyToPay"] is False and no_address["shippingAmount"] is None
-    assert no_email["readyToPay"] is False and no_email["shippingAmount"] == 599
-
-
 def test_a_tampered_total_rate_or_tax_in_the_body_is_ignored(client: FlaskClient) -> None:
-    tampered = body(
-        uuid.uuid4().hex,
-        email="ada@example.com",
-        shipping=ADDRESS,
+    tampered = pay_body(
+        {BOOM: 1},
+        new_cart_id(),
         amount=1,
         total=1,
         subtotal=1,
@@ -119,30 +88,21 @@ def test_a_tampered_total_rate_or_tax_in_the_body_is_ignored(client: FlaskClient
         deliveryOptions=[{"method": "express", "amount": 0}],
     )
 
-    answer = post(client, tampered).get_json()
+    answer = client.post("/create-payment-intent", json=tampered).get_json()
 
-    honest = post(client, body(uuid.uuid4().hex, email="ada@example.com", shipping=ADDRESS))
+    honest = paid(client, {BOOM: 1}, new_cart_id())
     for field in ("amount", "subtotal", "shippingAmount", "taxAmount", "deliveryOptions"):
-        assert answer[field] == honest.get_json()[field]
+        assert answer[field] == honest[field]
     assert answer["shippingAmount"] == 599
 
 
-def test_an_address_change_changes_the_total_and_the_payment_intent(
+def test_an_address_change_between_two_pays_changes_the_total_and_the_payment_intent(
     app: Flask, client: FlaskClient
 ) -> None:
-    cart_id = uuid.uuid4().hex
-    home = post(client, body(cart_id, email="ada@example.com", shipping=ADDRESS)).get_json()
-    berlin = {
-        "name": "Ada Lovelace",
-        "address": {
-            "line1": "Unter den Linden 1",
-            "city": "Berlin",
-            "postalCode": "10117",
-            "country": "DE",
-        },
-    }
+    cart_id = new_cart_id()
+    home = paid(client, {BOOM: 1}, cart_id)
 
-    abroad = post(client, body(cart_id, email="ada@example.com", shipping=berlin)).get_json()
+    abroad = paid(client, {BOOM: 1}, cart_id, shipping=BERLIN)
 
     assert abroad["paymentIntentId"] == home["paymentIntentId"]
     assert abroad["shippingAmount"] == 1499
@@ -175,7 +135,7 @@ def test_every_invalid_address_field_is_a_400_naming_it(
         target = target[key]
     target[path[-1]] = value
 
-    response = post(client, body(uuid.uuid4().hex, email="ada@example.com", shipping=shipping))
+    response = pay(client, {BOOM: 1}, new_cart_id(), shipping=shipping)
 
     assert response.status_code == 400
     error = response.get_json()["error"]
@@ -186,7 +146,7 @@ def test_every_invalid_address_field_is_a_400_naming_it(
 
 
 def test_an_invalid_email_is_a_400_naming_it(client: FlaskClient) -> None:
-    response = post(client, body(uuid.uuid4().hex, email="ada.example.com", shipping=ADDRESS))
+    response = pay(client, {BOOM: 1}, new_cart_id(), email="ada.example.com")
 
     assert response.status_code == 400
     assert response.get_json()["error"]["details"] == [
@@ -194,20 +154,18 @@ def test_an_invalid_email_is_a_400_naming_it(client: FlaskClient) -> None:
     ]
 
 
-def test_in_stripe_mode_the_update_sends_amount_shipping_and_receipt_email(
+def test_in_stripe_mode_the_create_sends_amount_shipping_and_receipt_email(
     stripe_client: FlaskClient, fake_stripe: FakeStripe
 ) -> None:
-    cart_id = uuid.uuid4().hex
-    post(stripe_client, body(cart_id))
+    answer = paid(stripe_client, {BOOM: 1}, new_cart_id())
 
-    answer = post(
-        stripe_client, body(cart_id, email="ada@example.com", shipping=ADDRESS)
-    ).get_json()
-
-    [update] = fake_stripe.updates()
-    assert form(update) == {
+    [create] = fake_stripe.creates()
+    sent = form(create)
+    assert {key: value for key, value in sent.items() if not key.startswith("metadata")} == {
         "amount": str(answer["amount"]),
-        "receipt_email": "ada@example.com",
+        "currency": "usd",
+        "automatic_payment_methods[enabled]": "true",
+        "receipt_email": EMAIL,
         "shipping[name]": "Ada Lovelace",
         "shipping[phone]": "+1 415 555 0100",
         "shipping[address][line1]": "354 Oyster Point Blvd",
@@ -217,50 +175,36 @@ def test_in_stripe_mode_the_update_sends_amount_shipping_and_receipt_email(
         "shipping[address][postal_code]": "94080",
         "shipping[address][country]": "US",
     }
+    assert fake_stripe.updates() == []
     assert fake_stripe.tax_requests() == []  # the example rate table, without STRIPE_TAX
 
 
-def test_with_stripe_tax_a_calculation_prices_the_tax_and_is_linked_to_the_payment_intent(
-    stripe_settings: Settings, fake_stripe: FakeStripe
+def test_in_stripe_mode_an_address_change_updates_amount_shipping_and_receipt_email(
+    stripe_client: FlaskClient, fake_stripe: FakeStripe
 ) -> None:
-    client = create_app(dataclasses.replace(stripe_settings, stripe_tax=True)).test_client()
-    cart_id = uuid.uuid4().hex
-    post(client, body(cart_id))
+    cart_id = new_cart_id()
+    paid(stripe_client, {BOOM: 1}, cart_id)
 
-    answer = post(client, body(cart_id, 2, email="ada@example.com", shipping=ADDRESS)).get_json()
+    answer = paid(stripe_client, {BOOM: 1}, cart_id, email="grace@example.com", shipping=BERLIN)
 
-    [calculation] = fake_stripe.tax_requests()
-    assert form(calculation) == {
-        "currency": "usd",
-        "line_items[0][amount]": str(2 * PRICES[BOOM]),
-        "line_items[0][reference]": BOOM,
-        "line_items[0][tax_behavior]": "exclusive",
-        "shipping_cost[amount]": "0",  # free standard shipping from $50
-        "shipping_cost[tax_behavior]": "exclusive",
-        "customer_details[address][line1]": "354 Oyster Point Blvd",
-        "customer_details[address][line2]": "Suite 2",
-        "customer_details[address][city]": "South San Francisco",
-        "customer_details[address][state]": "CA",
-        "customer_details[address][postal_code]": "94080",
-        "customer_details[address][country]": "US",
-        "customer_details[address_source]": "shipping",
-    }
-    [calculation_id] = fake_stripe.tax_calculations
-    tax = (2 * PRICES[BOOM] * FAKE_TAX_RATE + 5000) // 10000
-    assert answer["taxAmount"] == tax
-    assert answer["amount"] == 2 * PRICES[BOOM] + tax
     [update] = fake_stripe.updates()
-    assert form(update)["hooks[inputs][tax][calculation]"] == calculation_id
-    assert form(update)["amount"] == str(answer["amount"])
+    assert form(update) == {
+        "amount": str(answer["amount"]),
+        "receipt_email": "grace@example.com",
+        "shipping[name]": "Ada Lovelace",
+        "shipping[address][line1]": "Unter den Linden 1",
+        "shipping[address][line2]": "",
+        "shipping[address][city]": "Berlin",
+        "shipping[address][state]": "",
+        "shipping[address][postal_code]": "10117",
+        "shipping[address][country]": "DE",
+    }
 
 
 def test_the_webhook_checks_the_total_with_shipping_and_tax(
     stripe_app: Flask, stripe_client: FlaskClient, fake_stripe: FakeStripe
 ) -> None:
-    cart_id = uuid.uuid4().hex
-    answer = post(
-        stripe_client, body(cart_id, email="ada@example.com", shipping=ADDRESS)
-    ).get_json()
+    answer = paid(stripe_client, {BOOM: 1}, new_cart_id())
     intent_id = answer["paymentIntentId"]
 
     # Paid only the books' price: not what the order costs with shipping and tax.

@@ -9,7 +9,7 @@ from flask import current_app
 from bookstore.payments.demo_gateway import DemoGateway
 from bookstore.payments.gateway import PaymentGateway
 from bookstore.payments.stripe_gateway import StripeGateway
-from bookstore.tax import RateTableTax, TaxCalculator
+from bookstore.tax import CachedTax, RateTableTax, TaxCalculator
 
 if TYPE_CHECKING:
     from bookstore.config import Settings
@@ -27,9 +27,13 @@ def build_gateway(settings: Settings) -> PaymentGateway:
 
 
 def build_tax_calculator(settings: Settings, gateway: PaymentGateway) -> TaxCalculator:
-    """Stripe Tax when asked for (STRIPE_TAX=1, Stripe mode), else the example rate table."""
+    """Stripe Tax when asked for (STRIPE_TAX=1, Stripe mode), else the example rate table.
+
+    Stripe Tax's answers are reused until they expire (CachedTax): asking for the same quote
+    again costs Stripe nothing.
+    """
     if settings.stripe_tax and isinstance(gateway, StripeGateway):
-        return gateway.tax_calculator()
+        return CachedTax(gateway.tax_calculator())
     return RateTableTax()
 
 

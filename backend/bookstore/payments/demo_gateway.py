@@ -9,7 +9,7 @@ import logging
 import secrets
 import time
 from collections.abc import Callable, Collection
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any, cast
 
 import stripe
@@ -34,6 +34,7 @@ from bookstore.payments.demo_cards import (
 )
 from bookstore.payments.gateway import (
     AlreadyRefunded,
+    CardError,
     Mode,
     NotRefundable,
     PaymentError,
@@ -63,8 +64,14 @@ NOT_REFUNDABLE_MESSAGE = "This payment has not been taken, so there is nothing t
 # Why a refund was made, as Stripe's refund `reason` says it.
 REQUESTED_BY_CUSTOMER = "requested_by_customer"
 
+# A ConfirmationToken can be used once, within this time of being made, as on Stripe.
+CONFIRMATION_TOKEN_LIFETIME = timedelta(hours=12)
+
 # Told of each new demo refund once it is committed (demo_delivery sends its charge.refunded).
 RefundListener = Callable[[Refund], None]
+# Told of each payment attempt made on the server (confirm_payment_intent) once it is committed,
+# so that the events Stripe would send about it can follow (demo_delivery sends them).
+AttemptListener = Callable[["DemoPaymentIntent"], None]
 
 
 class DemoIntentNotFound(NotFound):
@@ -106,6 +113,61 @@ class DemoPaymentIntent(Model):
     # What the creating request asked for, to refuse the key's reuse with other parameters.
     create_params: Mapped[dict[str, object]] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+
+
+class DemoConfirmationToken(Model):
+    """A ConfirmationToken of the demo: what confirming with it will do, never the card itself.
+
+    Made from the payment details the stand-in's form collected (Stripe.js's
+    createConfirmationToken); the outcome is decided then by Stripe's test-card rules and kept
+    with a preview of the payment method (brand and last four digits). Used once.
+    """
+
+    __tablename__ = "demo_confirmation_tokens"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    # The outcome: "succeeded", "requires_action", "processing" or "declined", with the
+    # decline's codes and message for people.
+    result: Mapped[str] = mapped_column(String(32))
+    error_code: Mapped[str | None] = mapped_column(String(64))
+    decline_code: Mapped[str | None] = mapped_column(String(64))
+    error_message: Mapped[str | None] = mapped_column(String(255))
+    # As a Charge's payment_method_details: {"type": "card", "card": {"brand", "last4"}}.
+    payment_method: Mapped[dict[str, Any]] = mapped_column(JSON)
+    return_url: Mapped[str | None] = mapped_column(String(2000))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    # Set when it is used: when, for which PaymentIntent, under which idempotency key.
+    used_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    payment_intent_id: Mapped[str | None] = mapped_column(String(64))
+    idempotency_key: Mapped[str | None] = mapped_column(String(255))
+
+    @property
+    def outcome(self) -> CardOutcome:
+        """What confirming with it does."""
+        return CardOutcome(
+            self.result,  # type: ignore[arg-type]  # written from a CardOutcome
+            self.error_code,
+            self.decline_code,
+            self.error_message,
+        )
+
+
+def confirmation_token_object(token: DemoConfirmationToken) -> dict[str, Any]:
+    """The ConfirmationToken as Stripe's API shows it (the parts the stand-in reads)."""
+    method = token.payment_method
+    preview: dict[str, Any] = {"type": method["type"]}
+    if method["type"] in method:
+        preview[method["type"]] = method[method["type"]]
+    return {
+        "id": token.id,
+        "object": "confirmation_token",
+        "payment_method_preview": preview,
+        "return_url": token.return_url,
+        "created": int(token.created_at.timestamp()),
+        "expires_at": int(token.expires_at.timestamp()),
+        "livemode": False,
+    }
 
 
 class DemoRefund(Model):
@@ -199,27 +261,46 @@ class DemoGateway:
     made fresh for each server process: the process that takes a demo payment is the one that
     signs and verifies its event.
 
-    Whoever builds the gateway may give it ``after_refund``: it is told of each new refund
-    once committed, so that Stripe's ``charge.refunded`` event can follow (for the app's
-    gateway, demo_delivery.init_demo_delivery sets it). The gateway itself delivers nothing.
+    Whoever builds the gateway may give it ``after_refund`` and ``after_attempt``: they are told
+    of each new refund, and each payment attempt confirmed on the server, once committed, so
+    that the events Stripe would send can follow (for the app's gateway,
+    demo_delivery.init_demo_delivery sets them). The gateway itself delivers nothing.
     """
 
     mode: Mode = "demo"
     name = "demo"
     publishable_key: str | None = None
 
-    def __init__(self, after_refund: RefundListener | None = None) -> None:
+    def __init__(
+        self,
+        after_refund: RefundListener | None = None,
+        after_attempt: AttemptListener | None = None,
+    ) -> None:
         self._webhook_secret = "whsec_demo_" + secrets.token_hex(24)
         self.after_refund = after_refund
+        self.after_attempt = after_attempt
 
     # --- the gateway interface ---------------------------------------------------------------
 
     def create_payment_intent(
-        self, *, amount: int, currency: str, order_token: str, idempotency_key: str
+        self,
+        *,
+        amount: int,
+        currency: str,
+        order_token: str,
+        idempotency_key: str,
+        shipping: ShippingAddress | None = None,
+        receipt_email: str | None = None,
+        tax_calculation: str | None = None,
     ) -> PaymentIntent:
         """Create a PaymentIntent; the same idempotency key returns the same one."""
         metadata = {ORDER_METADATA_KEY: order_token}
+        shipping_json = shipping_object(shipping) if shipping is not None else None
         params: dict[str, object] = {"amount": amount, "currency": currency, "metadata": metadata}
+        if shipping_json is not None:
+            params["shipping"] = shipping_json
+        if receipt_email is not None:
+            params["receipt_email"] = receipt_email
         intent_id = "pi_demo_" + secrets.token_hex(12)
         client_secret = f"{intent_id}_secret_{secrets.token_hex(16)}"
         # A plain INSERT, not an ORM object and a flush: the same row for a fraction of the CPU,
@@ -232,6 +313,8 @@ class DemoGateway:
             status=REQUIRES_PAYMENT_METHOD,
             metadata=metadata,
             idempotency_key=idempotency_key,
+            shipping=shipping_json,
+            receipt_email=receipt_email,
             create_params=params,
         )
         with provider_session() as session:
@@ -252,6 +335,8 @@ class DemoGateway:
             currency=currency,
             status=REQUIRES_PAYMENT_METHOD,
             metadata=dict(metadata),
+            receipt_email=receipt_email,
+            shipping=shipping,
         )
 
     def update_payment_intent(
@@ -279,6 +364,51 @@ class DemoGateway:
             current = _find(session, payment_intent_id)
         reason = "no such PaymentIntent" if current is None else f"status is {current.status}"
         raise _setup_failed("update", payment_intent_id, reason)
+
+    def confirm_payment_intent(
+        self,
+        payment_intent_id: str,
+        *,
+        confirmation_token: str,
+        idempotency_key: str,
+        return_url: str | None = None,
+    ) -> PaymentIntent:
+        """Attempt payment with a ConfirmationToken, as the /confirm route does with a card.
+
+        3-D Secure cards leave it `requires_action`, a bank redirect `requires_action` with the
+        bank's page to visit, a SEPA debit `processing`; a refused attempt raises CardError.
+        The token is used once: the same token again under the same idempotency key answers as
+        the first time (Stripe's replay), under any other it is refused like Stripe's 400.
+        """
+        token, replay = self._use_token(confirmation_token, payment_intent_id, idempotency_key)
+        if replay:
+            with provider_session() as session:
+                intent = _find(session, payment_intent_id)
+            if intent is None:
+                raise _setup_failed("confirm", payment_intent_id, "no such PaymentIntent")
+        else:
+            method = token.payment_method
+            redirect_to = return_url or token.return_url
+            if method["type"] == BANK_REDIRECT and redirect_to is None:
+                raise _setup_failed("confirm", payment_intent_id, "a redirect needs a return_url")
+            try:
+                intent = _record_attempt(
+                    payment_intent_id,
+                    token.outcome,
+                    UNPAID,
+                    "confirm",
+                    payment_method=method,
+                    return_url=redirect_to if method["type"] == BANK_REDIRECT else None,
+                )
+            except UnexpectedIntentState as refused:
+                # Stripe's 400 for a PaymentIntent paid (or being paid) already.
+                raise _setup_failed("confirm", payment_intent_id, refused.message) from None
+            self._tell_of_attempt(intent)
+        if intent.status == REQUIRES_PAYMENT_METHOD and intent.last_error_code is not None:
+            raise CardError(
+                intent.last_error_message or "Your card was declined.", code=intent.last_error_code
+            )
+        return to_payment_intent(intent)
 
     def retrieve_payment_intent(self, payment_intent_id: str) -> PaymentIntent:
         """The PaymentIntent's current state."""
@@ -374,6 +504,26 @@ class DemoGateway:
 
     # --- what Stripe.js does in the browser, for the demo's stand-in ------------------------
 
+    def create_confirmation_token(
+        self, outcome: CardOutcome, payment_method: dict[str, Any], return_url: str | None
+    ) -> DemoConfirmationToken:
+        """Keep an attempt's outcome and payment method preview under a new token id."""
+        now = utcnow()
+        token = DemoConfirmationToken(
+            id="ctoken_demo_" + secrets.token_hex(12),
+            result=outcome.result,
+            error_code=outcome.code,
+            decline_code=outcome.decline_code,
+            error_message=outcome.message,
+            payment_method=payment_method,
+            return_url=return_url,
+            created_at=now,
+            expires_at=now + CONFIRMATION_TOKEN_LIFETIME,
+        )
+        with provider_session() as session, session.begin():
+            session.add(token)
+        return token
+
     def get(self, payment_intent_id: str, client_secret: str) -> DemoPaymentIntent:
         """A PaymentIntent for its client secret; a wrong secret looks like an unknown id."""
         with provider_session() as session:
@@ -463,6 +613,53 @@ class DemoGateway:
         }
         payload = json.dumps(event).encode()
         return payload, signature_header(payload, self._webhook_secret)
+
+    def _use_token(
+        self, token_id: str, payment_intent_id: str, idempotency_key: str
+    ) -> tuple[DemoConfirmationToken, bool]:
+        """Mark the token used for this PaymentIntent; whether this call is a replay of that."""
+        claim = (
+            update(DemoConfirmationToken)
+            .where(
+                DemoConfirmationToken.id == token_id,
+                DemoConfirmationToken.used_at.is_(None),
+                DemoConfirmationToken.expires_at > utcnow(),
+            )
+            .values(
+                used_at=utcnow(),
+                payment_intent_id=payment_intent_id,
+                idempotency_key=idempotency_key,
+            )
+            .execution_options(synchronize_session=False)
+        )
+        with provider_session() as session, session.begin():
+            # One conditional UPDATE: of two confirmations racing, one uses the token.
+            claimed = cast(CursorResult[Any], session.execute(claim)).rowcount == 1
+            token = session.get(DemoConfirmationToken, token_id, populate_existing=True)
+        if token is None:
+            raise _setup_failed(
+                "confirm", payment_intent_id, f"no such ConfirmationToken {token_id}"
+            )
+        if claimed:
+            return token, False
+        if (
+            token.idempotency_key == idempotency_key
+            and token.payment_intent_id == payment_intent_id
+        ):
+            return token, True
+        raise _setup_failed(
+            "confirm", payment_intent_id, f"ConfirmationToken {token_id} used or expired"
+        )
+
+    def _tell_of_attempt(self, intent: DemoPaymentIntent) -> None:
+        """Tell ``after_attempt`` of a committed attempt; the attempt stands whatever it does."""
+        if self.after_attempt is None:
+            return
+        try:
+            self.after_attempt(intent)
+        except Exception:
+            # As on Stripe, a webhook that cannot be sent does not undo the payment.
+            log.exception("Demo PaymentIntent %s: its events were not sent", intent.id)
 
     def _tell_of_refund(self, refund: Refund) -> None:
         """Tell ``after_refund`` of a new refund; the refund stands whatever it does."""

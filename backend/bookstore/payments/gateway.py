@@ -113,7 +113,15 @@ class PaymentGateway(Protocol):
     publishable_key: str | None
 
     def create_payment_intent(
-        self, *, amount: int, currency: str, order_token: str, idempotency_key: str
+        self,
+        *,
+        amount: int,
+        currency: str,
+        order_token: str,
+        idempotency_key: str,
+        shipping: ShippingAddress | None = None,
+        receipt_email: str | None = None,
+        tax_calculation: str | None = None,
     ) -> PaymentIntent:
         """Create a PaymentIntent for an order (automatic payment methods on)."""
         ...
@@ -129,6 +137,23 @@ class PaymentGateway(Protocol):
         tax_calculation: str | None = None,
     ) -> PaymentIntent:
         """Change an unpaid PaymentIntent as the checkout changes (None leaves a field be)."""
+        ...
+
+    def confirm_payment_intent(
+        self,
+        payment_intent_id: str,
+        *,
+        confirmation_token: str,
+        idempotency_key: str,
+        return_url: str | None = None,
+    ) -> PaymentIntent:
+        """Confirm a PaymentIntent on the server with the payment details the browser collected.
+
+        `confirmation_token` is the ConfirmationToken (ctoken_...) the page made of them;
+        `return_url` is where a redirect (3-D Secure, a bank) sends the shopper back to. A
+        refused card raises CardError with the provider's user-safe message; a PaymentIntent
+        the step is not allowed for (paid already, say) raises PaymentError.
+        """
         ...
 
     def retrieve_payment_intent(self, payment_intent_id: str) -> PaymentIntent:

@@ -103,9 +103,21 @@ class StripeGateway:
         )
 
     def create_payment_intent(
-        self, *, amount: int, currency: str, order_token: str, idempotency_key: str
+        self,
+        *,
+        amount: int,
+        currency: str,
+        order_token: str,
+        idempotency_key: str,
+        shipping: ShippingAddress | None = None,
+        receipt_email: str | None = None,
+        tax_calculation: str | None = None,
     ) -> PaymentIntent:
-        """Create a PaymentIntent; a retry with the same key gets the same one back."""
+        """Create a PaymentIntent; a retry with the same key gets the same one back.
+
+        Shipping is set here, with the secret key, and never by the browser's confirmPayment:
+        Stripe refuses a browser's shipping on a PaymentIntent whose shipping a secret key set.
+        """
         params: stripe.params.PaymentIntentCreateParams = {
             "amount": amount,
             "currency": currency,
@@ -113,6 +125,13 @@ class StripeGateway:
             # Random per order: an event names its order however many databases share the account.
             "metadata": {ORDER_METADATA_KEY: order_token},
         }
+        if shipping is not None:
+            params["shipping"] = _shipping_params(shipping)
+        if receipt_email is not None:
+            params["receipt_email"] = receipt_email
+        if tax_calculation is not None:
+            # Stripe Tax records the transaction when this PaymentIntent succeeds.
+            params["hooks"] = {"inputs": {"tax": {"calculation": tax_calculation}}}
         with stripe_errors("create a PaymentIntent"):
             intent = self._client.v1.payment_intents.create(
                 params, {"idempotency_key": idempotency_key}
@@ -136,11 +155,7 @@ class StripeGateway:
         receipt_email: str | None = None,
         tax_calculation: str | None = None,
     ) -> PaymentIntent:
-        """Change what the checkout changed, so nothing else the shopper started is disturbed.
-
-        Shipping is set here, with the secret key, and never by the browser's confirmPayment:
-        Stripe refuses a browser's shipping on a PaymentIntent whose shipping a secret key set.
-        """
+        """Change what the checkout changed, so nothing else the shopper started is disturbed."""
         params: stripe.params.PaymentIntentUpdateParams = {"amount": amount}
         if shipping is not None:
             params["shipping"] = _shipping_params(shipping)
@@ -154,6 +169,30 @@ class StripeGateway:
                 payment_intent_id, params, {"idempotency_key": idempotency_key}
             )
         log.info("Updated PaymentIntent %s to amount %s", intent.id, amount)
+        return to_payment_intent(intent)
+
+    def confirm_payment_intent(
+        self,
+        payment_intent_id: str,
+        *,
+        confirmation_token: str,
+        idempotency_key: str,
+        return_url: str | None = None,
+    ) -> PaymentIntent:
+        """Confirm with the ConfirmationToken the page made (Stripe's "finalize on the server").
+
+        A refused card is Stripe's 402 card_error: CardError, with Stripe's message for people.
+        """
+        params: stripe.params.PaymentIntentConfirmParams = {
+            "confirmation_token": confirmation_token
+        }
+        if return_url is not None:
+            params["return_url"] = return_url
+        with stripe_errors("confirm a PaymentIntent"):
+            intent = self._client.v1.payment_intents.confirm(
+                payment_intent_id, params, {"idempotency_key": idempotency_key}
+            )
+        log.info("Confirmed PaymentIntent %s: %s", intent.id, intent.status)
         return to_payment_intent(intent)
 
     def retrieve_payment_intent(self, payment_intent_id: str) -> PaymentIntent:
@@ -248,7 +287,11 @@ class StripeTax:
             calculation = self._client.v1.tax.calculations.create(params)
         if calculation.id is None:
             raise PaymentError(REJECTED_MESSAGE)
-        return TaxQuote(amount=calculation.tax_amount_exclusive, calculation_id=calculation.id)
+        return TaxQuote(
+            amount=calculation.tax_amount_exclusive,
+            calculation_id=calculation.id,
+            expires_at=calculation.expires_at,
+        )
 
 
 def to_payment_intent(intent: stripe.PaymentIntent) -> PaymentIntent:
@@ -284,7 +327,7 @@ def to_refund(refund: stripe.Refund, payment_intent_id: str) -> Refund:
 
 
 def _shipping_params(address: ShippingAddress) -> stripe.params.PaymentIntentUpdateParamsShipping:
-    """A shipping address in Stripe's form fields."""
+    """A shipping address in Stripe's form fields (the same for a create and an update)."""
     params: stripe.params.PaymentIntentUpdateParamsShipping = {
         "name": address.name,
         "address": {

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, request
 
+from bookstore.api_error import ApiError
 from bookstore.catalogue_cache import current_catalogue
-from bookstore.errors import ApiError
 
 bp = Blueprint("books", __name__, url_prefix="/api/books")
 

@@ -1,16 +1,20 @@
-"""Starting a payment for the shopper's cart."""
+"""Paying for the shopper's cart: the order, its held copies and its PaymentIntent, at Pay."""
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, jsonify
+from flask import Blueprint, Response, jsonify, request
 
-from bookstore.checkout import prepare_payment
+from bookstore.api_error import ApiError
+from bookstore.checkout import Confirmation, QuoteChanged, pay
+from bookstore.clients import client_key
 from bookstore.config import current_settings
+from bookstore.routes.return_urls import checked_return_url
 from bookstore.schemas import (
     CreatePaymentIntentRequest,
     checkout_details,
     parse_body,
-    prepared_payment_json,
+    payment_json,
+    quote_json,
 )
 
 bp = Blueprint("checkout", __name__)
@@ -18,10 +22,28 @@ bp = Blueprint("checkout", __name__)
 
 @bp.post("/create-payment-intent")
 def create_payment_intent() -> Response:
-    """Price the cart on the server and return the PaymentIntent that will charge it."""
+    """Pay: hold the cart's copies in a complete order and confirm its one PaymentIntent."""
     settings = current_settings()
     body = parse_body(CreatePaymentIntentRequest, {"max_quantity": settings.max_quantity})
     quantities = {item.id: item.quantity for item in body.items}
     details = checkout_details(body)
-    prepared = prepare_payment(quantities, body.cart_id, settings.currency, details)
-    return jsonify(prepared_payment_json(prepared))
+    confirmation = None
+    if body.confirmation_token is not None:
+        return_url = checked_return_url(body.return_url, "returnUrl")
+        confirmation = Confirmation(body.confirmation_token, return_url)
+    try:
+        payment = pay(
+            quantities,
+            body.cart_id,
+            settings.currency,
+            details,
+            # The client's address (behind TRUSTED_PROXY_COUNT proxies, the forwarded one).
+            client=client_key(request.remote_addr),
+            quote_id=body.quote_id,
+            confirmation=confirmation,
+        )
+    except QuoteChanged as changed:
+        raise ApiError(
+            409, changed.code, changed.message, {"quote": quote_json(changed.quote)}
+        ) from None
+    return jsonify(payment_json(payment))

@@ -4,27 +4,36 @@ from __future__ import annotations
 
 import logging
 from typing import Annotated, Any, Literal
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import urlencode
 
 from flask import Blueprint, request
 from pydantic import BaseModel, Field, StrictBool, StrictInt, StrictStr, model_validator
 
-from bookstore.config import current_settings
+from bookstore.api_error import ApiError
+from bookstore.db import utcnow
 from bookstore.demo_delivery import deliver_outcome
-from bookstore.domain_errors import InvalidRequest
-from bookstore.errors import ApiError
 from bookstore.payments import current_gateway
-from bookstore.payments.demo_cards import Card
+from bookstore.payments.demo_cards import (
+    NEEDS_AUTHENTICATION,
+    Card,
+    card_details,
+    card_outcome,
+    sepa_details,
+    sepa_outcome,
+)
 from bookstore.payments.demo_gateway import (
+    BANK_REDIRECT,
     DemoGateway,
     DemoPaymentIntent,
+    confirmation_token_object,
     stripe_object,
 )
+from bookstore.routes.return_urls import checked_return_url
 from bookstore.schemas import PaymentIntentStatus, parse_body
 
 log = logging.getLogger(__name__)
 
-bp = Blueprint("demo", __name__, url_prefix="/demo/payment_intents")
+bp = Blueprint("demo", __name__, url_prefix="/demo")
 
 ClientSecret = Annotated[StrictStr, Field(min_length=1, max_length=200)]
 
@@ -48,23 +57,32 @@ class BankRedirectBody(BaseModel):
     """The demo bank's redirect method: nothing to fill in, the bank's page asks."""
 
 
-class ConfirmBody(BaseModel):
-    """Body of POST /demo/payment_intents/<id>/confirm: exactly one payment method."""
+class PaymentMethodBody(BaseModel):
+    """Payment details as the stand-in's form collects them: exactly one payment method."""
 
-    client_secret: ClientSecret
     card: CardBody | None = None
     bank_redirect: BankRedirectBody | None = None
     sepa_debit: SepaDebitBody | None = None
     return_url: Annotated[StrictStr, Field(max_length=2000)] | None = None
 
     @model_validator(mode="after")
-    def _one_method(self) -> ConfirmBody:
+    def _one_method(self) -> PaymentMethodBody:
         given = [m for m in (self.card, self.bank_redirect, self.sepa_debit) if m is not None]
         if len(given) != 1:
             raise ValueError("Give exactly one of card, bank_redirect and sepa_debit.")
         if self.bank_redirect is not None and self.return_url is None:
             raise ValueError("A redirect payment needs a return_url.")
         return self
+
+
+class ConfirmBody(PaymentMethodBody):
+    """Body of POST /demo/payment_intents/<id>/confirm: exactly one payment method."""
+
+    client_secret: ClientSecret
+
+
+class ConfirmationTokenBody(PaymentMethodBody):
+    """Body of POST /demo/confirmation_tokens (Stripe.js's createConfirmationToken)."""
 
 
 class AuthenticateBody(BaseModel):
@@ -106,6 +124,39 @@ class DemoRedirectToUrl(BaseModel):
 DemoNextAction = Annotated[DemoAuthenticate | DemoRedirectToUrl, Field(discriminator="type")]
 
 
+class DemoCardPreview(BaseModel):
+    """A card as a payment method preview shows it."""
+
+    brand: str
+    last4: str
+
+
+class DemoDebitPreview(BaseModel):
+    """A bank account as a payment method preview shows it."""
+
+    last4: str
+
+
+class DemoPaymentMethodPreview(BaseModel):
+    """What a ConfirmationToken will pay with, never the card number."""
+
+    type: Literal["card", "sepa_debit", "bank_redirect"]
+    card: DemoCardPreview | None = None
+    sepa_debit: DemoDebitPreview | None = None
+
+
+class DemoConfirmationTokenResponse(BaseModel):
+    """A demo ConfirmationToken in Stripe's shape: send its id with Pay."""
+
+    id: str = Field(description="ctoken_demo_...; used once.")
+    object: Literal["confirmation_token"]
+    payment_method_preview: DemoPaymentMethodPreview
+    return_url: str | None = None
+    created: int
+    expires_at: int
+    livemode: bool
+
+
 class DemoPaymentIntentResponse(BaseModel):
     """A demo PaymentIntent in Stripe's shape, with the client secret its caller proved."""
 
@@ -123,7 +174,29 @@ class DemoPaymentIntentResponse(BaseModel):
     client_secret: str
 
 
-@bp.get("/<intent_id>")
+@bp.post("/confirmation_tokens")
+def create_confirmation_token() -> dict[str, Any]:
+    """Keep the form's payment details as a single-use token, as Stripe.js's
+    createConfirmationToken does: the outcome and a preview, never the card number."""
+    body = parse_body(ConfirmationTokenBody)
+    return_url = (
+        None if body.return_url is None else checked_return_url(body.return_url, "return_url")
+    )
+    if body.card is not None:
+        card = Card(**body.card.model_dump())
+        outcome, method = card_outcome(card, utcnow().date()), card_details(card)
+    elif body.sepa_debit is not None:
+        iban = body.sepa_debit.iban
+        outcome, method = sepa_outcome(iban), sepa_details(iban)
+    else:
+        outcome, method = NEEDS_AUTHENTICATION, {"type": BANK_REDIRECT}
+    token = demo_gateway().create_confirmation_token(outcome, method, return_url)
+    return DemoConfirmationTokenResponse.model_validate(
+        confirmation_token_object(token)
+    ).model_dump(mode="json", exclude_none=True)
+
+
+@bp.get("/payment_intents/<intent_id>")
 def show(intent_id: str) -> dict[str, Any]:
     """The PaymentIntent for its client secret, as Stripe.js's retrievePaymentIntent sees it."""
     # A missing secret matches no PaymentIntent: the same 404 as a wrong one.
@@ -131,7 +204,7 @@ def show(intent_id: str) -> dict[str, Any]:
     return intent_json(demo_gateway().get(intent_id, client_secret))
 
 
-@bp.post("/<intent_id>/confirm")
+@bp.post("/payment_intents/<intent_id>/confirm")
 def confirm(intent_id: str) -> dict[str, Any]:
     """Attempt payment; the PaymentIntent after the attempt: paid, refused, or a next step."""
     body = parse_body(ConfirmBody)
@@ -142,13 +215,13 @@ def confirm(intent_id: str) -> dict[str, Any]:
     elif body.sepa_debit is not None:
         intent = gateway.confirm_sepa_debit(intent_id, body.client_secret, body.sepa_debit.iban)
     else:
-        return_url = checked_return_url(body.return_url or "")
+        return_url = checked_return_url(body.return_url, "return_url")
         intent = gateway.confirm_bank_redirect(intent_id, body.client_secret, return_url)
     deliver_outcome(gateway, intent)
     return intent_json(intent)
 
 
-@bp.post("/<intent_id>/authenticate")
+@bp.post("/payment_intents/<intent_id>/authenticate")
 def authenticate(intent_id: str) -> dict[str, Any]:
     """Approve or fail the 3D Secure challenge of a requires_action PaymentIntent."""
     body = parse_body(AuthenticateBody)
@@ -179,17 +252,3 @@ def intent_json(intent: DemoPaymentIntent) -> dict[str, Any]:
             "redirect_to_url": {**redirect, "url": f"{redirect['url']}?{query}"},
         }
     return DemoPaymentIntentResponse.model_validate(body).model_dump(mode="json")
-
-
-def checked_return_url(url: str) -> str:
-    """A return_url on the shop's own origins, never elsewhere (no open redirect)."""
-    parts = urlsplit(url)
-    origin = f"{parts.scheme}://{parts.netloc}"
-    own = {*current_settings().frontend_origins, request.host_url.rstrip("/")}
-    if parts.scheme not in ("http", "https") or origin not in own:
-        raise InvalidRequest(
-            "The return_url must be a page of this shop.",
-            code="invalid_return_url",
-            details=[{"field": "return_url", "message": "Not a page of this shop."}],
-        )
-    return url

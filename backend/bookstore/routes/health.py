@@ -6,9 +6,9 @@ from flask import Blueprint, Response, current_app, jsonify
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
+from bookstore.api_error import ApiError
 from bookstore.config import Settings, current_settings
 from bookstore.db import db
-from bookstore.errors import ApiError
 
 bp = Blueprint("health", __name__)
 

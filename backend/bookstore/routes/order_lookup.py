@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, jsonify
 
-from bookstore.errors import ApiError
+from bookstore.api_error import ApiError
 from bookstore.orders import find_order_for_shopper
 from bookstore.payment_status import intent_view
 from bookstore.schemas import OrderLookupRequest, order_json, parse_body

@@ -6,7 +6,7 @@ import hmac
 
 from flask import Blueprint, Response, jsonify, request
 
-from bookstore.errors import ApiError
+from bookstore.api_error import ApiError
 from bookstore.orders import find_order_by_payment_intent
 from bookstore.payment_status import intent_view
 from bookstore.schemas import order_json
