@@ -20,6 +20,7 @@ export interface TitledStockCount extends StockCount {
 
 export interface CartValue {
   cartId: string;
+  /** The lines to show, price and check out: all of them, or those the catalogue lists. */
   items: CartLine[];
   /** Total number of books (sum of quantities). */
   count: number;
@@ -44,8 +45,20 @@ export interface CartValue {
   remove: (id: string) => void;
   /** Empties the cart and gives it a new cartId (after a payment). */
   reset: () => void;
-  /** Drops lines whose ids are not in `ids`; returns how many were dropped. */
-  retainOnly: (ids: ReadonlySet<string>) => number;
+  /**
+   * Follows the catalogue asked for at `fetchedAt` (Date.now()), which lists `listed`: only
+   * lines it lists are in `items`. A line it does not list is removed, and the shopper told,
+   * when that catalogue was asked for after the line came into this tab: the shop no longer
+   * sells it. A line another tab saved since then stays stored, out of `items`: that tab may
+   * know a title this tab's catalogue does not list yet, and removing it here would remove it
+   * there too.
+   */
+  followCatalogue: (listed: ReadonlySet<string>, fetchedAt: number) => void;
+  /**
+   * When the newest line waiting for a newer catalogue came in from another tab (Date.now());
+   * null when none is waiting.
+   */
+  awaitingCatalogue: number | null;
   /**
    * The catalogue's copies available of every book on sale, from the request started at
    * `fetchedAt` (Date.now()), for limits and shortages.

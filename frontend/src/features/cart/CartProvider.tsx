@@ -1,4 +1,5 @@
 import { useCallback, useEffect, useMemo, useReducer, useState, type ReactNode } from 'react';
+import { useLatest } from '../../lib/useLatest';
 import {
   CartContext,
   type CartShortage,
@@ -49,16 +50,32 @@ function shortagesOf(items: readonly CartLine[], stock: ReadonlyMap<string, numb
   return short;
 }
 
+/** The catalogue the cart follows: the books it lists, and when it was asked for. */
+interface FollowedCatalogue {
+  listed: ReadonlySet<string>;
+  fetchedAt: number;
+}
+
 /** Holds the cart, saved to localStorage so it survives reloads and syncs across tabs. */
 export function CartProvider({ children }: { children: ReactNode }) {
+  // Read before the catalogue is first asked for (CatalogueProvider fetches from an effect), so
+  // every catalogue this tab fetches is newer than the lines saved before it opened.
   const [state, dispatch] = useReducer(cartReducer, undefined, () => loadCart());
+  const stateRef = useLatest(state);
   const [notice, setNotice] = useState<string | null>(null);
   const [snapshot, setSnapshot] = useState<StockSnapshot | null>(null);
   const [hold, setHold] = useState<CartHold | null>(() => loadHold());
   const [reports, setReports] = useState<ReadonlyMap<string, ReportedCount>>(() => new Map());
   const [stockReport, setStockReport] = useState<StockReport | null>(null);
+  const [catalogue, setCatalogue] = useState<FollowedCatalogue | null>(null);
+  // When each line another tab saved came in (Date.now()), for judging it by a newer catalogue.
+  const [arrivals, setArrivals] = useState<ReadonlyMap<string, number>>(() => new Map());
   const cartHold = hold?.cartId === state.cartId ? hold : null;
   const stock = useMemo(() => availableToCart(snapshot, cartHold, reports), [snapshot, cartHold, reports]);
+  const items = useMemo(
+    () => (catalogue ? state.items.filter((line) => catalogue.listed.has(line.id)) : state.items),
+    [state.items, catalogue],
+  );
 
   useEffect(() => {
     saveCart(state);
@@ -68,23 +85,44 @@ export function CartProvider({ children }: { children: ReactNode }) {
     const onStorage = (event: StorageEvent) => {
       if (event.key !== CART_STORAGE_KEY) return;
       const next = parseStoredCart(event.newValue);
-      if (next) dispatch({ type: 'replace', state: next });
+      if (!next) return;
+      const had = new Set(stateRef.current.items.map((line) => line.id));
+      const added = next.items.filter((line) => !had.has(line.id));
+      if (added.length > 0) {
+        const at = Date.now();
+        setArrivals((current) => new Map([...current, ...added.map((line): [string, number] => [line.id, at])]));
+      }
+      dispatch({ type: 'replace', state: next });
     };
     window.addEventListener('storage', onStorage);
     return () => window.removeEventListener('storage', onStorage);
-  }, []);
+  }, [stateRef]);
 
-  const retainOnly = useCallback(
-    (ids: ReadonlySet<string>) => {
-      const dropped = state.items.filter((line) => !ids.has(line.id)).length;
-      if (dropped > 0) {
-        dispatch({ type: 'retainOnly', ids });
-        setNotice(removedNotice(dropped));
+  const followCatalogue = useCallback(
+    (listed: ReadonlySet<string>, fetchedAt: number) => {
+      setCatalogue((current) =>
+        current?.listed === listed && current.fetchedAt === fetchedAt ? current : { listed, fetchedAt },
+      );
+      // Lines saved before this catalogue was asked for: the shop no longer sells them.
+      const gone = state.items.filter(
+        (line) => !listed.has(line.id) && (arrivals.get(line.id) ?? -Infinity) < fetchedAt,
+      );
+      if (gone.length > 0) {
+        const kept = state.items.filter((line) => !gone.includes(line));
+        dispatch({ type: 'retainOnly', ids: new Set(kept.map((line) => line.id)) });
+        setNotice(removedNotice(gone.length));
       }
-      return dropped;
     },
-    [state.items],
+    [state.items, arrivals],
   );
+
+  let awaitingCatalogue: number | null = null;
+  for (const line of catalogue ? state.items : []) {
+    const at = arrivals.get(line.id);
+    if (at !== undefined && catalogue && !catalogue.listed.has(line.id) && at >= catalogue.fetchedAt) {
+      awaitingCatalogue = Math.max(awaitingCatalogue ?? at, at);
+    }
+  }
 
   const fitToStock = useCallback(
     (counts: readonly TitledStockCount[]) => {
@@ -114,14 +152,14 @@ export function CartProvider({ children }: { children: ReactNode }) {
     const limitOf = (id: string) => Math.min(MAX_QUANTITY, availableOf(id) ?? MAX_QUANTITY);
     return {
       cartId: state.cartId,
-      items: state.items,
-      count: totalQuantity(state.items),
-      quantityOf: (id) => state.items.find((line) => line.id === id)?.quantity ?? 0,
+      items,
+      count: totalQuantity(items),
+      quantityOf: (id) => items.find((line) => line.id === id)?.quantity ?? 0,
       availableOf,
       availableGiven: (id, listed, fetchedAt) =>
         availableToCartOf(id, fetchedAt === null ? null : { count: listed, fetchedAt }, cartHold, reports) ?? listed,
       limitOf,
-      shortages: shortagesOf(state.items, stock),
+      shortages: shortagesOf(items, stock),
       add: (id) => dispatch({ type: 'add', id, limit: limitOf(id) }),
       increment: (id) => dispatch({ type: 'add', id, limit: limitOf(id) }),
       decrement: (id) => {
@@ -131,7 +169,8 @@ export function CartProvider({ children }: { children: ReactNode }) {
       setQuantity: (id, quantity) => dispatch({ type: 'setQuantity', id, quantity }),
       remove: (id) => dispatch({ type: 'remove', id }),
       reset: () => dispatch({ type: 'reset', cartId: newCartId() }),
-      retainOnly,
+      followCatalogue,
+      awaitingCatalogue,
       followStock,
       noteHold,
       fitToStock,
@@ -140,7 +179,21 @@ export function CartProvider({ children }: { children: ReactNode }) {
       notice,
       dismissNotice: () => setNotice(null),
     };
-  }, [state, stock, cartHold, reports, notice, retainOnly, followStock, noteHold, fitToStock, stockReport, reportStock]);
+  }, [
+    state,
+    items,
+    stock,
+    cartHold,
+    reports,
+    notice,
+    followCatalogue,
+    awaitingCatalogue,
+    followStock,
+    noteHold,
+    fitToStock,
+    stockReport,
+    reportStock,
+  ]);
 
   return <CartContext.Provider value={value}>{children}</CartContext.Provider>;
 }

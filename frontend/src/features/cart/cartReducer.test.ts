@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { MAX_QUANTITY, cartReducer, newCartId, totalQuantity, type CartState } from './cartReducer';
-import { CART_STORAGE_KEY, loadCart, parseStoredCart, saveCart } from './cartStorage';
+import { CART_FORMAT_VERSION, CART_STORAGE_KEY, loadCart, parseStoredCart, saveCart } from './cartStorage';
 
 const empty: CartState = { cartId: 'cart_0123456789abcdef', items: [] };
 
@@ -104,13 +104,26 @@ describe('cartReducer', () => {
 });
 
 describe('cart storage', () => {
-  it('round-trips through localStorage under bookstore.cart.v1', () => {
+  it('saves the cart with its format version, under the key every build of the shop reads', () => {
     const state: CartState = { cartId: 'cart_0123456789abcdef', items: [{ id: 'a', quantity: 3 }] };
 
     saveCart(state);
 
-    expect(JSON.parse(localStorage.getItem(CART_STORAGE_KEY) ?? 'null')).toEqual(state);
+    expect(CART_STORAGE_KEY).toBe('bookstore.cart.v1');
+    expect(JSON.parse(localStorage.getItem(CART_STORAGE_KEY) ?? 'null')).toEqual({ version: CART_FORMAT_VERSION, ...state });
+    expect(CART_FORMAT_VERSION).toBe(2);
     expect(loadCart()).toEqual(state);
+  });
+
+  it('reads a cart saved before the format had a version', () => {
+    const state: CartState = { cartId: 'cart_0123456789abcdef', items: [{ id: 'a', quantity: 3 }] };
+    expect(parseStoredCart(JSON.stringify(state))).toEqual(state);
+  });
+
+  it('reads what it knows of a cart saved by a newer build, and refuses a version that is not a number', () => {
+    const newer = { version: 3, cartId: 'cart_0123456789abcdef', items: [{ id: 'a', quantity: 3, giftWrap: true }], note: 'hi' };
+    expect(parseStoredCart(JSON.stringify(newer))).toEqual({ cartId: 'cart_0123456789abcdef', items: [{ id: 'a', quantity: 3 }] });
+    expect(parseStoredCart(JSON.stringify({ ...newer, version: 'two' }))).toBeNull();
   });
 
   it('starts a fresh cart when nothing or garbage is stored', () => {
@@ -121,6 +134,13 @@ describe('cart storage', () => {
     localStorage.setItem(CART_STORAGE_KEY, '{not json');
     expect(loadCart().items).toEqual([]);
     expect(parseStoredCart(JSON.stringify({ cartId: 'short', items: [] }))).toBeNull();
+  });
+
+  it('lowers a stored line above the quantity limit to the limit instead of dropping it', () => {
+    const parsed = parseStoredCart(
+      JSON.stringify({ version: 2, cartId: 'cart_0123456789abcdef', items: [{ id: 'a', quantity: MAX_QUANTITY + 5 }] }),
+    );
+    expect(parsed?.items).toEqual([{ id: 'a', quantity: MAX_QUANTITY }]);
   });
 
   it('keeps only valid lines from a stored cart and merges repeated ids', () => {
@@ -134,10 +154,14 @@ describe('cart storage', () => {
           { id: 'c', quantity: 1.5 },
           { id: 'd', quantity: '2' },
           { quantity: 1 },
+          { id: 'e', quantity: 12 },
         ],
       }),
     );
 
-    expect(parsed?.items).toEqual([{ id: 'a', quantity: MAX_QUANTITY }]);
+    expect(parsed?.items).toEqual([
+      { id: 'a', quantity: MAX_QUANTITY },
+      { id: 'e', quantity: MAX_QUANTITY },
+    ]);
   });
 });
