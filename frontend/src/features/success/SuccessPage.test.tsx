@@ -9,7 +9,8 @@ import { rememberCheckout } from '../cart/cartPayments';
 import SuccessPage from './SuccessPage';
 
 const ROUTE = '/success?payment_intent=pi_test_1&payment_intent_client_secret=pi_test_1_secret_abc';
-const FAST = { intervalMs: 20, maxPolls: 3, slowIntervalMs: 100 };
+/** Asks at 0, 20, 60, 140, 300, 460… ms; says "processing" from 100 ms on. */
+const FAST = { firstDelayMs: 20, factor: 2, maxDelayMs: 160, patienceMs: 100 };
 
 function serveOrder(reply: Reply | ((request: unknown, call: number) => Reply)) {
   return mockFetch([
@@ -182,7 +183,7 @@ describe('success page', () => {
     expect(network.callsTo('/api/orders/pi_test_1')).toHaveLength(3);
   });
 
-  it('keeps asking while the bank confirms a debit, more slowly after the first round, and says what happens next', async () => {
+  it('keeps asking while the bank confirms a debit, each time a while longer after the last, and says what happens next', async () => {
     vi.useFakeTimers();
     const processing = order({
       status: 'pending',
@@ -193,6 +194,7 @@ describe('success page', () => {
     });
     let settledByBank = false;
     const network = serveOrder(() => ({ body: settledByBank ? order({ paymentMethod: 'SEPA Direct Debit •••• 3000' }) : processing }));
+    const asked = () => network.callsTo('/api/orders/pi_test_1').length;
     storeCart([{ id: 'the-dream-machine', quantity: 2 }]);
     rememberCheckout(CART_ID, 'pi_test_1');
     renderSuccess();
@@ -206,20 +208,57 @@ describe('success page', () => {
     // The money is on its way: this cart must not be bought twice.
     expect(storedCart().items).toEqual([]);
 
-    await elapse(FAST.intervalMs * FAST.maxPolls);
-    expect(network.callsTo('/api/orders/pi_test_1')).toHaveLength(FAST.maxPolls + 1);
-    await elapse(FAST.slowIntervalMs - 1);
-    expect(network.callsTo('/api/orders/pi_test_1')).toHaveLength(FAST.maxPolls + 1);
-    await elapse(1);
-    expect(network.callsTo('/api/orders/pi_test_1')).toHaveLength(FAST.maxPolls + 2);
+    // Waits of 20, 40, 80, then 160 ms, the longest.
+    for (const [wait, calls] of [[20, 2], [40, 3], [80, 4], [160, 5], [160, 6]] as const) {
+      await elapse(wait - 1);
+      expect(asked()).toBe(calls - 1);
+      await elapse(1);
+      expect(asked()).toBe(calls);
+    }
     expect(screen.getByRole('heading', { name: 'Your payment is processing' })).toBeInTheDocument();
 
     settledByBank = true;
-    await elapse(FAST.slowIntervalMs);
+    await elapse(FAST.maxDelayMs);
     expect(screen.getByRole('heading', { name: 'Thank you for your order' })).toBeInTheDocument();
-    const calls = network.callsTo('/api/orders/pi_test_1').length;
-    await elapse(FAST.slowIntervalMs * 3);
-    expect(network.callsTo('/api/orders/pi_test_1')).toHaveLength(calls);
+    const calls = asked();
+    await elapse(FAST.maxDelayMs * 3);
+    expect(asked()).toBe(calls);
+  });
+
+  it('asks nothing while the tab is hidden, and asks at once when it is shown again', async () => {
+    vi.useFakeTimers();
+    const network = serveOrder({ body: order({ status: 'pending', paymentStatus: 'processing', paidAt: null }) });
+    const asked = () => network.callsTo('/api/orders/pi_test_1').length;
+    const visibility = vi.spyOn(document, 'visibilityState', 'get');
+    const tab = (state: DocumentVisibilityState) => {
+      visibility.mockReturnValue(state);
+      document.dispatchEvent(new Event('visibilitychange'));
+    };
+    renderSuccess();
+    await settle();
+    expect(asked()).toBe(1);
+
+    tab('hidden');
+    await elapse(FAST.maxDelayMs * 10);
+    expect(asked()).toBe(1);
+
+    tab('visible');
+    await settle();
+    expect(asked()).toBe(2);
+    // Then on, from where it had got to.
+    await elapse(39);
+    expect(asked()).toBe(2);
+    await elapse(1);
+    expect(asked()).toBe(3);
+
+    // Hidden and shown again before the next ask was due: nothing extra.
+    tab('hidden');
+    await elapse(10);
+    tab('visible');
+    await settle();
+    expect(asked()).toBe(3);
+    await elapse(70);
+    expect(asked()).toBe(4);
   });
 
   it('keeps saying the payment is processing, and asking, when the webhook is late', async () => {
@@ -229,15 +268,18 @@ describe('success page', () => {
     await settle();
     expect(screen.getByText('Confirming your payment…')).toBeInTheDocument();
 
-    await elapse(FAST.intervalMs * FAST.maxPolls);
+    // The answers at 20 and 60 ms are within the 100 ms the webhook is expected in; 140 is not.
+    await elapse(60);
+    expect(screen.getByText('Confirming your payment…')).toBeInTheDocument();
+    await elapse(80);
 
     expect(screen.getByRole('heading', { name: 'Your payment is processing' })).toBeInTheDocument();
     expect(screen.getByText(/^We're confirming your payment; this page updates when it does/)).toHaveAttribute(
       'role',
       'status',
     );
-    await elapse(FAST.slowIntervalMs);
-    expect(network.callsTo('/api/orders/pi_test_1')).toHaveLength(FAST.maxPolls + 2);
+    await elapse(FAST.maxDelayMs);
+    expect(network.callsTo('/api/orders/pi_test_1')).toHaveLength(5);
   });
 
   it('keeps the order on screen when a later lookup fails, and asks again', async () => {
@@ -249,11 +291,29 @@ describe('success page', () => {
     );
     renderSuccess();
     await settle();
-    await elapse(FAST.intervalMs);
+    await elapse(20);
 
     expect(network.callsTo('/api/orders/pi_test_1')).toHaveLength(2);
     expect(screen.getByRole('heading', { name: 'Your payment is processing' })).toBeInTheDocument();
-    await elapse(FAST.intervalMs);
+    await elapse(40);
+    expect(network.callsTo('/api/orders/pi_test_1')).toHaveLength(3);
+  });
+
+  it('asks again no sooner than a busy server says', async () => {
+    vi.useFakeTimers();
+    const network = serveOrder((_request, call) =>
+      call === 1
+        ? { ...apiError(429, 'rate_limited', 'Too many requests.'), headers: { 'Retry-After': '2' } }
+        : { body: order({ status: 'pending', paymentStatus: 'processing', paidAt: null }) },
+    );
+    renderSuccess();
+    await settle();
+    await elapse(20);
+    expect(network.callsTo('/api/orders/pi_test_1')).toHaveLength(2);
+
+    await elapse(1999);
+    expect(network.callsTo('/api/orders/pi_test_1')).toHaveLength(2);
+    await elapse(1);
     expect(network.callsTo('/api/orders/pi_test_1')).toHaveLength(3);
   });
 
@@ -312,7 +372,7 @@ describe('success page', () => {
       expect(screen.queryByText(/Thank you/)).not.toBeInTheDocument();
       expect(screen.queryByText(/received your payment/)).not.toBeInTheDocument();
       // Nothing to wait for, and the cart is still there to pay for.
-      await elapse(FAST.intervalMs * (FAST.maxPolls + 1));
+      await elapse(FAST.maxDelayMs * 4);
       expect(network.callsTo('/api/orders/pi_test_1')).toHaveLength(1);
       expect(storedCart().items).toHaveLength(1);
     },
@@ -343,7 +403,7 @@ describe('success page', () => {
 
     expectOnlyNotFound();
     // Still nothing of the order after a while: a 404 is final, not polled or retried.
-    await elapse(FAST.intervalMs * (FAST.maxPolls + 1));
+    await elapse(FAST.maxDelayMs * 4);
     expect(network.callsTo('/api/orders/pi_test_1')).toHaveLength(1);
     expect(screen.queryByText('The Dream Machine')).not.toBeInTheDocument();
   });

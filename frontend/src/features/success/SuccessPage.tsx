@@ -13,7 +13,8 @@ import { wasCheckedOutWith } from '../cart/cartPayments';
 import { emptiesCart, outcomeOf } from './orderOutcome';
 import { useOrderStatus, type PollingOptions } from './useOrderStatus';
 
-const DEFAULT_POLLING: PollingOptions = { intervalMs: 1000, maxPolls: 15, slowIntervalMs: 10_000 };
+// Asks at 0, 1, 2.5, 4.8, 8.1 s…, each wait half as long again as the last, up to a minute.
+const DEFAULT_POLLING: PollingOptions = { firstDelayMs: 1000, factor: 1.5, maxDelayMs: 60_000, patienceMs: 15_000 };
 
 /** Where the shopper goes back to when their bank refused a redirect payment. */
 const REFUSED_BY_BANK = '/checkout?payment=failed';
