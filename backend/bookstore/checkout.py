@@ -150,6 +150,8 @@ def pay(
     if quote_id is not None and quote_id != priced.quote_id():
         raise QuoteChanged(priced)
     gateway = current_gateway()
+    if cart_id is not None:
+        _refuse_if_paid_elsewhere(gateway, cart_id, priced)
     snapshot = _open_for_payment(cart_id, priced, gateway.name, client)
     intent = _Intent(snapshot.intent_id, snapshot.client_secret, snapshot.intent_fingerprint)
     try:
@@ -163,6 +165,35 @@ def pay(
 def _priced(quantities: Mapping[str, int], currency: str, details: CheckoutDetails) -> Quote:
     """The server's quote for the cart and the details given."""
     return quote(price_cart(quantities), details, currency, current_tax_calculator())
+
+
+def _refuse_if_paid_elsewhere(gateway: PaymentGateway, cart_id: str, priced: Quote) -> None:
+    """Before a Pay changes a cart's order, make sure its PaymentIntent can still change.
+
+    The shopper may have paid a moment ago in another tab (or, as an API client, confirmed it
+    themselves), before the webhook told the order: the order must then keep the quote that
+    was paid, not take this one. Asked only when the PaymentIntent would change.
+    """
+    query = select(Order.payment_intent_id, Order.gateway, Order.intent_fingerprint).where(
+        Order.cart_id == cart_id
+    )
+    row = db.session.execute(query).one_or_none()
+    db.session.rollback()  # a plain read: no transaction kept open across the gateway call
+    if row is None or row.payment_intent_id is None or row.gateway != gateway.name:
+        return
+    if row.intent_fingerprint == priced.intent_fingerprint():
+        return
+    _refuse_settled(gateway.retrieve_payment_intent(row.payment_intent_id).status, None)
+
+
+def _refuse_settled(status: str, cause: BaseException | None) -> None:
+    """409 for a PaymentIntent that is paid, or being paid: nothing about it may change."""
+    if status in ("succeeded", "requires_capture"):
+        raise Conflict("This cart has already been paid for.", code="cart_already_paid") from cause
+    if status == "processing":
+        raise Conflict(
+            "A payment for this cart is being processed.", code="payment_in_progress"
+        ) from cause
 
 
 # --- the transaction before the gateway ------------------------------------------------------
@@ -398,15 +429,7 @@ def _refusals(gateway: PaymentGateway, intent_id: str) -> Iterator[None]:
     except PaymentError as refused:
         # Refused: most often because the shopper paid in another tab a moment ago, before its
         # webhook arrived. Say so rather than "payments are failing".
-        status = gateway.retrieve_payment_intent(intent_id).status
-        if status in ("succeeded", "requires_capture"):
-            raise Conflict(
-                "This cart has already been paid for.", code="cart_already_paid"
-            ) from refused
-        if status == "processing":
-            raise Conflict(
-                "A payment for this cart is being processed.", code="payment_in_progress"
-            ) from refused
+        _refuse_settled(gateway.retrieve_payment_intent(intent_id).status, refused)
         raise
 
 

@@ -10,6 +10,7 @@ from contextlib import contextmanager
 from typing import Any
 
 from flask import Flask
+from shopping import pay_body
 from sqlalchemy import event
 
 from bookstore import create_app
@@ -175,8 +176,6 @@ def test_checkout_prices_from_the_database_not_from_the_cached_copy(settings: Se
     client = app.test_client()
     client.get("/api/books")
     set_price(app, "boom", 4321)
-    response = client.post(
-        "/create-payment-intent", json={"items": [{"id": "boom", "quantity": 1}]}
-    )
+    response = client.post("/create-payment-intent", json=pay_body({"boom": 1}))
     assert response.status_code == 200
-    assert response.get_json()["amount"] == 4321
+    assert response.get_json()["subtotal"] == 4321

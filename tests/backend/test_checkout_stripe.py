@@ -1,8 +1,11 @@
-"""Checkout against Stripe's API (answered by FakeStripe): the calls it makes, and how often."""
+"""Pay against Stripe's API (answered by FakeStripe): the calls it makes, and how often.
+
+FakeStripe keeps Stripe's rules: an idempotency key replays its first answer and refuses other
+parameters, a ConfirmationToken is used once, a paid PaymentIntent cannot change.
+"""
 
 from __future__ import annotations
 
-import uuid
 from dataclasses import replace
 from pathlib import Path
 
@@ -10,6 +13,7 @@ import pytest
 from database_setup import SqliteDatabases
 from flask import Flask
 from flask.testing import FlaskClient
+from shopping import EMAIL, RETURN_URL, confirmed, new_cart_id, paid, pay
 from sqlalchemy import select
 from stripe_fakes import FakeStripe, form, server_error
 
@@ -31,91 +35,162 @@ def only_order(app: Flask) -> Order:
         return order
 
 
-def cart(book_id: str, quantity: int, cart_id: str) -> dict[str, object]:
-    """A create-payment-intent body."""
-    return {"items": [{"id": book_id, "quantity": quantity}], "cartId": cart_id}
-
-
-def test_a_new_cart_creates_one_payment_intent_for_the_server_amount(
+def test_a_new_cart_creates_one_payment_intent_for_the_complete_order(
     stripe_app: Flask, stripe_client: FlaskClient, fake_stripe: FakeStripe
 ) -> None:
-    body = stripe_client.post(
-        "/create-payment-intent", json=cart(BOOM, 2, uuid.uuid4().hex)
-    ).get_json()
+    body = paid(stripe_client, {BOOM: 2}, new_cart_id())
 
     [create] = fake_stripe.creates()
     sent = form(create)
-    assert sent["amount"] == str(2 * PRICES[BOOM])
+    assert sent["amount"] == str(body["amount"])
     assert sent["currency"] == "usd"
-    token = only_order(stripe_app).token
-    assert sent["metadata[order_token]"] == token
-    assert create.headers["Idempotency-Key"] == f"order-{token}-create"
+    assert (sent["receipt_email"], sent["shipping[address][postal_code]"]) == (EMAIL, "94080")
+    order = only_order(stripe_app)
+    assert sent["metadata[order_token]"] == order.token
+    assert create.headers["Idempotency-Key"] == (
+        f"order-{order.token}-create-{order.intent_fingerprint}"
+    )
     assert list(fake_stripe.intents) == [body["paymentIntentId"]]
     assert body["clientSecret"] == fake_stripe.intents[body["paymentIntentId"]]["client_secret"]
+    assert body["status"] == "requires_payment_method"
+    assert fake_stripe.confirms() == []  # no ConfirmationToken: the caller confirms it
 
 
-def test_the_same_cart_again_makes_no_stripe_call(
+def test_pay_with_a_confirmation_token_confirms_on_the_server_with_the_return_url(
+    stripe_app: Flask, stripe_client: FlaskClient, fake_stripe: FakeStripe
+) -> None:
+    token = fake_stripe.confirmation_token("pm_card_visa")
+
+    body = paid(stripe_client, {BOOM: 1}, new_cart_id(), **confirmed(token))
+
+    assert body["status"] == "succeeded"
+    [confirm] = fake_stripe.confirms()
+    assert confirm.url.endswith(f"/v1/payment_intents/{body['paymentIntentId']}/confirm")
+    assert form(confirm) == {"confirmation_token": token, "return_url": RETURN_URL}
+    order = only_order(stripe_app)
+    assert confirm.headers["Idempotency-Key"] == f"order-{order.token}-confirm-rev1"
+    assert fake_stripe.intents[body["paymentIntentId"]]["amount_received"] == body["amount"]
+    assert order.paying_until is None
+
+
+def test_a_3d_secure_card_answers_requires_action_for_the_page_to_handle(
     stripe_client: FlaskClient, fake_stripe: FakeStripe
 ) -> None:
-    body = cart(BOOM, 1, uuid.uuid4().hex)
-    first = stripe_client.post("/create-payment-intent", json=body).get_json()
-    calls = len(fake_stripe.requests())
+    token = fake_stripe.confirmation_token("pm_card_authenticationRequired")
 
-    second = stripe_client.post("/create-payment-intent", json=body).get_json()
+    body = paid(stripe_client, {BOOM: 1}, new_cart_id(), **confirmed(token))
+
+    assert body["status"] == "requires_action"
+    assert body["clientSecret"]  # for stripe.handleNextAction
+
+
+def test_a_declined_card_is_a_402_and_another_card_pays_the_same_payment_intent(
+    stripe_app: Flask, stripe_client: FlaskClient, fake_stripe: FakeStripe
+) -> None:
+    cart_id = new_cart_id()
+    declined = pay(
+        stripe_client,
+        {BOOM: 1},
+        cart_id,
+        **confirmed(fake_stripe.confirmation_token("pm_card_visa_chargeDeclinedInsufficientFunds")),
+    )
+
+    assert declined.status_code == 402
+    assert declined.get_json() == {
+        "error": {"code": "card_declined", "message": "Your card has insufficient funds."}
+    }
+    order = only_order(stripe_app)
+    assert order.payment_intent_id is not None and order.paying_until is None
+
+    again = paid(
+        stripe_client,
+        {BOOM: 1},
+        cart_id,
+        **confirmed(fake_stripe.confirmation_token("pm_card_visa")),
+    )
+
+    assert again["paymentIntentId"] == order.payment_intent_id
+    assert again["status"] == "succeeded"
+    assert len(fake_stripe.creates()) == 1
+    assert fake_stripe.updates() == []  # nothing changed: confirmed as it was
+    keys = [confirm.headers["Idempotency-Key"] for confirm in fake_stripe.confirms()]
+    assert keys == [f"order-{order.token}-confirm-rev1", f"order-{order.token}-confirm-rev2"]
+
+
+def test_a_used_confirmation_token_is_refused_as_stripe_refuses_it(
+    stripe_client: FlaskClient, fake_stripe: FakeStripe
+) -> None:
+    token = fake_stripe.confirmation_token("pm_card_visa_chargeDeclinedInsufficientFunds")
+    cart_id = new_cart_id()
+    assert pay(stripe_client, {BOOM: 1}, cart_id, **confirmed(token)).status_code == 402
+
+    reused = pay(stripe_client, {BOOM: 1}, cart_id, **confirmed(token))
+
+    assert reused.status_code == 502
+    assert reused.get_json()["error"]["code"] == "payment_provider_error"
+
+
+def test_the_same_cart_again_changes_nothing_at_stripe(
+    stripe_client: FlaskClient, fake_stripe: FakeStripe
+) -> None:
+    cart_id = new_cart_id()
+    first = paid(stripe_client, {BOOM: 1}, cart_id)
+
+    second = paid(stripe_client, {BOOM: 1}, cart_id)
 
     assert second["paymentIntentId"] == first["paymentIntentId"]
-    assert len(fake_stripe.requests()) == calls == 1
+    assert len(fake_stripe.creates()) == 1
+    assert fake_stripe.updates() == []
+    assert len(fake_stripe.requests("GET")) == 1  # its status, for the answer
 
 
 def test_a_changed_cart_updates_the_amount_instead_of_creating_again(
     stripe_app: Flask, stripe_client: FlaskClient, fake_stripe: FakeStripe
 ) -> None:
-    cart_id = uuid.uuid4().hex
-    first = stripe_client.post("/create-payment-intent", json=cart(BOOM, 1, cart_id)).get_json()
-    second = stripe_client.post("/create-payment-intent", json=cart(DREAM, 3, cart_id)).get_json()
+    cart_id = new_cart_id()
+    first = paid(stripe_client, {BOOM: 1}, cart_id)
+    second = paid(stripe_client, {DREAM: 3}, cart_id)
 
     assert len(fake_stripe.creates()) == 1
     [update] = fake_stripe.updates()
     assert update.url.endswith(f"/v1/payment_intents/{first['paymentIntentId']}")
-    assert form(update) == {"amount": str(3 * PRICES[DREAM])}
+    assert form(update)["amount"] == str(second["amount"])
     assert update.headers["Idempotency-Key"].startswith(
         f"order-{only_order(stripe_app).token}-update-rev2-"
     )
     assert second["paymentIntentId"] == first["paymentIntentId"]
-    assert fake_stripe.intents[first["paymentIntentId"]]["amount"] == 3 * PRICES[DREAM]
+    assert fake_stripe.intents[first["paymentIntentId"]]["amount"] == second["amount"]
 
 
 def test_changing_back_uses_a_fresh_idempotency_key(
     stripe_client: FlaskClient, fake_stripe: FakeStripe
 ) -> None:
-    cart_id = uuid.uuid4().hex
-    for quantity in (1, 2, 1, 2):
-        stripe_client.post("/create-payment-intent", json=cart(BOOM, quantity, cart_id))
+    cart_id = new_cart_id()
+    answers = [paid(stripe_client, {BOOM: quantity}, cart_id) for quantity in (1, 2, 1, 2)]
     keys = [update.headers["Idempotency-Key"] for update in fake_stripe.updates()]
     assert len(keys) == 3 == len(set(keys))
     [intent] = fake_stripe.intents.values()
-    assert intent["amount"] == 2 * PRICES[BOOM]
+    assert intent["amount"] == answers[-1]["amount"]
 
 
-def test_a_failed_update_is_retried_on_the_next_call(
+def test_a_change_while_the_payment_is_processing_at_stripe_is_refused_until_it_is_not(
     stripe_app: Flask, stripe_client: FlaskClient, fake_stripe: FakeStripe
 ) -> None:
-    cart_id = uuid.uuid4().hex
-    first = stripe_client.post("/create-payment-intent", json=cart(BOOM, 1, cart_id)).get_json()
+    cart_id = new_cart_id()
+    first = paid(stripe_client, {BOOM: 1}, cart_id)
     intent_id = first["paymentIntentId"]
-    fake_stripe.set_status(intent_id, "processing")  # Stripe refuses amount changes now
+    fake_stripe.set_status(intent_id, "processing")  # its webhook has not arrived yet
 
-    refused = stripe_client.post("/create-payment-intent", json=cart(BOOM, 2, cart_id))
+    refused = pay(stripe_client, {BOOM: 2}, cart_id)
     assert refused.status_code == 409
     assert refused.get_json()["error"]["code"] == "payment_in_progress"
+    assert only_order(stripe_app).amount == first["amount"]  # the order keeps what is paid
 
-    fake_stripe.set_status(intent_id, "requires_payment_method")
-    again = stripe_client.post("/create-payment-intent", json=cart(BOOM, 2, cart_id))
+    fake_stripe.set_status(intent_id, "requires_payment_method")  # the debit failed
+    again = paid(stripe_client, {BOOM: 2}, cart_id)
 
-    assert again.status_code == 200
-    assert fake_stripe.intents[intent_id]["amount"] == 2 * PRICES[BOOM]
-    order = only_order(stripe_app)
-    assert fake_stripe.intents[intent_id]["amount"] == order.amount == 2 * PRICES[BOOM]
+    assert fake_stripe.intents[intent_id]["amount"] == again["amount"]
+    assert only_order(stripe_app).amount == again["amount"]
 
 
 def test_two_databases_on_one_stripe_account_never_get_each_others_payment_intents(
@@ -135,9 +210,7 @@ def test_two_databases_on_one_stripe_account_never_get_each_others_payment_inten
     mine, theirs = shops
 
     answers = [
-        shop.post("/create-payment-intent", json=cart(BOOM, quantity, uuid.uuid4().hex))
-        for quantity in (1, 2)
-        for shop in (mine, theirs)
+        pay(shop, {BOOM: quantity}, new_cart_id()) for quantity in (1, 2) for shop in (mine, theirs)
     ]
 
     assert [answer.status_code for answer in answers] == [200] * 4
@@ -149,17 +222,15 @@ def test_two_databases_on_one_stripe_account_never_get_each_others_payment_inten
 def test_a_cart_started_in_demo_mode_gets_a_stripe_payment_intent_once_keys_are_added(
     settings: Settings, stripe_settings: Settings, fake_stripe: FakeStripe
 ) -> None:
-    cart_id = uuid.uuid4().hex
+    cart_id = new_cart_id()
     demo = create_app(settings).test_client()
-    before = demo.post("/create-payment-intent", json=cart(BOOM, 1, cart_id)).get_json()
+    before = paid(demo, {BOOM: 1}, cart_id)
     assert before["paymentIntentId"].startswith("pi_demo_")
     stripe_app = create_app(stripe_settings)
     old_token = only_order(stripe_app).token
 
-    after = stripe_app.test_client().post("/create-payment-intent", json=cart(BOOM, 1, cart_id))
+    body = paid(stripe_app.test_client(), {BOOM: 1}, cart_id)
 
-    assert after.status_code == 200
-    body = after.get_json()
     assert list(fake_stripe.intents) == [body["paymentIntentId"]]
     assert body["clientSecret"] == fake_stripe.intents[body["paymentIntentId"]]["client_secret"]
     order = only_order(stripe_app)
@@ -169,35 +240,56 @@ def test_a_cart_started_in_demo_mode_gets_a_stripe_payment_intent_once_keys_are_
     assert form(fake_stripe.creates()[0])["metadata[order_token]"] == order.token
 
 
-@pytest.mark.parametrize("stripe_status", ["succeeded", "requires_payment_method"])
-def test_a_cart_change_stripe_refuses_leaves_the_order_as_it_was(
-    stripe_app: Flask, stripe_client: FlaskClient, fake_stripe: FakeStripe, stripe_status: str
+def test_a_cart_change_after_the_payment_succeeded_elsewhere_is_a_conflict_and_changes_nothing(
+    stripe_app: Flask, stripe_client: FlaskClient, fake_stripe: FakeStripe
 ) -> None:
-    cart_id = uuid.uuid4().hex
-    first = stripe_client.post("/create-payment-intent", json=cart(BOOM, 1, cart_id)).get_json()
-    if stripe_status == "succeeded":
-        # Paid in another tab a moment ago; the webhook has not arrived yet.
-        fake_stripe.set_status(first["paymentIntentId"], "succeeded")
-    else:
-        fake_stripe.fail("update", server_error(500))
-
-    refused = stripe_client.post("/create-payment-intent", json=cart(DREAM, 3, cart_id))
-
-    assert refused.status_code in (409, 503)
-    order = only_order(stripe_app)
-    assert [(line.book_id, line.quantity) for line in order.lines] == [(BOOM, 1)]
-    assert order.amount == PRICES[BOOM]
-    assert fake_stripe.intents[first["paymentIntentId"]]["amount"] == PRICES[BOOM]
-
-
-def test_a_cart_change_after_the_payment_succeeded_elsewhere_is_a_conflict(
-    stripe_client: FlaskClient, fake_stripe: FakeStripe
-) -> None:
-    cart_id = uuid.uuid4().hex
-    first = stripe_client.post("/create-payment-intent", json=cart(BOOM, 1, cart_id)).get_json()
+    cart_id = new_cart_id()
+    first = paid(stripe_client, {BOOM: 1}, cart_id)
+    # Paid in another tab a moment ago; the webhook has not arrived yet.
     fake_stripe.set_status(first["paymentIntentId"], "succeeded")
 
-    refused = stripe_client.post("/create-payment-intent", json=cart(BOOM, 2, cart_id))
+    refused = pay(stripe_client, {DREAM: 3}, cart_id)
 
     assert refused.status_code == 409
     assert refused.get_json()["error"]["code"] == "cart_already_paid"
+    order = only_order(stripe_app)
+    assert [(line.book_id, line.quantity) for line in order.lines] == [(BOOM, 1)]
+    assert order.amount == first["amount"]
+    assert fake_stripe.intents[first["paymentIntentId"]]["amount"] == first["amount"]
+    assert fake_stripe.updates() == []
+
+
+def test_a_change_stripe_cannot_take_now_is_sent_again_by_the_next_pay(
+    stripe_app: Flask, stripe_client: FlaskClient, fake_stripe: FakeStripe
+) -> None:
+    cart_id = new_cart_id()
+    first = paid(stripe_client, {BOOM: 1}, cart_id)
+    fake_stripe.fail("update", server_error(500))
+
+    outage = pay(stripe_client, {DREAM: 3}, cart_id)
+
+    assert outage.status_code == 503
+    # The order is the shopper's latest Pay; its PaymentIntent is marked unsure of it.
+    order = only_order(stripe_app)
+    assert (order.intent_fingerprint, order.paying_until) == (None, None)
+    assert fake_stripe.intents[first["paymentIntentId"]]["amount"] == first["amount"]
+
+    again = paid(stripe_client, {DREAM: 3}, cart_id)
+
+    assert fake_stripe.intents[first["paymentIntentId"]]["amount"] == again["amount"]
+    assert only_order(stripe_app).amount == again["amount"]
+
+
+@pytest.mark.parametrize("status", ["succeeded", "processing"])
+def test_a_confirmation_stripe_refuses_because_it_was_paid_elsewhere_says_so(
+    stripe_client: FlaskClient, fake_stripe: FakeStripe, status: str
+) -> None:
+    cart_id = new_cart_id()
+    first = paid(stripe_client, {BOOM: 1}, cart_id)
+    fake_stripe.set_status(first["paymentIntentId"], status)
+
+    response = pay(stripe_client, {BOOM: 1}, cart_id, **confirmed(fake_stripe.confirmation_token()))
+
+    assert response.status_code == 409
+    expected = "cart_already_paid" if status == "succeeded" else "payment_in_progress"
+    assert response.get_json()["error"]["code"] == expected

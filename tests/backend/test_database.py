@@ -9,8 +9,10 @@ from datetime import UTC, date, datetime, timedelta, timezone
 from typing import Any
 
 import pytest
+from demo_timers import hold_timers
 from flask import Flask
 from flask.testing import FlaskClient
+from shopping import confirmed, demo_token, pay_body
 from sqlalchemy import Connection, event, text
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.exc import StatementError
@@ -80,9 +82,7 @@ def test_a_nul_character_in_an_id_is_just_not_found(client: FlaskClient, path: s
 
 
 def test_a_nul_character_in_a_cart_line_is_an_unknown_book(client: FlaskClient) -> None:
-    response = client.post(
-        "/create-payment-intent", json={"items": [{"id": "boom\x00", "quantity": 1}]}
-    )
+    response = client.post("/create-payment-intent", json=pay_body({"boom\x00": 1}))
 
     assert response.status_code == 400
     assert response.get_json()["error"]["code"] == "unknown_books"
@@ -113,24 +113,25 @@ def test_each_database_gets_the_engine_settings_it_needs(app: Flask) -> None:
                 assert busy_timeout is not None and busy_timeout > 0
 
 
-def test_checkout_locks_the_carts_order_before_changing_it(
+def test_pay_locks_the_carts_order_before_changing_it(
     client: FlaskClient, order_reads: list[str]
 ) -> None:
-    cart = {"items": [{"id": BOOK_ID, "quantity": 1}], "cartId": "cart-locking-0000001"}
+    cart = pay_body({BOOK_ID: 1}, "cart-locking-0000001")
     assert client.post("/create-payment-intent", json=cart).status_code == 200
     order_reads.clear()
 
-    changed = {**cart, "items": [{"id": BOOK_ID, "quantity": 2}]}
+    changed = pay_body({BOOK_ID: 2}, "cart-locking-0000001")
     assert client.post("/create-payment-intent", json=changed).status_code == 200
 
-    # A webhook paying the order must wait for each change, not interleave with it: both the
-    # read that checks the order before the gateway call and the one before its new lines
-    # are written. (The plain existence check, before any transaction, reads only the id.)
+    # A webhook paying the order must wait for the change, not interleave with it. (The look
+    # at its PaymentIntent before any transaction, and the holds' sums, only read.)
     locking = [
-        sql for sql in order_reads if not sql.startswith("SELECT orders.id FROM orders WHERE")
+        sql
+        for sql in order_reads
+        if sql.startswith("SELECT orders.")
+        and not sql.startswith("SELECT orders.payment_intent_id, orders.gateway")
     ]
     assert any("orders.cart_id =" in sql for sql in locking)
-    assert any("orders.id =" in sql for sql in locking)
     assert all(sql.endswith("FOR UPDATE") for sql in locking)
 
 
@@ -159,24 +160,23 @@ def sqlite_file(app: Flask) -> str:
 def test_on_sqlite_checkout_holds_the_write_lock_from_reading_the_order_to_changing_it(
     app: Flask, client: FlaskClient, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    cart = {"items": [{"id": BOOK_ID, "quantity": 1}], "cartId": "cart-locking-0000002"}
+    cart = pay_body({BOOK_ID: 1}, "cart-locking-0000002")
     assert client.post("/create-payment-intent", json=cart).status_code == 200
     database = sqlite_file(app)
 
     other_writer_refused: list[bool] = []
-    check = checkout._refuse_closed_cart
+    check = checkout._refuse_unpayable
 
     def check_while_another_writer_tries(*args: Any, **kwargs: Any) -> Any:
-        # Checked after each read of the order that precedes a change of it: a webhook's
-        # write must wait from that read to the commit.
+        # Checked after the read of the order that precedes its change: a webhook's write
+        # must wait from that read to the commit.
         other_writer_refused.append(other_writer_is_refused(database))
         return check(*args, **kwargs)
 
-    monkeypatch.setattr(checkout, "_refuse_closed_cart", check_while_another_writer_tries)
-    changed = {**cart, "items": [{"id": BOOK_ID, "quantity": 2}]}
+    monkeypatch.setattr(checkout, "_refuse_unpayable", check_while_another_writer_tries)
+    changed = pay_body({BOOK_ID: 2}, "cart-locking-0000002")
     assert client.post("/create-payment-intent", json=changed).status_code == 200
-    # Once before the gateway call, once before the new lines are written.
-    assert other_writer_refused == [True, True]
+    assert other_writer_refused == [True]
 
 
 @pytest.mark.sqlite_only  # on SQLite a held lock would stop the whole database
@@ -187,6 +187,7 @@ def test_on_sqlite_checkout_holds_no_write_lock_while_the_gateway_is_called(
     refused_during: dict[str, bool] = {}
     create = DemoGateway.create_payment_intent
     update = DemoGateway.update_payment_intent
+    confirm = DemoGateway.confirm_payment_intent
 
     def create_while_another_writer_tries(self: DemoGateway, **kwargs: Any) -> Any:
         refused_during["create"] = other_writer_is_refused(database)
@@ -196,15 +197,21 @@ def test_on_sqlite_checkout_holds_no_write_lock_while_the_gateway_is_called(
         refused_during["update"] = other_writer_is_refused(database)
         return update(self, *args, **kwargs)
 
+    def confirm_while_another_writer_tries(self: DemoGateway, *args: Any, **kwargs: Any) -> Any:
+        refused_during["confirm"] = other_writer_is_refused(database)
+        return confirm(self, *args, **kwargs)
+
     monkeypatch.setattr(DemoGateway, "create_payment_intent", create_while_another_writer_tries)
     monkeypatch.setattr(DemoGateway, "update_payment_intent", update_while_another_writer_tries)
-    cart = {"items": [{"id": BOOK_ID, "quantity": 1}], "cartId": "cart-locking-0000003"}
+    monkeypatch.setattr(DemoGateway, "confirm_payment_intent", confirm_while_another_writer_tries)
+    hold_timers(app)
+    cart = pay_body({BOOK_ID: 1}, "cart-locking-0000003")
     assert client.post("/create-payment-intent", json=cart).status_code == 200
-    changed = {**cart, "items": [{"id": BOOK_ID, "quantity": 3}]}
+    changed = pay_body({BOOK_ID: 3}, "cart-locking-0000003", **confirmed(demo_token(client)))
     assert client.post("/create-payment-intent", json=changed).status_code == 200
 
     # A payment provider that is slow to answer must not stop every other write meanwhile.
-    assert refused_during == {"create": False, "update": False}
+    assert refused_during == {"create": False, "update": False, "confirm": False}
 
 
 def test_a_webhook_locks_the_order_it_applies_an_event_to(
@@ -297,28 +304,27 @@ def test_a_pooled_connection_is_back_to_full_once_a_provider_session_returns_it(
 
 @pytest.mark.sqlite_only  # a SQLite setting
 def test_only_the_demo_providers_commits_skip_the_fsync_in_a_demo_payment(
-    client: FlaskClient, sqlite_commits: list[tuple[frozenset[str], int]]
+    app: Flask, client: FlaskClient, sqlite_commits: list[tuple[frozenset[str], int]]
 ) -> None:
-    cart = {"items": [{"id": BOOK_ID, "quantity": 1}], "cartId": "cart-durability-00001"}
-    payment = client.post("/create-payment-intent", json=cart).get_json()
-    changed = {**cart, "items": [{"id": BOOK_ID, "quantity": 2}]}
-    assert client.post("/create-payment-intent", json=changed).status_code == 200
-    confirmed = client.post(
-        f"/demo/payment_intents/{payment['paymentIntentId']}/confirm",
-        json={
-            "client_secret": payment["clientSecret"],
-            "card": {"number": "4242424242424242", "exp_month": 12, "exp_year": YEAR, "cvc": "123"},
-        },
-    )
-    assert confirmed.get_json()["status"] == "succeeded"
+    timers = hold_timers(app)
+    cart = pay_body({BOOK_ID: 1}, "cart-durability-00001")
+    assert client.post("/create-payment-intent", json=cart).status_code == 200
+    token = demo_token(client)
+    changed = pay_body({BOOK_ID: 2}, "cart-durability-00001", **confirmed(token))
+    answer = client.post("/create-payment-intent", json=changed).get_json()
+    assert answer["status"] == "succeeded"
+    timers.run_all()  # the webhook events the demo sends after the confirmation
 
     writes = [(tables, level) for tables, level in sqlite_commits if tables]
-    demo = [level for tables, level in writes if tables == {"demo_payment_intents"}]
-    shop = [level for tables, level in writes if "demo_payment_intents" not in tables]
-    # Created, amount changed, paid: the provider's writes, each in a transaction of its own.
-    assert demo == [SQLITE_NORMAL] * 3
-    # The order, its new PaymentIntent, its new lines, the webhook paying it: all durable.
-    assert len(shop) >= 4 and set(shop) == {SQLITE_FULL}
+    provider_tables = {"demo_payment_intents", "demo_confirmation_tokens"}
+    demo = [level for tables, level in writes if tables <= provider_tables]
+    shop = [level for tables, level in writes if not tables & provider_tables]
+    # Created; a token made; amount changed; the token used; paid: the provider's writes,
+    # each in a transaction of its own.
+    assert demo == [SQLITE_NORMAL] * 5
+    # Each Pay's order and its end (PaymentIntent stored, lease ended), the webhook paying it:
+    # all durable.
+    assert len(shop) >= 5 and set(shop) == {SQLITE_FULL}
     assert {table for tables, _ in writes for table in tables} >= {
         "orders",
         "order_lines",

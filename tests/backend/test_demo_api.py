@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from shopping import pay_body
 from sqlalchemy import func, select
 
 from bookstore import fulfilment
@@ -33,12 +34,10 @@ AUTHENTICATION_FAILED = (
 def checkout(client: FlaskClient, quantity: int = 2) -> dict[str, Any]:
     """Start paying for the first book of the catalogue, as the checkout page does."""
     book = client.get("/api/books").get_json()["books"][0]
-    response = client.post(
-        "/create-payment-intent", json={"items": [{"id": book["id"], "quantity": quantity}]}
-    )
+    response = client.post("/create-payment-intent", json=pay_body({book["id"]: quantity}))
     assert response.status_code == 200, response.get_json()
     body: dict[str, Any] = response.get_json()
-    assert body["amount"] == book["price"] * quantity
+    assert body["subtotal"] == book["price"] * quantity
     return body
 
 

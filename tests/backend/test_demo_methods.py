@@ -9,6 +9,7 @@ import pytest
 from demo_timers import Timers, hold_timers
 from flask import Flask
 from flask.testing import FlaskClient
+from shopping import pay_body
 
 from bookstore.demo_delivery import SETTLE_AFTER_SECONDS
 from bookstore.payments.demo_cards import SEPA_FAILS, SEPA_SUCCEEDS
@@ -24,9 +25,7 @@ def timers(app: Flask) -> Timers:
 
 def checkout(client: FlaskClient) -> dict[str, Any]:
     """A PaymentIntent for two copies of a book."""
-    response = client.post(
-        "/create-payment-intent", json={"items": [{"id": "boom", "quantity": 2}]}
-    )
+    response = client.post("/create-payment-intent", json=pay_body({"boom": 2}))
     assert response.status_code == 200
     body: dict[str, Any] = response.get_json()
     return body

@@ -19,6 +19,7 @@ from database_setup import server_url
 from demo_timers import Timers, hold_timers
 from flask import Flask
 from flask.testing import FlaskClient
+from shopping import pay_body
 from sqlalchemy import func, select
 
 from bookstore.db import db
@@ -382,9 +383,7 @@ def test_the_refund_event_is_stripes_charge_refunded_for_the_whole_charge(
 def test_a_paid_order_becomes_refunded_when_the_event_arrives(
     app: Flask, client: FlaskClient, timers: Timers
 ) -> None:
-    response = client.post(
-        "/create-payment-intent", json={"items": [{"id": "boom", "quantity": 2}]}
-    )
+    response = client.post("/create-payment-intent", json=pay_body({"boom": 2}))
     payment = response.get_json()
     paid = client.post(
         f"/demo/payment_intents/{payment['paymentIntentId']}/confirm",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import uuid
 from collections.abc import Iterator
@@ -9,17 +10,25 @@ from collections.abc import Iterator
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
+from shopping import pay_body
 
 from bookstore import checkout, orders
+from bookstore.config import Settings
 
 NUMBER = re.compile(r"SP-[ABCDEFGHJKMNPQRSTVWXYZ23456789]{6}")
+
+
+@pytest.fixture
+def settings(settings: Settings) -> Settings:
+    """Twenty orders from one test client: more copies held than one client may by default."""
+    return dataclasses.replace(settings, hold_limit_per_client=100)
 
 
 def new_order(client: FlaskClient) -> dict[str, object]:
     """A checkout for a new cart."""
     response = client.post(
         "/create-payment-intent",
-        json={"items": [{"id": "boom", "quantity": 1}], "cartId": uuid.uuid4().hex},
+        json=pay_body({"boom": 1}, uuid.uuid4().hex),
     )
     assert response.status_code == 200
     body: dict[str, object] = response.get_json()

@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from shopping import pay_body
 from stripe_fakes import FakeStripe
 
 from bookstore.catalogue_data import BOOKS
@@ -18,9 +19,7 @@ PRICES = {book["id"]: book["price"] for book in BOOKS}
 
 def start_checkout(client: FlaskClient) -> dict[str, Any]:
     """Create an order for two copies of Boom."""
-    response = client.post(
-        "/create-payment-intent", json={"items": [{"id": "boom", "quantity": 2}]}
-    )
+    response = client.post("/create-payment-intent", json=pay_body({"boom": 2}))
     assert response.status_code == 200
     body: dict[str, Any] = response.get_json()
     return body
@@ -40,17 +39,23 @@ def test_the_right_secret_shows_the_order_and_the_payment_status(client: FlaskCl
         "paymentIntentId": started["paymentIntentId"],
         "status": "pending",
         "paymentStatus": "requires_payment_method",
-        "amount": 2 * PRICES["boom"],
+        "amount": started["amount"],
         "currency": "usd",
         "paidAt": None,
         "failureMessage": None,
         "items": started["items"],
         "subtotal": 2 * PRICES["boom"],
         "shippingAmount": 0,
-        "taxAmount": 0,
-        "email": None,
-        "shipping": None,
-        "delivery": None,
+        "taxAmount": started["taxAmount"],
+        "email": started["email"],
+        "shipping": started["shipping"],
+        "delivery": {
+            "method": "standard",
+            "label": "Standard",
+            "amount": 0,
+            "minDays": 3,
+            "maxDays": 5,
+        },
         "paymentMethod": None,
         "refundCause": None,
     }

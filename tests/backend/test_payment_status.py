@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from shopping import pay_body
 from stripe_fakes import FakeStripe
 
 from bookstore.db import db
@@ -34,9 +35,7 @@ def clock(stripe_app: Flask) -> Clock:
 
 def start(client: FlaskClient) -> dict[str, Any]:
     """A checkout for one book."""
-    response = client.post(
-        "/create-payment-intent", json={"items": [{"id": "boom", "quantity": 1}]}
-    )
+    response = client.post("/create-payment-intent", json=pay_body({"boom": 1}))
     assert response.status_code == 200
     body: dict[str, Any] = response.get_json()
     return body

@@ -9,6 +9,7 @@ from __future__ import annotations
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
+from shopping import pay_body
 from sqlalchemy import select
 
 from bookstore.catalogue import Book
@@ -24,7 +25,7 @@ def hold(client: FlaskClient, book_id: str, quantity: int, cart_id: str) -> None
     """A checkout for the book, which holds its copies until it is paid or its hold expires."""
     response = client.post(
         "/create-payment-intent",
-        json={"items": [{"id": book_id, "quantity": quantity}], "cartId": f"{cart_id:0>16}"},
+        json=pay_body({book_id: quantity}, f"{cart_id:0>16}"),
     )
     assert response.status_code == 200, response.get_json()
 

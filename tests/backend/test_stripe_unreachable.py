@@ -14,6 +14,7 @@ from dataclasses import replace
 
 import pytest
 from flask import Flask
+from shopping import pay_body
 from stripe_fakes import skip_retry_backoff
 
 from bookstore import create_app
@@ -69,7 +70,7 @@ def test_the_app_starts_and_config_answers(unreachable_app: Flask) -> None:
 def test_checkout_answers_503_with_a_message_to_show(
     unreachable_app: Flask, no_backoff: list[int], caplog: pytest.LogCaptureFixture
 ) -> None:
-    body = {"items": [{"id": "boom", "quantity": 1}], "cartId": uuid.uuid4().hex}
+    body = pay_body({"boom": 1}, uuid.uuid4().hex)
     caplog.set_level(logging.INFO)
 
     response = unreachable_app.test_client().post("/create-payment-intent", json=body)

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from shopping import pay_body
 from stripe_fakes import FakeStripe, event
 from webhook_events import delivery, intent_event, refund_event, sign
 
@@ -25,13 +26,28 @@ def order_id(stripe_app: Flask) -> int:
     return add_order(stripe_app, "pi_1")
 
 
+# What Pay stores of a complete order's address (addresses.ShippingAddress as JSON).
+SHIPPING_ADDRESS = {
+    "name": "Ada Lovelace",
+    "line1": "354 Oyster Point Blvd",
+    "line2": None,
+    "city": "South San Francisco",
+    "state": "CA",
+    "postal_code": "94080",
+    "country": "US",
+    "phone": None,
+}
+
+
 def add_order(app: Flask, intent_id: str | None, amount: int = AMOUNT) -> int:
-    """Store a pending order as checkout leaves it."""
+    """Store a pending order as Pay leaves it: complete, with its PaymentIntent."""
     with app.app_context():
         order = Order(
             token=new_token(),
             gateway="stripe_test",
             currency="usd",
+            email="ada@example.com",
+            shipping_address=SHIPPING_ADDRESS,
             amount=amount,
             payment_intent_id=intent_id,
             client_secret=f"{intent_id}_secret_x" if intent_id else None,
@@ -320,9 +336,7 @@ def test_an_event_for_another_payment_intent_of_a_known_order_is_ignored(
 def test_a_full_purchase_through_checkout_and_the_webhook(
     stripe_app: Flask, stripe_client: FlaskClient, fake_stripe: FakeStripe
 ) -> None:
-    started = stripe_client.post(
-        "/create-payment-intent", json={"items": [{"id": "boom", "quantity": 2}]}
-    ).get_json()
+    started = stripe_client.post("/create-payment-intent", json=pay_body({"boom": 2})).get_json()
     intent = fake_stripe.set_status(started["paymentIntentId"], "succeeded")
 
     send(stripe_client, event("payment_intent.succeeded", intent, id="evt_full"))
