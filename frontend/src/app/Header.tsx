@@ -1,13 +1,38 @@
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { Link, useLocation } from 'wouter';
 import { HeaderActions, HeaderLink } from '../components/HeaderActions';
 import { SHOP_NAME } from '../components/PageTitle';
 import { CartButton } from '../features/cart/CartButton';
-import { CartDrawer } from '../features/cart/CartDrawer';
+import type { CartDrawer as CartDrawerComponent } from '../features/cart/CartDrawer';
 import { useCatalogue } from '../features/catalog/CatalogueContext';
 
 /** "Find your order": the order number and email, never in the address. */
 export const ORDER_LOOKUP_PATH = '/orders/find';
+
+/**
+ * The cart drawer, loaded from its own chunk once the page is up: it is opened later if at
+ * all, so its code stays out of the JavaScript the shop needs to render. Null until loaded;
+ * `retry` asks again after a failed load.
+ */
+function useCartDrawer() {
+  const [drawer, setDrawer] = useState<{ Component: typeof CartDrawerComponent } | null>(null);
+  const [attempt, setAttempt] = useState(0);
+  useEffect(() => {
+    let active = true;
+    import('../features/cart/CartDrawer').then(
+      ({ CartDrawer }) => {
+        if (active) setDrawer({ Component: CartDrawer });
+      },
+      () => {
+        // Opening the cart asks again.
+      },
+    );
+    return () => {
+      active = false;
+    };
+  }, [attempt]);
+  return { CartDrawer: drawer?.Component ?? null, retry: () => setAttempt((n) => n + 1) };
+}
 
 export function Header() {
   const [pathname] = useLocation();
@@ -15,6 +40,11 @@ export function Header() {
   const [cartOpenOn, setCartOpenOn] = useState<string | null>(null);
   const cartOpen = cartOpenOn === pathname;
   const { booksById } = useCatalogue();
+  const { CartDrawer, retry } = useCartDrawer();
+  const openCart = () => {
+    setCartOpenOn(pathname);
+    if (!CartDrawer) retry();
+  };
   return (
     <header className="site-header">
       <div className="site-header__inner">
@@ -23,10 +53,10 @@ export function Header() {
         </Link>
         <HeaderActions>
           <HeaderLink to={ORDER_LOOKUP_PATH}>Find your order</HeaderLink>
-          <CartButton expanded={cartOpen} onClick={() => setCartOpenOn(pathname)} />
+          <CartButton expanded={cartOpen} onClick={openCart} />
         </HeaderActions>
       </div>
-      <CartDrawer open={cartOpen} onClose={() => setCartOpenOn(null)} booksById={booksById} />
+      {CartDrawer && <CartDrawer open={cartOpen} onClose={() => setCartOpenOn(null)} booksById={booksById} />}
     </header>
   );
 }
