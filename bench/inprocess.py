@@ -132,10 +132,10 @@ def requests(client: WsgiClient, book_ids: list[str]) -> dict[str, Callable[[], 
         body = {**pay_body(items, PAY_DETAILS[n % len(PAY_DETAILS)]), "cartId": cart_id(n)}
         # A client of its own (an IPv6 /64), as bench/run.py's load: the per-client hold cap
         # would refuse one client's twentieth order.
-        client = f"fd00:0:{n // 65536 % 65536:x}:{n % 65536:x}::1"
+        address = f"fd00:0:{n // 65536 % 65536:x}:{n % 65536:x}::1"
         return succeeded(
             "Pay",
-            client.call("POST", "/create-payment-intent", json.dumps(body).encode(), client),
+            client.call("POST", "/create-payment-intent", json.dumps(body).encode(), address),
         )
 
     def quote() -> Any:
