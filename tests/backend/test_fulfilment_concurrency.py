@@ -7,6 +7,7 @@ import threading
 from typing import Any
 
 from flask import Flask
+from test_webhook import SHIPPING_ADDRESS
 from webhook_events import delivery, intent_event, refund_event
 
 from bookstore.db import db
@@ -17,10 +18,17 @@ AMOUNT = 2500
 
 
 def add_orders(app: Flask, count: int) -> dict[str, int]:
-    """Pending orders, one PaymentIntent each; PaymentIntent id -> order id."""
+    """Complete pending orders, one PaymentIntent each; PaymentIntent id -> order id."""
     with app.app_context():
         orders = [
-            Order(currency="usd", amount=AMOUNT, payment_intent_id=f"pi_{n}", client_secret="s")
+            Order(
+                currency="usd",
+                amount=AMOUNT,
+                payment_intent_id=f"pi_{n}",
+                client_secret="s",
+                email="ada@example.com",
+                shipping_address=SHIPPING_ADDRESS,
+            )
             for n in range(count)
         ]
         db.session.add_all(orders)

@@ -7,6 +7,7 @@ checks that no order and no PaymentIntent came of it.
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import json
 from typing import Any
@@ -14,18 +15,26 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from shopping import pay_body
 from sqlalchemy import func, select
 from stripe_fakes import FakeStripe, form
 
 from bookstore import MAX_CONTENT_LENGTH
 from bookstore.catalogue_data import BOOKS
+from bookstore.config import Settings
 from bookstore.db import db
 from bookstore.orders import Order, find_order_by_payment_intent
 from bookstore.payments.demo_gateway import DemoPaymentIntent
 
 PRICES = {str(book["id"]): int(str(book["price"])) for book in BOOKS}
 DREAM = "the-dream-machine"
-CART = {"items": [{"id": DREAM, "quantity": 1}]}
+CART = pay_body({DREAM: 1})
+
+
+@pytest.fixture
+def settings(settings: Settings) -> Settings:
+    """One test client holds fifty copies here: past the default cap on one client's holds."""
+    return dataclasses.replace(settings, hold_limit_per_client=1000)
 
 
 def count(app: Flask, model: Any) -> int:
@@ -111,7 +120,7 @@ def test_valid_json_under_another_content_type_is_415(
 def test_absurd_quantities_are_400_and_create_nothing(
     app: Flask, client: FlaskClient, quantity: Any
 ) -> None:
-    body = json.dumps({"items": [{"id": DREAM, "quantity": quantity}]}, allow_nan=True)
+    body = json.dumps({**CART, "items": [{"id": DREAM, "quantity": quantity}]}, allow_nan=True)
 
     response = client.post("/create-payment-intent", data=body, content_type="application/json")
 
@@ -124,7 +133,7 @@ def test_too_many_lines_are_400_even_of_real_books(app: Flask, client: FlaskClie
     ids = list(PRICES)
     lines = [{"id": ids[n % len(ids)], "quantity": 1} for n in range(51)]
 
-    response = client.post("/create-payment-intent", json={"items": lines})
+    response = client.post("/create-payment-intent", json={**CART, "items": lines})
 
     assert (response.status_code, error_code(response)) == (400, "validation_error")
     assert response.get_json()["error"]["details"][0]["field"] == "items"
@@ -136,10 +145,10 @@ def test_fifty_lines_are_fine(client: FlaskClient) -> None:
     ids = [book["id"] for book in BOOKS if book["stock"] >= 10]
     lines = [{"id": ids[n % len(ids)], "quantity": 1} for n in range(50)]
 
-    response = client.post("/create-payment-intent", json={"items": lines})
+    response = client.post("/create-payment-intent", json={**CART, "items": lines})
 
     assert response.status_code == 200
-    assert response.get_json()["amount"] == sum(PRICES[line["id"]] for line in lines)
+    assert response.get_json()["subtotal"] == sum(PRICES[line["id"]] for line in lines)
 
 
 def test_absurdly_deep_json_is_400_not_a_crash(app: Flask, client: FlaskClient) -> None:
@@ -153,12 +162,12 @@ def test_absurdly_deep_json_is_400_not_a_crash(app: Flask, client: FlaskClient) 
 
 
 def test_a_whole_number_written_with_a_point_is_that_number(client: FlaskClient) -> None:
-    body = json.dumps({"items": [{"id": DREAM, "quantity": 2.0}]})
+    body = json.dumps({**CART, "items": [{"id": DREAM, "quantity": 2.0}]})
 
     response = client.post("/create-payment-intent", data=body, content_type="application/json")
 
     assert response.status_code == 200
-    assert response.get_json()["amount"] == 2 * PRICES[DREAM]
+    assert response.get_json()["subtotal"] == 2 * PRICES[DREAM]
 
 
 # --- fields that try to set what only the server decides ----------------------------------------
@@ -180,11 +189,13 @@ TAMPERED_LINE = {"price": 1, "unitAmount": 1, "lineTotal": 1, "amount": 1, "titl
 def test_fields_that_set_price_amount_currency_or_status_are_ignored(
     app: Flask, client: FlaskClient
 ) -> None:
-    body = {**TAMPERING, "items": [{"id": DREAM, "quantity": 2, **TAMPERED_LINE}]}
+    body = {**CART, **TAMPERING, "items": [{"id": DREAM, "quantity": 2, **TAMPERED_LINE}]}
 
     payment = client.post("/create-payment-intent", json=body).get_json()
 
-    assert (payment["amount"], payment["currency"]) == (2 * PRICES[DREAM], "usd")
+    honest = client.post("/api/quote", json=pay_body({DREAM: 2})).get_json()
+    assert (payment["amount"], payment["currency"]) == (honest["amount"], "usd")
+    assert payment["subtotal"] == 2 * PRICES[DREAM]
     assert payment["items"][0]["unitAmount"] == PRICES[DREAM]
     assert payment["items"][0]["title"] == "The Dream Machine"
     assert payment["paymentIntentId"] != TAMPERING["paymentIntentId"]
@@ -194,7 +205,7 @@ def test_fields_that_set_price_amount_currency_or_status_are_ignored(
     ).get_json()
     assert (order["status"], order["amount"], order["paidAt"]) == (
         "pending",
-        2 * PRICES[DREAM],
+        honest["amount"],
         None,
     )
 
@@ -205,6 +216,7 @@ def test_naming_another_shoppers_order_does_not_touch_it(app: Flask, client: Fla
     mine = client.post(
         "/create-payment-intent",
         json={
+            **CART,
             "items": [{"id": "boom", "quantity": 3}],
             "orderNumber": theirs["orderNumber"],
             "orderId": 1,
@@ -220,20 +232,21 @@ def test_naming_another_shoppers_order_does_not_touch_it(app: Flask, client: Fla
         f"/api/orders/{theirs['paymentIntentId']}",
         query_string={"client_secret": theirs["clientSecret"]},
     ).get_json()
-    assert their_order["amount"] == PRICES[DREAM]
+    assert their_order["amount"] == theirs["amount"]
     assert [line["id"] for line in their_order["items"]] == [DREAM]
 
 
 def test_in_stripe_mode_stripe_is_asked_for_the_servers_amount_only(
     stripe_app: Flask, stripe_client: FlaskClient, fake_stripe: FakeStripe
 ) -> None:
-    body = {**TAMPERING, "items": [{"id": DREAM, "quantity": 2, **TAMPERED_LINE}]}
+    body = {**CART, **TAMPERING, "items": [{"id": DREAM, "quantity": 2, **TAMPERED_LINE}]}
 
     payment = stripe_client.post("/create-payment-intent", json=body).get_json()
 
     [create] = fake_stripe.creates()
     sent = form(create)
-    assert (sent["amount"], sent["currency"]) == (str(2 * PRICES[DREAM]), "usd")
+    assert payment["subtotal"] == 2 * PRICES[DREAM]
+    assert (sent["amount"], sent["currency"]) == (str(payment["amount"]), "usd")
     with stripe_app.app_context():
         order = find_order_by_payment_intent(payment["paymentIntentId"])
         assert order is not None

@@ -21,6 +21,7 @@ from typing import Any
 
 import pytest
 from flask import Flask
+from shopping import RETURN_URL, pay_body
 from stripe_fakes import FakeStripe
 from webhook_events import STRIPE_WEBHOOK_SECRET, delivery, intent_event
 from werkzeug.serving import make_server
@@ -112,7 +113,7 @@ def test_a_demo_purchase_logs_no_secret_or_card_data(
 ) -> None:
     call = demo_server.call
     book = call("GET", "/api/books")["books"][0]
-    payment = call("POST", "/create-payment-intent", {"items": [{"id": book["id"], "quantity": 1}]})
+    payment = call("POST", "/create-payment-intent", pay_body({book["id"]: 1}))
     intent = f"/demo/payment_intents/{payment['paymentIntentId']}"
     secret = {"client_secret": payment["clientSecret"]}
 
@@ -127,6 +128,10 @@ def test_a_demo_purchase_logs_no_secret_or_card_data(
     assert call("GET", intent + query)["status"] == "succeeded"
     assert call("GET", f"/api/orders/{payment['paymentIntentId']}{query}")["status"] == "paid"
     call("POST", f"{intent}/confirm", {**secret, "card": {**card(PAYS), "cvc": 8604}})
+    # Pay finalised on the server: the card goes into a ConfirmationToken first.
+    token = call("POST", "/demo/confirmation_tokens", {"card": card(PAYS)})["id"]
+    body = pay_body({book["id"]: 1}, confirmationToken=token, returnUrl=RETURN_URL)
+    assert call("POST", "/create-payment-intent", body)["status"] == "succeeded"
 
     text = messages(logs)
     access = [r.getMessage() for r in logs.records if r.name == "werkzeug"]
@@ -142,9 +147,7 @@ def test_a_stripe_checkout_logs_no_key_secret_or_client_secret(
     logs: pytest.LogCaptureFixture,
 ) -> None:
     call = stripe_server.call
-    payment = call(
-        "POST", "/create-payment-intent", {"items": [{"id": "the-dream-machine", "quantity": 2}]}
-    )
+    payment = call("POST", "/create-payment-intent", pay_body({"the-dream-machine": 2}))
     intent_id, client_secret = payment["paymentIntentId"], payment["clientSecret"]
     fake_stripe.set_status(intent_id, "succeeded")
     event = intent_event("payment_intent.succeeded", intent_id, amount=payment["amount"])

@@ -1,9 +1,10 @@
-"""Hypothesis properties of checkout, in both modes, over carts good and bad.
+"""Hypothesis properties of quotes and Pay, in both modes, over carts good and bad.
 
 - The server accepts exactly the carts the rules allow (known books, whole quantities 1..10
   per book after merging repeated ids, 1..50 lines).
-- For any cart it accepts, the PaymentIntent (at the gateway, not just in the answer) charges
-  the sum of catalogue price x quantity, also when a cart id is reused and the amount updated.
+- A quote of any cart writes nothing; one it accepts is the sum of catalogue price x quantity.
+- For any cart Pay accepts, the PaymentIntent (at the gateway, not just in the answer) charges
+  that subtotal plus shipping and tax, also when a cart id is reused and the amount updated.
 - For any cart it refuses, no order and no PaymentIntent is created and none is changed.
 """
 
@@ -17,6 +18,7 @@ import pytest
 from flask import Flask
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
+from shopping import ADDRESS, EMAIL
 from sqlalchemy import func, select
 from stripe_fakes import FakeStripe
 
@@ -137,7 +139,11 @@ def snapshot(app: Flask) -> tuple[int, int, dict[str, tuple[int, str | None]]]:
 
 
 def unthrottled(settings: Settings) -> Flask:
-    app = create_app(dataclasses.replace(settings, checkout_rate_limit="100000 per minute"))
+    app = create_app(
+        dataclasses.replace(
+            settings, checkout_rate_limit="100000 per minute", hold_limit_per_client=10**9
+        )
+    )
     app.config["TESTING"] = True
     return app
 
@@ -152,6 +158,38 @@ def stripe_mode_app(stripe_settings: Settings, fake_stripe: FakeStripe) -> Flask
     return unthrottled(stripe_settings)
 
 
+def complete(body: dict[str, Any]) -> dict[str, Any]:
+    """The cart with the details Pay needs."""
+    return {**body, "email": EMAIL, "shipping": ADDRESS}
+
+
+def charged(payment: dict[str, Any]) -> int:
+    """What the answer says the total is made of."""
+    total: int = payment["subtotal"] + payment["shippingAmount"] + payment["taxAmount"]
+    return total
+
+
+@PROPERTY
+@given(body=cart)
+def test_a_quote_of_any_cart_is_the_catalogue_price_and_writes_nothing(
+    demo_app: Flask, body: dict[str, Any]
+) -> None:
+    before, short = snapshot(demo_app), short_of_copies(demo_app, body)
+
+    response = demo_app.test_client().post("/api/quote", json=body)
+
+    expected = expected_amount(body)
+    event("accepted" if expected is not None else "refused")
+    assert snapshot(demo_app) == before
+    if expected is None:
+        assert response.status_code == 400, response.get_json()
+    elif short:
+        assert response.status_code == 409, response.get_json()
+    else:
+        assert response.status_code == 200, (body, response.get_json())
+        assert response.get_json()["amount"] == response.get_json()["subtotal"] == expected
+
+
 @PROPERTY
 @given(body=cart)
 def test_demo_checkout_charges_the_catalogue_price_or_creates_nothing(
@@ -159,7 +197,7 @@ def test_demo_checkout_charges_the_catalogue_price_or_creates_nothing(
 ) -> None:
     before, short = snapshot(demo_app), short_of_copies(demo_app, body)
 
-    response = demo_app.test_client().post("/create-payment-intent", json=body)
+    response = demo_app.test_client().post("/create-payment-intent", json=complete(body))
 
     expected = expected_amount(body)
     event("accepted" if expected is not None else "refused")
@@ -175,21 +213,22 @@ def test_demo_checkout_charges_the_catalogue_price_or_creates_nothing(
         return
     assert response.status_code == 200, (body, response.get_json())
     payment = response.get_json()
-    assert payment["amount"] == expected
+    assert payment["subtotal"] == expected
+    assert payment["amount"] == charged(payment)
     with demo_app.app_context():
         intent = current_gateway().retrieve_payment_intent(payment["paymentIntentId"])
-    assert (intent.amount, intent.currency) == (expected, "usd")
+    assert (intent.amount, intent.currency) == (payment["amount"], "usd")
 
 
 @PROPERTY
 @given(body=cart)
-def test_stripe_checkout_charges_the_catalogue_price_or_calls_stripe_not_at_all(
+def test_stripe_checkout_charges_the_catalogue_price_or_changes_nothing_at_stripe(
     stripe_mode_app: Flask, fake_stripe: FakeStripe, body: dict[str, Any]
 ) -> None:
-    before, calls = snapshot(stripe_mode_app), len(fake_stripe.requests())
+    before, calls = snapshot(stripe_mode_app), len(fake_stripe.requests("POST"))
     short = short_of_copies(stripe_mode_app, body)
 
-    response = stripe_mode_app.test_client().post("/create-payment-intent", json=body)
+    response = stripe_mode_app.test_client().post("/create-payment-intent", json=complete(body))
 
     expected = expected_amount(body)
     event("accepted" if expected is not None else "refused")
@@ -201,13 +240,14 @@ def test_stripe_checkout_charges_the_catalogue_price_or_calls_stripe_not_at_all(
         assert response.status_code == 400, response.get_json()
     if expected is None or short:
         assert snapshot(stripe_mode_app) == before
-        assert len(fake_stripe.requests()) == calls
+        assert len(fake_stripe.requests("POST")) == calls
         return
     assert response.status_code == 200, (body, response.get_json())
     payment = response.get_json()
-    assert payment["amount"] == expected
+    assert payment["subtotal"] == expected
+    assert payment["amount"] == charged(payment)
     intent = fake_stripe.intents[payment["paymentIntentId"]]
-    assert (intent["amount"], intent["currency"]) == (expected, "usd")
+    assert (intent["amount"], intent["currency"]) == (payment["amount"], "usd")
     with stripe_mode_app.app_context():
         order = find_order_by_payment_intent(payment["paymentIntentId"])
         assert order is not None

@@ -19,6 +19,7 @@ import schemathesis
 from flask import Flask
 from hypothesis import HealthCheck, settings
 from schemathesis import Case, CheckContext, GenerationMode, Response
+from shopping import ADDRESS, EMAIL, RETURN_URL, card, pay_body
 from stripe_fakes import FakeStripe
 
 from bookstore import create_app
@@ -29,8 +30,11 @@ from bookstore.schemas import DEFAULT_MAX_QUANTITY
 
 # Random examples per operation and generation mode (on top of the coverage phase's cases).
 MAX_EXAMPLES = 40
-# Fuzzing must never be throttled: the rate limit has its own tests.
+# Fuzzing must never be throttled, nor capped: the limits have their own tests.
 UNTHROTTLED = "100000 per minute"
+UNCAPPED = 10**9
+# Where a Stripe-mode app keeps the test's FakeStripe, to make ConfirmationTokens with.
+FAKE_STRIPE_KEY = "test_fake_stripe"
 BOOK_IDS = sorted(str(book["id"]) for book in BOOKS)
 # The WSGI client does not decompress; the catalogue's gzip has its own tests.
 HEADERS = {"Accept-Encoding": "identity"}
@@ -103,22 +107,42 @@ def use_real_ids(case: Case, app: Flask) -> None:
     parameters = case.path_parameters or {}
     if "book_id" in parameters:
         parameters["book_id"] = _catalogue_id(parameters["book_id"])
-    if case.operation.path == "/create-payment-intent" and isinstance(case.body, dict):
+    if case.operation.path in CART_PATHS and isinstance(case.body, dict):
         for item in case.body.get("items", []):
             item["id"] = _catalogue_id(item["id"])
+        # Details the shop accepts, where some were given (random ones would only be refused).
+        if "email" in case.body:
+            case.body["email"] = EMAIL
+        if "shipping" in case.body:
+            case.body["shipping"] = ADDRESS
+        if "confirmationToken" in case.body:
+            # A token the provider made, and a page of the shop to come back to.
+            case.body["confirmationToken"] = _confirmation_token(app)
+            case.body["returnUrl"] = RETURN_URL
     names = {"payment_intent_id", "intent_id"} & set(parameters)
     if not names:
         return
     payment = (
-        app.test_client()
-        .post("/create-payment-intent", json={"items": [{"id": "boom", "quantity": 1}]})
-        .get_json()
+        app.test_client().post("/create-payment-intent", json=pay_body({"boom": 1})).get_json()
     )
     for name in names:
         parameters[name] = payment["paymentIntentId"]
     for fields in (case.query, case.body):
         if isinstance(fields, dict) and "client_secret" in fields:
             fields["client_secret"] = payment["clientSecret"]
+
+
+CART_PATHS = ("/create-payment-intent", "/api/quote")
+
+
+def _confirmation_token(app: Flask) -> str:
+    """A ConfirmationToken for a card that pays: the demo's, or FakeStripe's."""
+    fake: FakeStripe | None = app.extensions.get(FAKE_STRIPE_KEY)
+    if fake is not None:
+        return fake.confirmation_token("pm_card_visa")
+    response = app.test_client().post("/demo/confirmation_tokens", json={"card": card()})
+    token: str = response.get_json()["id"]
+    return token
 
 
 def _catalogue_id(generated: str) -> str:
@@ -152,13 +176,23 @@ stripe_mode = document_of(
 @pytest.fixture
 def demo_app(settings: Settings) -> Flask:
     """A demo-mode app that never throttles."""
-    return create_app(dataclasses.replace(settings, checkout_rate_limit=UNTHROTTLED))
+    return create_app(
+        dataclasses.replace(
+            settings, checkout_rate_limit=UNTHROTTLED, hold_limit_per_client=UNCAPPED
+        )
+    )
 
 
 @pytest.fixture
 def stripe_mode_app(stripe_settings: Settings, fake_stripe: FakeStripe) -> Flask:
     """A Stripe-mode app that never throttles; FakeStripe answers Stripe's API."""
-    return create_app(dataclasses.replace(stripe_settings, checkout_rate_limit=UNTHROTTLED))
+    app = create_app(
+        dataclasses.replace(
+            stripe_settings, checkout_rate_limit=UNTHROTTLED, hold_limit_per_client=UNCAPPED
+        )
+    )
+    app.extensions[FAKE_STRIPE_KEY] = fake_stripe
+    return app
 
 
 HYPOTHESIS = settings(

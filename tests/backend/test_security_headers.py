@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from shopping import pay_body
 from werkzeug.test import TestResponse
 
 from bookstore import create_app
@@ -47,9 +48,8 @@ def responses(client: FlaskClient) -> dict[str, TestResponse]:
         "wrong method": client.delete("/config"),
         "invalid body": client.post("/create-payment-intent", json={"items": "none"}),
         "wrong content type": client.post("/create-payment-intent", data="items=1"),
-        "checkout": client.post(
-            "/create-payment-intent", json={"items": [{"id": "boom", "quantity": 1}]}
-        ),
+        "quote": client.post("/api/quote", json={"items": [{"id": "boom", "quantity": 1}]}),
+        "checkout": client.post("/create-payment-intent", json=pay_body({"boom": 1})),
         "bad webhook": client.post("/webhook", data=b"{}", headers={"Stripe-Signature": "x"}),
         "preflight": client.options(
             "/create-payment-intent",
@@ -94,9 +94,7 @@ def test_api_json_is_never_stored_by_browsers_or_proxies(client: FlaskClient) ->
 
 
 def test_the_client_secret_answer_is_not_stored(client: FlaskClient) -> None:
-    payment = client.post(
-        "/create-payment-intent", json={"items": [{"id": "boom", "quantity": 1}]}
-    ).get_json()
+    payment = client.post("/create-payment-intent", json=pay_body({"boom": 1})).get_json()
 
     order = client.get(
         f"/api/orders/{payment['paymentIntentId']}",

@@ -25,6 +25,7 @@ import pytest
 import redis
 import requests
 from limits import parse
+from shopping import pay_body
 from test_scale_out import ROOT, AppServer, _free_port
 
 from bookstore.config import Settings
@@ -32,7 +33,7 @@ from bookstore.config import Settings
 REDIS_SERVER = Path("/usr/bin/redis-server")
 REDIS_START_SECONDS = 10
 REQUEST_TIMEOUT_SECONDS = 10
-CART = {"items": [{"id": "the-dream-machine", "quantity": 1}]}
+CART = pay_body({"the-dream-machine": 1})
 
 
 @pytest.fixture(scope="session")
