@@ -12,10 +12,17 @@ from flask.testing import FlaskClient
 from bookstore.config import current_settings
 from bookstore.errors import ErrorResponse
 from bookstore.openapi import REF_TEMPLATE, build_document
-from bookstore.routes.demo import ConfirmBody
-from bookstore.schemas import CreatePaymentIntentRequest, OrderResponse, PaymentIntentResponse
+from bookstore.routes.demo import ConfirmationTokenBody, ConfirmBody
+from bookstore.schemas import (
+    CreatePaymentIntentRequest,
+    OrderResponse,
+    PaymentIntentResponse,
+    QuoteRequest,
+    QuoteResponse,
+)
 
 DEMO_PATHS = {
+    "/demo/confirmation_tokens",
     "/demo/payment_intents/{intent_id}",
     "/demo/payment_intents/{intent_id}/confirm",
     "/demo/payment_intents/{intent_id}/authenticate",
@@ -80,7 +87,9 @@ def test_the_served_document_is_the_one_built_from_the_settings(app: Flask) -> N
 
 
 @pytest.mark.parametrize(
-    "model", [CreatePaymentIntentRequest, ConfirmBody], ids=lambda m: m.__name__
+    "model",
+    [QuoteRequest, CreatePaymentIntentRequest, ConfirmBody, ConfirmationTokenBody],
+    ids=lambda m: m.__name__,
 )
 def test_request_schemas_are_the_validating_models_own(client: FlaskClient, model: Any) -> None:
     components = document(client)["components"]["schemas"]
@@ -102,7 +111,9 @@ def test_the_quantity_limit_in_the_document_is_the_servers(client: FlaskClient) 
 
 
 @pytest.mark.parametrize(
-    "model", [PaymentIntentResponse, OrderResponse, ErrorResponse], ids=lambda m: m.__name__
+    "model",
+    [QuoteResponse, PaymentIntentResponse, OrderResponse, ErrorResponse],
+    ids=lambda m: m.__name__,
 )
 def test_response_schemas_are_the_models_that_build_the_responses(
     client: FlaskClient, model: Any
@@ -124,6 +135,30 @@ def test_checkout_documents_its_errors_in_the_error_shape(client: FlaskClient) -
         content = operation["responses"][status]["content"]["application/json"]
         assert content["schema"] == error_ref
     assert "Retry-After" in operation["responses"]["429"]["headers"]
+
+
+def test_the_quote_documents_its_errors_and_writes_nothing_to_document(client: FlaskClient) -> None:
+    operation = document(client)["paths"]["/api/quote"]["post"]
+
+    assert set(operation["responses"]) == {"200", "400", "409", "413", "415", "429", "503"}
+    assert operation["responses"]["200"]["content"]["application/json"]["schema"] == {
+        "$ref": REF_TEMPLATE.format(model="QuoteResponse")
+    }
+    assert "Writes nothing" in operation["description"]
+
+
+def test_a_quote_changed_error_carries_a_quote_response(client: FlaskClient) -> None:
+    schemas = document(client)["components"]["schemas"]
+
+    details = schemas["ErrorDetail"]["properties"]["details"]["anyOf"]
+    assert {"$ref": REF_TEMPLATE.format(model="QuoteChangedDetails")} in details
+    assert schemas["QuoteChangedDetails"]["properties"]["quote"] == {
+        "$ref": REF_TEMPLATE.format(model="QuoteResponse")
+    }
+    pay = document(client)["paths"]["/create-payment-intent"]["post"]["responses"]
+    assert "`quote_changed`" in pay["409"]["description"]
+    assert "`hold_limit`" in pay["429"]["description"]
+    assert "`missing_details`" in pay["400"]["description"]
 
 
 def test_the_webhook_documents_its_signature_header_and_raw_event(client: FlaskClient) -> None:

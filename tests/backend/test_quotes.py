@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Sequence
 
 import pytest
 
@@ -10,7 +11,14 @@ from bookstore.addresses import COUNTRIES, ShippingAddress, check_address
 from bookstore.domain_errors import InvalidRequest
 from bookstore.quotes import CheckoutDetails, PricedLine, Quote, check_email, quote
 from bookstore.shipping import FREE_DOMESTIC_STANDARD_FROM, delivery_options
-from bookstore.tax import RateTableTax, TaxableLine
+from bookstore.tax import (
+    CACHE_EXPIRY_MARGIN_SECONDS,
+    CACHE_MAX_AGE_SECONDS,
+    CachedTax,
+    RateTableTax,
+    TaxableLine,
+    TaxQuote,
+)
 
 SF = ShippingAddress(
     name="Ada Lovelace",
@@ -160,3 +168,81 @@ def test_a_malformed_email_is_refused_naming_the_field(email: str) -> None:
 def test_an_email_is_trimmed_and_an_empty_one_is_none() -> None:
     assert check_email("  ada@example.com ") == "ada@example.com"
     assert check_email("   ") is None
+
+
+# --- a quote's id, and Stripe Tax's answers reused ----------------------------------------
+
+
+class CountingTax:
+    """A tax calculator that says how often it was asked, each answer a new calculation."""
+
+    def __init__(self, expires_in: float = 90 * 24 * 3600) -> None:
+        self.calls = 0
+        self.expires_in = expires_in
+        self.now = 1_900_000_000.0
+
+    def calculate(
+        self,
+        lines: Sequence[TaxableLine],
+        shipping_amount: int,
+        address: ShippingAddress,
+        currency: str,
+    ) -> TaxQuote:
+        self.calls += 1
+        return TaxQuote(
+            amount=100,
+            calculation_id=f"taxcalc_{self.calls}",
+            expires_at=int(self.now + self.expires_in),
+        )
+
+
+def test_a_quotes_id_is_its_inputs_and_prices_never_a_tax_calculation_id() -> None:
+    details = CheckoutDetails(email="ada@example.com", address=SF)
+    first = quote(lines(2000), details, "usd", CountingTax())
+    second = quote(lines(2000), details, "usd", CountingTax())  # another calculation, same tax
+    other_tax = dataclasses.replace(second, tax=TaxQuote(amount=101, calculation_id="taxcalc_1"))
+
+    assert first.tax is not None and second.tax is not None
+    assert first.tax.calculation_id == second.tax.calculation_id == "taxcalc_1"
+    assert first.quote_id() == second.quote_id()
+    assert other_tax.quote_id() != first.quote_id()
+    assert quote(lines(2001), details, "usd", CountingTax()).quote_id() != first.quote_id()
+
+
+def test_cached_tax_asks_once_per_distinct_input_until_the_answer_nears_expiry() -> None:
+    provider = CountingTax(expires_in=3600)
+    cached = CachedTax(provider, clock=lambda: provider.now)
+    taxable = [TaxableLine("book-0", 2000)]
+    renamed = dataclasses.replace(SF, name="Grace Hopper", phone="+1 415 555 0199")
+
+    answers = [
+        cached.calculate(taxable, 599, SF, "usd"),
+        cached.calculate(taxable, 599, SF, "usd"),
+        cached.calculate(taxable, 599, renamed, "usd"),  # the recipient does not change tax
+    ]
+    assert provider.calls == 1 and len(set(answers)) == 1
+
+    cached.calculate(taxable, 0, SF, "usd")
+    cached.calculate(taxable, 599, BERLIN, "usd")
+    cached.calculate([TaxableLine("book-0", 2001)], 599, SF, "usd")
+    assert provider.calls == 4
+
+    # Close to its calculation's expiry an answer is no longer used: one that Pay links to
+    # a PaymentIntent a little later must still be valid then.
+    provider.now += 3600 - CACHE_EXPIRY_MARGIN_SECONDS
+    cached.calculate(taxable, 599, SF, "usd")
+    assert provider.calls == 5
+
+
+def test_cached_tax_keeps_an_answer_for_a_day_at_most() -> None:
+    provider = CountingTax()
+    cached = CachedTax(provider, clock=lambda: provider.now)
+    taxable = [TaxableLine("book-0", 2000)]
+    cached.calculate(taxable, 599, SF, "usd")
+
+    provider.now += CACHE_MAX_AGE_SECONDS - 1
+    cached.calculate(taxable, 599, SF, "usd")
+    provider.now += 1
+    cached.calculate(taxable, 599, SF, "usd")
+
+    assert provider.calls == 2
