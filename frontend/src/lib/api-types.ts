@@ -55,6 +55,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/quote": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Price the cart and the details given so far: read-only
+         * @description Writes nothing, holds nothing and makes no PaymentIntent: call it as often as the shopper changes the cart or the details. Copies are checked without being held (the cart's own order's hold counts as the shopper's). Any other field (amount, price, currency...) is ignored. Rate-limited per client as Pay is, counted apart.
+         */
+        post: operations["post_api_quote"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/create-payment-intent": {
         parameters: {
             query?: never;
@@ -65,8 +85,8 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Price the cart on the server and get the PaymentIntent that charges it
-         * @description The same `cartId` always maps to the same order and PaymentIntent. Any other field (amount, price, currency, status...) is ignored. A 409 `insufficient_stock` lists each title short, with the copies available.
+         * Pay: hold the copies in a complete order and confirm its PaymentIntent
+         * @description Prices the cart again from the catalogue, checks and holds its copies, and writes the order in one transaction; then creates (or, if the total, address or email changed, updates) the cart's one PaymentIntent and, given a `confirmationToken`, confirms it on the server. The same `cartId` always maps to the same order and PaymentIntent. Without a confirmationToken the PaymentIntent is answered unconfirmed (`requires_payment_method`), for the caller to confirm. Any other field (amount, price, currency, status...) is ignored.
          */
         post: operations["post_create_payment_intent"];
         delete?: never;
@@ -177,6 +197,26 @@ export interface paths {
         get: operations["get_readyz"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/demo/confirmation_tokens": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Keep payment details as a single-use ConfirmationToken (Stripe.js's createConfirmationToken)
+         * @description Stores the outcome Stripe's test cards give and a preview of the payment method (brand and last four digits), never the card number. Send its id with Pay (`confirmationToken`).
+         */
+        post: operations["post_demo_confirmation_tokens"];
         delete?: never;
         options?: never;
         head?: never;
@@ -436,8 +476,25 @@ export interface components {
          * @description Body of POST /demo/payment_intents/<id>/confirm: exactly one payment method.
          */
         ConfirmBody: {
+            /** @default null */
+            card?: components["schemas"]["CardBody"] | null;
+            /** @default null */
+            bank_redirect?: components["schemas"]["BankRedirectBody"] | null;
+            /** @default null */
+            sepa_debit?: components["schemas"]["SepaDebitBody"] | null;
+            /**
+             * Return Url
+             * @default null
+             */
+            return_url?: string | null;
             /** Client Secret */
             client_secret: string;
+        };
+        /**
+         * ConfirmationTokenBody
+         * @description Body of POST /demo/confirmation_tokens (Stripe.js's createConfirmationToken).
+         */
+        ConfirmationTokenBody: {
             /** @default null */
             card?: components["schemas"]["CardBody"] | null;
             /** @default null */
@@ -465,9 +522,9 @@ export interface components {
         };
         /**
          * CreatePaymentIntentRequest
-         * @description Body of POST /create-payment-intent; anything else in it (an amount...) is ignored.
+         * @description Body of POST /create-payment-intent (Pay): the quote's fields, all details required.
          *
-         *     The cart alone prices its lines; with a shipping address, delivery and tax are quoted too.
+         *     The email and shipping address must be given (400 `missing_details` otherwise).
          */
         CreatePaymentIntentRequest: {
             /** Items */
@@ -489,6 +546,24 @@ export interface components {
              * @default null
              */
             deliveryMethod?: ("standard" | "express") | null;
+            /**
+             * Quoteid
+             * @description The quoteId the shopper was shown; 409 `quote_changed` if the price is no longer that.
+             * @default null
+             */
+            quoteId?: string | null;
+            /**
+             * Confirmationtoken
+             * @description The ConfirmationToken (ctoken_...) of the payment details the page collected: the PaymentIntent is confirmed with it on the server.
+             * @default null
+             */
+            confirmationToken?: string | null;
+            /**
+             * Returnurl
+             * @description Where a redirect (3-D Secure, a bank) sends the shopper back: a page of this shop. Required with confirmationToken.
+             * @default null
+             */
+            returnUrl?: string | null;
         };
         /**
          * DeliveryOptionResponse
@@ -528,6 +603,52 @@ export interface components {
              * @enum {string}
              */
             type: "demo_authenticate";
+        };
+        /**
+         * DemoCardPreview
+         * @description A card as a payment method preview shows it.
+         */
+        DemoCardPreview: {
+            /** Brand */
+            brand: string;
+            /** Last4 */
+            last4: string;
+        };
+        /**
+         * DemoConfirmationTokenResponse
+         * @description A demo ConfirmationToken in Stripe's shape: send its id with Pay.
+         */
+        DemoConfirmationTokenResponse: {
+            /**
+             * Id
+             * @description ctoken_demo_...; used once.
+             */
+            id: string;
+            /**
+             * Object
+             * @constant
+             */
+            object: "confirmation_token";
+            payment_method_preview: components["schemas"]["DemoPaymentMethodPreview"];
+            /**
+             * Return Url
+             * @default null
+             */
+            return_url?: string | null;
+            /** Created */
+            created: number;
+            /** Expires At */
+            expires_at: number;
+            /** Livemode */
+            livemode: boolean;
+        };
+        /**
+         * DemoDebitPreview
+         * @description A bank account as a payment method preview shows it.
+         */
+        DemoDebitPreview: {
+            /** Last4 */
+            last4: string;
         };
         /**
          * DemoPaymentError
@@ -584,6 +705,21 @@ export interface components {
             client_secret: string;
         };
         /**
+         * DemoPaymentMethodPreview
+         * @description What a ConfirmationToken will pay with, never the card number.
+         */
+        DemoPaymentMethodPreview: {
+            /**
+             * Type
+             * @enum {string}
+             */
+            type: "card" | "sepa_debit" | "bank_redirect";
+            /** @default null */
+            card?: components["schemas"]["DemoCardPreview"] | null;
+            /** @default null */
+            sepa_debit?: components["schemas"]["DemoDebitPreview"] | null;
+        };
+        /**
          * DemoRedirect
          * @description Where a redirect payment method sends the shopper, and where it sends them back.
          */
@@ -619,7 +755,7 @@ export interface components {
              * @description Validation errors list fields; some codes carry an object.
              * @default null
              */
-            details?: components["schemas"]["FieldError"][] | components["schemas"]["InsufficientStockDetails"] | {
+            details?: components["schemas"]["FieldError"][] | components["schemas"]["InsufficientStockDetails"] | components["schemas"]["QuoteChangedDetails"] | {
                 [key: string]: unknown;
             } | null;
         };
@@ -773,18 +909,9 @@ export interface components {
         OrderStatus: "pending" | "processing" | "paid" | "failed" | "canceled" | "refunding" | "refunded" | "review";
         /**
          * PaymentIntentResponse
-         * @description POST /create-payment-intent: the PaymentIntent that charges the server's quote.
+         * @description POST /create-payment-intent: the order's PaymentIntent, which charges the quote.
          */
         PaymentIntentResponse: {
-            /** Clientsecret */
-            clientSecret: string;
-            /** Paymentintentid */
-            paymentIntentId: string;
-            /**
-             * Ordernumber
-             * @description What the shopper quotes, e.g. "SP-7K3M9Q".
-             */
-            orderNumber: string;
             /**
              * Amount
              * @description The total: subtotal + shipping + tax.
@@ -826,7 +953,106 @@ export interface components {
             readyToPay: boolean;
             /**
              * Quoteid
-             * @description Changes whenever anything in this quote does.
+             * @description A digest of the inputs and every price: the same for the same quote, different whenever anything in it changes. Send it with Pay.
+             */
+            quoteId: string;
+            /** Clientsecret */
+            clientSecret: string;
+            /** Paymentintentid */
+            paymentIntentId: string;
+            /**
+             * Ordernumber
+             * @description What the shopper quotes, e.g. "SP-7K3M9Q".
+             */
+            orderNumber: string;
+            /**
+             * Status
+             * @description The PaymentIntent's status after this call: `requires_payment_method` without a confirmationToken; else `succeeded`, `processing` or `requires_action` (3-D Secure, a bank's page: Stripe.js's handleNextAction).
+             * @enum {string}
+             */
+            status: "requires_payment_method" | "requires_confirmation" | "requires_action" | "processing" | "requires_capture" | "canceled" | "succeeded";
+        };
+        /**
+         * QuoteChangedDetails
+         * @description `details` of a 409 `quote_changed`: the quote as it is now, to show before paying.
+         */
+        QuoteChangedDetails: {
+            quote: components["schemas"]["QuoteResponse"];
+        };
+        /**
+         * QuoteRequest
+         * @description Body of POST /api/quote; anything else in it (an amount...) is ignored.
+         *
+         *     The cart alone prices its lines; with a shipping address, delivery and tax are quoted too.
+         */
+        QuoteRequest: {
+            /** Items */
+            items: components["schemas"]["CartItem"][];
+            /**
+             * Cartid
+             * @default null
+             */
+            cartId?: string | null;
+            /**
+             * Email
+             * @default null
+             */
+            email?: string | null;
+            /** @default null */
+            shipping?: components["schemas"]["ShippingInput"] | null;
+            /**
+             * Deliverymethod
+             * @default null
+             */
+            deliveryMethod?: ("standard" | "express") | null;
+        };
+        /**
+         * QuoteResponse
+         * @description POST /api/quote: the server's price for the cart and the details given so far.
+         */
+        QuoteResponse: {
+            /**
+             * Amount
+             * @description The total: subtotal + shipping + tax.
+             */
+            amount: number;
+            /**
+             * Currency
+             * @description Lower-case ISO code.
+             */
+            currency: string;
+            /** Items */
+            items: components["schemas"]["LineResponse"][];
+            /**
+             * Subtotal
+             * @description Smallest currency unit (cents for USD).
+             */
+            subtotal: number;
+            /**
+             * Shippingamount
+             * @description Null until there is an address.
+             */
+            shippingAmount: number | null;
+            /**
+             * Taxamount
+             * @description Null until there is an address.
+             */
+            taxAmount: number | null;
+            /** Email */
+            email: string | null;
+            shipping: components["schemas"]["AddressResponse"] | null;
+            /** Deliverymethod */
+            deliveryMethod: ("standard" | "express") | null;
+            /** Deliveryoptions */
+            deliveryOptions: components["schemas"]["DeliveryOptionResponse"][];
+            /**
+             * Readytopay
+             * @description Email, address and delivery are all given.
+             */
+            readyToPay: boolean;
+            /**
+             * Quoteid
+             * @description A digest of the inputs and every price: the same for the same quote, different whenever anything in it changes. Send it with Pay.
              */
             quoteId: string;
         };
@@ -1035,7 +1261,7 @@ export interface operations {
             };
         };
     };
-    post_create_payment_intent: {
+    post_api_quote: {
         parameters: {
             query?: never;
             header?: never;
@@ -1044,7 +1270,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["CreatePaymentIntentRequest"];
+                "application/json": components["schemas"]["QuoteRequest"];
             };
         };
         responses: {
@@ -1054,10 +1280,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["PaymentIntentResponse"];
+                    "application/json": components["schemas"]["QuoteResponse"];
                 };
             };
-            /** @description `invalid_json`, `validation_error`, `empty_cart`, or `unknown_books` (`details.ids`). */
+            /** @description `invalid_json`, `validation_error`, `empty_cart`, `unknown_books` (`details.ids`), `invalid_email` or `invalid_address` (`details` names the fields). */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1066,16 +1292,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description The card was refused: Stripe's code (`card_declined`, ...) and user-safe message. */
-            402: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description `cart_already_paid`, `cart_closed` or `payment_in_progress`: this cart is closed; `insufficient_stock`: fewer copies can be ordered than asked for (`details.items`). */
+            /** @description `insufficient_stock`: fewer copies can be ordered than asked for (`details.items`). */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -1103,6 +1320,97 @@ export interface operations {
                 };
             };
             /** @description `rate_limited`: too many requests of this kind from this client; see `Retry-After`. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description `payment_provider_unavailable`: Stripe Tax could not be asked (see `Retry-After`). */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    post_create_payment_intent: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreatePaymentIntentRequest"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaymentIntentResponse"];
+                };
+            };
+            /** @description `invalid_json`, `validation_error`, `empty_cart`, `unknown_books` (`details.ids`), `invalid_email` or `invalid_address` (`details` names the fields). `missing_details` (`details` names `email` and/or `shipping`); `invalid_return_url` (`returnUrl` missing with a confirmationToken, or not a page of this shop). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The card was refused at confirmation: the provider's code (`card_declined`, ...) and user-safe message. The order and its PaymentIntent stay: Pay again with another ConfirmationToken. */
+            402: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description `quote_changed` (`details.quote` is the quote now: show it, then Pay with its quoteId); `insufficient_stock` (`details.items`); `payment_in_progress` (another Pay for this cart is under way, or its payment is processing); `cart_already_paid`; `cart_closed` (its payment was canceled). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description `payload_too_large`: the body is over the size limit. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description `unsupported_media_type`: the body is not application/json. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description `rate_limited` (see `Retry-After`), or `hold_limit`: this client already holds as many copies across its unpaid orders as one client may (the message names the limit; `details`: limit, held, requested). */
             429: {
                 headers: {
                     /** @description Seconds to wait before trying again. */
@@ -1371,6 +1679,57 @@ export interface operations {
                 headers: {
                     /** @description Seconds to wait before trying again. */
                     "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    post_demo_confirmation_tokens: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ConfirmationTokenBody"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DemoConfirmationTokenResponse"];
+                };
+            };
+            /** @description `invalid_json`, `validation_error` (exactly one method; a bank redirect needs a return_url), or `invalid_return_url`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description `payload_too_large`: the body is over the size limit. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description `unsupported_media_type`: the body is not application/json. */
+            415: {
+                headers: {
                     [name: string]: unknown;
                 };
                 content: {
