@@ -15,17 +15,13 @@ export type Book = Schemas['BookResponse'];
 export type BookList = Schemas['BookListResponse'];
 export type CartItemInput = Schemas['CartItem'];
 export type PricedLine = Schemas['LineResponse'];
-// BRIDGE: the contract's names, until api-types.ts is regenerated with them.
-export type QuoteRequest = Omit<Schemas['CreatePaymentIntentRequest'], never>;
-export type QuoteResponse = Omit<Schemas['PaymentIntentResponse'], 'clientSecret' | 'paymentIntentId' | 'orderNumber'>;
-export type CreatePaymentIntentBody = QuoteRequest & {
-  quoteId?: string | null;
-  confirmationToken?: string | null;
-  returnUrl?: string | null;
-};
-export type PaymentIntentResponse = Schemas['PaymentIntentResponse'] & {
-  status: 'requires_payment_method' | 'requires_confirmation' | 'requires_action' | 'processing' | 'requires_capture' | 'canceled' | 'succeeded';
-};
+export type QuoteRequest = Schemas['QuoteRequest'];
+export type QuoteResponse = Schemas['QuoteResponse'];
+/** `details` of a 409 `quote_changed`: the quote as it is now. */
+export type QuoteChangedDetails = Schemas['QuoteChangedDetails'];
+/** Pay: the quote's fields with every detail, the quoteId shown and the ConfirmationToken. */
+export type CreatePaymentIntentBody = Schemas['CreatePaymentIntentRequest'];
+export type PaymentIntentResponse = Schemas['PaymentIntentResponse'];
 export type OrderView = Schemas['OrderResponse'];
 export type OrderStatus = Schemas['OrderStatus'];
 // The document states the PaymentIntent statuses inline on the order, not as a schema.
@@ -34,6 +30,8 @@ export type DemoPaymentIntent = Schemas['DemoPaymentIntentResponse'];
 export type DemoConfirmBody = Schemas['ConfirmBody'];
 export type DemoCard = Schemas['CardBody'];
 export type DemoAuthenticateBody = Schemas['AuthenticateBody'];
+export type DemoConfirmationTokenBody = Schemas['ConfirmationTokenBody'];
+export type DemoConfirmationToken = Schemas['DemoConfirmationTokenResponse'];
 export type ShippingCountry = Schemas['CountryResponse'];
 export type ShippingInput = Schemas['ShippingInput'];
 export type ShippingAddressView = Schemas['AddressResponse'];

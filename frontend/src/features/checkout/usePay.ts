@@ -2,7 +2,13 @@ import { useElements, useStripe } from '@stripe/react-stripe-js';
 import type { PaymentIntent } from '@stripe/stripe-js';
 import { useCallback, useState } from 'react';
 import { useLocation } from 'wouter';
-import { errorMessage, isApiError, type PaymentIntentResponse, type QuoteResponse } from '../../lib/api';
+import {
+  errorMessage,
+  isApiError,
+  type PaymentIntentResponse,
+  type QuoteChangedDetails,
+  type QuoteResponse,
+} from '../../lib/api';
 import { formatMoney } from '../../lib/money';
 import { placeOrder } from './api';
 import type { CheckoutDetails } from './checkoutDetails';
@@ -40,9 +46,10 @@ function isSettled(status: PaymentIntent.Status | PaymentIntentResponse['status'
   return status === 'succeeded' || status === 'processing' || status === 'requires_capture';
 }
 
+/** The fresh quote a 409 `quote_changed` carries, or null if it has none. */
 function quoteFrom(details: unknown): QuoteResponse | null {
-  const quote = (details as { quote?: unknown } | null)?.quote;
-  return typeof quote === 'object' && quote !== null && 'quoteId' in quote ? (quote as QuoteResponse) : null;
+  const quote = (details as Partial<QuoteChangedDetails> | null)?.quote;
+  return typeof quote?.quoteId === 'string' && typeof quote.amount === 'number' ? quote : null;
 }
 
 /**
