@@ -122,8 +122,10 @@ SHOP_OPERATIONS: tuple[Operation, ...] = (
             *BODY_ERRORS,
             409,
             429,
+            502,
             503,
             e400=QUOTE_400,
+            e502="`payment_provider_error`: Stripe Tax refused our request.",
             e503="`payment_provider_unavailable`: Stripe Tax could not be asked (see "
             "`Retry-After`).",
         ),

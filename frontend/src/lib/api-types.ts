@@ -1330,6 +1330,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description `payment_provider_error`: Stripe Tax refused our request. */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description `payment_provider_unavailable`: Stripe Tax could not be asked (see `Retry-After`). */
             503: {
                 headers: {
