@@ -23,14 +23,20 @@ from bookstore.domain_errors import InvalidRequest, NotFound
 from bookstore.errors import domain_status
 from bookstore.orders import Order
 from bookstore.payments import build_gateway, current_gateway
-from bookstore.payments.demo_cards import Card
+from bookstore.payments.demo_cards import Card, card_details, card_outcome
 from bookstore.payments.demo_gateway import (
     DemoGateway,
     DemoIntentNotFound,
     DemoPaymentIntent,
     UnexpectedIntentState,
 )
-from bookstore.payments.gateway import InvalidSignature, PaymentError, PaymentEvent, PaymentIntent
+from bookstore.payments.gateway import (
+    CardError,
+    InvalidSignature,
+    PaymentError,
+    PaymentEvent,
+    PaymentIntent,
+)
 from bookstore.payments.stripe_gateway import StripeGateway
 
 PAYS = "4242424242424242"
@@ -640,3 +646,77 @@ def test_events_from_another_process_or_tampered_are_rejected(gateway: DemoGatew
         gateway.parse_event(payload.replace(b"6000", b"6001"), header)
     with pytest.raises(InvalidSignature):
         gateway.parse_event(payload, None)
+
+
+# --- confirming on the server with a ConfirmationToken (Pay) ----------------------------------
+
+
+def token_for(gateway: DemoGateway, number: str = PAYS) -> str:
+    """A ConfirmationToken as POST /demo/confirmation_tokens makes it."""
+    made = gateway.create_confirmation_token(
+        card_outcome(card(number), date.today()), card_details(card(number)), None
+    )
+    return made.id
+
+
+def test_a_token_confirms_once_and_its_replay_under_the_same_key_answers_the_same(
+    gateway: DemoGateway,
+) -> None:
+    told: list[str] = []
+    gateway.after_attempt = lambda intent: told.append(intent.status)
+    intent = create(gateway)
+    token = token_for(gateway)
+
+    first = gateway.confirm_payment_intent(
+        intent.id, confirmation_token=token, idempotency_key="order-tok-confirm-rev1"
+    )
+    replay = gateway.confirm_payment_intent(
+        intent.id, confirmation_token=token, idempotency_key="order-tok-confirm-rev1"
+    )
+    with pytest.raises(PaymentError):
+        gateway.confirm_payment_intent(
+            intent.id, confirmation_token=token, idempotency_key="order-tok-confirm-rev2"
+        )
+
+    assert first.status == replay.status == "succeeded"
+    assert told == ["succeeded"]  # the events of one attempt, sent once
+
+
+def test_a_declined_token_raises_card_error_and_leaves_the_payment_intent_payable(
+    gateway: DemoGateway,
+) -> None:
+    intent = create(gateway)
+
+    with pytest.raises(CardError) as caught:
+        gateway.confirm_payment_intent(
+            intent.id,
+            confirmation_token=token_for(gateway, "4000000000000002"),
+            idempotency_key="order-tok-confirm-rev1",
+        )
+
+    assert (domain_status(caught.value), caught.value.message) == (402, "Your card was declined.")
+    after = gateway.retrieve_payment_intent(intent.id)
+    assert after.status == "requires_payment_method"
+    paid = gateway.confirm_payment_intent(
+        intent.id, confirmation_token=token_for(gateway), idempotency_key="order-tok-confirm-rev2"
+    )
+    assert paid.status == "succeeded"
+
+
+def test_confirming_a_paid_payment_intent_is_refused_as_stripe_refuses_it(
+    gateway: DemoGateway,
+) -> None:
+    intent = create(gateway)
+    gateway.confirm_payment_intent(
+        intent.id, confirmation_token=token_for(gateway), idempotency_key="order-tok-confirm-rev1"
+    )
+
+    with pytest.raises(PaymentError) as caught:
+        gateway.confirm_payment_intent(
+            intent.id,
+            confirmation_token=token_for(gateway),
+            idempotency_key="order-tok-confirm-rev2",
+        )
+
+    assert domain_status(caught.value) == 502
+    assert gateway.retrieve_payment_intent(intent.id).status == "succeeded"

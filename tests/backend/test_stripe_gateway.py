@@ -22,6 +22,7 @@ from stripe_fakes import (
     skip_retry_backoff,
 )
 
+from bookstore.addresses import ShippingAddress
 from bookstore.config import ConfigError, Settings
 from bookstore.errors import domain_status
 from bookstore.payments.gateway import (
@@ -126,6 +127,79 @@ def test_update_sends_only_the_new_amount_with_its_idempotency_key(
     assert form(sent) == {"amount": "2500"}
     assert sent.headers["Idempotency-Key"] == "order-42-amount-2500-rev1"
     assert intent.amount == 2500
+
+
+def test_create_sends_the_complete_orders_shipping_receipt_email_and_tax_calculation(
+    gateway: StripeGateway, requests_mock: rm.Mocker
+) -> None:
+    requests_mock.post(PAYMENT_INTENTS_URL, json=payment_intent(id="pi_123", amount=6435))
+    address = ShippingAddress(
+        name="Ada Lovelace",
+        line1="354 Oyster Point Blvd",
+        line2=None,
+        city="South San Francisco",
+        state="CA",
+        postal_code="94080",
+        country="US",
+    )
+
+    gateway.create_payment_intent(
+        amount=6435,
+        currency="usd",
+        order_token="tok42",
+        idempotency_key="order-tok42-create-abc",
+        shipping=address,
+        receipt_email="ada@example.com",
+        tax_calculation="taxcalc_123",
+    )
+
+    sent = form(requests_mock.last_request)
+    assert sent["receipt_email"] == "ada@example.com"
+    assert (sent["shipping[name]"], sent["shipping[address][postal_code]"]) == (
+        "Ada Lovelace",
+        "94080",
+    )
+    assert sent["hooks[inputs][tax][calculation]"] == "taxcalc_123"
+    assert "shipping[phone]" not in sent
+
+
+def test_confirm_sends_the_confirmation_token_and_return_url_with_its_key(
+    gateway: StripeGateway, requests_mock: rm.Mocker
+) -> None:
+    requests_mock.post(
+        INTENT_URL + "/confirm",
+        json=payment_intent(id="pi_123", amount=6000, status="succeeded", amount_received=6000),
+    )
+
+    intent = gateway.confirm_payment_intent(
+        "pi_123",
+        confirmation_token="ctoken_123",
+        return_url="http://localhost:3000/checkout",
+        idempotency_key="order-tok42-confirm-rev1",
+    )
+
+    assert intent.status == "succeeded"
+    sent = requests_mock.last_request
+    assert form(sent) == {
+        "confirmation_token": "ctoken_123",
+        "return_url": "http://localhost:3000/checkout",
+    }
+    assert sent.headers["Idempotency-Key"] == "order-tok42-confirm-rev1"
+
+
+def test_a_card_refused_at_confirmation_is_a_card_error_with_stripes_message(
+    gateway: StripeGateway, requests_mock: rm.Mocker
+) -> None:
+    requests_mock.post(INTENT_URL + "/confirm", status_code=402, json=card_declined_body())
+
+    with pytest.raises(CardError) as caught:
+        gateway.confirm_payment_intent(
+            "pi_123", confirmation_token="ctoken_123", idempotency_key="order-tok42-confirm-rev1"
+        )
+
+    assert (domain_status(caught.value), caught.value.code) == (402, "card_declined")
+    assert caught.value.message == "Your card has insufficient funds."
+    assert len(requests_mock.request_history) == 1  # a decline is never retried
 
 
 def test_retrieve_reports_status_and_last_error_message(
