@@ -29,3 +29,14 @@ class Servers:
                 "SELECT COUNT(*) FROM processed_events WHERE type = ?", (event_type,)
             ).fetchone()
         return int(count)
+
+    def payment_intents_of_order(self, payment_intent_id: str) -> int:
+        """How many demo PaymentIntents were made for the order that this one pays."""
+        with sqlite3.connect(self.database) as connection:
+            (token,) = connection.execute(
+                "SELECT token FROM orders WHERE payment_intent_id = ?", (payment_intent_id,)
+            ).fetchone()
+            (count,) = connection.execute(
+                "SELECT COUNT(*) FROM demo_payment_intents WHERE metadata LIKE ?", (f"%{token}%",)
+            ).fetchone()
+        return int(count)

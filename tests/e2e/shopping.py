@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import re
+import secrets
+import urllib.request
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qs, urlparse
@@ -224,3 +227,40 @@ def find_order(page: Page, number: str, email: str) -> None:
     page.get_by_label("Order number", exact=True).fill(number)
     page.get_by_label("Email", exact=True).fill(email)
     page.get_by_role("button", name="Find order").click()
+
+
+def post_json(servers: Servers, path: str, body: dict[str, Any]) -> Any:
+    """POST JSON to the API directly (not through the browser); its JSON answer."""
+    request = urllib.request.Request(  # noqa: S310 (the test's own server)
+        servers.api_url + path,
+        data=json.dumps(body).encode(),
+        headers={"Content-Type": "application/json"},
+    )
+    with urllib.request.urlopen(request, timeout=15) as response:  # noqa: S310
+        return json.load(response)
+
+
+def pay_by_api(
+    servers: Servers, quantities: dict[str, int], email: str = SHOPPER.email
+) -> dict[str, Any]:
+    """Press Pay as another browser would, without confirming: a complete order for a new
+    cart, its copies held and its PaymentIntent made (the API client's path, no token)."""
+    shipping = {
+        "name": SHOPPER.name,
+        "address": {
+            "line1": SHOPPER.line1,
+            "city": SHOPPER.city,
+            "state": SHOPPER.state,
+            "postalCode": SHOPPER.postal_code,
+            "country": "US",
+        },
+    }
+    body = {
+        "items": [{"id": book_id, "quantity": count} for book_id, count in quantities.items()],
+        "cartId": f"cart_{secrets.token_hex(12)}",
+        "email": email,
+        "shipping": shipping,
+        "deliveryMethod": "standard",
+    }
+    intent: dict[str, Any] = post_json(servers, "/create-payment-intent", body)
+    return intent

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import json
 import re
-import urllib.request
 from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
@@ -26,6 +24,7 @@ from shopping import (
     first_books,
     go_to_checkout,
     open_checkout,
+    pay_by_api,
     pay_with,
 )
 
@@ -59,16 +58,8 @@ def open_checkout_for_one_book(page: Page, servers: Servers) -> None:
 
 
 def new_payment_intent(servers: Servers, book: dict[str, Any]) -> dict[str, Any]:
-    """Start checkout for one book through the API, as another browser would."""
-    body = json.dumps({"items": [{"id": book["id"], "quantity": 1}]}).encode()
-    request = urllib.request.Request(  # noqa: S310 (the test's own server)
-        servers.api_url + "/create-payment-intent",
-        data=body,
-        headers={"Content-Type": "application/json"},
-    )
-    with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310
-        intent: dict[str, Any] = json.load(response)
-    return intent
+    """Pay for one book through the API, as another browser would, without confirming."""
+    return pay_by_api(servers, {book["id"]: 1})
 
 
 def test_checkout_before_any_details_has_no_axe_violations(

@@ -3,11 +3,8 @@ number and email from the header's link; a wrong email finds nothing; axe checks
 
 from __future__ import annotations
 
-import json
 import re
-import secrets
 import time
-import urllib.request
 from collections.abc import Callable, Iterator
 from typing import Any
 from urllib.parse import urlencode, urlparse
@@ -27,7 +24,9 @@ from shopping import (
     open_find_your_order,
     order_fact,
     order_number_shown,
+    pay_by_api,
     pay_with,
+    post_json,
 )
 
 NOT_FOUND = "No order matches that order number and email."
@@ -155,41 +154,12 @@ def short_hold_servers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Ser
         yield run
 
 
-def post_json(servers: Servers, path: str, body: dict[str, Any]) -> Any:
-    """POST JSON to the API directly (not through the browser); its JSON answer."""
-    request = urllib.request.Request(  # noqa: S310 (the test's own server)
-        servers.api_url + path,
-        data=json.dumps(body).encode(),
-        headers={"Content-Type": "application/json"},
-    )
-    with urllib.request.urlopen(request, timeout=15) as response:  # noqa: S310
-        return json.load(response)
-
-
 def checkout_by_api(servers: Servers, book_id: str, quantity: int, email: str) -> dict[str, Any]:
-    """What checkout sends for a cart, with an email and an address: its copies are held."""
-    address = {
-        "line1": SHOPPER.line1,
-        "city": SHOPPER.city,
-        "state": SHOPPER.state,
-        "postalCode": SHOPPER.postal_code,
-        "country": "US",
-    }
-    intent: dict[str, Any] = post_json(
-        servers,
-        "/create-payment-intent",
-        {
-            "items": [{"id": book_id, "quantity": quantity}],
-            "cartId": f"cart_{secrets.token_hex(8)}",
-            "email": email,
-            "shipping": {"name": SHOPPER.name, "address": address},
-            "deliveryMethod": "standard",
-        },
-    )
-    return intent
+    """Pay for a cart through the API with an email and an address: its copies are held."""
+    return pay_by_api(servers, {book_id: quantity}, email)
 
 
-def pay_by_api(servers: Servers, intent: dict[str, Any]) -> str:
+def confirm_by_api(servers: Servers, intent: dict[str, Any]) -> str:
     """Pay with 4242... as the demo's Payment Element does; the PaymentIntent's status."""
     paid = post_json(
         servers,
@@ -213,9 +183,9 @@ def test_a_payment_that_arrives_after_the_copies_sold_out_is_refunded_and_says_s
     # The late shopper's hold runs out; others then buy every copy there is, and pay.
     time.sleep(SHORT_HOLD_MINUTES * 60 + 0.5)
     others = checkout_by_api(shop, book["id"], book["available"], "someone.else@example.com")
-    assert pay_by_api(shop, others) == "succeeded"
+    assert confirm_by_api(shop, others) == "succeeded"
     # The late payment goes through at the gateway all the same.
-    assert pay_by_api(shop, late) == "succeeded"
+    assert confirm_by_api(shop, late) == "succeeded"
 
     query = urlencode(
         {

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import json
 import re
-import urllib.request
 from collections.abc import Callable
 from urllib.parse import urlparse
 
@@ -22,6 +20,7 @@ from shopping import (
     first_books,
     go_to_checkout,
     money,
+    pay_by_api,
     pay_with,
 )
 
@@ -74,15 +73,22 @@ def test_successful_purchase_of_two_books_with_express_delivery(
 def test_declined_card_shows_the_reason_and_a_second_card_pays(
     fresh_page: Page, servers: Servers, screenshot: Callable[[str], None]
 ) -> None:
-    """A decline keeps the shopper on checkout with Stripe's message; another card then works."""
+    """A decline keeps the shopper on checkout with Stripe's message; another card then pays
+    the same PaymentIntent (one per cart)."""
     page = fresh_page
     _book, quote = checkout_one_book(page, servers)
-    pay_with(page, DECLINED_CARD)
+    with page.expect_response(lambda r: r.url.endswith("/create-payment-intent")) as first:
+        pay_with(page, DECLINED_CARD)
+    assert first.value.status == 402
     expect(page.get_by_role("alert").filter(has_text="Your card was declined.")).to_be_visible()
     screenshot("checkout-declined")
     assert urlparse(page.url).path == "/checkout"
-    pay_with(page, SUCCESS_CARD)
-    expect_paid(page, servers, quote.total)
+    with page.expect_response(lambda r: r.url.endswith("/create-payment-intent")) as second:
+        pay_with(page, SUCCESS_CARD)
+    order = expect_paid(page, servers, quote.total)
+    assert second.value.json()["paymentIntentId"] == order["paymentIntentId"]
+    # The declined attempt was on that same PaymentIntent: the order never had another.
+    assert servers.payment_intents_of_order(order["paymentIntentId"]) == 1
 
 
 def test_authentication_approved_pays(fresh_page: Page, servers: Servers) -> None:
@@ -220,14 +226,7 @@ def test_success_page_shows_only_what_the_client_secret_proves(
 ) -> None:
     """A made-up id or someone else's PaymentIntent reveals nothing; an unpaid one says so."""
     (book,) = first_books(servers, 1)
-    body = json.dumps({"items": [{"id": book["id"], "quantity": 1}]}).encode()
-    request = urllib.request.Request(  # noqa: S310 (the test's own server)
-        servers.api_url + "/create-payment-intent",
-        data=body,
-        headers={"Content-Type": "application/json"},
-    )
-    with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310
-        intent = json.load(response)
+    intent = pay_by_api(servers, {book["id"]: 1})
 
     for query in (
         f"payment_intent={intent['paymentIntentId']}&payment_intent_client_secret=pi_guess_secret_x",

@@ -10,10 +10,8 @@ run's shared servers sold or hold.
 
 from __future__ import annotations
 
-import json
 import re
 import secrets
-import urllib.request
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -22,7 +20,7 @@ from accessibility import expect_no_axe_violations
 from conftest import running_servers
 from e2e_servers import Servers
 from playwright.sync_api import Locator, Page, expect
-from shopping import expect_quote, fill_contact_and_shipping, open_checkout
+from shopping import expect_quote, fill_contact_and_shipping, open_checkout, pay_by_api
 
 SOLD_OUT = {"id": "the-big-score", "title": "The Big Score"}
 LOW_STOCK = {"id": "poor-charlies-almanack", "title": "Poor Charlie's Almanack", "copies": 3}
@@ -47,23 +45,8 @@ def check(page: Page, screenshot: Callable[[str], None]) -> Callable[[str], None
 
 
 def hold_copies(shop: Servers, book_id: str, quantity: int) -> dict[str, Any]:
-    """Another shopper opens checkout for `quantity` copies: the server holds them for that cart.
-
-    This is the request the shop's own checkout page sends (a cart and a new cart id).
-    """
-    request = urllib.request.Request(  # noqa: S310 (the test's own server)
-        shop.api_url + "/create-payment-intent",
-        data=json.dumps(
-            {
-                "items": [{"id": book_id, "quantity": quantity}],
-                "cartId": f"cart_{secrets.token_hex(12)}",
-            }
-        ).encode(),
-        headers={"Content-Type": "application/json"},
-    )
-    with urllib.request.urlopen(request, timeout=15) as response:  # noqa: S310
-        intent: dict[str, Any] = json.load(response)
-    return intent
+    """Another shopper presses Pay for `quantity` copies: the server holds them for that cart."""
+    return pay_by_api(shop, {book_id: quantity})
 
 
 def card(page: Page, title: str) -> Locator:
