@@ -11,27 +11,35 @@ export const ORDER_LOOKUP_PATH = '/orders/find';
 
 /**
  * The cart drawer, loaded from its own chunk once the page is up: it is opened later if at
- * all, so its code stays out of the JavaScript the shop needs to render. Null until loaded;
- * `retry` asks again after a failed load.
+ * all, so its code stays out of the JavaScript the shop needs to render. `CartDrawer` is null
+ * until loaded; `retry` asks again if the last load failed, and does nothing otherwise.
  */
 function useCartDrawer() {
-  const [drawer, setDrawer] = useState<{ Component: typeof CartDrawerComponent } | null>(null);
+  const [loaded, setLoaded] = useState<{ CartDrawer: typeof CartDrawerComponent } | 'failed' | null>(null);
   const [attempt, setAttempt] = useState(0);
   useEffect(() => {
     let active = true;
     import('../features/cart/CartDrawer').then(
       ({ CartDrawer }) => {
-        if (active) setDrawer({ Component: CartDrawer });
+        if (active) setLoaded({ CartDrawer });
       },
       () => {
-        // Opening the cart asks again.
+        if (active) setLoaded('failed');
       },
     );
     return () => {
       active = false;
     };
   }, [attempt]);
-  return { CartDrawer: drawer?.Component ?? null, retry: () => setAttempt((n) => n + 1) };
+  const failed = loaded === 'failed';
+  return {
+    CartDrawer: loaded && !failed ? loaded.CartDrawer : null,
+    retry: () => {
+      if (!failed) return;
+      setLoaded(null);
+      setAttempt((n) => n + 1);
+    },
+  };
 }
 
 export function Header() {
@@ -43,7 +51,7 @@ export function Header() {
   const { CartDrawer, retry } = useCartDrawer();
   const openCart = () => {
     setCartOpenOn(pathname);
-    if (!CartDrawer) retry();
+    retry();
   };
   return (
     <header className="site-header">
