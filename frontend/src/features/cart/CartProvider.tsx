@@ -116,11 +116,14 @@ export function CartProvider({ children }: { children: ReactNode }) {
     [state.items, arrivals],
   );
 
+  // The newest line from another tab that came in after the followed catalogue was asked for.
   let awaitingCatalogue: number | null = null;
-  for (const line of catalogue ? state.items : []) {
-    const at = arrivals.get(line.id);
-    if (at !== undefined && catalogue && !catalogue.listed.has(line.id) && at >= catalogue.fetchedAt) {
-      awaitingCatalogue = Math.max(awaitingCatalogue ?? at, at);
+  if (catalogue) {
+    for (const line of state.items) {
+      const at = arrivals.get(line.id);
+      if (at !== undefined && at >= catalogue.fetchedAt && !catalogue.listed.has(line.id)) {
+        awaitingCatalogue = Math.max(awaitingCatalogue ?? at, at);
+      }
     }
   }
 
