@@ -121,7 +121,7 @@ def expect_quote(page: Page, delivery: str = "Standard") -> Quote:
     """Wait for the server's quote with this delivery method, payable; return what it shows."""
     summary = page.get_by_role("region", name="Order summary")
     expect(summary.get_by_text(f"Shipping ({delivery})")).to_be_visible(timeout=15000)
-    pay = page.get_by_role("button", name=re.compile(r"^Pay "))
+    pay = page.get_by_role("button", name=re.compile(r"^Pay\b"))
     expect(pay).to_be_enabled(timeout=15000)
     quote = order_summary(page)
     assert quote.total == quote.subtotal + quote.shipping + quote.tax
@@ -143,20 +143,20 @@ def pay_with(page: Page, card: str) -> None:
     page.get_by_label("Card number").fill(card)
     page.get_by_label("Expiration date").fill("12 / 34")
     page.get_by_label("Security code").fill("123")
-    page.get_by_role("button", name=re.compile(r"^Pay ")).click()
+    page.get_by_role("button", name=re.compile(r"^Pay\b")).click()
 
 
 def pay_by_bank_redirect(page: Page) -> None:
     """Choose the demo bank's redirect method in the Payment Element and press Pay."""
     page.get_by_role("radio", name=BANK_REDIRECT).check()
-    page.get_by_role("button", name=re.compile(r"^Pay ")).click()
+    page.get_by_role("button", name=re.compile(r"^Pay\b")).click()
 
 
 def pay_by_sepa_debit(page: Page, iban: str) -> None:
     """Choose SEPA Direct Debit in the Payment Element, type the IBAN and press Pay."""
     page.get_by_role("radio", name=SEPA_DEBIT).check()
     page.get_by_label("IBAN", exact=True).fill(iban)
-    page.get_by_role("button", name=re.compile(r"^Pay ")).click()
+    page.get_by_role("button", name=re.compile(r"^Pay\b")).click()
 
 
 def order_by_intent(servers: Servers, intent: str, secret: str) -> dict[str, Any]:
