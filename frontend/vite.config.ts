@@ -94,6 +94,10 @@ export default defineConfig({
   build: {
     // dist/.vite/manifest.json: which chunks each page loads (read by the benchmark).
     manifest: true,
+    // Browsers without native modulepreload (Safari before 17, Firefox before 115) still load
+    // every module, only without the early hint; the polyfill would add to the JavaScript that
+    // runs before the first render, which is budgeted.
+    modulePreload: { polyfill: false },
     rolldownOptions: {
       output: {
         codeSplitting: {

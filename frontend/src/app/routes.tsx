@@ -2,7 +2,6 @@ import { lazy, Suspense, type ReactNode } from 'react';
 import { Link, Route, Switch } from 'wouter';
 import { LoadingState } from '../components/LoadingState';
 import { PageTitle } from '../components/PageTitle';
-import { BookPage } from '../features/catalog/BookPage';
 import { ShopPage } from '../features/catalog/ShopPage';
 import { AppShell } from './AppShell';
 import { ORDER_LOOKUP_PATH } from './Header';
@@ -14,8 +13,12 @@ function loaded<T>(module: T): T {
   return module;
 }
 
-// Checkout and success pull in Stripe's libraries; they load only when visited, as does
-// "Find your order", which few visits need.
+// Checkout and success pull in Stripe's libraries; they load only when visited, as do
+// "Find your order", which few visits need, and a book's page, which the shop's first render
+// does not need (the JavaScript before it is budgeted).
+const BookPage = lazy(() =>
+  import('../features/catalog/BookPage').then((module) => ({ default: loaded(module).BookPage })),
+);
 const CheckoutPage = lazy(() => import('../features/checkout/CheckoutPage').then(loaded));
 const SuccessPage = lazy(() => import('../features/success/SuccessPage').then(loaded));
 const OrderLookupPage = lazy(() => import('../features/order-lookup/OrderLookupPage').then(loaded));
