@@ -53,7 +53,7 @@ else
 fi
 
 # Where this server's emails go: an SMTP server (SMTP_URL), or .eml files to open.
-mail_line="$("$VENV/bin/python" -c 'from bookstore.config import Settings; from bookstore.mail import delivery_line; print(delivery_line(Settings.from_env()))')"
+mail_line="$("$VENV/bin/python" -c 'from bookstore.config import Settings; from bookstore.notifications.mail import delivery_line; print(delivery_line(Settings.from_env()))')"
 
 # Another program on a port would answer in the shop's place: stop before starting anything.
 require_free_port "$API_PORT" PORT

@@ -24,18 +24,17 @@ def create_app(config: Settings | None = None) -> Flask:
         db,
         errors,
         fulfilment,
-        mail,
         orders,
-        outbox,
-        outbox_worker,
         payment_status,
         payments,
         ratelimit,
+        refunds,
         routes,
         security,
         tax,
         web,
     )
+    from bookstore.notifications import emails, mail, outbox, worker
     from bookstore.routes import health
 
     settings = config if config is not None else Settings.from_env()
@@ -66,7 +65,11 @@ def create_app(config: Settings | None = None) -> Flask:
         # Last: the SPA's catch-all route keeps clear of the paths registered before it.
         web.register_spa(app, settings.frontend_dist)
     mail.init_mail(app, settings)
-    outbox_worker.init_outbox_worker(app, settings.outbox_send_interval_seconds)
+    emails.init_emails(app)
+    # Each round of the background thread sends the refunds still due, then the emails.
+    worker.init_outbox_worker(
+        app, settings.outbox_send_interval_seconds, send=refunds.send_due_work
+    )
     cli.register_commands(app)
 
     # Referenced so every table is in the metadata that migrations are checked against. The

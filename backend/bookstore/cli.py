@@ -12,8 +12,9 @@ from flask import Flask
 from flask.cli import with_appcontext
 
 from bookstore.catalogue import seed_catalogue
+from bookstore.notifications.cli import register_outbox_commands
+from bookstore.orders import numbers_by_id
 from bookstore.orders_cli import orders_group
-from bookstore.outbox_cli import outbox_group
 from bookstore.stock_cli import stock_group
 
 
@@ -30,4 +31,4 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(orders_group)
     app.cli.add_command(stock_group)
     app.cli.add_command(seed_command)
-    app.cli.add_command(outbox_group)
+    register_outbox_commands(app, numbers_by_id)

@@ -8,12 +8,11 @@ from dataclasses import dataclass, field
 from email.utils import parseaddr
 from pathlib import Path
 from typing import Literal, TypeVar
+from urllib.parse import parse_qsl, unquote, urlsplit
 
 from dotenv import dotenv_values
 from flask import current_app
 from limits import parse_many
-
-from bookstore.mail import parse_smtp_url
 
 BACKEND_DIR = Path(__file__).resolve().parent.parent
 REPO_DIR = BACKEND_DIR.parent
@@ -48,6 +47,8 @@ TRUE_WORDS = frozenset({"1", "true", "yes", "on"})
 FALSE_WORDS = frozenset({"0", "false", "no", "off"})
 
 Mode = Literal["stripe", "demo"]
+# How an SMTP server is reached (SMTP_URL): plain, STARTTLS, or TLS from the start.
+Security = Literal["none", "starttls", "tls"]
 N = TypeVar("N", int, float)
 
 
@@ -89,8 +90,8 @@ class Settings:
     frontend_dist: Path | None = None
     # How long each process reuses the catalogue's JSON before reading the books again.
     catalogue_cache_seconds: float = 10.0
-    # Emails (bookstore.mail, bookstore.outbox): through this SMTP server, or, when None, as
-    # .eml files in mail_dir. Not in repr: the URL may hold the server's password.
+    # Emails (bookstore.notifications): through this SMTP server, or, when None, as .eml
+    # files in mail_dir. Not in repr: the URL may hold the server's password.
     smtp_url: str | None = field(default=None, repr=False)
     mail_from: str = DEFAULT_MAIL_FROM
     mail_dir: Path = DEFAULT_MAIL_DIR
@@ -196,6 +197,63 @@ class Settings:
                 "HOLD_LIMIT_PER_CLIENT", text, int, DEFAULT_HOLD_LIMIT_PER_CLIENT
             ),
         )
+
+
+@dataclass(frozen=True)
+class SmtpServer:
+    """Where and how to hand mail to an SMTP server, parsed from SMTP_URL."""
+
+    host: str
+    port: int
+    security: Security
+    username: str | None = None
+    password: str | None = field(default=None, repr=False)
+
+    def describe(self) -> str:
+        """For logs and the CLI: never the credentials."""
+        login = f", as {self.username}" if self.username else ""
+        return f"SMTP server {self.host}:{self.port} ({self.security}{login})"
+
+
+def parse_smtp_url(url: str) -> SmtpServer:
+    """smtp://user:password@host:port[?starttls=1], or smtps://... for TLS from the start.
+
+    Raises ValueError saying what is wrong, never repeating the URL (it may hold a password).
+    """
+    parts = urlsplit(url.strip())
+    if parts.scheme not in ("smtp", "smtps"):
+        raise ValueError(
+            "must start with smtp:// (plain or ?starttls=1) or smtps:// (TLS from the start), "
+            "e.g. smtp://user:password@smtp.example.com:587?starttls=1."
+        )
+    if not parts.hostname:
+        raise ValueError("must name a host, e.g. smtp://user:password@smtp.example.com:587.")
+    try:
+        port = parts.port
+    except ValueError:
+        raise ValueError("has a port that is not a number between 1 and 65535.") from None
+    if parts.path not in ("", "/") or parts.fragment:
+        raise ValueError("must be only scheme, credentials, host, port and ?starttls=1.")
+    options = dict(parse_qsl(parts.query, keep_blank_values=True))
+    unknown = sorted(set(options) - {"starttls"})
+    if unknown:
+        raise ValueError(f"has an unknown option {unknown[0]!r}: the only one is starttls=1.")
+    starttls = options.get("starttls", "0").lower()
+    if starttls not in TRUE_WORDS | FALSE_WORDS:
+        raise ValueError("starttls must be 1 or 0.")
+    if parts.scheme == "smtps" and starttls in TRUE_WORDS:
+        raise ValueError("uses TLS from the start (smtps://), so it cannot also ask for STARTTLS.")
+    security: Security = (
+        "tls" if parts.scheme == "smtps" else "starttls" if starttls in TRUE_WORDS else "none"
+    )
+    default_port = {"tls": 465, "starttls": 587, "none": 25}[security]
+    return SmtpServer(
+        host=parts.hostname,
+        port=port or default_port,
+        security=security,
+        username=unquote(parts.username) if parts.username else None,
+        password=unquote(parts.password) if parts.password is not None else None,
+    )
 
 
 def current_settings() -> Settings:

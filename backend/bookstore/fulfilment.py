@@ -11,10 +11,10 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, mapped_column
 
 from bookstore.db import Model, UtcDateTime, db, utcnow
-from bookstore.emails import queue_confirmation, queue_refund_notice
 from bookstore.money import format_amount
+from bookstore.notifications.emails import queue_confirmation, queue_refund_notice
+from bookstore.notifications.worker import wake_sender
 from bookstore.orders import Order, OrderStatus, can_transition, record, transition
-from bookstore.outbox_worker import wake_sender
 from bookstore.payments import current_gateway
 from bookstore.payments.gateway import EventAction, PaymentEvent
 from bookstore.refunds import request_refund

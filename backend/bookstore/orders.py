@@ -6,6 +6,7 @@ import enum
 import hmac
 import logging
 import secrets
+from collections.abc import Collection
 from datetime import datetime
 from types import MappingProxyType
 from typing import Literal
@@ -260,6 +261,14 @@ def orders_with_status(status: OrderStatus | None, limit: int) -> list[Order]:
     if status is not None:
         query = query.where(Order.status == status)
     return list(db.session.scalars(query))
+
+
+def numbers_by_id(order_ids: Collection[int]) -> dict[int, str]:
+    """The numbers of these orders, by id (for listings that know orders by id)."""
+    if not order_ids:
+        return {}
+    query = select(Order.id, Order.number).where(Order.id.in_(order_ids))
+    return {row.id: row.number for row in db.session.execute(query)}
 
 
 def find_order_by_payment_intent(payment_intent_id: str) -> Order | None:

@@ -20,10 +20,13 @@ from sqlalchemy import select
 
 from bookstore.addresses import parcel_lines
 from bookstore.db import db, lock_for_write, utcnow
-from bookstore.emails import queue_confirmation
+from bookstore.delivery import describe_delivery
 from bookstore.fulfilment import INCOMPLETE_ORDER
-from bookstore.mail import current_transport
 from bookstore.money import format_amount
+from bookstore.notifications.emails import queue_confirmation
+from bookstore.notifications.mail import current_transport
+from bookstore.notifications.worker import EXTENSION_KEY as SENDER_KEY
+from bookstore.notifications.worker import OutboxWorker, send_outbox
 from bookstore.orders import (
     Order,
     OrderStatus,
@@ -32,8 +35,6 @@ from bookstore.orders import (
     record,
     transition,
 )
-from bookstore.outbox_worker import EXTENSION_KEY as SENDER_KEY
-from bookstore.outbox_worker import OutboxWorker, send_outbox
 from bookstore.payments import current_gateway
 from bookstore.refunds import (
     ALREADY_REFUNDED,
@@ -43,7 +44,6 @@ from bookstore.refunds import (
     send_due_refunds,
     send_refund,
 )
-from bookstore.shipping import describe_delivery
 from bookstore.stock import describe, hold_is_active, take_for_paid_order
 
 # How long `orders refund` waits for the charge.refunded event, and how often it looks.

@@ -8,7 +8,7 @@ only ever repeat the same refund. The order becomes `refunded` when the gateway'
 charge.refunded event arrives, through the webhook, exactly once, as payments do.
 
 Refunds still to be sent (the gateway was down, the process stopped) are sent again by each
-server's background thread (bookstore.outbox_worker) and by
+server's background thread (bookstore.notifications.worker, doing `send_due_work`) and by
 `flask --app bookstore orders send-refunds`. A refund the gateway refuses for good (the
 payment is not refundable, or was taken in another mode) is noted on the order
 (`refund_error`) and left for the owner, instead of being asked again every few seconds.
@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 
 from bookstore.db import db, utcnow
+from bookstore.notifications.worker import send_outbox
 from bookstore.orders import Order, OrderStatus, RefundCause, record, transition
 from bookstore.payments import current_gateway
 from bookstore.payments.gateway import AlreadyRefunded, PaymentError, ProviderUnavailable
@@ -178,3 +179,9 @@ def send_due_refunds(limit: int = BATCH) -> list[RefundAttempt]:
         if attempt is not None:
             attempts.append(attempt)
     return attempts
+
+
+def send_due_work() -> None:
+    """What each server's background thread does: refunds still to be sent, then emails due."""
+    send_due_refunds()
+    send_outbox()

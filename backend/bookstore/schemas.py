@@ -31,9 +31,9 @@ from werkzeug.exceptions import RequestEntityTooLarge
 from bookstore.addresses import ShippingAddress, check_address
 from bookstore.api_error import ApiError
 from bookstore.catalogue import Book
+from bookstore.delivery import LABELS
 from bookstore.orders import Order, OrderLine, OrderStatus
 from bookstore.quotes import DEFAULT_DELIVERY_METHOD, CheckoutDetails, check_email
-from bookstore.shipping import LABELS
 
 if TYPE_CHECKING:
     from bookstore.checkout import Payment

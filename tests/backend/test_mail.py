@@ -14,16 +14,15 @@ import pytest
 from aiosmtpd.smtp import SMTP, AuthResult, Envelope, LoginPassword, Session
 from smtp_server import Inbox, SmtpServer
 
-from bookstore import config, mail
-from bookstore.config import ConfigError, Settings
-from bookstore.mail import (
+from bookstore import config
+from bookstore.config import ConfigError, Settings, parse_smtp_url
+from bookstore.notifications.mail import (
     DirectoryTransport,
     MailError,
     SmtpTransport,
     build_transport,
     compose,
     delivery_line,
-    parse_smtp_url,
 )
 
 DEMO = {"DEMO_MODE": "1"}
@@ -46,24 +45,24 @@ def message(recipient: str = "ada@example.com") -> EmailMessage:
 @pytest.mark.parametrize(
     ("url", "expected"),
     [
-        ("smtp://127.0.0.1", mail.SmtpServer("127.0.0.1", 25, "none")),
-        ("smtp://mail.local:1025", mail.SmtpServer("mail.local", 1025, "none")),
+        ("smtp://127.0.0.1", config.SmtpServer("127.0.0.1", 25, "none")),
+        ("smtp://mail.local:1025", config.SmtpServer("mail.local", 1025, "none")),
         (
             "smtp://smtp.example.com?starttls=1",
-            mail.SmtpServer("smtp.example.com", 587, "starttls"),
+            config.SmtpServer("smtp.example.com", 587, "starttls"),
         ),
-        ("smtps://smtp.example.com", mail.SmtpServer("smtp.example.com", 465, "tls")),
+        ("smtps://smtp.example.com", config.SmtpServer("smtp.example.com", 465, "tls")),
         (
             "smtp://apikey:s3cr%3At%2Fp%40ss@smtp.example.com:2587?starttls=true",
-            mail.SmtpServer("smtp.example.com", 2587, "starttls", "apikey", PASSWORD),
+            config.SmtpServer("smtp.example.com", 2587, "starttls", "apikey", PASSWORD),
         ),
         (
             "smtps://me%40example.com:pw@smtp.example.com:465/",
-            mail.SmtpServer("smtp.example.com", 465, "tls", "me@example.com", "pw"),
+            config.SmtpServer("smtp.example.com", 465, "tls", "me@example.com", "pw"),
         ),
     ],
 )
-def test_smtp_urls_name_host_port_tls_and_login(url: str, expected: mail.SmtpServer) -> None:
+def test_smtp_urls_name_host_port_tls_and_login(url: str, expected: config.SmtpServer) -> None:
     assert parse_smtp_url(url) == expected
 
 

@@ -28,9 +28,8 @@ from webhook_events import intent_event, post_event, refund_event
 from bookstore import create_app
 from bookstore.config import Settings, current_settings
 from bookstore.db import db, utcnow
-from bookstore.mail import current_transport
-from bookstore.orders import Order, OrderLine, OrderStatus, new_token
-from bookstore.outbox import (
+from bookstore.notifications.mail import current_transport
+from bookstore.notifications.outbox import (
     CLAIM_SECONDS,
     MAX_ATTEMPTS,
     OutboxMessage,
@@ -39,7 +38,8 @@ from bookstore.outbox import (
     retry_delay,
     send_due,
 )
-from bookstore.outbox_worker import EXTENSION_KEY, OutboxWorker
+from bookstore.notifications.worker import EXTENSION_KEY, OutboxWorker
+from bookstore.orders import Order, OrderLine, OrderStatus, new_token
 
 EMAIL = "ada@example.com"
 ADDRESS = {

@@ -27,9 +27,9 @@ from bookstore import create_app
 from bookstore.catalogue import Book
 from bookstore.config import Settings
 from bookstore.db import db, utcnow
+from bookstore.notifications.outbox import OutboxMessage
+from bookstore.notifications.worker import send_outbox
 from bookstore.orders import Order, OrderStatus, find_order_by_number
-from bookstore.outbox import OutboxMessage
-from bookstore.outbox_worker import send_outbox
 from bookstore.refunds import request_refund, retry_refund, send_due_refunds
 from bookstore.stock import PROCESSING_HOLD, StockHold, held_copies
 

@@ -37,8 +37,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column
 
 from bookstore.db import Model, UtcDateTime, db, utcnow
-from bookstore.mail import MailError, Transport, compose
-from bookstore.orders import Order
+from bookstore.notifications.mail import MailError, Transport, compose
 
 logger = logging.getLogger(__name__)
 
@@ -126,15 +125,15 @@ class _Claimed:
     email: Email
 
 
-def is_queued(order: Order, kind: str) -> bool:
+def is_queued(order_id: int, kind: str) -> bool:
     """Whether the order already has a message of this kind (sent or not)."""
     query = select(OutboxMessage.id).where(
-        OutboxMessage.order_id == order.id, OutboxMessage.kind == kind
+        OutboxMessage.order_id == order_id, OutboxMessage.kind == kind
     )
     return db.session.scalar(query) is not None
 
 
-def queue(order: Order, kind: str, email: Email) -> None:
+def queue(order_id: int, kind: str, email: Email) -> None:
     """Add the email to the caller's transaction; sent once that commits.
 
     Call under the order's lock (the webhook's), after is_queued: the unique constraint makes
@@ -142,7 +141,7 @@ def queue(order: Order, kind: str, email: Email) -> None:
     """
     db.session.add(
         OutboxMessage(
-            order_id=order.id,
+            order_id=order_id,
             kind=kind,
             recipient=email.recipient,
             subject=email.subject,
@@ -181,13 +180,13 @@ def requeue(ids: list[int] | None = None) -> int:
     return moved
 
 
-def messages(status: str | None, limit: int) -> list[tuple[OutboxMessage, str]]:
-    """The newest messages first (of one status, or all), with their order's number."""
-    query = select(OutboxMessage, Order.number).join(Order, Order.id == OutboxMessage.order_id)
+def messages(status: str | None, limit: int) -> list[OutboxMessage]:
+    """The newest messages first (of one status, or all)."""
+    query = select(OutboxMessage)
     if status is not None:
         query = query.where(OutboxMessage.status == status)
     query = query.order_by(OutboxMessage.created_at.desc(), OutboxMessage.id.desc()).limit(limit)
-    return [(message, number) for message, number in db.session.execute(query).all()]
+    return list(db.session.scalars(query))
 
 
 def retry_delay(attempts: int) -> timedelta:

@@ -1,11 +1,12 @@
 """Each server process sends the outbox itself: a daemon thread, woken after every webhook.
 
 The thread starts with the first request the process serves, so commands (`db upgrade`,
-`outbox send`) never run one, and sends what is due then (refunds to the gateway, then
-emails), whenever a webhook has committed (`wake_sender`), and every
-OUTBOX_SEND_INTERVAL_SECONDS for retries. With that setting at 0
-(the default of Settings built in code, as tests build them) there is no thread:
-`flask --app bookstore outbox send`, or a test calling `send_outbox`, does the sending.
+`outbox send`) never run one, and does its work then, whenever a webhook has committed
+(`wake_sender`), and every OUTBOX_SEND_INTERVAL_SECONDS for retries. Its work is sending the
+emails due, and whatever create_app gives it besides (the refunds still to be sent, before
+the emails). With that setting at 0 (the default of Settings built in code, as tests build
+them) there is no thread: `flask --app bookstore outbox send`, or a test calling
+`send_outbox`, does the sending.
 """
 
 from __future__ import annotations
@@ -17,9 +18,8 @@ from collections.abc import Callable
 from flask import Flask, current_app
 
 from bookstore.config import current_settings
-from bookstore.mail import current_transport
-from bookstore.outbox import SendReport, send_due
-from bookstore.refunds import send_due_refunds
+from bookstore.notifications.mail import current_transport
+from bookstore.notifications.outbox import SendReport, send_due
 
 logger = logging.getLogger(__name__)
 
@@ -31,17 +31,11 @@ def send_outbox() -> SendReport:
     return send_due(current_transport(), current_settings().mail_from)
 
 
-def send_due_work() -> None:
-    """What the thread does each time: refunds still to be sent, then emails due."""
-    send_due_refunds()
-    send_outbox()
-
-
 class OutboxWorker:
     """A daemon thread running `send` in the app's context when woken or every `interval` s."""
 
     def __init__(
-        self, app: Flask, interval: float, send: Callable[[], object] = send_due_work
+        self, app: Flask, interval: float, send: Callable[[], object] = send_outbox
     ) -> None:
         self._app = app
         self._interval = interval
@@ -87,11 +81,13 @@ class OutboxWorker:
             self._wake.wait(self._interval)
 
 
-def init_outbox_worker(app: Flask, interval: float) -> None:
-    """Give the app a sender thread, started by its first request, unless interval is 0."""
+def init_outbox_worker(
+    app: Flask, interval: float, send: Callable[[], object] = send_outbox
+) -> None:
+    """Give the app a thread doing `send`, started by its first request, unless interval is 0."""
     if interval <= 0:
         return
-    worker = OutboxWorker(app, interval)
+    worker = OutboxWorker(app, interval, send)
     app.extensions[EXTENSION_KEY] = worker
     app.before_request(worker.start)
 

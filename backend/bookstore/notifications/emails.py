@@ -1,27 +1,82 @@
 """What the shop emails its customers, from the templates in templates/email/.
 
 Called inside the transaction that pays or refunds an order: the email is rendered and put in
-the outbox there, and bookstore.outbox sends it once that transaction has committed.
+the outbox there, and bookstore.notifications.outbox sends it once that transaction has
+committed. An order is read through OrderForEmail, the fields the emails show, so the orders
+area hands its Order in without this area depending on it.
 """
 
 from __future__ import annotations
 
 import secrets
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from email.utils import parseaddr
-from typing import Literal
+from typing import Literal, Protocol
 
-from flask import render_template
+from flask import Blueprint, Flask, render_template
 
 from bookstore.addresses import parcel_lines
 from bookstore.config import current_settings
+from bookstore.delivery import describe_delivery
 from bookstore.money import format_amount
-from bookstore.orders import Order
-from bookstore.outbox import Email, is_queued, queue
-from bookstore.shipping import describe_delivery
+from bookstore.notifications.outbox import Email, is_queued, queue
 
 EmailKind = Literal["confirmation", "refund"]
 SHOP_NAME = "Stripe Press"
+
+# No routes: it lends the app's render_template this area's templates (templates/email/).
+templates = Blueprint("emails", __name__, template_folder="templates")
+
+
+class LineForEmail(Protocol):
+    """What an email shows of an order line."""
+
+    @property
+    def title(self) -> str: ...
+    @property
+    def quantity(self) -> int: ...
+    @property
+    def unit_amount(self) -> int: ...
+    @property
+    def line_total(self) -> int: ...
+
+
+class OrderForEmail(Protocol):
+    """What an email shows of an order (bookstore.orders.models.Order has all of it)."""
+
+    @property
+    def id(self) -> int: ...
+    @property
+    def number(self) -> str: ...
+    @property
+    def email(self) -> str | None: ...
+    @property
+    def currency(self) -> str: ...
+    @property
+    def lines(self) -> Sequence[LineForEmail]: ...
+    @property
+    def subtotal(self) -> int: ...
+    @property
+    def shipping_amount(self) -> int: ...
+    @property
+    def tax_amount(self) -> int: ...
+    @property
+    def amount(self) -> int: ...
+    @property
+    def paid_amount(self) -> int | None: ...
+    @property
+    def shipping_address(self) -> Mapping[str, str | None] | None: ...
+    @property
+    def delivery_method(self) -> str | None: ...
+    @property
+    def delivery_min_days(self) -> int | None: ...
+    @property
+    def delivery_max_days(self) -> int | None: ...
+    @property
+    def payment_method(self) -> str | None: ...
+    @property
+    def refund_cause(self) -> str | None: ...
 
 
 @dataclass(frozen=True)
@@ -34,23 +89,28 @@ class LineView:
     line_total: str
 
 
-def queue_confirmation(order: Order) -> bool:
+def init_emails(app: Flask) -> None:
+    """Let the app render the emails' templates."""
+    app.register_blueprint(templates)
+
+
+def queue_confirmation(order: OrderForEmail) -> bool:
     """Queue the order's confirmation (once per order); False when there is none to send."""
     return _queue(order, "confirmation", f"Your {SHOP_NAME} order {order.number}")
 
 
-def queue_refund_notice(order: Order) -> bool:
+def queue_refund_notice(order: OrderForEmail) -> bool:
     """Queue the email saying the order was refunded (once per order); False if none."""
     return _queue(order, "refund", f"Your {SHOP_NAME} order {order.number} was refunded")
 
 
-def _queue(order: Order, kind: EmailKind, subject: str) -> bool:
+def _queue(order: OrderForEmail, kind: EmailKind, subject: str) -> bool:
     """Render the email and add it to the outbox in the caller's transaction."""
-    if not order.email or is_queued(order, kind):
+    if not order.email or is_queued(order.id, kind):
         return False
     context = _context(order)
     queue(
-        order,
+        order.id,
         kind,
         Email(
             recipient=order.email,
@@ -64,7 +124,7 @@ def _queue(order: Order, kind: EmailKind, subject: str) -> bool:
     return True
 
 
-def _context(order: Order) -> dict[str, object]:
+def _context(order: OrderForEmail) -> dict[str, object]:
     """Everything the templates show, formatted: they only lay it out."""
 
     def money(amount: int) -> str:
@@ -95,7 +155,7 @@ def _context(order: Order) -> dict[str, object]:
     }
 
 
-def _message_id(kind: EmailKind, order: Order) -> str:
+def _message_id(kind: EmailKind, order: OrderForEmail) -> str:
     """A Message-ID of its own, kept for every attempt: <confirmation.SP-7K3M9Q.x@domain>."""
     domain = parseaddr(current_settings().mail_from)[1].rpartition("@")[2] or "localhost"
     return f"<{kind}.{order.number}.{secrets.token_hex(8)}@{domain}>"

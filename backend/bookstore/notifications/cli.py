@@ -2,15 +2,29 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Collection, Mapping
+
 import click
+from flask import Flask, current_app
 from flask.cli import AppGroup
 
 from bookstore.db import utcnow
-from bookstore.mail import current_transport
-from bookstore.outbox import OutboxStatus, messages, requeue
-from bookstore.outbox_worker import send_outbox
+from bookstore.notifications.mail import current_transport
+from bookstore.notifications.outbox import OutboxStatus, messages, requeue
+from bookstore.notifications.worker import send_outbox
+
+# The numbers of orders, by id: the outbox knows an order by its id only, and `outbox list`
+# shows the number the owner knows it by. Given by the orders area (see create_app).
+OrderNumbers = Callable[[Collection[int]], Mapping[int, str]]
+ORDER_NUMBERS_KEY = "outbox_order_numbers"
 
 outbox_group = AppGroup("outbox", help="Emails to customers: send what is due, list, retry.")
+
+
+def register_outbox_commands(app: Flask, order_numbers: OrderNumbers) -> None:
+    """Add `flask --app bookstore outbox ...`; `order_numbers` names the messages' orders."""
+    app.extensions[ORDER_NUMBERS_KEY] = order_numbers
+    app.cli.add_command(outbox_group)
 
 
 @outbox_group.command("send")
@@ -37,12 +51,15 @@ def list_command(status: str, limit: int) -> None:
     if not rows:
         click.echo("No emails.")
         return
+    order_numbers: OrderNumbers = current_app.extensions[ORDER_NUMBERS_KEY]
+    numbers = order_numbers({message.order_id for message in rows})
     now = utcnow()
     click.echo(
         f"{'ID':>6}  {'ORDER':<9}  {'KIND':<12}  {'STATUS':<8}  {'TRIES':>5}  "
         f"{'WHEN (UTC)':<19}  LAST ERROR"
     )
-    for message, number in rows:
+    for message in rows:
+        number = numbers[message.order_id]
         state = message.status
         when = message.sent_at if state == OutboxStatus.SENT else message.next_attempt_at
         if state == OutboxStatus.PENDING and message.claim is not None and when and when > now:

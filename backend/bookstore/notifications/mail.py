@@ -1,8 +1,9 @@
 """Sending one email: through an SMTP server (SMTP_URL), or into a folder of .eml files.
 
-A transport only delivers; what to send and when to retry is the outbox's business
-(bookstore.outbox). Failures come back as MailError, marked permanent when retrying the same
-message can never help (the server refused the recipient with a 5xx).
+A transport only delivers; what to send and when to retry is the outbox's business (outbox.py).
+Failures come back as MailError, marked permanent when retrying the same message can never
+help (the server refused the recipient with a 5xx). The SMTP server itself is read from
+SMTP_URL with the settings (bookstore.config.parse_smtp_url).
 """
 
 from __future__ import annotations
@@ -11,28 +12,21 @@ import os
 import smtplib
 import ssl
 import tempfile
-from dataclasses import dataclass, field
 from datetime import datetime
 from email.message import EmailMessage
 from email.utils import format_datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal, Protocol
-from urllib.parse import parse_qsl, unquote, urlsplit
+from typing import Protocol
 
 from flask import Flask, current_app
 
-if TYPE_CHECKING:
-    from bookstore.config import Settings
+from bookstore.config import Settings, SmtpServer, parse_smtp_url
 
 EXTENSION_KEY = "mail_transport"
 # Each blocking step of a send (connect, TLS, login, data) gives up after this many seconds.
 # The outbox's claim on a message lasts far longer (outbox.CLAIM_SECONDS), so no other
 # sender takes a message over while this one is still talking to the server.
 SMTP_TIMEOUT_SECONDS = 10.0
-_ON = frozenset({"1", "true", "yes", "on"})
-_OFF = frozenset({"0", "false", "no", "off"})
-
-Security = Literal["none", "starttls", "tls"]
 
 
 class MailError(Exception):
@@ -42,63 +36,6 @@ class MailError(Exception):
         super().__init__(reason)
         self.reason = reason
         self.permanent = permanent
-
-
-@dataclass(frozen=True)
-class SmtpServer:
-    """Where and how to hand mail to an SMTP server, parsed from SMTP_URL."""
-
-    host: str
-    port: int
-    security: Security
-    username: str | None = None
-    password: str | None = field(default=None, repr=False)
-
-    def describe(self) -> str:
-        """For logs and the CLI: never the credentials."""
-        login = f", as {self.username}" if self.username else ""
-        return f"SMTP server {self.host}:{self.port} ({self.security}{login})"
-
-
-def parse_smtp_url(url: str) -> SmtpServer:
-    """smtp://user:password@host:port[?starttls=1], or smtps://... for TLS from the start.
-
-    Raises ValueError saying what is wrong, never repeating the URL (it may hold a password).
-    """
-    parts = urlsplit(url.strip())
-    if parts.scheme not in ("smtp", "smtps"):
-        raise ValueError(
-            "must start with smtp:// (plain or ?starttls=1) or smtps:// (TLS from the start), "
-            "e.g. smtp://user:password@smtp.example.com:587?starttls=1."
-        )
-    if not parts.hostname:
-        raise ValueError("must name a host, e.g. smtp://user:password@smtp.example.com:587.")
-    try:
-        port = parts.port
-    except ValueError:
-        raise ValueError("has a port that is not a number between 1 and 65535.") from None
-    if parts.path not in ("", "/") or parts.fragment:
-        raise ValueError("must be only scheme, credentials, host, port and ?starttls=1.")
-    options = dict(parse_qsl(parts.query, keep_blank_values=True))
-    unknown = sorted(set(options) - {"starttls"})
-    if unknown:
-        raise ValueError(f"has an unknown option {unknown[0]!r}: the only one is starttls=1.")
-    starttls = options.get("starttls", "0").lower()
-    if starttls not in _ON | _OFF:
-        raise ValueError("starttls must be 1 or 0.")
-    if parts.scheme == "smtps" and starttls in _ON:
-        raise ValueError("uses TLS from the start (smtps://), so it cannot also ask for STARTTLS.")
-    security: Security = (
-        "tls" if parts.scheme == "smtps" else "starttls" if starttls in _ON else "none"
-    )
-    default_port = {"tls": 465, "starttls": 587, "none": 25}[security]
-    return SmtpServer(
-        host=parts.hostname,
-        port=port or default_port,
-        security=security,
-        username=unquote(parts.username) if parts.username else None,
-        password=unquote(parts.password) if parts.password is not None else None,
-    )
 
 
 class Transport(Protocol):
