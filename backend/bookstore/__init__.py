@@ -23,18 +23,15 @@ def create_app(config: Settings | None = None) -> Flask:
         cors,
         db,
         errors,
-        fulfilment,
-        orders,
-        payment_status,
         payments,
         ratelimit,
-        refunds,
         routes,
         security,
         tax,
         web,
     )
     from bookstore.notifications import emails, mail, outbox, worker
+    from bookstore.orders import fulfilment, models, payment_status, refunds
     from bookstore.routes import health
 
     settings = config if config is not None else Settings.from_env()
@@ -75,7 +72,7 @@ def create_app(config: Settings | None = None) -> Flask:
     # Referenced so every table is in the metadata that migrations are checked against. The
     # schema itself comes from `flask --app bookstore db upgrade` and the books from `... seed`,
     # run once per deploy: app servers write nothing at start, so any number can start at once.
-    _ = (catalogue.Book, orders.Order, fulfilment.ProcessedEvent, outbox.OutboxMessage)
+    _ = (catalogue.Book, models.Order, fulfilment.ProcessedEvent, outbox.OutboxMessage)
 
     if settings.mode == "stripe" and not settings.stripe_webhook_secret:
         app.logger.warning(

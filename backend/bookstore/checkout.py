@@ -24,7 +24,14 @@ from sqlalchemy.exc import IntegrityError
 from bookstore.config import current_settings
 from bookstore.db import db, lock_for_write, lock_name, utcnow
 from bookstore.domain_errors import Conflict, InvalidRequest, LimitReached
-from bookstore.orders import PAID_STATUSES, Order, OrderLine, OrderStatus, new_number, new_token
+from bookstore.orders.models import (
+    PAID_STATUSES,
+    Order,
+    OrderLine,
+    OrderStatus,
+    new_number,
+    new_token,
+)
 from bookstore.payments import PaymentGateway, current_gateway
 from bookstore.payments.gateway import CardError, PaymentError, PaymentIntent, ProviderUnavailable
 from bookstore.quotes import CheckoutDetails, Quote, price_cart, quote

@@ -13,8 +13,8 @@ from flask.cli import with_appcontext
 
 from bookstore.catalogue import seed_catalogue
 from bookstore.notifications.cli import register_outbox_commands
-from bookstore.orders import numbers_by_id
-from bookstore.orders_cli import orders_group
+from bookstore.orders.cli import orders_group
+from bookstore.orders.models import numbers_by_id
 from bookstore.stock_cli import stock_group
 
 

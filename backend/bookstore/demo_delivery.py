@@ -17,7 +17,7 @@ from collections.abc import Callable
 from flask import Flask, current_app
 
 from bookstore.domain_errors import DomainError
-from bookstore.fulfilment import process_webhook
+from bookstore.orders.fulfilment import process_webhook
 from bookstore.payments import EXTENSION_KEY
 from bookstore.payments.demo_gateway import (
     PROCESSING,

@@ -32,7 +32,7 @@ from bookstore.addresses import ShippingAddress, check_address
 from bookstore.api_error import ApiError
 from bookstore.catalogue import Book
 from bookstore.delivery import LABELS
-from bookstore.orders import Order, OrderLine, OrderStatus
+from bookstore.orders.models import Order, OrderLine, OrderStatus
 from bookstore.quotes import DEFAULT_DELIVERY_METHOD, CheckoutDetails, check_email
 
 if TYPE_CHECKING:

@@ -26,7 +26,7 @@ from bookstore.catalogue import Book
 from bookstore.config import current_settings
 from bookstore.db import Model, UtcDateTime, db, lock_for_write, utcnow
 from bookstore.domain_errors import Conflict
-from bookstore.orders import Order, OrderStatus
+from bookstore.orders.models import Order, OrderStatus
 
 # Orders whose holds are a shopper's, not a payment's: they count against the per-client cap.
 UNPAID_STATUSES = (OrderStatus.PENDING, OrderStatus.FAILED)

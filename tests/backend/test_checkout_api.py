@@ -29,7 +29,7 @@ from sqlalchemy import func, select, update
 
 from bookstore.catalogue_data import BOOKS
 from bookstore.db import db, utcnow
-from bookstore.orders import Order, OrderStatus, find_order_by_number
+from bookstore.orders.models import Order, OrderStatus, find_order_by_number
 from bookstore.payments import current_gateway
 from bookstore.payments.demo_gateway import DemoPaymentIntent
 from bookstore.payments.gateway import PaymentIntent

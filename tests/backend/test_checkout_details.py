@@ -18,7 +18,7 @@ from webhook_events import delivery, intent_event
 
 from bookstore.catalogue_data import BOOKS
 from bookstore.db import db
-from bookstore.orders import Order
+from bookstore.orders.models import Order
 from bookstore.payments import current_gateway
 
 PRICES = {book["id"]: book["price"] for book in BOOKS}

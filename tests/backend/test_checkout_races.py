@@ -17,7 +17,7 @@ from sqlalchemy import select
 
 from bookstore.catalogue_data import BOOKS
 from bookstore.db import db, utcnow
-from bookstore.orders import Order
+from bookstore.orders.models import Order
 from bookstore.payments import current_gateway
 from bookstore.payments.gateway import PaymentIntent, ProviderUnavailable
 from bookstore.stock import held_copies

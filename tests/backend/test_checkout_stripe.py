@@ -21,7 +21,7 @@ from bookstore import create_app
 from bookstore.catalogue_data import BOOKS
 from bookstore.config import Settings
 from bookstore.db import db
-from bookstore.orders import Order
+from bookstore.orders.models import Order
 
 PRICES = {book["id"]: book["price"] for book in BOOKS}
 BOOM, DREAM = "boom", "the-dream-machine"

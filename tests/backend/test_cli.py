@@ -10,7 +10,7 @@ from flask.testing import FlaskCliRunner
 from sqlalchemy import select
 
 from bookstore.db import db
-from bookstore.orders import Order, OrderStatus
+from bookstore.orders.models import Order, OrderStatus
 
 
 def add_order(

@@ -21,7 +21,7 @@ from webhook_events import delivery, intent_event
 
 from bookstore import checkout
 from bookstore.db import db, engine_url, provider_session
-from bookstore.orders import Order
+from bookstore.orders.models import Order
 from bookstore.payments.demo_gateway import DemoGateway
 
 BOOK_ID = "boom"

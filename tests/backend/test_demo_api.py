@@ -13,11 +13,11 @@ from flask.testing import FlaskClient
 from shopping import pay_body
 from sqlalchemy import func, select
 
-from bookstore import fulfilment
 from bookstore.db import db
 from bookstore.domain_errors import DomainError
-from bookstore.fulfilment import ProcessedEvent
-from bookstore.orders import Order
+from bookstore.orders import fulfilment
+from bookstore.orders.fulfilment import ProcessedEvent
+from bookstore.orders.models import Order
 from bookstore.payments import current_gateway
 from bookstore.payments.gateway import PaymentEvent
 

@@ -21,7 +21,7 @@ from bookstore.config import Settings
 from bookstore.db import db
 from bookstore.domain_errors import InvalidRequest, NotFound
 from bookstore.errors import domain_status
-from bookstore.orders import Order
+from bookstore.orders.models import Order
 from bookstore.payments import build_gateway, current_gateway
 from bookstore.payments.demo_cards import Card, card_details, card_outcome
 from bookstore.payments.demo_gateway import (

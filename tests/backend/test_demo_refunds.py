@@ -25,8 +25,8 @@ from sqlalchemy import func, select
 from bookstore.db import db
 from bookstore.demo_delivery import REFUND_EVENT_AFTER_SECONDS
 from bookstore.errors import domain_status
-from bookstore.fulfilment import ProcessedEvent
-from bookstore.orders import Order
+from bookstore.orders.fulfilment import ProcessedEvent
+from bookstore.orders.models import Order
 from bookstore.payments import current_gateway
 from bookstore.payments.demo_cards import Card
 from bookstore.payments.demo_gateway import DemoGateway, DemoRefund

@@ -11,8 +11,8 @@ from test_webhook import SHIPPING_ADDRESS
 from webhook_events import delivery, intent_event, refund_event
 
 from bookstore.db import db
-from bookstore.fulfilment import ProcessedEvent
-from bookstore.orders import Order, OrderStatus
+from bookstore.orders.fulfilment import ProcessedEvent
+from bookstore.orders.models import Order, OrderStatus
 
 AMOUNT = 2500
 

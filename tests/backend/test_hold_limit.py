@@ -21,7 +21,7 @@ from bookstore.catalogue_data import BOOKS
 from bookstore.clients import client_key
 from bookstore.config import Settings
 from bookstore.db import db, utcnow
-from bookstore.orders import find_order_by_number
+from bookstore.orders.models import find_order_by_number
 from bookstore.stock import client_held_copies
 
 BOOM, DREAM, SCARCE = "boom", "the-dream-machine", "poor-charlies-almanack"

@@ -16,7 +16,7 @@ from stripe_fakes import FakeStripe
 from webhook_events import intent_event, post_event
 
 from bookstore.db import db
-from bookstore.orders import Order, OrderStatus, find_order_by_number
+from bookstore.orders.models import Order, OrderStatus, find_order_by_number
 from bookstore.payments.demo_gateway import DemoPaymentIntent
 
 BOOM = "boom"

@@ -23,7 +23,7 @@ from bookstore import MAX_CONTENT_LENGTH
 from bookstore.catalogue_data import BOOKS
 from bookstore.config import Settings
 from bookstore.db import db
-from bookstore.orders import Order, find_order_by_payment_intent
+from bookstore.orders.models import Order, find_order_by_payment_intent
 from bookstore.payments.demo_gateway import DemoPaymentIntent
 
 PRICES = {str(book["id"]): int(str(book["price"])) for book in BOOKS}

@@ -19,7 +19,7 @@ from test_catalogue_cache import counted_queries
 from bookstore import create_app
 from bookstore.config import Settings
 from bookstore.db import db
-from bookstore.orders import find_order_by_number, new_number, normalized_number
+from bookstore.orders.models import find_order_by_number, new_number, normalized_number
 
 EMAIL = "Ada.Lovelace@Example.com"
 SHIPPING = {
@@ -157,7 +157,7 @@ def test_the_two_misses_do_the_same_work(
         comparisons.append((len(a), len(b)))
         return real_compare(a, b)
 
-    monkeypatch.setattr("bookstore.orders.hmac.compare_digest", counted)
+    monkeypatch.setattr("bookstore.orders.models.hmac.compare_digest", counted)
     statements: list[list[str]] = []
     for typed_number, typed_email in ((number, "grace@example.com"), (new_number(), EMAIL)):
         with counted_queries(app) as seen:

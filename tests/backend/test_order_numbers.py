@@ -12,8 +12,9 @@ from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
 from shopping import pay_body
 
-from bookstore import checkout, orders
+from bookstore import checkout
 from bookstore.config import Settings
+from bookstore.orders.models import NUMBER_ALPHABET, new_number
 
 NUMBER = re.compile(r"SP-[ABCDEFGHJKMNPQRSTVWXYZ23456789]{6}")
 
@@ -70,5 +71,5 @@ def test_a_number_another_order_has_is_drawn_again(
 
 
 def test_the_alphabet_leaves_out_characters_people_confuse() -> None:
-    assert not set("0O1ILU") & set(orders.NUMBER_ALPHABET)
-    assert NUMBER.fullmatch(orders.new_number())
+    assert not set("0O1ILU") & set(NUMBER_ALPHABET)
+    assert NUMBER.fullmatch(new_number())

@@ -6,7 +6,7 @@ import itertools
 
 import pytest
 
-from bookstore.orders import TRANSITIONS, Order, OrderStatus, can_transition, transition
+from bookstore.orders.models import TRANSITIONS, Order, OrderStatus, can_transition, transition
 
 S = OrderStatus
 

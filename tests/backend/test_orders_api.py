@@ -12,7 +12,7 @@ from stripe_fakes import FakeStripe
 
 from bookstore.catalogue_data import BOOKS
 from bookstore.db import db
-from bookstore.orders import find_order_by_number
+from bookstore.orders.models import find_order_by_number
 
 PRICES = {book["id"]: book["price"] for book in BOOKS}
 

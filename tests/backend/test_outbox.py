@@ -39,7 +39,7 @@ from bookstore.notifications.outbox import (
     send_due,
 )
 from bookstore.notifications.worker import EXTENSION_KEY, OutboxWorker
-from bookstore.orders import Order, OrderLine, OrderStatus, new_token
+from bookstore.orders.models import Order, OrderLine, OrderStatus, new_token
 
 EMAIL = "ada@example.com"
 ADDRESS = {

@@ -11,8 +11,8 @@ from shopping import pay_body
 from stripe_fakes import FakeStripe
 
 from bookstore.db import db
-from bookstore.orders import OrderStatus, find_order_by_payment_intent
-from bookstore.payment_status import EXTENSION_KEY, FRESH_SECONDS, IntentView, RecentAnswers
+from bookstore.orders.models import OrderStatus, find_order_by_payment_intent
+from bookstore.orders.payment_status import EXTENSION_KEY, FRESH_SECONDS, IntentView, RecentAnswers
 
 
 class Clock:

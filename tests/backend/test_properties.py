@@ -27,7 +27,7 @@ from bookstore.catalogue import Book
 from bookstore.catalogue_data import BOOKS
 from bookstore.config import Settings
 from bookstore.db import db, utcnow
-from bookstore.orders import Order, find_order_by_payment_intent
+from bookstore.orders.models import Order, find_order_by_payment_intent
 from bookstore.payments import current_gateway
 from bookstore.payments.demo_gateway import DemoPaymentIntent
 from bookstore.stock import held_copies

@@ -31,7 +31,7 @@ from bookstore import create_app
 from bookstore.catalogue_data import BOOKS
 from bookstore.config import Settings
 from bookstore.db import db
-from bookstore.orders import Order, OrderEvent, OrderLine
+from bookstore.orders.models import Order, OrderEvent, OrderLine
 from bookstore.payments.demo_gateway import DemoPaymentIntent
 from bookstore.stock import StockHold
 

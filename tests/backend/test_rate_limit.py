@@ -21,7 +21,7 @@ from bookstore.config import (
     Settings,
 )
 from bookstore.db import db
-from bookstore.orders import Order
+from bookstore.orders.models import Order
 
 CART = pay_body({"the-dream-machine": 1})
 SHOPPER, NEIGHBOUR = "203.0.113.7", "203.0.113.8"

@@ -29,8 +29,8 @@ from bookstore.config import Settings
 from bookstore.db import db, utcnow
 from bookstore.notifications.outbox import OutboxMessage
 from bookstore.notifications.worker import send_outbox
-from bookstore.orders import Order, OrderStatus, find_order_by_number
-from bookstore.refunds import request_refund, retry_refund, send_due_refunds
+from bookstore.orders.models import Order, OrderStatus, find_order_by_number
+from bookstore.orders.refunds import request_refund, retry_refund, send_due_refunds
 from bookstore.stock import PROCESSING_HOLD, StockHold, held_copies
 
 SCARCE = "poor-charlies-almanack"  # 3 copies
@@ -489,7 +489,7 @@ def test_a_constraint_broken_while_applying_an_event_is_an_error_not_a_duplicate
     def broken(order: Order, now: object) -> list[object]:
         raise IntegrityError("UPDATE book ...", {}, Exception("stock_not_negative"))
 
-    monkeypatch.setattr("bookstore.fulfilment.take_for_paid_order", broken)
+    monkeypatch.setattr("bookstore.orders.fulfilment.take_for_paid_order", broken)
     payload, headers = delivery(paid)
     response = shopper.post("/webhook", data=payload, headers=headers)
 

@@ -39,7 +39,7 @@ from bookstore.catalogue_data import BOOKS
 from bookstore.config import Settings
 from bookstore.db import db
 from bookstore.errors import domain_status
-from bookstore.orders import Order
+from bookstore.orders.models import Order
 from bookstore.payments.gateway import PaymentError
 from bookstore.payments.stripe_gateway import StripeGateway
 

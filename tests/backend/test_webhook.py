@@ -14,8 +14,8 @@ from stripe_fakes import FakeStripe, event
 from webhook_events import delivery, intent_event, refund_event, sign
 
 from bookstore.db import db
-from bookstore.fulfilment import ProcessedEvent
-from bookstore.orders import Order, OrderStatus, new_token
+from bookstore.orders.fulfilment import ProcessedEvent
+from bookstore.orders.models import Order, OrderStatus, new_token
 
 AMOUNT = 6000
 

@@ -11,8 +11,8 @@ from __future__ import annotations
 from flask import Blueprint, Response, jsonify
 
 from bookstore.api_error import ApiError
-from bookstore.orders import find_order_for_shopper
-from bookstore.payment_status import intent_view
+from bookstore.orders.models import find_order_for_shopper
+from bookstore.orders.payment_status import intent_view
 from bookstore.schemas import OrderLookupRequest, order_json, parse_body
 
 bp = Blueprint("order_lookup", __name__)

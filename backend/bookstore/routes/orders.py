@@ -7,8 +7,8 @@ import hmac
 from flask import Blueprint, Response, jsonify, request
 
 from bookstore.api_error import ApiError
-from bookstore.orders import find_order_by_payment_intent
-from bookstore.payment_status import intent_view
+from bookstore.orders.models import find_order_by_payment_intent
+from bookstore.orders.payment_status import intent_view
 from bookstore.schemas import order_json
 
 bp = Blueprint("orders", __name__, url_prefix="/api/orders")

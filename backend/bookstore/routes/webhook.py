@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, jsonify, request
 
-from bookstore.fulfilment import process_webhook
+from bookstore.orders.fulfilment import process_webhook
 from bookstore.schemas import request_body
 
 bp = Blueprint("webhook", __name__)

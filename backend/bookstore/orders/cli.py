@@ -2,15 +2,15 @@
 
 Listing and showing only read. A refund is asked for in one transaction (the order's row
 locked, as the webhook locks it) and sent to the gateway after the commit, under the order's
-one idempotency key (bookstore.refunds); the order becomes `refunded` only when the gateway's
-charge.refunded event arrives through the webhook, as payments do.
+one idempotency key (refunds.py); the order becomes `refunded` only when the gateway's
+charge.refunded event arrives through the webhook, as payments do. `orders show` is laid out
+by details.py.
 """
 
 from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from datetime import datetime
 from typing import TypeVar
 
 import click
@@ -18,16 +18,14 @@ from flask import current_app
 from flask.cli import AppGroup
 from sqlalchemy import select
 
-from bookstore.addresses import parcel_lines
 from bookstore.db import db, lock_for_write, utcnow
-from bookstore.delivery import describe_delivery
-from bookstore.fulfilment import INCOMPLETE_ORDER
 from bookstore.money import format_amount
 from bookstore.notifications.emails import queue_confirmation
 from bookstore.notifications.mail import current_transport
 from bookstore.notifications.worker import EXTENSION_KEY as SENDER_KEY
 from bookstore.notifications.worker import OutboxWorker, send_outbox
-from bookstore.orders import (
+from bookstore.orders.details import money_text, order_details, when_text
+from bookstore.orders.models import (
     Order,
     OrderStatus,
     find_order_by_number,
@@ -35,8 +33,7 @@ from bookstore.orders import (
     record,
     transition,
 )
-from bookstore.payments import current_gateway
-from bookstore.refunds import (
+from bookstore.orders.refunds import (
     ALREADY_REFUNDED,
     BATCH,
     refund_key,
@@ -44,7 +41,8 @@ from bookstore.refunds import (
     send_due_refunds,
     send_refund,
 )
-from bookstore.stock import describe, hold_is_active, take_for_paid_order
+from bookstore.payments import current_gateway
+from bookstore.stock import describe, take_for_paid_order
 
 # How long `orders refund` waits for the charge.refunded event, and how often it looks.
 WAIT_SECONDS = 10.0
@@ -104,7 +102,7 @@ def show_command(number: str) -> None:
     order = find_order_by_number(number)
     if order is None:
         raise _no_such_order(number)
-    for line in _details(order):
+    for line in order_details(order):
         click.echo(line)
 
 
@@ -187,9 +185,9 @@ def _ask_for_refund(
     if refusal is not None:
         db.session.rollback()
         raise click.ClickException(refusal)
-    amount = _money(order, _refunded_amount(order))
+    amount = money_text(order, _refunded_amount(order))
     if order.status == S.REFUNDING:
-        when = _when(order.refund_requested_at)
+        when = when_text(order.refund_requested_at)
         click.echo(f"Order {order.number}: its refund of {amount} was asked for at {when}.")
         if reason is not None or put_back:
             click.echo("(--reason and --restock apply only when a refund is first asked for.)")
@@ -228,6 +226,11 @@ def _refund_refusal(order: Order, allowed: frozenset[OrderStatus]) -> str | None
             f"this command runs {gateway.name}: run it with the server's settings (.env)."
         )
     return None
+
+
+def _refunded_amount(order: Order) -> int:
+    """What a full refund gives back: what was received."""
+    return order.paid_amount if order.paid_amount is not None else order.amount
 
 
 def _send_refund_and_wait(order_id: int, wait: bool) -> None:
@@ -307,8 +310,8 @@ def _resolve_paid(number: str, reason: str | None) -> None:
         )
     transition(order, S.PAID)
     queued = queue_confirmation(order)
-    received = _money(order, order.paid_amount)
-    detail = f"accepted {received} for an order of {_money(order, order.amount)}"
+    received = money_text(order, order.paid_amount)
+    detail = f"accepted {received} for an order of {money_text(order, order.amount)}"
     record(order, "resolved_paid", detail + (f"; {reason}" if reason else ""))
     number, email = order.number, order.email
     db.session.commit()
@@ -379,109 +382,3 @@ def _stop_sender_thread() -> None:
     worker = current_app.extensions.get(SENDER_KEY)
     if isinstance(worker, OutboxWorker):
         worker.stop()
-
-
-# --- the details of one order ------------------------------------------------------------------
-
-
-def _details(order: Order) -> list[str]:
-    """`orders show`: the order's fields, lines, money, payment, refund and history."""
-    money = _money
-    rows: list[tuple[str, str]] = [
-        ("Status", order.status),
-        ("Mode", order.gateway or "?"),
-        ("PaymentIntent", order.payment_intent_id or "-"),
-        ("Email", order.email or "-"),
-        ("Created", _when(order.created_at)),
-    ]
-    lines = [f"Order {order.number}"]
-    lines += _rows(rows)
-    stored = order.shipping_address or {}
-    phone = stored.get("phone")
-    address = parcel_lines(stored) + ([phone] if phone else [])
-    lines += _rows([("Ship to", address[0] if address else "-")])
-    lines += [f"  {'':<16}{part}" for part in address[1:]]
-    delivery = describe_delivery(
-        order.delivery_method, order.delivery_min_days, order.delivery_max_days
-    )
-    lines += _rows([("Delivery", delivery or "-")])
-    lines.append("Lines")
-    if not order.lines:
-        lines.append("  (none)")
-    for line in order.lines:
-        lines.append(
-            f"  {line.quantity} x {line.title} ({line.book_id}) at "
-            f"{money(order, line.unit_amount)}: {money(order, line.line_total)}"
-        )
-    paid = "-"
-    if order.paid_amount is not None:
-        paid = f"{money(order, order.paid_amount)} at {_when(order.paid_at)}"
-        if order.paid_amount != order.amount:
-            paid += " (not the order's total)"
-    if order.held_until is None:
-        held = "-"
-    else:
-        active = "holding" if hold_is_active(order, utcnow()) else "expired"
-        held = f"{_when(order.held_until)} ({active})"
-    lines += _rows(
-        [
-            ("Subtotal", money(order, order.subtotal)),
-            ("Shipping", money(order, order.shipping_amount)),
-            ("Tax", money(order, order.tax_amount)),
-            ("Total", money(order, order.amount)),
-            ("Paid", paid),
-            ("Payment method", order.payment_method or "-"),
-            ("Held until", held),
-            ("Stock taken", "yes" if order.stock_taken else "no"),
-        ]
-    )
-    if order.refund_cause is not None or order.refund_requested_at is not None:
-        lines.append("Refund")
-        not_sent = "not sent yet" if order.status == S.REFUNDING else "-"
-        lines += _rows(
-            [
-                ("Cause", order.refund_cause or "-"),
-                ("Note", order.refund_note or "-"),
-                ("Requested", _when(order.refund_requested_at)),
-                ("Refund id", order.refund_id or not_sent),
-            ]
-        )
-    if order.failure_message:
-        lines += _rows([("Failure", order.failure_message)])
-    if order.status == S.REVIEW:
-        lines += _rows([("Review", _review_reason(order))])
-    lines.append("History (UTC, oldest first)")
-    if not order.history:
-        lines.append("  (none)")
-    for event in order.history:
-        lines.append(f"  {event.at:%Y-%m-%d %H:%M:%S}  {event.kind:<26}  {event.detail}".rstrip())
-    return lines
-
-
-def _review_reason(order: Order) -> str:
-    """Why the order waits for the owner: paid without its details, or not its total."""
-    reasons = [event.detail for event in order.history if event.kind == INCOMPLETE_ORDER]
-    if order.paid_amount is not None and order.paid_amount != order.amount:
-        received, total = _money(order, order.paid_amount), _money(order, order.amount)
-        reasons.append(f"paid {received} for an order of {total}")
-    return "; ".join(reasons) or "-"
-
-
-def _rows(rows: list[tuple[str, str]]) -> list[str]:
-    """Label-value lines, the values in one column."""
-    return [f"  {label:<16}{value}" for label, value in rows]
-
-
-def _money(order: Order, amount: int | None) -> str:
-    """An amount in the order's currency, or "-"."""
-    return "-" if amount is None else format_amount(amount, order.currency)
-
-
-def _refunded_amount(order: Order) -> int:
-    """What a full refund gives back: what was received."""
-    return order.paid_amount if order.paid_amount is not None else order.amount
-
-
-def _when(at: datetime | None) -> str:
-    """A timestamp in UTC, to the second, or "-"."""
-    return "-" if at is None else f"{at:%Y-%m-%d %H:%M:%S} UTC"

@@ -14,10 +14,10 @@ from bookstore.db import Model, UtcDateTime, db, utcnow
 from bookstore.money import format_amount
 from bookstore.notifications.emails import queue_confirmation, queue_refund_notice
 from bookstore.notifications.worker import wake_sender
-from bookstore.orders import Order, OrderStatus, can_transition, record, transition
+from bookstore.orders.models import Order, OrderStatus, can_transition, record, transition
+from bookstore.orders.refunds import request_refund
 from bookstore.payments import current_gateway
 from bookstore.payments.gateway import EventAction, PaymentEvent
-from bookstore.refunds import request_refund
 from bookstore.stock import describe, hold_while_processing, release, take_for_paid_order
 
 logger = logging.getLogger(__name__)
@@ -138,7 +138,7 @@ def _succeeded(order: Order, event: PaymentEvent) -> None:
 
     The copies leave the shelf in this transaction (the books' rows locked). If its hold had
     expired and others took them, the money goes back in full: `refunding`, sent after the
-    commit (bookstore.refunds), and the shopper hears of it on the order page and by email.
+    commit (bookstore.orders.refunds), and the shopper hears of it on the order page and by email.
     An order without an email or an address cannot be confirmed or shipped: `review`, with the
     reason in its history for the owner (`flask orders show`).
     """

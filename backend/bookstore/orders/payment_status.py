@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from flask import Flask, current_app
 
-from bookstore.orders import Order, OrderStatus
+from bookstore.orders.models import Order, OrderStatus
 from bookstore.payments import current_gateway
 from bookstore.payments.gateway import PaymentError
 

@@ -1,0 +1,113 @@
+"""`flask --app bookstore orders show NUMBER`: one order, its money, payment, refund and history."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from bookstore.addresses import parcel_lines
+from bookstore.db import utcnow
+from bookstore.delivery import describe_delivery
+from bookstore.money import format_amount
+from bookstore.orders.fulfilment import INCOMPLETE_ORDER
+from bookstore.orders.models import Order, OrderStatus
+from bookstore.stock import hold_is_active
+
+S = OrderStatus
+
+
+def order_details(order: Order) -> list[str]:
+    """`orders show`: the order's fields, lines, money, payment, refund and history."""
+    money = money_text
+    rows: list[tuple[str, str]] = [
+        ("Status", order.status),
+        ("Mode", order.gateway or "?"),
+        ("PaymentIntent", order.payment_intent_id or "-"),
+        ("Email", order.email or "-"),
+        ("Created", when_text(order.created_at)),
+    ]
+    lines = [f"Order {order.number}"]
+    lines += _rows(rows)
+    stored = order.shipping_address or {}
+    phone = stored.get("phone")
+    address = parcel_lines(stored) + ([phone] if phone else [])
+    lines += _rows([("Ship to", address[0] if address else "-")])
+    lines += [f"  {'':<16}{part}" for part in address[1:]]
+    delivery = describe_delivery(
+        order.delivery_method, order.delivery_min_days, order.delivery_max_days
+    )
+    lines += _rows([("Delivery", delivery or "-")])
+    lines.append("Lines")
+    if not order.lines:
+        lines.append("  (none)")
+    for line in order.lines:
+        lines.append(
+            f"  {line.quantity} x {line.title} ({line.book_id}) at "
+            f"{money(order, line.unit_amount)}: {money(order, line.line_total)}"
+        )
+    paid = "-"
+    if order.paid_amount is not None:
+        paid = f"{money(order, order.paid_amount)} at {when_text(order.paid_at)}"
+        if order.paid_amount != order.amount:
+            paid += " (not the order's total)"
+    if order.held_until is None:
+        held = "-"
+    else:
+        active = "holding" if hold_is_active(order, utcnow()) else "expired"
+        held = f"{when_text(order.held_until)} ({active})"
+    lines += _rows(
+        [
+            ("Subtotal", money(order, order.subtotal)),
+            ("Shipping", money(order, order.shipping_amount)),
+            ("Tax", money(order, order.tax_amount)),
+            ("Total", money(order, order.amount)),
+            ("Paid", paid),
+            ("Payment method", order.payment_method or "-"),
+            ("Held until", held),
+            ("Stock taken", "yes" if order.stock_taken else "no"),
+        ]
+    )
+    if order.refund_cause is not None or order.refund_requested_at is not None:
+        lines.append("Refund")
+        not_sent = "not sent yet" if order.status == S.REFUNDING else "-"
+        lines += _rows(
+            [
+                ("Cause", order.refund_cause or "-"),
+                ("Note", order.refund_note or "-"),
+                ("Requested", when_text(order.refund_requested_at)),
+                ("Refund id", order.refund_id or not_sent),
+            ]
+        )
+    if order.failure_message:
+        lines += _rows([("Failure", order.failure_message)])
+    if order.status == S.REVIEW:
+        lines += _rows([("Review", _review_reason(order))])
+    lines.append("History (UTC, oldest first)")
+    if not order.history:
+        lines.append("  (none)")
+    for event in order.history:
+        lines.append(f"  {event.at:%Y-%m-%d %H:%M:%S}  {event.kind:<26}  {event.detail}".rstrip())
+    return lines
+
+
+def _review_reason(order: Order) -> str:
+    """Why the order waits for the owner: paid without its details, or not its total."""
+    reasons = [event.detail for event in order.history if event.kind == INCOMPLETE_ORDER]
+    if order.paid_amount is not None and order.paid_amount != order.amount:
+        received, total = money_text(order, order.paid_amount), money_text(order, order.amount)
+        reasons.append(f"paid {received} for an order of {total}")
+    return "; ".join(reasons) or "-"
+
+
+def _rows(rows: list[tuple[str, str]]) -> list[str]:
+    """Label-value lines, the values in one column."""
+    return [f"  {label:<16}{value}" for label, value in rows]
+
+
+def money_text(order: Order, amount: int | None) -> str:
+    """An amount in the order's currency, or "-"."""
+    return "-" if amount is None else format_amount(amount, order.currency)
+
+
+def when_text(at: datetime | None) -> str:
+    """A timestamp in UTC, to the second, or "-"."""
+    return "-" if at is None else f"{at:%Y-%m-%d %H:%M:%S} UTC"
