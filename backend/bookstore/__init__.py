@@ -27,9 +27,9 @@ def create_app(config: Settings | None = None) -> Flask:
         ratelimit,
         routes,
         security,
-        tax,
         web,
     )
+    from bookstore.checkout import tax
     from bookstore.notifications import emails, mail, outbox, worker
     from bookstore.orders import fulfilment, models, payment_status, refunds
     from bookstore.routes import health
@@ -51,7 +51,7 @@ def create_app(config: Settings | None = None) -> Flask:
     security.init_security(app)
     app.extensions["payment_gateway"] = payments.build_gateway(settings)
     payment_status.init_payment_status(app)
-    app.extensions[tax.EXTENSION_KEY] = payments.build_tax_calculator(
+    app.extensions[tax.EXTENSION_KEY] = tax.build_tax_calculator(
         settings, app.extensions["payment_gateway"]
     )
     routes.register_blueprints(app, settings)

@@ -73,7 +73,7 @@ class Settings:
     # No Stripe keys means the offline demo only when asked for (DEMO_MODE=1, as ./start.sh
     # does): a production server whose keys went missing must not quietly take fake payments.
     demo_mode: bool = False
-    # Stripe Tax instead of the example rate table (bookstore.tax); Stripe mode only.
+    # Stripe Tax instead of the example rate table (bookstore.checkout.tax); Stripe mode only.
     stripe_tax: bool = False
     # Checkouts one client may start, and where the counts live (see bookstore.ratelimit).
     checkout_rate_limit: str = DEFAULT_CHECKOUT_RATE_LIMIT
@@ -100,7 +100,7 @@ class Settings:
     outbox_send_interval_seconds: float = 0.0
     # How long a checkout holds its cart's copies for the shopper to pay (bookstore.stock).
     stock_hold_minutes: float = DEFAULT_STOCK_HOLD_MINUTES
-    # Copies one client may hold at once across its unpaid orders (bookstore.checkout).
+    # Copies one client may hold at once across its unpaid orders (checkout/hold_limit.py).
     hold_limit_per_client: int = DEFAULT_HOLD_LIMIT_PER_CLIENT
 
     def __post_init__(self) -> None:

@@ -31,13 +31,13 @@ from werkzeug.exceptions import RequestEntityTooLarge
 from bookstore.addresses import ShippingAddress, check_address
 from bookstore.api_error import ApiError
 from bookstore.catalogue import Book
+from bookstore.checkout.quotes import DEFAULT_DELIVERY_METHOD, CheckoutDetails, check_email
 from bookstore.delivery import LABELS
 from bookstore.orders.models import Order, OrderLine, OrderStatus
-from bookstore.quotes import DEFAULT_DELIVERY_METHOD, CheckoutDetails, check_email
 
 if TYPE_CHECKING:
-    from bookstore.checkout import Payment
-    from bookstore.quotes import PricedLine, Quote
+    from bookstore.checkout.pay import Payment
+    from bookstore.checkout.quotes import PricedLine, Quote
 
 T = TypeVar("T", bound=BaseModel)
 

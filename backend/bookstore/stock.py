@@ -26,10 +26,7 @@ from bookstore.catalogue import Book
 from bookstore.config import current_settings
 from bookstore.db import Model, UtcDateTime, db, lock_for_write, utcnow
 from bookstore.domain_errors import Conflict
-from bookstore.orders.models import Order, OrderStatus
-
-# Orders whose holds are a shopper's, not a payment's: they count against the per-client cap.
-UNPAID_STATUSES = (OrderStatus.PENDING, OrderStatus.FAILED)
+from bookstore.orders.models import Order
 
 # How long a `processing` payment (a bank debit) keeps its copies: SEPA debits are decided
 # within 14 business days; the hold ends sooner when the payment's outcome arrives.
@@ -128,26 +125,6 @@ def held_copies(
         carts_order = select(Order.id).where(Order.cart_id == excluding_cart).scalar_subquery()
         query = query.where(StockHold.order_id != func.coalesce(carts_order, 0))
     return {book_id: int(total) for book_id, total in db.session.execute(query)}
-
-
-def client_held_copies(
-    client: str, now: datetime, *, excluding_cart: str | None = None
-) -> tuple[int, datetime | None]:
-    """Copies a client holds now across its unpaid orders (not the cart's), and when the
-    first of those holds expires."""
-    query = (
-        select(func.sum(StockHold.quantity), func.min(StockHold.held_until))
-        .join(Order, Order.id == StockHold.order_id)
-        .where(
-            Order.client_key == client,
-            Order.status.in_(UNPAID_STATUSES),
-            StockHold.held_until > now,
-        )
-    )
-    if excluding_cart is not None:
-        query = query.where(Order.cart_id.is_distinct_from(excluding_cart))
-    total, first_expiry = db.session.execute(query).one()
-    return int(total or 0), first_expiry
 
 
 def books_on_sale_with_available(now: datetime | None = None) -> list[tuple[Book, int]]:

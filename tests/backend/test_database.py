@@ -19,7 +19,7 @@ from sqlalchemy.exc import StatementError
 from sqlalchemy.orm import ORMExecuteState, Session
 from webhook_events import delivery, intent_event
 
-from bookstore import checkout
+from bookstore.checkout import pay_transaction
 from bookstore.db import db, engine_url, provider_session
 from bookstore.orders.models import Order
 from bookstore.payments.demo_gateway import DemoGateway
@@ -165,7 +165,7 @@ def test_on_sqlite_checkout_holds_the_write_lock_from_reading_the_order_to_chang
     database = sqlite_file(app)
 
     other_writer_refused: list[bool] = []
-    check = checkout._refuse_unpayable
+    check = pay_transaction._refuse_unpayable
 
     def check_while_another_writer_tries(*args: Any, **kwargs: Any) -> Any:
         # Checked after the read of the order that precedes its change: a webhook's write
@@ -173,7 +173,7 @@ def test_on_sqlite_checkout_holds_the_write_lock_from_reading_the_order_to_chang
         other_writer_refused.append(other_writer_is_refused(database))
         return check(*args, **kwargs)
 
-    monkeypatch.setattr(checkout, "_refuse_unpayable", check_while_another_writer_tries)
+    monkeypatch.setattr(pay_transaction, "_refuse_unpayable", check_while_another_writer_tries)
     changed = pay_body({BOOK_ID: 2}, "cart-locking-0000002")
     assert client.post("/create-payment-intent", json=changed).status_code == 200
     assert other_writer_refused == [True]

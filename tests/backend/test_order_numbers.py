@@ -12,7 +12,7 @@ from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
 from shopping import pay_body
 
-from bookstore import checkout
+from bookstore.checkout import pay_transaction
 from bookstore.config import Settings
 from bookstore.orders.models import NUMBER_ALPHABET, new_number
 
@@ -63,7 +63,7 @@ def test_a_number_another_order_has_is_drawn_again(
 ) -> None:
     taken = str(new_order(client)["orderNumber"])
     draws: Iterator[str] = iter([taken, "SP-FRESH2"])
-    monkeypatch.setattr(checkout, "new_number", lambda: next(draws))
+    monkeypatch.setattr(pay_transaction, "new_number", lambda: next(draws))
 
     second = new_order(client)
 

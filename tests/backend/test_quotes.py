@@ -8,17 +8,16 @@ from collections.abc import Sequence
 import pytest
 
 from bookstore.addresses import COUNTRIES, ShippingAddress, check_address
-from bookstore.domain_errors import InvalidRequest
-from bookstore.quotes import CheckoutDetails, PricedLine, Quote, check_email, quote
-from bookstore.shipping import FREE_DOMESTIC_STANDARD_FROM, delivery_options
-from bookstore.tax import (
+from bookstore.checkout.quotes import CheckoutDetails, PricedLine, Quote, check_email, quote
+from bookstore.checkout.shipping import FREE_DOMESTIC_STANDARD_FROM, delivery_options
+from bookstore.checkout.tax import (
     CACHE_EXPIRY_MARGIN_SECONDS,
     CACHE_MAX_AGE_SECONDS,
     CachedTax,
     RateTableTax,
-    TaxableLine,
-    TaxQuote,
 )
+from bookstore.domain_errors import InvalidRequest
+from bookstore.payments.gateway import TaxableLine, TaxQuote
 
 SF = ShippingAddress(
     name="Ada Lovelace",

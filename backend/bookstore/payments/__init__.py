@@ -2,19 +2,15 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from flask import current_app
 
+from bookstore.config import Settings
 from bookstore.payments.demo_gateway import DemoGateway
 from bookstore.payments.gateway import PaymentGateway
 from bookstore.payments.stripe_gateway import StripeGateway
-from bookstore.tax import CachedTax, RateTableTax, TaxCalculator
+from bookstore.payments.stripe_tax import StripeTax
 
-if TYPE_CHECKING:
-    from bookstore.config import Settings
-
-__all__ = ["PaymentGateway", "build_gateway", "current_gateway"]
+__all__ = ["PaymentGateway", "build_gateway", "current_gateway", "provider_tax_calculator"]
 
 EXTENSION_KEY = "payment_gateway"
 
@@ -26,15 +22,11 @@ def build_gateway(settings: Settings) -> PaymentGateway:
     return DemoGateway()
 
 
-def build_tax_calculator(settings: Settings, gateway: PaymentGateway) -> TaxCalculator:
-    """Stripe Tax when asked for (STRIPE_TAX=1, Stripe mode), else the example rate table.
-
-    Stripe Tax's answers are reused until they expire (CachedTax): asking for the same quote
-    again costs Stripe nothing.
-    """
+def provider_tax_calculator(settings: Settings, gateway: PaymentGateway) -> StripeTax | None:
+    """Stripe Tax when asked for (STRIPE_TAX=1, Stripe mode); None: the shop works tax out."""
     if settings.stripe_tax and isinstance(gateway, StripeGateway):
-        return CachedTax(gateway.tax_calculator())
-    return RateTableTax()
+        return gateway.tax_calculator()
+    return None
 
 
 def current_gateway() -> PaymentGateway:

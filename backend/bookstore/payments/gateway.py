@@ -1,4 +1,5 @@
-"""The one small interface every payment provider implements (Stripe, offline demo)."""
+"""The one small interface every payment provider implements (Stripe, offline demo), and the
+values it exchanges with the shop, tax calculations included."""
 
 from __future__ import annotations
 
@@ -61,6 +62,28 @@ class PaymentEvent:
     fully_refunded: bool = True
     # For people: how it was paid ("Visa •••• 4242"), when the event says.
     payment_method: str | None = None
+
+
+# --- what a tax calculation takes and gives: Stripe Tax's, and the shop's own rate table's ---
+
+
+@dataclass(frozen=True)
+class TaxableLine:
+    """A priced line, as a tax calculation needs it."""
+
+    reference: str  # the book id
+    amount: int  # the line's total
+
+
+@dataclass(frozen=True)
+class TaxQuote:
+    """The tax to add, and the provider's record of how it was worked out (if any)."""
+
+    amount: int
+    calculation_id: str | None = None
+    # When the provider's calculation expires (Unix time): it cannot be linked to a
+    # PaymentIntent after that. None: nothing expires (the rate table).
+    expires_at: int | None = None
 
 
 class PaymentError(DomainError):

@@ -1,55 +1,30 @@
-"""The Stripe gateway: PaymentIntents through stripe-python, Stripe's errors made shopper-safe."""
+"""The Stripe gateway: PaymentIntents through stripe-python, Stripe's errors made shopper-safe
+(stripe_errors.py), and Stripe Tax through the same client (stripe_tax.py)."""
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
-from typing import TYPE_CHECKING
 
 import stripe
 
 from bookstore.addresses import ShippingAddress
-from bookstore.config import ConfigError
+from bookstore.config import ConfigError, Settings
 from bookstore.payments.gateway import (
-    AlreadyRefunded,
-    CardError,
     Mode,
-    NotRefundable,
-    PaymentError,
     PaymentEvent,
     PaymentIntent,
     ProviderUnavailable,
     Refund,
 )
+from bookstore.payments.stripe_errors import MISCONFIGURED_RETRY_AFTER, stripe_errors
 from bookstore.payments.stripe_events import ORDER_METADATA_KEY, describe_payment_method
+from bookstore.payments.stripe_tax import StripeTax
 from bookstore.payments.webhook_signing import verify_event
-from bookstore.redaction import redact, redact_logger
-from bookstore.tax import TaxableLine, TaxQuote
-
-if TYPE_CHECKING:
-    from bookstore.config import Settings
+from bookstore.redaction import redact_logger
 
 log = logging.getLogger(__name__)
 
-BUSY_MESSAGE = "Payments are busy right now. Please try again in a few seconds."
-UNREACHABLE_MESSAGE = "We couldn't reach our payment provider. Please try again."
-UNAVAILABLE_MESSAGE = "Payments are unavailable right now. Please try again later."
-REJECTED_MESSAGE = "We couldn't set up this payment. Please try again later."
-DECLINED_MESSAGE = "Your card was declined."
-ALREADY_REFUNDED_MESSAGE = "This payment has already been refunded."
-NOT_REFUNDABLE_MESSAGE = "This payment has not been taken, so there is nothing to refund."
 WEBHOOK_NOT_CONFIGURED_MESSAGE = "This server does not accept webhooks: no signing secret is set."
-
-# Stripe's error code for a refund of a charge refunded in full already.
-CHARGE_ALREADY_REFUNDED = "charge_already_refunded"
-# How Stripe words its refusal (a 400 with no code) to refund a PaymentIntent not paid yet:
-# "This PaymentIntent (pi_...) does not have a successful charge to refund."
-NO_SUCCESSFUL_CHARGE = "does not have a successful charge to refund"
-
-# Seconds a shopper (or Stripe's webhook retries) should wait before trying again.
-DEFAULT_RETRY_AFTER = 5
-MISCONFIGURED_RETRY_AFTER = 60
 
 
 class StripeGateway:
@@ -250,50 +225,6 @@ class StripeGateway:
         return verify_event(payload, signature_header, self._webhook_secret)
 
 
-class StripeTax:
-    """Tax worked out by Stripe Tax; the calculation is linked to the PaymentIntent on update."""
-
-    def __init__(self, client: stripe.StripeClient) -> None:
-        self._client = client
-
-    def calculate(
-        self,
-        lines: Sequence[TaxableLine],
-        shipping_amount: int,
-        address: ShippingAddress,
-        currency: str,
-    ) -> TaxQuote:
-        """One tax calculation for the lines and shipping, to the shipping address."""
-        params: stripe.params.tax.CalculationCreateParams = {
-            "currency": currency,
-            "line_items": [
-                {"amount": line.amount, "reference": line.reference, "tax_behavior": "exclusive"}
-                for line in lines
-            ],
-            "shipping_cost": {"amount": shipping_amount, "tax_behavior": "exclusive"},
-            "customer_details": {
-                "address": {
-                    "line1": address.line1,
-                    "line2": address.line2 or "",
-                    "city": address.city,
-                    "state": address.state or "",
-                    "postal_code": address.postal_code,
-                    "country": address.country,
-                },
-                "address_source": "shipping",
-            },
-        }
-        with stripe_errors("calculate tax"):
-            calculation = self._client.v1.tax.calculations.create(params)
-        if calculation.id is None:
-            raise PaymentError(REJECTED_MESSAGE)
-        return TaxQuote(
-            amount=calculation.tax_amount_exclusive,
-            calculation_id=calculation.id,
-            expires_at=calculation.expires_at,
-        )
-
-
 def to_payment_intent(intent: stripe.PaymentIntent) -> PaymentIntent:
     """Keep the fields the shop relies on from stripe-python's PaymentIntent."""
     error = intent.last_payment_error
@@ -367,129 +298,3 @@ def _payment_method(method: object) -> str | None:
     if not isinstance(method, stripe.PaymentMethod):
         return None  # not expanded: an id says nothing to a shopper
     return describe_payment_method(method.to_dict())
-
-
-@contextmanager
-def stripe_errors(action: str) -> Iterator[None]:
-    """Turn stripe-python's exceptions into the shop's PaymentErrors, logging each once."""
-    try:
-        yield
-    except stripe.StripeError as exc:
-        raise payment_error(exc, action) from exc
-
-
-def payment_error(exc: stripe.StripeError, action: str) -> PaymentError:
-    """The shop's error for a Stripe failure; the log says what happened, never a secret."""
-    if exc.http_status == 409:
-        # stripe-python raises a v1 409 as a plain APIError, so match the status, not the class.
-        return _conflict(exc, action)
-    refusal = _refund_refusal(exc, action)
-    if refusal is not None:
-        return refusal
-    for stripe_class, translate in _TRANSLATIONS:
-        if isinstance(exc, stripe_class):
-            return translate(exc, action)
-    log.error("Stripe failed to %s: %s %s", action, type(exc).__name__, _describe(exc))
-    return PaymentError(REJECTED_MESSAGE)
-
-
-def _card_declined(exc: stripe.StripeError, action: str) -> PaymentError:
-    """A refused card: the shopper can fix it, so pass on Stripe's user-safe message."""
-    decline_code = exc.error.decline_code if exc.error is not None else None
-    log.info("Card declined while trying to %s: %s/%s", action, exc.code, decline_code)
-    return CardError(exc.user_message or DECLINED_MESSAGE, code=exc.code or "card_declined")
-
-
-def _refund_refusal(exc: stripe.StripeError, action: str) -> PaymentError | None:
-    """Stripe's refusals of a refund that the caller acts on, or None for other errors."""
-    if not isinstance(exc, stripe.InvalidRequestError):
-        return None
-    if exc.code == CHARGE_ALREADY_REFUNDED:
-        # Done already, by another key or in the Dashboard: the caller treats it as done.
-        log.info("Stripe says the charge is refunded already (trying to %s)", action)
-        return AlreadyRefunded(ALREADY_REFUNDED_MESSAGE)
-    if NO_SUCCESSFUL_CHARGE in (exc.user_message or ""):
-        log.warning("Stripe found nothing to refund trying to %s: %s", action, _describe(exc))
-        return NotRefundable(NOT_REFUNDABLE_MESSAGE)
-    return None
-
-
-def _rate_limited(exc: stripe.StripeError, action: str) -> PaymentError:
-    """Too many requests: transient, tell the shopper when to try again."""
-    retry_after = _retry_after(exc.headers)
-    log.warning("Stripe rate-limited us trying to %s; retry after %ss", action, retry_after)
-    return ProviderUnavailable(BUSY_MESSAGE, retry_after=retry_after)
-
-
-def _conflict(exc: stripe.StripeError, action: str) -> PaymentError:
-    """Stripe is still running an earlier request with our idempotency key: try again soon."""
-    # A double submit: once the first request finishes, the same key replays its result.
-    log.warning(
-        "Stripe is still processing an earlier request with the same idempotency key "
-        "while we tried to %s: %s",
-        action,
-        _describe(exc),
-    )
-    return ProviderUnavailable(BUSY_MESSAGE, retry_after=DEFAULT_RETRY_AFTER)
-
-
-def _unreachable(exc: stripe.StripeError, action: str) -> PaymentError:
-    """No answer, or a timeout, even after stripe-python's own retries."""
-    log.warning("Could not reach Stripe to %s: %s", action, redact(exc.user_message or ""))
-    return ProviderUnavailable(UNREACHABLE_MESSAGE, retry_after=DEFAULT_RETRY_AFTER)
-
-
-def _misconfigured(exc: stripe.StripeError, action: str) -> PaymentError:
-    """Stripe refused our key: an operator must fix STRIPE_SECRET_KEY; the shopper waits."""
-    log.error(
-        "Stripe refused our API key trying to %s (check STRIPE_SECRET_KEY and its "
-        "permissions): %s %s",
-        action,
-        type(exc).__name__,
-        _describe(exc),
-    )
-    return ProviderUnavailable(UNAVAILABLE_MESSAGE, retry_after=MISCONFIGURED_RETRY_AFTER)
-
-
-def _rejected_request(exc: stripe.StripeError, action: str) -> PaymentError:
-    """Stripe says our request is wrong: a bug on our side, so a 502 and a detailed log."""
-    log.error("Stripe rejected our request to %s: %s", action, _describe(exc))
-    return PaymentError(REJECTED_MESSAGE)
-
-
-def _provider_error(exc: stripe.StripeError, action: str) -> PaymentError:
-    """Stripe had an internal problem that its retries did not get past."""
-    log.error("Stripe failed internally while we tried to %s: %s", action, _describe(exc))
-    return ProviderUnavailable(UNREACHABLE_MESSAGE, retry_after=DEFAULT_RETRY_AFTER)
-
-
-# Most specific first: stripe-python's error classes are siblings today, but order guards that.
-_TRANSLATIONS: tuple[
-    tuple[type[stripe.StripeError], Callable[[stripe.StripeError, str], PaymentError]], ...
-] = (
-    (stripe.CardError, _card_declined),
-    (stripe.RateLimitError, _rate_limited),
-    (stripe.APIConnectionError, _unreachable),
-    (stripe.AuthenticationError, _misconfigured),
-    (stripe.PermissionError, _misconfigured),
-    (stripe.InvalidRequestError, _rejected_request),
-    (stripe.IdempotencyError, _rejected_request),
-    (stripe.APIError, _provider_error),
-)
-
-
-def _describe(exc: stripe.StripeError) -> str:
-    """Status, code, param, request id and message of a Stripe error, secrets masked."""
-    param = getattr(exc, "param", None)
-    return redact(
-        f"status={exc.http_status} code={exc.code} param={param} "
-        f"request_id={exc.request_id} message={exc.user_message!r}"
-    )
-
-
-def _retry_after(headers: Mapping[str, str] | None) -> int:
-    """Seconds from a Retry-After header (whole seconds only), else the default."""
-    for name, value in (headers or {}).items():
-        if name.lower() == "retry-after" and value.strip().isdigit():
-            return max(1, int(value.strip()))
-    return DEFAULT_RETRY_AFTER

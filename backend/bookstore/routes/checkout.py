@@ -5,7 +5,8 @@ from __future__ import annotations
 from flask import Blueprint, Response, jsonify, request
 
 from bookstore.api_error import ApiError
-from bookstore.checkout import Confirmation, QuoteChanged, pay
+from bookstore.checkout.pay import QuoteChanged, pay
+from bookstore.checkout.payment_intent import Confirmation
 from bookstore.clients import client_key
 from bookstore.config import current_settings
 from bookstore.routes.return_urls import checked_return_url

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, jsonify
 
-from bookstore.checkout import quote_cart
+from bookstore.checkout.pay import quote_cart
 from bookstore.config import current_settings
 from bookstore.schemas import QuoteRequest, checkout_details, parse_body, quote_json
 

@@ -15,9 +15,10 @@ from dataclasses import asdict, dataclass
 from bookstore import money
 from bookstore.addresses import ShippingAddress
 from bookstore.catalogue import prices_by_id
+from bookstore.checkout.shipping import DeliveryOption, delivery_option, delivery_options
+from bookstore.checkout.tax import TaxCalculator
 from bookstore.domain_errors import InvalidRequest
-from bookstore.shipping import DeliveryOption, delivery_option, delivery_options
-from bookstore.tax import TaxableLine, TaxCalculator, TaxQuote
+from bookstore.payments.gateway import TaxableLine, TaxQuote
 
 DEFAULT_DELIVERY_METHOD = "standard"
 # Enough to catch typos; the mail server has the last word.
@@ -86,6 +87,10 @@ class Quote:
     def ready_to_pay(self) -> bool:
         """Whether the shopper has given all a bookshop needs to ship and confirm."""
         return self.details.email is not None and self.delivery is not None
+
+    def quantities(self) -> dict[str, int]:
+        """Copies of each book the quote's lines ask for."""
+        return {line.book_id: line.quantity for line in self.lines}
 
     def quote_id(self) -> str:
         """What the shopper was shown, as a digest: the inputs and every price, never an id a

@@ -11,33 +11,17 @@ import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
-from dataclasses import astuple, dataclass
+from dataclasses import astuple
 from typing import Protocol
 
 from flask import current_app
 
 from bookstore.addresses import ShippingAddress
+from bookstore.config import Settings
+from bookstore.payments import PaymentGateway, provider_tax_calculator
+from bookstore.payments.gateway import TaxableLine, TaxQuote
 
 EXTENSION_KEY = "tax_calculator"
-
-
-@dataclass(frozen=True)
-class TaxableLine:
-    """A priced line, as a tax calculation needs it."""
-
-    reference: str  # the book id
-    amount: int  # the line's total
-
-
-@dataclass(frozen=True)
-class TaxQuote:
-    """The tax to add, and the provider's record of how it was worked out (if any)."""
-
-    amount: int
-    calculation_id: str | None = None
-    # When the provider's calculation expires (Unix time): it cannot be linked to a
-    # PaymentIntent after that. None: nothing expires (the rate table).
-    expires_at: int | None = None
 
 
 class TaxCalculator(Protocol):
@@ -172,6 +156,16 @@ def _cache_key(
         address.country,
     )
     return (tuple(astuple(line) for line in lines), shipping_amount, place, currency)
+
+
+def build_tax_calculator(settings: Settings, gateway: PaymentGateway) -> TaxCalculator:
+    """Stripe Tax when asked for (STRIPE_TAX=1, Stripe mode), else the example rate table.
+
+    Stripe Tax's answers are reused until they expire (CachedTax): asking for the same quote
+    again costs Stripe nothing.
+    """
+    provider = provider_tax_calculator(settings, gateway)
+    return CachedTax(provider) if provider is not None else RateTableTax()
 
 
 def current_tax_calculator() -> TaxCalculator:
