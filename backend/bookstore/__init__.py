@@ -17,9 +17,7 @@ def create_app(config: Settings | None = None) -> Flask:
     """Build the app: settings, database, CORS, errors, payment gateway, routes, commands."""
     # Imported here so that importing the package (e.g. for its settings) does no work.
     from bookstore import (
-        catalogue,
         catalogue_cache,
-        cli,
         cors,
         db,
         errors,
@@ -29,8 +27,12 @@ def create_app(config: Settings | None = None) -> Flask:
         security,
         web,
     )
+    from bookstore.catalogue import books
+    from bookstore.catalogue import cli as catalogue_cli
     from bookstore.checkout import tax
+    from bookstore.notifications import cli as outbox_cli
     from bookstore.notifications import emails, mail, outbox, worker
+    from bookstore.orders import cli as orders_cli
     from bookstore.orders import fulfilment, models, payment_status, refunds
     from bookstore.routes import health
 
@@ -67,12 +69,16 @@ def create_app(config: Settings | None = None) -> Flask:
     worker.init_outbox_worker(
         app, settings.outbox_send_interval_seconds, send=refunds.send_due_work
     )
-    cli.register_commands(app)
+    # The owner's commands; the schema's (`db upgrade` and friends) come from Flask-Migrate.
+    app.cli.add_command(orders_cli.orders_group)
+    app.cli.add_command(catalogue_cli.stock_group)
+    app.cli.add_command(catalogue_cli.seed_command)
+    outbox_cli.register_outbox_commands(app, order_numbers=models.numbers_by_id)
 
     # Referenced so every table is in the metadata that migrations are checked against. The
     # schema itself comes from `flask --app bookstore db upgrade` and the books from `... seed`,
     # run once per deploy: app servers write nothing at start, so any number can start at once.
-    _ = (catalogue.Book, models.Order, fulfilment.ProcessedEvent, outbox.OutboxMessage)
+    _ = (books.Book, models.Order, fulfilment.ProcessedEvent, outbox.OutboxMessage)
 
     if settings.mode == "stripe" and not settings.stripe_webhook_secret:
         app.logger.warning(

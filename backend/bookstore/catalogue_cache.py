@@ -19,9 +19,9 @@ from functools import cached_property, lru_cache
 from flask import Flask, Request, Response, current_app
 from werkzeug.http import parse_accept_header, quote_etag
 
+from bookstore.catalogue.stock import books_on_sale_with_available
 from bookstore.config import Settings
 from bookstore.schemas import book_json
-from bookstore.stock import books_on_sale_with_available
 
 EXTENSION_KEY = "catalogue_cache"
 # Below this many bytes gzip saves less than the header and the CPU cost.

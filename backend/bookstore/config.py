@@ -98,7 +98,7 @@ class Settings:
     # Seconds between background sends of due emails in each server process; 0: none (run
     # `flask --app bookstore outbox send` from cron instead).
     outbox_send_interval_seconds: float = 0.0
-    # How long a checkout holds its cart's copies for the shopper to pay (bookstore.stock).
+    # How long Pay holds its cart's copies for the shopper to pay (bookstore.orders.holds).
     stock_hold_minutes: float = DEFAULT_STOCK_HOLD_MINUTES
     # Copies one client may hold at once across its unpaid orders (checkout/hold_limit.py).
     hold_limit_per_client: int = DEFAULT_HOLD_LIMIT_PER_CLIENT

@@ -30,7 +30,7 @@ from werkzeug.exceptions import RequestEntityTooLarge
 
 from bookstore.addresses import ShippingAddress, check_address
 from bookstore.api_error import ApiError
-from bookstore.catalogue import Book
+from bookstore.catalogue.books import Book
 from bookstore.checkout.quotes import DEFAULT_DELIVERY_METHOD, CheckoutDetails, check_email
 from bookstore.delivery import LABELS
 from bookstore.orders.models import Order, OrderLine, OrderStatus

@@ -24,7 +24,7 @@ from sqlalchemy import Connection, create_engine, text
 from sqlalchemy.engine import URL
 
 from bookstore import create_app
-from bookstore.catalogue import seed_catalogue
+from bookstore.catalogue.books import seed_catalogue
 from bookstore.config import Settings
 from bookstore.db import db, engine_url
 

@@ -8,8 +8,8 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
-from bookstore.catalogue import Book, seed_catalogue
-from bookstore.catalogue_data import BOOKS
+from bookstore.catalogue.books import Book, seed_catalogue
+from bookstore.catalogue.data import BOOKS
 from bookstore.db import db
 
 HEX = re.compile(r"^#[0-9a-f]{6}$")

@@ -14,7 +14,7 @@ from shopping import pay_body
 from sqlalchemy import event
 
 from bookstore import create_app
-from bookstore.catalogue import Book
+from bookstore.catalogue.books import Book
 from bookstore.catalogue_cache import EXTENSION_KEY, CatalogueCache
 from bookstore.config import Settings
 from bookstore.db import db

@@ -27,13 +27,13 @@ from shopping import (
 )
 from sqlalchemy import func, select, update
 
-from bookstore.catalogue_data import BOOKS
+from bookstore.catalogue.data import BOOKS
+from bookstore.catalogue.stock import StockHold
 from bookstore.db import db, utcnow
 from bookstore.orders.models import Order, OrderStatus, find_order_by_number
 from bookstore.payments import current_gateway
 from bookstore.payments.demo_gateway import DemoPaymentIntent
 from bookstore.payments.gateway import PaymentIntent
-from bookstore.stock import StockHold
 
 PRICES = {book["id"]: book["price"] for book in BOOKS}
 DREAM, BOOM = "the-dream-machine", "boom"

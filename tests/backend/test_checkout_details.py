@@ -16,7 +16,7 @@ from sqlalchemy import select
 from stripe_fakes import FakeStripe, form
 from webhook_events import delivery, intent_event
 
-from bookstore.catalogue_data import BOOKS
+from bookstore.catalogue.data import BOOKS
 from bookstore.db import db
 from bookstore.orders.models import Order
 from bookstore.payments import current_gateway

@@ -15,12 +15,12 @@ from run_summary import add_summary_line
 from shopping import new_cart_id, pay, pay_body
 from sqlalchemy import select
 
-from bookstore.catalogue_data import BOOKS
+from bookstore.catalogue.data import BOOKS
+from bookstore.catalogue.stock import held_copies
 from bookstore.db import db, utcnow
 from bookstore.orders.models import Order
 from bookstore.payments import current_gateway
 from bookstore.payments.gateway import PaymentIntent, ProviderUnavailable
-from bookstore.stock import held_copies
 
 PRICES = {book["id"]: book["price"] for book in BOOKS}
 BOOM = "boom"

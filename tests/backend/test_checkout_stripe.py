@@ -18,7 +18,7 @@ from sqlalchemy import select
 from stripe_fakes import FakeStripe, form, server_error
 
 from bookstore import create_app
-from bookstore.catalogue_data import BOOKS
+from bookstore.catalogue.data import BOOKS
 from bookstore.config import Settings
 from bookstore.db import db
 from bookstore.orders.models import Order

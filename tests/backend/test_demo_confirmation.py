@@ -29,11 +29,11 @@ from shopping import (
 )
 from sqlalchemy import select, text, update
 
+from bookstore.catalogue.stock import held_copies
 from bookstore.db import db, utcnow
 from bookstore.demo_delivery import SETTLE_AFTER_SECONDS
 from bookstore.payments.demo_cards import SEPA_FAILS, SEPA_SUCCEEDS
 from bookstore.payments.demo_gateway import DemoConfirmationToken
-from bookstore.stock import held_copies
 
 BOOM = "boom"
 

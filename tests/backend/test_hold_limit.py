@@ -17,7 +17,7 @@ from webhook_events import intent_event, post_event
 from werkzeug.test import TestResponse
 
 from bookstore import create_app
-from bookstore.catalogue_data import BOOKS
+from bookstore.catalogue.data import BOOKS
 from bookstore.checkout.hold_limit import client_held_copies
 from bookstore.clients import client_key
 from bookstore.config import Settings

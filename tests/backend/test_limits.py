@@ -20,7 +20,7 @@ from sqlalchemy import func, select
 from stripe_fakes import FakeStripe, form
 
 from bookstore import MAX_CONTENT_LENGTH
-from bookstore.catalogue_data import BOOKS
+from bookstore.catalogue.data import BOOKS
 from bookstore.config import Settings
 from bookstore.db import db
 from bookstore.orders.models import Order, find_order_by_payment_intent

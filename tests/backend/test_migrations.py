@@ -17,7 +17,7 @@ from alembic.script import ScriptDirectory
 from flask import Flask, current_app
 
 from bookstore import create_app
-from bookstore.catalogue_data import BOOKS
+from bookstore.catalogue.data import BOOKS
 from bookstore.config import Settings
 from bookstore.db import MIGRATIONS_DIR, db
 

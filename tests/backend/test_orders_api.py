@@ -10,7 +10,7 @@ from flask.testing import FlaskClient
 from shopping import pay_body
 from stripe_fakes import FakeStripe
 
-from bookstore.catalogue_data import BOOKS
+from bookstore.catalogue.data import BOOKS
 from bookstore.db import db
 from bookstore.orders.models import find_order_by_number
 

@@ -23,14 +23,14 @@ from sqlalchemy import func, select
 from stripe_fakes import FakeStripe
 
 from bookstore import create_app
-from bookstore.catalogue import Book
-from bookstore.catalogue_data import BOOKS
+from bookstore.catalogue.books import Book
+from bookstore.catalogue.data import BOOKS
+from bookstore.catalogue.stock import held_copies
 from bookstore.config import Settings
 from bookstore.db import db, utcnow
 from bookstore.orders.models import Order, find_order_by_payment_intent
 from bookstore.payments import current_gateway
 from bookstore.payments.demo_gateway import DemoPaymentIntent
-from bookstore.stock import held_copies
 
 PRICES = {str(book["id"]): int(str(book["price"])) for book in BOOKS}
 MAX_QUANTITY, MAX_LINES = 10, 50

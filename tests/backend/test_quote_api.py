@@ -28,12 +28,12 @@ from sqlalchemy import Engine, event, func, select
 from stripe_fakes import FAKE_TAX_RATE, FakeStripe, form
 
 from bookstore import create_app
-from bookstore.catalogue_data import BOOKS
+from bookstore.catalogue.data import BOOKS
+from bookstore.catalogue.stock import StockHold
 from bookstore.config import Settings
 from bookstore.db import db
 from bookstore.orders.models import Order, OrderEvent, OrderLine
 from bookstore.payments.demo_gateway import DemoPaymentIntent
-from bookstore.stock import StockHold
 
 PRICES = {book["id"]: book["price"] for book in BOOKS}
 BOOM, SCARCE = "boom", "poor-charlies-almanack"  # 120 copies, 3 copies

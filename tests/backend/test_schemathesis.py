@@ -23,7 +23,7 @@ from shopping import ADDRESS, EMAIL, RETURN_URL, card, pay_body
 from stripe_fakes import FakeStripe
 
 from bookstore import create_app
-from bookstore.catalogue_data import BOOKS
+from bookstore.catalogue.data import BOOKS
 from bookstore.config import Settings
 from bookstore.openapi import build_document
 from bookstore.schemas import DEFAULT_MAX_QUANTITY

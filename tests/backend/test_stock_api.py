@@ -24,14 +24,15 @@ from stripe_fakes import FakeStripe, server_error
 from webhook_events import intent_event, post_event, refund_event
 
 from bookstore import create_app
-from bookstore.catalogue import Book
+from bookstore.catalogue.books import Book
+from bookstore.catalogue.stock import StockHold, held_copies
 from bookstore.config import Settings
 from bookstore.db import db, utcnow
 from bookstore.notifications.outbox import OutboxMessage
 from bookstore.notifications.worker import send_outbox
+from bookstore.orders.holds import PROCESSING_HOLD
 from bookstore.orders.models import Order, OrderStatus, find_order_by_number
 from bookstore.orders.refunds import request_refund, retry_refund, send_due_refunds
-from bookstore.stock import PROCESSING_HOLD, StockHold, held_copies
 
 SCARCE = "poor-charlies-almanack"  # 3 copies
 SOLD_OUT = "the-big-score"  # none

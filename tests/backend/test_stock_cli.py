@@ -12,8 +12,8 @@ from flask.testing import FlaskClient, FlaskCliRunner
 from shopping import pay_body
 from sqlalchemy import select
 
-from bookstore.catalogue import Book
-from bookstore.catalogue_data import BOOKS
+from bookstore.catalogue.books import Book
+from bookstore.catalogue.data import BOOKS
 from bookstore.db import db
 
 SCARCE = "poor-charlies-almanack"

@@ -35,7 +35,7 @@ from stripe_fakes import (
 from werkzeug.test import TestResponse
 
 from bookstore import create_app
-from bookstore.catalogue_data import BOOKS
+from bookstore.catalogue.data import BOOKS
 from bookstore.config import Settings
 from bookstore.db import db
 from bookstore.errors import domain_status

@@ -12,11 +12,11 @@ from datetime import datetime
 
 from sqlalchemy import func, select
 
+from bookstore.catalogue.stock import StockHold
 from bookstore.config import current_settings
 from bookstore.db import db
 from bookstore.domain_errors import LimitReached
 from bookstore.orders.models import Order, OrderStatus
-from bookstore.stock import StockHold
 
 # Orders whose holds are a shopper's, not a payment's: they count against the per-client cap.
 UNPAID_STATUSES = (OrderStatus.PENDING, OrderStatus.FAILED)

@@ -18,6 +18,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from bookstore.catalogue.stock import check_available_now
 from bookstore.checkout.pay_transaction import open_for_payment
 from bookstore.checkout.payment_intent import (
     Confirmation,
@@ -30,8 +31,8 @@ from bookstore.checkout.quotes import CheckoutDetails, Quote, price_cart, quote
 from bookstore.checkout.tax import current_tax_calculator
 from bookstore.db import utcnow
 from bookstore.domain_errors import Conflict, InvalidRequest
+from bookstore.orders.holds import cart_order_id
 from bookstore.payments import current_gateway
-from bookstore.stock import check_available_now
 
 # What a shopper is told each missing detail is.
 MISSING_MESSAGES = {
@@ -70,7 +71,8 @@ def quote_cart(
     """Price the cart for the details given so far and check its copies; writes nothing."""
     priced = _priced(quantities, currency, details)
     # The cart's own order's hold is the shopper's already: it does not count against them.
-    check_available_now(priced.quantities(), utcnow(), cart_id=cart_id)
+    own_hold = cart_order_id(cart_id) if cart_id is not None else None
+    check_available_now(priced.quantities(), utcnow(), excluding_order=own_hold)
     return priced
 
 

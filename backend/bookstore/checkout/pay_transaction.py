@@ -14,10 +14,12 @@ from typing import Any, cast
 from sqlalchemy import CursorResult, Table, insert, select
 from sqlalchemy.exc import IntegrityError
 
+from bookstore.catalogue.stock import check_available, hold_deadline, hold_rows
 from bookstore.checkout.hold_limit import check_client_cap
 from bookstore.checkout.quotes import Quote
 from bookstore.db import db, lock_for_write, lock_name, utcnow
 from bookstore.domain_errors import Conflict
+from bookstore.orders.holds import cart_order_id, hold
 from bookstore.orders.models import (
     PAID_STATUSES,
     Order,
@@ -26,7 +28,6 @@ from bookstore.orders.models import (
     new_number,
     new_token,
 )
-from bookstore.stock import check_available, hold, hold_deadline, hold_rows
 
 # The tables behind the models, for plain INSERTs (typed as Table, which mypy cannot infer).
 _ORDERS = cast(Table, Order.__table__)
@@ -87,8 +88,10 @@ def _write_order(
         _forget_other_gateways(order, gateway_name)
     now = utcnow()
     wanted = priced.quantities()
+    # The cart's own hold, whichever request wrote its order, does not count against it.
+    own_hold = cart_order_id(cart_id) if cart_id is not None else None
     # The books' rows are locked from here to the commit: checks for the same copies queue.
-    check_available(wanted, now, cart_id=cart_id)
+    check_available(wanted, now, excluding_order=own_hold)
     check_client_cap(client, wanted, now, cart_id)
     until = hold_deadline(now)
     if order is None:

@@ -14,7 +14,7 @@ from dataclasses import asdict, dataclass
 
 from bookstore import money
 from bookstore.addresses import ShippingAddress
-from bookstore.catalogue import prices_by_id
+from bookstore.catalogue.books import prices_by_id
 from bookstore.checkout.shipping import DeliveryOption, delivery_option, delivery_options
 from bookstore.checkout.tax import TaxCalculator
 from bookstore.domain_errors import InvalidRequest

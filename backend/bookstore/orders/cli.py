@@ -18,6 +18,7 @@ from flask import current_app
 from flask.cli import AppGroup
 from sqlalchemy import select
 
+from bookstore.catalogue.stock import describe
 from bookstore.db import db, lock_for_write, utcnow
 from bookstore.money import format_amount
 from bookstore.notifications.emails import queue_confirmation
@@ -25,6 +26,7 @@ from bookstore.notifications.mail import current_transport
 from bookstore.notifications.worker import EXTENSION_KEY as SENDER_KEY
 from bookstore.notifications.worker import OutboxWorker, send_outbox
 from bookstore.orders.details import money_text, order_details, when_text
+from bookstore.orders.holds import take_for_paid_order
 from bookstore.orders.models import (
     Order,
     OrderStatus,
@@ -42,7 +44,6 @@ from bookstore.orders.refunds import (
     send_refund,
 )
 from bookstore.payments import current_gateway
-from bookstore.stock import describe, take_for_paid_order
 
 # How long `orders refund` waits for the charge.refunded event, and how often it looks.
 WAIT_SECONDS = 10.0

@@ -9,8 +9,8 @@ from bookstore.db import utcnow
 from bookstore.delivery import describe_delivery
 from bookstore.money import format_amount
 from bookstore.orders.fulfilment import INCOMPLETE_ORDER
+from bookstore.orders.holds import hold_is_active
 from bookstore.orders.models import Order, OrderStatus
-from bookstore.stock import hold_is_active
 
 S = OrderStatus
 

@@ -10,15 +10,16 @@ from sqlalchemy import ColumnElement, String, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, mapped_column
 
+from bookstore.catalogue.stock import describe
 from bookstore.db import Model, UtcDateTime, db, utcnow
 from bookstore.money import format_amount
 from bookstore.notifications.emails import queue_confirmation, queue_refund_notice
 from bookstore.notifications.worker import wake_sender
+from bookstore.orders.holds import hold_while_processing, release, take_for_paid_order
 from bookstore.orders.models import Order, OrderStatus, can_transition, record, transition
 from bookstore.orders.refunds import request_refund
 from bookstore.payments import current_gateway
 from bookstore.payments.gateway import EventAction, PaymentEvent
-from bookstore.stock import describe, hold_while_processing, release, take_for_paid_order
 
 logger = logging.getLogger(__name__)
 

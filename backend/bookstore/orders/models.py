@@ -106,8 +106,8 @@ class Order(Model):
     payment_method: Mapped[str | None] = mapped_column(String(100))
     paid_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     failure_message: Mapped[str | None] = mapped_column(String(500))
-    # Its copies are held for it until then (the rows of bookstore.stock.StockHold); None when
-    # nothing is held.
+    # Its copies are held for it until then (bookstore.orders.holds; the rows are the
+    # catalogue's StockHold); None when nothing is held.
     held_until: Mapped[datetime | None] = mapped_column(UtcDateTime)
     # While set and in the future, a Pay for the order is under way (its PaymentIntent being
     # created, updated or confirmed) and another Pay for the cart is refused. A lease rather

@@ -23,10 +23,10 @@ from sqlalchemy import select
 
 from bookstore.db import db, utcnow
 from bookstore.notifications.worker import send_outbox
+from bookstore.orders.holds import release, restock
 from bookstore.orders.models import Order, OrderStatus, RefundCause, record, transition
 from bookstore.payments import current_gateway
 from bookstore.payments.gateway import AlreadyRefunded, PaymentError, ProviderUnavailable
-from bookstore.stock import release, restock
 
 logger = logging.getLogger(__name__)
 

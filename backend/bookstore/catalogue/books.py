@@ -9,7 +9,7 @@ from sqlalchemy import CheckConstraint, String, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, mapped_column
 
-from bookstore.catalogue_data import BOOKS
+from bookstore.catalogue.data import BOOKS
 from bookstore.db import Model, db
 
 
@@ -17,7 +17,7 @@ class Book(Model):
     """A title in the shop, priced in the smallest currency unit."""
 
     __tablename__ = "book"
-    # Never oversold, whatever the code above the database does (see bookstore.stock).
+    # Never oversold, whatever the code above the database does (see bookstore.catalogue.stock).
     __table_args__ = (CheckConstraint("stock >= 0", name="stock_not_negative"),)
 
     id: Mapped[str] = mapped_column(String(100), primary_key=True)  # a slug, used in URLs

@@ -1,15 +1,16 @@
-"""`flask --app bookstore stock [list|set]`: copies on the shelf, held by checkouts, available."""
+"""`flask --app bookstore stock [list|set]`: copies on the shelf, held by orders, available;
+and `flask --app bookstore seed`, which adds the catalogue's missing titles."""
 
 from __future__ import annotations
 
 import click
-from flask.cli import AppGroup
+from flask.cli import AppGroup, with_appcontext
 from sqlalchemy import select
 
-from bookstore.catalogue import Book
+from bookstore.catalogue.books import Book, seed_catalogue
+from bookstore.catalogue.stock import held_copies, lock_books, set_stock
 from bookstore.config import current_settings
 from bookstore.db import db, utcnow
-from bookstore.stock import held_copies, lock_books, set_stock
 
 TITLE_WIDTH = 40
 
@@ -73,3 +74,11 @@ def set_command(book_id: str, count: int) -> None:
         f"{max(0, count - holding)} available."
     )
     click.echo(f"The shop shows it within {seconds:g} s (CATALOGUE_CACHE_SECONDS).")
+
+
+@click.command("seed")
+@with_appcontext
+def seed_command() -> None:
+    """Add the catalogue's missing titles; run after `db upgrade`, as often as you like."""
+    added = seed_catalogue()
+    click.echo(f"Catalogue: {added} title(s) added." if added else "Catalogue: up to date.")

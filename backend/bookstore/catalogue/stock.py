@@ -1,10 +1,10 @@
-"""Copies on the shelf, copies held by checkouts, and taking them for paid orders: never more.
+"""Copies on the shelf and copies held by orders, checked so that none is sold twice.
 
 A book's `stock` counts the copies on the shelf; a paid order takes its copies off it. Between
-checkout and payment, an order *holds* its lines' copies (StockHold rows) until
-`Order.held_until`: STOCK_HOLD_MINUTES after its checkout, or PROCESSING_HOLD while its
-payment is `processing` (a bank debit's answer can take days). What can be ordered is the
-stock less every other order's active holds.
+Pay and payment, an order *holds* its lines' copies (StockHold rows, by order id) until they
+expire. What can be ordered is the stock less every other order's active holds. What an order
+does with its copies (hold, take when paid, give back) is the orders area's
+(bookstore.orders.holds); this module knows orders by their id only.
 
 Every check-then-write here runs with the books' rows locked (FOR UPDATE on PostgreSQL, the
 database's one write lock on SQLite), always in id order, so two checkouts for the last copy,
@@ -19,18 +19,27 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import NamedTuple
 
-from sqlalchemy import ForeignKey, Index, String, case, delete, func, insert, select, update
+from sqlalchemy import (
+    ForeignKey,
+    Index,
+    ScalarSelect,
+    String,
+    case,
+    delete,
+    func,
+    insert,
+    select,
+    update,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
-from bookstore.catalogue import Book
+from bookstore.catalogue.books import Book
 from bookstore.config import current_settings
 from bookstore.db import Model, UtcDateTime, db, lock_for_write, utcnow
 from bookstore.domain_errors import Conflict
-from bookstore.orders.models import Order
 
-# How long a `processing` payment (a bank debit) keeps its copies: SEPA debits are decided
-# within 14 business days; the hold ends sooner when the payment's outcome arrives.
-PROCESSING_HOLD = timedelta(days=30)
+# An order, by its id or by a query for its id (a cart's order: see held_copies).
+OrderId = int | ScalarSelect[int]
 
 
 @dataclass(frozen=True)
@@ -104,13 +113,13 @@ def held_copies(
     book_ids: Collection[str] | None,
     now: datetime,
     *,
-    excluding_order: int | None = None,
-    excluding_cart: str | None = None,
+    excluding_order: OrderId | None = None,
 ) -> dict[str, int]:
-    """Copies of each book held by active holds, other than one order's or one cart's.
+    """Copies of each book held by active holds, other than one order's.
 
-    `excluding_cart` leaves out the holds of the cart's order, whichever request wrote it: a
-    cart's twin requests never count each other's hold.
+    `excluding_order` is an order's id, or a query for one that runs in the same statement:
+    a cart's order, whichever request wrote it, so that a cart's twin requests never count
+    each other's hold.
     """
     query = (
         select(StockHold.book_id, func.sum(StockHold.quantity))
@@ -119,11 +128,10 @@ def held_copies(
     )
     if book_ids is not None:
         query = query.where(StockHold.book_id.in_(book_ids))
-    if excluding_order is not None:
+    if isinstance(excluding_order, int):
         query = query.where(StockHold.order_id != excluding_order)
-    if excluding_cart is not None:
-        carts_order = select(Order.id).where(Order.cart_id == excluding_cart).scalar_subquery()
-        query = query.where(StockHold.order_id != func.coalesce(carts_order, 0))
+    elif excluding_order is not None:
+        query = query.where(StockHold.order_id != func.coalesce(excluding_order, 0))
     return {book_id: int(total) for book_id, total in db.session.execute(query)}
 
 
@@ -185,14 +193,12 @@ def check_available(
     quantities: Mapping[str, int],
     now: datetime,
     *,
-    order_id: int | None = None,
-    cart_id: str | None = None,
+    excluding_order: OrderId | None = None,
 ) -> None:
     """Lock the books and raise InsufficientStock unless every quantity can be held.
 
-    The order's own hold (`order_id`), or its cart's (`cart_id`), does not count against it:
-    a returning cart may keep what it holds. Call in the transaction that then writes the hold
-    (sets held_until).
+    The hold of `excluding_order` (the order's own, or its cart's) does not count against it:
+    a returning cart may keep what it holds. Call in the transaction that then writes the hold.
     """
     books = lock_shelf(quantities.keys())
     # Expired holds on these books are read by nobody any more: cleared while locked here.
@@ -201,23 +207,23 @@ def check_available(
         .where(StockHold.book_id.in_(quantities.keys()), StockHold.held_until <= now)
         .execution_options(synchronize_session=False)
     )
-    held = held_copies(quantities.keys(), now, excluding_order=order_id, excluding_cart=cart_id)
+    held = held_copies(quantities.keys(), now, excluding_order=excluding_order)
     shortages = _shortages(quantities, books, held)
     if shortages:
         raise InsufficientStock(shortages)
 
 
 def check_available_now(
-    quantities: Mapping[str, int], now: datetime, *, cart_id: str | None = None
+    quantities: Mapping[str, int], now: datetime, *, excluding_order: OrderId | None = None
 ) -> None:
     """Raise InsufficientStock unless every quantity could be held now; reads only, locks nothing.
 
     For a quote: a hint that Pay, which checks again under the books' locks, confirms. The
-    cart's own hold (`cart_id`) does not count against it.
+    hold of `excluding_order` (the cart's own order) does not count against it.
     """
     query = select(Book.id, Book.title, Book.stock).where(Book.id.in_(quantities.keys()))
     books = {row.id: Shelf(row.title, row.stock) for row in db.session.execute(query)}
-    held = held_copies(quantities.keys(), now, excluding_cart=cart_id)
+    held = held_copies(quantities.keys(), now, excluding_order=excluding_order)
     shortages = _shortages(quantities, books, held)
     if shortages:
         raise InsufficientStock(shortages)
@@ -238,17 +244,12 @@ def _shortages(
     return shortages
 
 
-def hold_is_active(order: Order, now: datetime) -> bool:
-    """Whether the order's copies are held for it now."""
-    return order.held_until is not None and order.held_until > now
-
-
 def hold_rows(
     order_id: int, quantities: Mapping[str, int], until: datetime, *, new_order: bool = False
 ) -> None:
     """Hold these copies for the order until `until`, instead of what it held before.
 
-    For an order written with plain INSERTs; the caller stores `until` as its held_until.
+    The caller stores `until` as the order's held_until.
     """
     if not new_order:  # a new order holds nothing yet
         db.session.execute(
@@ -264,90 +265,16 @@ def hold_rows(
         db.session.execute(insert(StockHold), rows)
 
 
-def hold(order: Order, quantities: Mapping[str, int], until: datetime) -> None:
-    """Hold these copies for the order until `until` (checked first with check_available)."""
-    hold_rows(order.id, quantities, until)
-    order.held_until = until
-
-
-def take_for_paid_order(order: Order, now: datetime) -> list[Shortage]:
-    """Take the order's copies off the shelf as its payment arrives; what is short, if any.
-
-    An order whose hold is active has its copies set aside already. One whose hold expired (or
-    was released by a failed attempt) gets them only if nobody else holds them now. All or
-    nothing: with any shortage, no copy is taken and the order must be refunded.
-    """
-    if order.stock_taken:
-        return []
-    wanted = copies_in(order)
-    titles = {line.book_id: line.title for line in order.lines}
-    books = lock_shelf(wanted.keys())
-    held_by_others = (
-        {}
-        if hold_is_active(order, now)
-        else held_copies(wanted.keys(), now, excluding_order=order.id)
-    )
-    shortages = []
-    for book_id, quantity in wanted.items():
-        book = books.get(book_id)
-        on_shelf = book.stock if book is not None else 0
-        available = max(0, on_shelf - held_by_others.get(book_id, 0))
-        if quantity > available:
-            shortages.append(Shortage(book_id, titles[book_id], quantity, available))
-    release(order)
-    if shortages:
-        return shortages
-    _add_to_shelf(wanted, -1)
-    order.stock_taken = True
-    return []
-
-
-def hold_while_processing(order: Order, now: datetime) -> bool:
-    """Hold the order's copies for as long as a bank debit may take, if nobody else has them.
-
-    Its own active hold carries over; one that lapsed is taken again only if the copies are
-    still free. False if they are not: the payment's success then finds out, and refunds.
-    """
-    wanted = copies_in(order)
-    if not hold_is_active(order, now):
-        try:
-            check_available(wanted, now, order_id=order.id)
-        except InsufficientStock:
-            return False
-    hold(order, wanted, now + PROCESSING_HOLD)
-    return True
-
-
-def release(order: Order) -> None:
-    """Give the order's held copies back (paid, failed, canceled or refunded)."""
+def release_holds(order_id: int) -> None:
+    """Give back whatever copies the order holds (the caller clears its held_until)."""
     db.session.execute(
         delete(StockHold)
-        .where(StockHold.order_id == order.id)
+        .where(StockHold.order_id == order_id)
         .execution_options(synchronize_session=False)
     )
-    order.held_until = None
 
 
-def restock(order: Order) -> bool:
-    """Put a paid order's copies back on the shelf (a refund of books that came back)."""
-    if not order.stock_taken:
-        return False
-    wanted = copies_in(order)
-    lock_shelf(wanted.keys())
-    _add_to_shelf(wanted, +1)
-    order.stock_taken = False
-    return True
-
-
-def copies_in(order: Order) -> dict[str, int]:
-    """Copies of each book the order's lines are for."""
-    wanted: dict[str, int] = {}
-    for line in order.lines:
-        wanted[line.book_id] = wanted.get(line.book_id, 0) + line.quantity
-    return wanted
-
-
-def _add_to_shelf(quantities: Mapping[str, int], sign: int) -> None:
+def add_to_shelf(quantities: Mapping[str, int], sign: int) -> None:
     """Add (sign +1) or take (sign -1) copies, in the database, not in loaded objects."""
     for book_id, quantity in quantities.items():
         db.session.execute(
