@@ -18,6 +18,8 @@ from pydantic.json_schema import JsonSchemaMode, models_json_schema
 from bookstore import schemas
 from bookstore.config import Settings, current_settings
 from bookstore.errors import ErrorResponse
+from bookstore.payments.demo import bank as demo_bank
+from bookstore.payments.demo import routes as demo
 
 EXTENSION_KEY = "openapi_document"
 REF_TEMPLATE = "#/components/schemas/{model}"
@@ -231,9 +233,6 @@ SHOP_OPERATIONS: tuple[Operation, ...] = (
 
 def demo_operations() -> tuple[Operation, ...]:
     """The offline demo's stand-in for Stripe's API; only mounted in demo mode."""
-    # Imported here: the demo routes exist (and are documented) only in demo mode.
-    from bookstore.routes import demo, demo_bank
-
     intent = path_parameter("intent_id", "The demo PaymentIntent's id, pi_demo_...")
     step_errors = _errors(
         *BODY_ERRORS,

@@ -6,13 +6,11 @@ Requests are validated with them, responses are built through them, and the Open
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from dataclasses import asdict
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Annotated, Any, Literal, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
-from flask import request
 from pydantic import (
     BaseModel,
     BeforeValidator,
@@ -20,26 +18,22 @@ from pydantic import (
     Field,
     StrictInt,
     StrictStr,
-    ValidationError,
     ValidationInfo,
     field_validator,
 )
 from pydantic.alias_generators import to_camel
 from pydantic_core import PydanticCustomError
-from werkzeug.exceptions import RequestEntityTooLarge
 
 from bookstore.addresses import ShippingAddress, check_address
-from bookstore.api_error import ApiError
 from bookstore.catalogue.books import Book
 from bookstore.checkout.quotes import DEFAULT_DELIVERY_METHOD, CheckoutDetails, check_email
 from bookstore.delivery import LABELS
 from bookstore.orders.models import Order, OrderLine, OrderStatus
+from bookstore.payments.gateway import PaymentIntentStatus
 
 if TYPE_CHECKING:
     from bookstore.checkout.pay import Payment
     from bookstore.checkout.quotes import PricedLine, Quote
-
-T = TypeVar("T", bound=BaseModel)
 
 DEFAULT_MAX_QUANTITY = 10
 MAX_CART_LINES = 50
@@ -186,46 +180,6 @@ def _max_quantity(info: ValidationInfo) -> int:
     return int(limit)
 
 
-def request_body() -> bytes:
-    """The raw body, or 413 when it is over MAX_CONTENT_LENGTH, however it was sent."""
-    body = request.get_data(cache=True)
-    limit = request.max_content_length
-    # Werkzeug refuses a Content-Length over the limit, but cuts a chunked body off at the
-    # limit without a word: a body that filled the limit was longer than allowed.
-    if limit is not None and request.content_length is None and len(body) >= limit:
-        raise RequestEntityTooLarge()
-    return body
-
-
-def parse_body(model: type[T], context: Mapping[str, Any] | None = None) -> T:
-    """Read the request's JSON body and validate it with `model`, or raise an ApiError."""
-    if not request.is_json:
-        raise ApiError(415, "unsupported_media_type", "Send the body as application/json.")
-    try:
-        data = json.loads(request_body())
-    # ValueError also covers bodies that are not UTF-8; RecursionError, absurdly deep nesting.
-    except (ValueError, RecursionError):
-        raise ApiError(400, "invalid_json", "The request body is not valid JSON.") from None
-    if not isinstance(data, dict):
-        raise ApiError(
-            400,
-            "validation_error",
-            "The request body is not valid.",
-            [{"field": "body", "message": "The body must be a JSON object."}],
-        )
-    try:
-        return model.model_validate(data, context=dict(context or {}))
-    except ValidationError as error:
-        details = [
-            {
-                "field": ".".join(str(part) for part in issue["loc"]) or "body",
-                "message": issue["msg"],
-            }
-            for issue in error.errors(include_url=False, include_input=False)
-        ]
-        raise ApiError(400, "validation_error", "The request body is not valid.", details) from None
-
-
 # --- responses: built through these models, so the OpenAPI document describes what is sent ---
 
 
@@ -239,15 +193,6 @@ class ResponseModel(BaseModel):
 
 Amount = Annotated[int, Field(ge=0, description="Smallest currency unit (cents for USD).")]
 Currency = Annotated[str, Field(pattern=r"^[a-z]{3}$", description="Lower-case ISO code.")]
-PaymentIntentStatus = Literal[
-    "requires_payment_method",
-    "requires_confirmation",
-    "requires_action",
-    "processing",
-    "requires_capture",
-    "canceled",
-    "succeeded",
-]
 
 
 class CountryResponse(ResponseModel):

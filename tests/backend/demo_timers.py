@@ -7,7 +7,7 @@ from collections.abc import Callable
 
 from flask import Flask
 
-from bookstore.demo_delivery import SCHEDULER_KEY
+from bookstore.payments.demo.delivery import SCHEDULER_KEY
 
 
 class Timers:

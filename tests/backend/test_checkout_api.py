@@ -32,7 +32,7 @@ from bookstore.catalogue.stock import StockHold
 from bookstore.db import db, utcnow
 from bookstore.orders.models import Order, OrderStatus, find_order_by_number
 from bookstore.payments import current_gateway
-from bookstore.payments.demo_gateway import DemoPaymentIntent
+from bookstore.payments.demo.models import DemoPaymentIntent
 from bookstore.payments.gateway import PaymentIntent
 
 PRICES = {book["id"]: book["price"] for book in BOOKS}

@@ -22,7 +22,7 @@ from webhook_events import delivery, intent_event
 from bookstore.checkout import pay_transaction
 from bookstore.db import db, engine_url, provider_session
 from bookstore.orders.models import Order
-from bookstore.payments.demo_gateway import DemoGateway
+from bookstore.payments.demo.gateway import DemoGateway
 
 BOOK_ID = "boom"
 

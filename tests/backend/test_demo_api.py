@@ -448,7 +448,7 @@ def test_a_payment_whose_event_cannot_be_applied_still_succeeds(
     assert response.status_code == 200
     assert response.get_json()["status"] == "succeeded"
     failures = [record for record in caplog.records if record.levelno == logging.ERROR]
-    assert [record.name for record in failures] == ["bookstore.demo_delivery"]
+    assert [record.name for record in failures] == ["bookstore.payments.demo.delivery"]
     assert "order_update_failed" in failures[0].getMessage()
     # Rolled back, so a later delivery may still apply it; only charge.succeeded (how it was
     # paid, which changes no status) went through.

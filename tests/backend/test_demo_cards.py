@@ -4,7 +4,7 @@ from datetime import date
 
 import pytest
 
-from bookstore.payments.demo_cards import (
+from bookstore.payments.demo.cards import (
     Card,
     authentication_failure,
     card_outcome,

@@ -31,9 +31,9 @@ from sqlalchemy import select, text, update
 
 from bookstore.catalogue.stock import held_copies
 from bookstore.db import db, utcnow
-from bookstore.demo_delivery import SETTLE_AFTER_SECONDS
-from bookstore.payments.demo_cards import SEPA_FAILS, SEPA_SUCCEEDS
-from bookstore.payments.demo_gateway import DemoConfirmationToken
+from bookstore.payments.demo.cards import SEPA_FAILS, SEPA_SUCCEEDS
+from bookstore.payments.demo.delivery import SETTLE_AFTER_SECONDS
+from bookstore.payments.demo.models import DemoConfirmationToken
 
 BOOM = "boom"
 

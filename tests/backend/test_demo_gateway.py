@@ -23,13 +23,10 @@ from bookstore.domain_errors import InvalidRequest, NotFound
 from bookstore.errors import domain_status
 from bookstore.orders.models import Order
 from bookstore.payments import build_gateway, current_gateway
-from bookstore.payments.demo_cards import Card, card_details, card_outcome
-from bookstore.payments.demo_gateway import (
-    DemoGateway,
-    DemoIntentNotFound,
-    DemoPaymentIntent,
-    UnexpectedIntentState,
-)
+from bookstore.payments.demo.cards import Card, card_details, card_outcome
+from bookstore.payments.demo.gateway import DemoGateway
+from bookstore.payments.demo.models import DemoPaymentIntent
+from bookstore.payments.demo.storage import DemoIntentNotFound, UnexpectedIntentState
 from bookstore.payments.gateway import (
     CardError,
     InvalidSignature,

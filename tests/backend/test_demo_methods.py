@@ -11,8 +11,8 @@ from flask import Flask
 from flask.testing import FlaskClient
 from shopping import pay_body
 
-from bookstore.demo_delivery import SETTLE_AFTER_SECONDS
-from bookstore.payments.demo_cards import SEPA_FAILS, SEPA_SUCCEEDS
+from bookstore.payments.demo.cards import SEPA_FAILS, SEPA_SUCCEEDS
+from bookstore.payments.demo.delivery import SETTLE_AFTER_SECONDS
 
 RETURN_URL = "http://localhost:3000/success"
 

@@ -23,13 +23,14 @@ from shopping import pay_body
 from sqlalchemy import func, select
 
 from bookstore.db import db
-from bookstore.demo_delivery import REFUND_EVENT_AFTER_SECONDS
 from bookstore.errors import domain_status
 from bookstore.orders.fulfilment import ProcessedEvent
 from bookstore.orders.models import Order
 from bookstore.payments import current_gateway
-from bookstore.payments.demo_cards import Card
-from bookstore.payments.demo_gateway import DemoGateway, DemoRefund
+from bookstore.payments.demo.cards import Card
+from bookstore.payments.demo.delivery import REFUND_EVENT_AFTER_SECONDS
+from bookstore.payments.demo.gateway import DemoGateway
+from bookstore.payments.demo.models import DemoRefund
 from bookstore.payments.gateway import (
     AlreadyRefunded,
     NotRefundable,

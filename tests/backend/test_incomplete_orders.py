@@ -17,7 +17,7 @@ from webhook_events import intent_event, post_event
 
 from bookstore.db import db
 from bookstore.orders.models import Order, OrderStatus, find_order_by_number
-from bookstore.payments.demo_gateway import DemoPaymentIntent
+from bookstore.payments.demo.models import DemoPaymentIntent
 
 BOOM = "boom"
 

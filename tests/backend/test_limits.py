@@ -24,7 +24,7 @@ from bookstore.catalogue.data import BOOKS
 from bookstore.config import Settings
 from bookstore.db import db
 from bookstore.orders.models import Order, find_order_by_payment_intent
-from bookstore.payments.demo_gateway import DemoPaymentIntent
+from bookstore.payments.demo.models import DemoPaymentIntent
 
 PRICES = {str(book["id"]): int(str(book["price"])) for book in BOOKS}
 DREAM = "the-dream-machine"

@@ -12,7 +12,7 @@ from flask.testing import FlaskClient
 from bookstore.config import current_settings
 from bookstore.errors import ErrorResponse
 from bookstore.openapi import REF_TEMPLATE, build_document
-from bookstore.routes.demo import ConfirmationTokenBody, ConfirmBody
+from bookstore.payments.demo.routes import ConfirmationTokenBody, ConfirmBody
 from bookstore.schemas import (
     CreatePaymentIntentRequest,
     OrderResponse,

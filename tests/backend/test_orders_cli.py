@@ -29,9 +29,9 @@ from webhook_events import delivery, intent_event, refund_event
 from bookstore import create_app
 from bookstore.config import Settings
 from bookstore.db import db
-from bookstore.demo_delivery import SCHEDULER_KEY
 from bookstore.orders import cli as orders_cli
 from bookstore.orders.models import Order, OrderStatus, find_order_by_number
+from bookstore.payments.demo.delivery import SCHEDULER_KEY
 
 SCARCE = "poor-charlies-almanack"  # 3 copies
 BOOM = "boom"  # 30.00 USD

@@ -30,7 +30,7 @@ from bookstore.config import Settings
 from bookstore.db import db, utcnow
 from bookstore.orders.models import Order, find_order_by_payment_intent
 from bookstore.payments import current_gateway
-from bookstore.payments.demo_gateway import DemoPaymentIntent
+from bookstore.payments.demo.models import DemoPaymentIntent
 
 PRICES = {str(book["id"]): int(str(book["price"])) for book in BOOKS}
 MAX_QUANTITY, MAX_LINES = 10, 50

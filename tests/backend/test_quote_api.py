@@ -33,7 +33,7 @@ from bookstore.catalogue.stock import StockHold
 from bookstore.config import Settings
 from bookstore.db import db
 from bookstore.orders.models import Order, OrderEvent, OrderLine
-from bookstore.payments.demo_gateway import DemoPaymentIntent
+from bookstore.payments.demo.models import DemoPaymentIntent
 
 PRICES = {book["id"]: book["price"] for book in BOOKS}
 BOOM, SCARCE = "boom", "poor-charlies-almanack"  # 120 copies, 3 copies

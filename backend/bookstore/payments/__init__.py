@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import current_app
 
 from bookstore.config import Settings
-from bookstore.payments.demo_gateway import DemoGateway
+from bookstore.payments.demo.gateway import DemoGateway
 from bookstore.payments.gateway import PaymentGateway
 from bookstore.payments.stripe_gateway import StripeGateway
 from bookstore.payments.stripe_tax import StripeTax

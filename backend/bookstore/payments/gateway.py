@@ -12,6 +12,17 @@ from bookstore.domain_errors import DomainError
 
 Mode = Literal["stripe", "demo"]
 
+# Stripe's PaymentIntent statuses, which the demo's PaymentIntents have too.
+PaymentIntentStatus = Literal[
+    "requires_payment_method",
+    "requires_confirmation",
+    "requires_action",
+    "processing",
+    "requires_capture",
+    "canceled",
+    "succeeded",
+]
+
 # What a provider event means for an order; anything else is acknowledged and ignored.
 EventAction = Literal["succeeded", "failed", "processing", "canceled", "refunded", "paid_with"]
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, Response, jsonify, request
 
 from bookstore.orders.fulfilment import process_webhook
-from bookstore.schemas import request_body
+from bookstore.request_bodies import request_body
 
 bp = Blueprint("webhook", __name__)
 

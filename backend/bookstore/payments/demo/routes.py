@@ -11,9 +11,8 @@ from pydantic import BaseModel, Field, StrictBool, StrictInt, StrictStr, model_v
 
 from bookstore.api_error import ApiError
 from bookstore.db import utcnow
-from bookstore.demo_delivery import deliver_outcome
 from bookstore.payments import current_gateway
-from bookstore.payments.demo_cards import (
+from bookstore.payments.demo.cards import (
     NEEDS_AUTHENTICATION,
     Card,
     card_details,
@@ -21,15 +20,13 @@ from bookstore.payments.demo_cards import (
     sepa_details,
     sepa_outcome,
 )
-from bookstore.payments.demo_gateway import (
-    BANK_REDIRECT,
-    DemoGateway,
-    DemoPaymentIntent,
-    confirmation_token_object,
-    stripe_object,
-)
-from bookstore.routes.return_urls import checked_return_url
-from bookstore.schemas import PaymentIntentStatus, parse_body
+from bookstore.payments.demo.delivery import deliver_outcome
+from bookstore.payments.demo.gateway import DemoGateway
+from bookstore.payments.demo.models import BANK_REDIRECT, DemoPaymentIntent
+from bookstore.payments.demo.stripe_objects import confirmation_token_object, stripe_object
+from bookstore.payments.gateway import PaymentIntentStatus
+from bookstore.payments.return_urls import checked_return_url
+from bookstore.request_bodies import parse_body
 
 log = logging.getLogger(__name__)
 

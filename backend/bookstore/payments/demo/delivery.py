@@ -1,7 +1,8 @@
 """Demo mode: Stripe's webhook deliveries, played by sending signed events to our own handler.
 
 After each demo payment step, the event Stripe would send goes through the same verified
-webhook handler as a real delivery. A debit that is `processing` settles a few seconds later,
+webhook handler as a real delivery: the one the app gives init_demo_delivery, as Stripe is
+given the endpoint's URL. A debit that is `processing` settles a few seconds later,
 on a timer, as a bank's answer comes days later on Stripe. The events of a payment confirmed on
 the server (Pay) and a refund's `charge.refunded` are sent from the same timer, right after the
 call, never inside it: as on Stripe, they reach the shop after (or while) the caller finishes
@@ -17,13 +18,12 @@ from collections.abc import Callable
 from flask import Flask, current_app
 
 from bookstore.domain_errors import DomainError
-from bookstore.orders.fulfilment import process_webhook
 from bookstore.payments import EXTENSION_KEY
-from bookstore.payments.demo_gateway import (
+from bookstore.payments.demo.gateway import DemoGateway
+from bookstore.payments.demo.models import (
     PROCESSING,
     REQUIRES_PAYMENT_METHOD,
     SUCCEEDED,
-    DemoGateway,
     DemoPaymentIntent,
 )
 from bookstore.payments.gateway import Refund
@@ -31,6 +31,7 @@ from bookstore.payments.gateway import Refund
 log = logging.getLogger(__name__)
 
 SCHEDULER_KEY = "demo_scheduler"
+WEBHOOK_KEY = "demo_webhook"
 # Seconds between a debit's `processing` and its outcome.
 SETTLE_AFTER_SECONDS = 4.0
 # Seconds between a refund, or a confirmation on the server, and its events: none, but never
@@ -39,6 +40,8 @@ REFUND_EVENT_AFTER_SECONDS = 0.0
 ATTEMPT_EVENTS_AFTER_SECONDS = 0.0
 
 Scheduler = Callable[[float, Callable[[], None]], None]
+# Applies a signed delivery as the shop's /webhook does, and says what it did ("processed"...).
+WebhookHandler = Callable[[bytes, str | None], str]
 
 
 def run_later(delay: float, work: Callable[[], None]) -> None:
@@ -48,13 +51,16 @@ def run_later(delay: float, work: Callable[[], None]) -> None:
     timer.start()
 
 
-def init_demo_delivery(app: Flask, scheduler: Scheduler = run_later) -> None:
-    """Give the app the timer its debits settle and its refunds' events go out on.
+def init_demo_delivery(
+    app: Flask, webhook: WebhookHandler, scheduler: Scheduler = run_later
+) -> None:
+    """Deliver the demo's events to `webhook`, on the timer its debits settle on.
 
     Tests give their own timer, or replace ``app.extensions[SCHEDULER_KEY]`` later. The app's
     demo gateway tells of each new refund, and each payment confirmed on the server, here, and
     their events are sent on that timer.
     """
+    app.extensions[WEBHOOK_KEY] = webhook
     app.extensions[SCHEDULER_KEY] = scheduler
     gateway = app.extensions.get(EXTENSION_KEY)
     if isinstance(gateway, DemoGateway):
@@ -137,8 +143,9 @@ def _deliver(gateway: DemoGateway, event_type: str, intent: DemoPaymentIntent) -
 
 def _apply(event_type: str, payment_intent_id: str, payload: bytes, header: str) -> None:
     """Apply one signed event through the webhook handler, as Stripe's delivery would."""
+    webhook: WebhookHandler = current_app.extensions[WEBHOOK_KEY]
     try:
-        result = process_webhook(payload, header)
+        result = webhook(payload, header)
     except DomainError as error:
         # The payment itself stands, as on Stripe when a webhook delivery fails; the order
         # page still shows the PaymentIntent's status. Log it for whoever runs the demo.

@@ -13,13 +13,14 @@ from flask import Blueprint, redirect, render_template, request
 from pydantic import BaseModel, Field, ValidationError
 from werkzeug.wrappers.response import Response
 
-from bookstore.demo_delivery import deliver_outcome
 from bookstore.domain_errors import InvalidRequest
 from bookstore.money import format_amount
-from bookstore.payments.demo_gateway import REQUIRES_ACTION, SUCCEEDED
-from bookstore.routes.demo import demo_gateway
+from bookstore.payments.demo.delivery import deliver_outcome
+from bookstore.payments.demo.models import REQUIRES_ACTION, SUCCEEDED
+from bookstore.payments.demo.routes import demo_gateway
 
-bp = Blueprint("demo_bank", __name__, url_prefix="/demo/bank")
+# Its page is templates/demo_bank.html, beside this module.
+bp = Blueprint("demo_bank", __name__, url_prefix="/demo/bank", template_folder="templates")
 
 
 @bp.get("/<intent_id>")
