@@ -23,7 +23,7 @@ def export_document() -> str:
     sys.path.insert(0, str(BACKEND_DIR))
     from bookstore import create_app
     from bookstore.config import Settings
-    from bookstore.openapi import current_document
+    from bookstore.web.openapi import current_document
 
     with tempfile.TemporaryDirectory() as scratch:
         # From this mapping alone, never the process environment or .env: Stripe keys there

@@ -16,17 +16,7 @@ MAX_CONTENT_LENGTH = 64 * 1024
 def create_app(config: Settings | None = None) -> Flask:
     """Build the app: settings, database, CORS, errors, payment gateway, routes, commands."""
     # Imported here so that importing the package (e.g. for its settings) does no work.
-    from bookstore import (
-        catalogue_cache,
-        cors,
-        db,
-        errors,
-        payments,
-        ratelimit,
-        routes,
-        security,
-        web,
-    )
+    from bookstore import db, payments
     from bookstore.catalogue import books
     from bookstore.catalogue import cli as catalogue_cli
     from bookstore.checkout import tax
@@ -34,7 +24,8 @@ def create_app(config: Settings | None = None) -> Flask:
     from bookstore.notifications import emails, mail, outbox, worker
     from bookstore.orders import cli as orders_cli
     from bookstore.orders import fulfilment, models, payment_status, refunds
-    from bookstore.routes import health
+    from bookstore.web import catalogue_cache, cors, errors, ratelimit, routes, security, spa
+    from bookstore.web.routes import health
 
     settings = config if config is not None else Settings.from_env()
     app = Flask(__name__)
@@ -62,7 +53,7 @@ def create_app(config: Settings | None = None) -> Flask:
     catalogue_cache.init_catalogue_cache(app, settings)
     if settings.frontend_dist is not None:
         # Last: the SPA's catch-all route keeps clear of the paths registered before it.
-        web.register_spa(app, settings.frontend_dist)
+        spa.register_spa(app, settings.frontend_dist)
     mail.init_mail(app, settings)
     emails.init_emails(app)
     # Each round of the background thread sends the refunds still due, then the emails.

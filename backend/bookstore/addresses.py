@@ -25,7 +25,8 @@ def _country(code: str, name: str, postal: str, example: str, state: bool = Fals
     return Country(code, name, re.compile(postal, re.IGNORECASE), example, state)
 
 
-# Edit this table to ship to more countries; shipping.py and tax.py price each one.
+# Edit this table to ship to more countries; checkout/shipping.py and checkout/tax.py price
+# each one.
 COUNTRIES: dict[str, Country] = {
     country.code: country
     for country in (

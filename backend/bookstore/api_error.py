@@ -1,4 +1,4 @@
-"""A failure the HTTP edge answers as-is, with its own status (bookstore.errors renders it)."""
+"""A failure the HTTP edge answers as-is, with its own status (bookstore.web.errors renders it)."""
 
 from __future__ import annotations
 

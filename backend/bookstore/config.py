@@ -75,7 +75,7 @@ class Settings:
     demo_mode: bool = False
     # Stripe Tax instead of the example rate table (bookstore.checkout.tax); Stripe mode only.
     stripe_tax: bool = False
-    # Checkouts one client may start, and where the counts live (see bookstore.ratelimit).
+    # Checkouts one client may start, and where the counts live (see bookstore.web.ratelimit).
     checkout_rate_limit: str = DEFAULT_CHECKOUT_RATE_LIMIT
     order_lookup_rate_limit: str = DEFAULT_ORDER_LOOKUP_RATE_LIMIT
     ratelimit_storage_uri: str = DEFAULT_RATELIMIT_STORAGE_URI

@@ -1,4 +1,4 @@
-"""Errors the shop's domain raises; the HTTP edge (bookstore.errors) gives each its status."""
+"""Errors the shop's domain raises; the HTTP edge (bookstore.web.errors) gives each its status."""
 
 from __future__ import annotations
 

@@ -15,9 +15,9 @@ from sqlalchemy import event
 
 from bookstore import create_app
 from bookstore.catalogue.books import Book
-from bookstore.catalogue_cache import EXTENSION_KEY, CatalogueCache
 from bookstore.config import Settings
 from bookstore.db import db
+from bookstore.web.catalogue_cache import EXTENSION_KEY, CatalogueCache
 
 
 class FakeClock:

@@ -20,7 +20,6 @@ from sqlalchemy.orm import Session, SessionTransaction
 from bookstore.config import Settings
 from bookstore.db import db
 from bookstore.domain_errors import InvalidRequest, NotFound
-from bookstore.errors import domain_status
 from bookstore.orders.models import Order
 from bookstore.payments import build_gateway, current_gateway
 from bookstore.payments.demo.cards import Card, card_details, card_outcome
@@ -35,6 +34,7 @@ from bookstore.payments.gateway import (
     PaymentIntent,
 )
 from bookstore.payments.stripe_gateway import StripeGateway
+from bookstore.web.errors import domain_status
 
 PAYS = "4242424242424242"
 NEEDS_AUTHENTICATION = "4000002500003155"

@@ -23,7 +23,6 @@ from shopping import pay_body
 from sqlalchemy import func, select
 
 from bookstore.db import db
-from bookstore.errors import domain_status
 from bookstore.orders.fulfilment import ProcessedEvent
 from bookstore.orders.models import Order
 from bookstore.payments import current_gateway
@@ -39,6 +38,7 @@ from bookstore.payments.gateway import (
     PaymentIntent,
     Refund,
 )
+from bookstore.web.errors import domain_status
 
 PAYS = "4242424242424242"
 DECLINED = "4000000000000002"

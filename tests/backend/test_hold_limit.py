@@ -19,10 +19,10 @@ from werkzeug.test import TestResponse
 from bookstore import create_app
 from bookstore.catalogue.data import BOOKS
 from bookstore.checkout.hold_limit import client_held_copies
-from bookstore.clients import client_key
 from bookstore.config import Settings
 from bookstore.db import db, utcnow
 from bookstore.orders.models import find_order_by_number
+from bookstore.web.clients import client_key
 
 BOOM, DREAM, SCARCE = "boom", "the-dream-machine", "poor-charlies-almanack"
 BOT, SHOPPER = "203.0.113.7", "198.51.100.20"

@@ -10,10 +10,10 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from bookstore.config import current_settings
-from bookstore.errors import ErrorResponse
-from bookstore.openapi import REF_TEMPLATE, build_document
 from bookstore.payments.demo.routes import ConfirmationTokenBody, ConfirmBody
-from bookstore.schemas import (
+from bookstore.web.errors import ErrorResponse
+from bookstore.web.openapi import REF_TEMPLATE, build_document
+from bookstore.web.schemas import (
     CreatePaymentIntentRequest,
     OrderResponse,
     PaymentIntentResponse,

@@ -25,8 +25,8 @@ from stripe_fakes import FakeStripe
 from bookstore import create_app
 from bookstore.catalogue.data import BOOKS
 from bookstore.config import Settings
-from bookstore.openapi import build_document
-from bookstore.schemas import DEFAULT_MAX_QUANTITY
+from bookstore.web.openapi import build_document
+from bookstore.web.schemas import DEFAULT_MAX_QUANTITY
 
 # Random examples per operation and generation mode (on top of the coverage phase's cases).
 MAX_EXAMPLES = 40

@@ -38,10 +38,10 @@ from bookstore import create_app
 from bookstore.catalogue.data import BOOKS
 from bookstore.config import Settings
 from bookstore.db import db
-from bookstore.errors import domain_status
 from bookstore.orders.models import Order
 from bookstore.payments.gateway import PaymentError
 from bookstore.payments.stripe_gateway import StripeGateway
+from bookstore.web.errors import domain_status
 
 # stripe-python retries this many times after the first attempt (production's default too).
 RETRIES = 1

@@ -24,7 +24,6 @@ from stripe_fakes import (
 
 from bookstore.addresses import ShippingAddress
 from bookstore.config import ConfigError, Settings
-from bookstore.errors import domain_status
 from bookstore.payments.gateway import (
     CardError,
     InvalidSignature,
@@ -35,6 +34,7 @@ from bookstore.payments.gateway import (
 from bookstore.payments.stripe_gateway import StripeGateway
 from bookstore.payments.webhook_signing import signature_header
 from bookstore.redaction import redact
+from bookstore.web.errors import domain_status
 
 SECRET_KEY = "sk_test_123"
 WEBHOOK_SECRET = "whsec_test"

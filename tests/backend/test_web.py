@@ -12,7 +12,7 @@ from flask.testing import FlaskClient
 
 from bookstore import create_app
 from bookstore.config import ConfigError, Settings
-from bookstore.web import IMMUTABLE
+from bookstore.web.spa import IMMUTABLE
 
 INDEX = b"<!doctype html><html><body><div id=root></div></body></html>"
 SCRIPT = b"export const shop = 'books';\n" * 100  # over 1 KB, so the build compresses it

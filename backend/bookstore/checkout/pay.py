@@ -9,8 +9,8 @@ lease. The lease serialises the Pays of one cart (two tabs, a double click): a s
 `payment_in_progress` until the first is answered, so the amount confirmed is always the one
 of the quote the first Pay was sent for.
 
-The transaction is pay_transaction.py's, the PaymentIntent's calls payment_intent.py's, and
-the cap on copies one client may hold hold_limit.py's.
+Pay's transaction is in pay_transaction.py, its calls to the gateway in payment_intent.py, and
+the cap on copies one client may hold in hold_limit.py.
 """
 
 from __future__ import annotations

@@ -114,7 +114,8 @@ class Order(Model):
     # than a lock: no database lock is held while the gateway is called, and a Pay that died
     # midway leaves one that simply lapses.
     paying_until: Mapped[datetime | None] = mapped_column(UtcDateTime)
-    # Who took its holds (bookstore.clients.client_key), for the cap on copies one client holds.
+    # Who took its holds (bookstore.web.clients.client_key, from the request's address), for the
+    # cap on copies one client holds.
     client_key: Mapped[str | None] = mapped_column(String(64), index=True)
     # Whether its copies were taken off the shelf (when it was paid).
     stock_taken: Mapped[bool] = mapped_column(default=False)

@@ -1,8 +1,8 @@
 """The offline demo gateway: plays Stripe's test mode with PaymentIntents kept in our database.
 
-Its tables are models.py's, its storage storage.py's, its refunds refunds.py's, and the steps
-Stripe.js takes in the browser browser.py's; this is the gateway interface the shop calls, and
-the webhook events it signs.
+This module is the gateway interface the shop calls, and the webhook events it signs. The
+demo's tables are in models.py, its storage in storage.py, its refunds in refunds.py, and the
+steps Stripe.js takes in the browser in browser.py.
 """
 
 from __future__ import annotations

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, Response, request
 
 from bookstore.api_error import ApiError
-from bookstore.catalogue_cache import current_catalogue
+from bookstore.web.catalogue_cache import current_catalogue
 
 bp = Blueprint("books", __name__, url_prefix="/api/books")
 

@@ -1,7 +1,7 @@
 """Request and response bodies declared once as pydantic models.
 
 Requests are validated with them, responses are built through them, and the OpenAPI document
-(bookstore.openapi) is generated from them: one declaration of each shape.
+(bookstore.web.openapi) is generated from them: one declaration of each shape.
 """
 
 from __future__ import annotations

@@ -6,8 +6,8 @@ from flask import Blueprint, Response, current_app, jsonify
 
 from bookstore.addresses import COUNTRIES
 from bookstore.config import current_settings
-from bookstore.openapi import current_document
 from bookstore.payments import current_gateway
+from bookstore.web.openapi import current_document
 
 bp = Blueprint("meta", __name__)
 

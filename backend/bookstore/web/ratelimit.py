@@ -31,7 +31,7 @@ from limits.storage import MemoryStorage, storage_from_string
 from limits.strategies import FixedWindowRateLimiter
 
 from bookstore.config import ConfigError, Settings
-from bookstore.errors import error_response
+from bookstore.web.errors import error_response
 
 log = logging.getLogger(__name__)
 
@@ -110,7 +110,7 @@ def limit(text: str, methods: Collection[str], message: str) -> Limit:
 
 def init_rate_limits(app: Flask, settings: Settings) -> Counter:
     """Limit quotes, checkouts, order lookups and order searches per client address."""
-    from bookstore.routes import checkout, order_lookup, orders, quote
+    from bookstore.web.routes import checkout, order_lookup, orders, quote
 
     counter = Counter(settings.ratelimit_storage_uri)
     limits_by_blueprint = {

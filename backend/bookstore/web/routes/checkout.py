@@ -7,11 +7,16 @@ from flask import Blueprint, Response, jsonify, request
 from bookstore.api_error import ApiError
 from bookstore.checkout.pay import QuoteChanged, pay
 from bookstore.checkout.payment_intent import Confirmation
-from bookstore.clients import client_key
 from bookstore.config import current_settings
 from bookstore.payments.return_urls import checked_return_url
 from bookstore.request_bodies import parse_body
-from bookstore.schemas import CreatePaymentIntentRequest, checkout_details, payment_json, quote_json
+from bookstore.web.clients import client_key
+from bookstore.web.schemas import (
+    CreatePaymentIntentRequest,
+    checkout_details,
+    payment_json,
+    quote_json,
+)
 
 bp = Blueprint("checkout", __name__)
 

@@ -15,11 +15,11 @@ from flask import Flask, current_app
 from pydantic import BaseModel
 from pydantic.json_schema import JsonSchemaMode, models_json_schema
 
-from bookstore import schemas
 from bookstore.config import Settings, current_settings
-from bookstore.errors import ErrorResponse
 from bookstore.payments.demo import bank as demo_bank
 from bookstore.payments.demo import routes as demo
+from bookstore.web import schemas
+from bookstore.web.errors import ErrorResponse
 
 EXTENSION_KEY = "openapi_document"
 REF_TEMPLATE = "#/components/schemas/{model}"

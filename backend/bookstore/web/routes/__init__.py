@@ -9,7 +9,7 @@ from bookstore.config import Settings
 
 def register_blueprints(app: Flask, settings: Settings) -> None:
     """Mount every blueprint; the demo's stand-in for Stripe only when no Stripe keys are set."""
-    from bookstore.routes import books, checkout, meta, order_lookup, orders, quote, webhook
+    from bookstore.web.routes import books, checkout, meta, order_lookup, orders, quote, webhook
 
     for module in (meta, books, quote, checkout, orders, order_lookup, webhook):
         app.register_blueprint(module.bp)
