@@ -30,6 +30,8 @@ say "ruff (lint and format) over the backend, tests, scripts and benchmark"
 "$VENV/bin/ruff" format --check backend tests scripts bench
 say "mypy --strict over the backend"
 "$VENV/bin/mypy"
+say "lint-imports: the backend's areas import one way (the layers in pyproject.toml)"
+"$VENV/bin/lint-imports"
 
 say "eslint and TypeScript over the frontend"
 (cd frontend && npm run --silent lint && npm run --silent typecheck)
