@@ -17,7 +17,7 @@ const COMPRESSIBLE = /\.(html|js|css|svg|json|txt)$/;
 const MIN_COMPRESS_BYTES = 1024;
 
 /** Writes .br and .gz twins of the built text files, which the production server sends
- * instead of the file to browsers that accept them (backend/bookstore/web.py): compressed
+ * instead of the file to browsers that accept them (backend/bookstore/web/spa.py): compressed
  * once here at the highest levels, rather than on every request. */
 function precompress(): Plugin {
   let outDir = 'dist';

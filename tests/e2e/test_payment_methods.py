@@ -41,7 +41,7 @@ BERLIN = Shopper(
     state_label="",
     postal_label="Postal code",
 )
-# The server's example tables (backend/bookstore/shipping.py and tax.py) for Germany.
+# The server's example tables (backend/bookstore/checkout/shipping.py and tax.py) for Germany.
 EUROPE_STANDARD = 1499
 GERMAN_VAT_BASIS_POINTS = 700
 

@@ -12,7 +12,7 @@ export type LookupErrors = Partial<Record<LookupField, string>>;
 /** In the order the form shows them: focus goes to the first that is wrong. */
 export const FIELD_ORDER: LookupField[] = ['number', 'email'];
 
-// The server's order numbers: "SP-" and six letters or digits (backend/bookstore/orders.py).
+// The server's order numbers: "SP-" and six letters or digits (backend/bookstore/orders/models.py).
 const NUMBER_PREFIX = 'SP';
 const NUMBER_LENGTH = 6;
 const NUMBER_BODY = new RegExp(`^[A-Z0-9]{${NUMBER_LENGTH}}$`);
