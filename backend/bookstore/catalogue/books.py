@@ -1,4 +1,4 @@
-"""The books for sale: the Book table, lookups, and seeding it from catalogue_data."""
+"""The books for sale: the Book table, lookups, and seeding it from data.py."""
 
 from __future__ import annotations
 

@@ -32,51 +32,35 @@ templates = Blueprint("emails", __name__, template_folder="templates")
 class LineForEmail(Protocol):
     """What an email shows of an order line."""
 
-    @property
-    def title(self) -> str: ...
-    @property
-    def quantity(self) -> int: ...
-    @property
-    def unit_amount(self) -> int: ...
-    @property
-    def line_total(self) -> int: ...
+    title: str
+    quantity: int
+    unit_amount: int
+    line_total: int
 
 
 class OrderForEmail(Protocol):
     """What an email shows of an order (bookstore.orders.models.Order has all of it)."""
 
-    @property
-    def id(self) -> int: ...
-    @property
-    def number(self) -> str: ...
-    @property
-    def email(self) -> str | None: ...
-    @property
-    def currency(self) -> str: ...
+    id: int
+    number: str
+    email: str | None
+    currency: str
+    subtotal: int
+    shipping_amount: int
+    tax_amount: int
+    amount: int
+    paid_amount: int | None
+    delivery_method: str | None
+    delivery_min_days: int | None
+    delivery_max_days: int | None
+    payment_method: str | None
+    refund_cause: str | None
+
+    # Read-only, so that an Order's list of lines and dict of address fields match them.
     @property
     def lines(self) -> Sequence[LineForEmail]: ...
     @property
-    def subtotal(self) -> int: ...
-    @property
-    def shipping_amount(self) -> int: ...
-    @property
-    def tax_amount(self) -> int: ...
-    @property
-    def amount(self) -> int: ...
-    @property
-    def paid_amount(self) -> int | None: ...
-    @property
     def shipping_address(self) -> Mapping[str, str | None] | None: ...
-    @property
-    def delivery_method(self) -> str | None: ...
-    @property
-    def delivery_min_days(self) -> int | None: ...
-    @property
-    def delivery_max_days(self) -> int | None: ...
-    @property
-    def payment_method(self) -> str | None: ...
-    @property
-    def refund_cause(self) -> str | None: ...
 
 
 @dataclass(frozen=True)
