@@ -13,13 +13,8 @@ from bookstore.config import current_settings
 from bookstore.payments.demo.routes import ConfirmationTokenBody, ConfirmBody
 from bookstore.web.errors import ErrorResponse
 from bookstore.web.openapi import REF_TEMPLATE, build_document
-from bookstore.web.schemas import (
-    CreatePaymentIntentRequest,
-    OrderResponse,
-    PaymentIntentResponse,
-    QuoteRequest,
-    QuoteResponse,
-)
+from bookstore.web.request_schemas import CreatePaymentIntentRequest, QuoteRequest
+from bookstore.web.response_schemas import OrderResponse, PaymentIntentResponse, QuoteResponse
 
 DEMO_PATHS = {
     "/demo/confirmation_tokens",

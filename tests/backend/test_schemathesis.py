@@ -26,7 +26,7 @@ from bookstore import create_app
 from bookstore.catalogue.data import BOOKS
 from bookstore.config import Settings
 from bookstore.web.openapi import build_document
-from bookstore.web.schemas import DEFAULT_MAX_QUANTITY
+from bookstore.web.request_schemas import DEFAULT_MAX_QUANTITY
 
 # Random examples per operation and generation mode (on top of the coverage phase's cases).
 MAX_EXAMPLES = 40

@@ -21,7 +21,7 @@ from werkzeug.http import parse_accept_header, quote_etag
 
 from bookstore.catalogue.stock import books_on_sale_with_available
 from bookstore.config import Settings
-from bookstore.web.schemas import book_json
+from bookstore.web.response_schemas import book_json
 
 EXTENSION_KEY = "catalogue_cache"
 # Below this many bytes gzip saves less than the header and the CPU cost.

@@ -12,7 +12,7 @@ from werkzeug.exceptions import HTTPException
 from bookstore.api_error import ApiError
 from bookstore.domain_errors import Conflict, DomainError, InvalidRequest, LimitReached, NotFound
 from bookstore.payments.gateway import CardError, InvalidSignature, ProviderUnavailable
-from bookstore.web.schemas import QuoteResponse
+from bookstore.web.response_schemas import QuoteResponse
 
 __all__ = ["ApiError", "ErrorResponse", "domain_status", "error_response"]
 

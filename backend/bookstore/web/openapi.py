@@ -18,7 +18,7 @@ from pydantic.json_schema import JsonSchemaMode, models_json_schema
 from bookstore.config import Settings, current_settings
 from bookstore.payments.demo import bank as demo_bank
 from bookstore.payments.demo import routes as demo
-from bookstore.web import schemas
+from bookstore.web import request_schemas, response_schemas
 from bookstore.web.errors import ErrorResponse
 
 EXTENSION_KEY = "openapi_document"
@@ -101,16 +101,23 @@ QUOTE_400 = (
 
 SHOP_OPERATIONS: tuple[Operation, ...] = (
     Operation(
-        "get", "/config", "Publishable key, payment mode and currency", schemas.ConfigResponse
+        "get",
+        "/config",
+        "Publishable key, payment mode and currency",
+        response_schemas.ConfigResponse,
     ),
     Operation(
-        "get", "/api/books", "Every book on sale", schemas.BookListResponse, not_modified=True
+        "get",
+        "/api/books",
+        "Every book on sale",
+        response_schemas.BookListResponse,
+        not_modified=True,
     ),
     Operation(
         "get",
         "/api/books/{book_id}",
         "One book on sale",
-        schemas.BookResponse,
+        response_schemas.BookResponse,
         _errors(404),
         parameters=(path_parameter("book_id", "The book's slug, e.g. the-dream-machine."),),
         not_modified=True,
@@ -119,7 +126,7 @@ SHOP_OPERATIONS: tuple[Operation, ...] = (
         "post",
         "/api/quote",
         "Price the cart and the details given so far: read-only",
-        schemas.QuoteResponse,
+        response_schemas.QuoteResponse,
         _errors(
             *BODY_ERRORS,
             409,
@@ -131,7 +138,7 @@ SHOP_OPERATIONS: tuple[Operation, ...] = (
             e503="`payment_provider_unavailable`: Stripe Tax could not be asked (see "
             "`Retry-After`).",
         ),
-        body=schemas.QuoteRequest,
+        body=request_schemas.QuoteRequest,
         description="Writes nothing, holds nothing and makes no PaymentIntent: call it as "
         "often as the shopper changes the cart or the details. Copies are checked without "
         "being held (the cart's own order's hold counts as the shopper's). Any other field "
@@ -142,7 +149,7 @@ SHOP_OPERATIONS: tuple[Operation, ...] = (
         "post",
         "/create-payment-intent",
         "Pay: hold the copies in a complete order and confirm its PaymentIntent",
-        schemas.PaymentIntentResponse,
+        response_schemas.PaymentIntentResponse,
         _errors(
             *BODY_ERRORS,
             402,
@@ -164,7 +171,7 @@ SHOP_OPERATIONS: tuple[Operation, ...] = (
             "holds as many copies across its unpaid orders as one client may (the message "
             "names the limit; `details`: limit, held, requested).",
         ),
-        body=schemas.CreatePaymentIntentRequest,
+        body=request_schemas.CreatePaymentIntentRequest,
         description="Prices the cart again from the catalogue, checks and holds its copies, "
         "and writes the order in one transaction; then creates (or, if the total, address or "
         "email changed, updates) the cart's one PaymentIntent and, given a "
@@ -177,7 +184,7 @@ SHOP_OPERATIONS: tuple[Operation, ...] = (
         "get",
         "/api/orders/{payment_intent_id}",
         "The order paid by a PaymentIntent, for whoever holds its client secret",
-        schemas.OrderResponse,
+        response_schemas.OrderResponse,
         _errors(404, 429),
         parameters=(
             path_parameter("payment_intent_id", "The PaymentIntent's id, pi_..."),
@@ -188,9 +195,9 @@ SHOP_OPERATIONS: tuple[Operation, ...] = (
         "post",
         "/api/order-lookup",
         "Find an order by its number and the email it was placed with",
-        schemas.OrderResponse,
+        response_schemas.OrderResponse,
         _errors(*BODY_ERRORS, 404, 429, e404="`not_found`: no order has that number and email."),
-        body=schemas.OrderLookupRequest,
+        body=request_schemas.OrderLookupRequest,
         description="An unknown number and a wrong email get the same 404, in the same time. "
         "Rate-limited per client as checkout is.",
     ),
@@ -198,13 +205,13 @@ SHOP_OPERATIONS: tuple[Operation, ...] = (
         "post",
         "/webhook",
         "Receive a signed event from Stripe (or the Stripe CLI)",
-        schemas.WebhookResponse,
+        response_schemas.WebhookResponse,
         _errors(
             413,
             e400="`invalid_signature` (signature, timestamp or body not verified).",
             e503="`webhook_not_configured` (STRIPE_WEBHOOK_SECRET is not set: Stripe retries).",
         ),
-        body=schemas.StripeEvent,
+        body=request_schemas.StripeEvent,
         parameters=(
             {
                 "name": "Stripe-Signature",
@@ -219,12 +226,12 @@ SHOP_OPERATIONS: tuple[Operation, ...] = (
         tag="stripe",
     ),
     Operation("get", "/api/openapi.json", "This document", None, tag="meta"),
-    Operation("get", "/healthz", "Liveness probe", schemas.LivenessResponse, tag="meta"),
+    Operation("get", "/healthz", "Liveness probe", response_schemas.LivenessResponse, tag="meta"),
     Operation(
         "get",
         "/readyz",
         "Readiness probe: database and payment settings",
-        schemas.ReadinessResponse,
+        response_schemas.ReadinessResponse,
         {503: "`not_ready`: `details` says which check failed."},
         tag="meta",
     ),

@@ -11,12 +11,8 @@ from bookstore.config import current_settings
 from bookstore.payments.return_urls import checked_return_url
 from bookstore.request_bodies import parse_body
 from bookstore.web.clients import client_key
-from bookstore.web.schemas import (
-    CreatePaymentIntentRequest,
-    checkout_details,
-    payment_json,
-    quote_json,
-)
+from bookstore.web.request_schemas import CreatePaymentIntentRequest, checkout_details
+from bookstore.web.response_schemas import payment_json, quote_json
 
 bp = Blueprint("checkout", __name__)
 

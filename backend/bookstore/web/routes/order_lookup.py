@@ -14,7 +14,8 @@ from bookstore.api_error import ApiError
 from bookstore.orders.models import find_order_for_shopper
 from bookstore.orders.payment_status import intent_view
 from bookstore.request_bodies import parse_body
-from bookstore.web.schemas import OrderLookupRequest, order_json
+from bookstore.web.request_schemas import OrderLookupRequest
+from bookstore.web.response_schemas import order_json
 
 bp = Blueprint("order_lookup", __name__)
 

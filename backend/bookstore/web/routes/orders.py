@@ -9,7 +9,7 @@ from flask import Blueprint, Response, jsonify, request
 from bookstore.api_error import ApiError
 from bookstore.orders.models import find_order_by_payment_intent
 from bookstore.orders.payment_status import intent_view
-from bookstore.web.schemas import order_json
+from bookstore.web.response_schemas import order_json
 
 bp = Blueprint("orders", __name__, url_prefix="/api/orders")
 

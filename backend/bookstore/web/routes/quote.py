@@ -7,7 +7,8 @@ from flask import Blueprint, Response, jsonify
 from bookstore.checkout.pay import quote_cart
 from bookstore.config import current_settings
 from bookstore.request_bodies import parse_body
-from bookstore.web.schemas import QuoteRequest, checkout_details, quote_json
+from bookstore.web.request_schemas import QuoteRequest, checkout_details
+from bookstore.web.response_schemas import quote_json
 
 bp = Blueprint("quote", __name__)
 
