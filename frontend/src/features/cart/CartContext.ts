@@ -64,7 +64,7 @@ export interface CartValue {
    * `fetchedAt` (Date.now()), for limits and shortages.
    */
   followStock: (available: ReadonlyMap<string, number>, fetchedAt: number) => void;
-  /** Checkout quoted `items` for `cartId`: the server holds those copies for this cart now. */
+  /** Pay was accepted for `items` of `cartId`: the server holds those copies for this cart now. */
   noteHold: (cartId: string, items: readonly CartLine[]) => void;
   /**
    * Changes the cart to what checkout found available: lines lowered, sold-out titles removed,

@@ -3,8 +3,9 @@
  *
  * - the catalogue's `available`: stock less every checkout's hold, from a copy the server
  *   reuses for up to CATALOGUE_CACHE_SECONDS (a hint);
- * - this cart's own hold: its checkout holds what it was last quoted for, for 15 minutes,
- *   and those copies are this cart's even though the catalogue counts them as taken;
+ * - this cart's own hold: once the shopper presses Pay, the server holds the order's copies
+ *   for 15 minutes (until the payment arrives or fails), and those copies are this cart's
+ *   even though the catalogue counts them as taken;
  * - what checkout said in a 409 `insufficient_stock`: exact, and for this cart.
  *
  * Where a source may be older than another, the fresher one wins; where it cannot be told,
@@ -24,7 +25,7 @@ export interface StockSnapshot {
   fetchedAt: number;
 }
 
-/** What this cart's checkout holds: the lines of its last quote, from `at`. */
+/** What this cart's order holds: the lines it was paid for with, from `at` (Pay). */
 export interface CartHold {
   cartId: string;
   items: CartLine[];
