@@ -27,7 +27,7 @@ def create_app(config: Settings | None = None) -> Flask:
     from bookstore.web import catalogue_cache, cors, errors, ratelimit, routes, security, spa
     from bookstore.web.routes import health
 
-    settings = config if config is not None else Settings.from_env()
+    settings = config if config is not None else _settings_from_env()
     app = Flask(__name__)
     app.config[SETTINGS_KEY] = settings
     app.config["MAX_CONTENT_LENGTH"] = MAX_CONTENT_LENGTH
@@ -80,3 +80,12 @@ def create_app(config: Settings | None = None) -> Flask:
         )
     app.logger.info("bookstore started in %s mode", settings.mode)
     return app
+
+
+def _settings_from_env() -> Settings:
+    """The settings of an app started from the shell (flask, gunicorn): bad ones in one line."""
+    try:
+        return Settings.from_env()
+    except ConfigError as error:
+        # The person at the terminal needs the variable to fix, not a traceback.
+        raise SystemExit(f"error: {error}") from None
