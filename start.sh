@@ -26,10 +26,26 @@ export PYTHONPATH="$ROOT/backend${PYTHONPATH:+:$PYTHONPATH}"
 read -r mode API_PORT WEB_PORT < <("$VENV/bin/python" - <<'PY' || echo "error"
 import sys
 from bookstore.config import ConfigError, Settings, environment_with_dotenv
+from bookstore.config import REPO_DIR
+# The demo choice is written to .env, where the owner's commands read it too (flask --app
+# bookstore orders ...); it is taken out again once .env has Stripe keys.
+MARK = "# Written by ./start.sh: no Stripe keys in .env, so the offline demo (DEMO_MODE=1)."
+dotenv = REPO_DIR / ".env"
+lines = dotenv.read_text().splitlines() if dotenv.is_file() else []
+written = MARK in lines
+if written:
+    at = lines.index(MARK)
+    del lines[at : at + 2]
+    dotenv.write_text("".join(line + "\n" for line in lines))
 env = environment_with_dotenv()
 has_keys = any(env.get(name, "").strip() for name in ("STRIPE_SECRET_KEY", "STRIPE_PUBLISHABLE_KEY"))
 if not has_keys and not env.get("DEMO_MODE", "").strip():
     env["DEMO_MODE"] = "1"
+    dotenv.write_text("".join(line + "\n" for line in [*lines, MARK, "DEMO_MODE=1"]))
+    if not written:
+        print("Wrote DEMO_MODE=1 to .env (no Stripe keys there), so the owner's commands use the demo too.", file=sys.stderr)
+elif written:
+    print("Took start.sh's DEMO_MODE=1 out of .env: Stripe keys are set now.", file=sys.stderr)
 ports = []
 for name, default in (("PORT", "4242"), ("FRONTEND_PORT", "3000")):
     raw = env.get(name, "").strip() or default
