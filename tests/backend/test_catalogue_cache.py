@@ -9,8 +9,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
+from checkout_requests import pay_body
 from flask import Flask
-from shopping import pay_body
 from sqlalchemy import event
 
 from bookstore import create_app

@@ -12,9 +12,7 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
-from flask import Flask
-from flask.testing import FlaskClient
-from shopping import (
+from checkout_requests import (
     ADDRESS,
     EMAIL,
     confirmed,
@@ -25,6 +23,8 @@ from shopping import (
     pay_body,
     quote,
 )
+from flask import Flask
+from flask.testing import FlaskClient
 from sqlalchemy import func, select, update
 
 from bookstore.catalogue.data import BOOKS

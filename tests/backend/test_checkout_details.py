@@ -9,9 +9,9 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from checkout_requests import ADDRESS, EMAIL, new_cart_id, paid, pay, pay_body
 from flask import Flask
 from flask.testing import FlaskClient
-from shopping import ADDRESS, EMAIL, new_cart_id, paid, pay, pay_body
 from sqlalchemy import select
 from stripe_fakes import FakeStripe, form
 from webhook_events import delivery, intent_event

@@ -10,9 +10,9 @@ import threading
 from typing import Any
 
 import pytest
+from checkout_requests import new_cart_id, pay, pay_body
 from flask import Flask
 from run_summary import add_summary_line
-from shopping import new_cart_id, pay, pay_body
 from sqlalchemy import select
 
 from bookstore.catalogue.data import BOOKS

@@ -10,10 +10,10 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from checkout_requests import EMAIL, RETURN_URL, confirmed, new_cart_id, paid, pay
 from database_setup import SqliteDatabases
 from flask import Flask
 from flask.testing import FlaskClient
-from shopping import EMAIL, RETURN_URL, confirmed, new_cart_id, paid, pay
 from sqlalchemy import select
 from stripe_fakes import FakeStripe, form, server_error
 

@@ -9,10 +9,10 @@ from datetime import UTC, date, datetime, timedelta, timezone
 from typing import Any
 
 import pytest
+from checkout_requests import confirmed, demo_token, pay_body
 from demo_timers import hold_timers
 from flask import Flask
 from flask.testing import FlaskClient
-from shopping import confirmed, demo_token, pay_body
 from sqlalchemy import Connection, event, text
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.exc import StatementError

@@ -11,10 +11,7 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
-from demo_timers import Timers, hold_timers
-from flask import Flask
-from flask.testing import FlaskClient
-from shopping import (
+from checkout_requests import (
     DECLINED,
     INSUFFICIENT_FUNDS,
     NEEDS_AUTHENTICATION,
@@ -27,6 +24,9 @@ from shopping import (
     paid,
     pay,
 )
+from demo_timers import Timers, hold_timers
+from flask import Flask
+from flask.testing import FlaskClient
 from sqlalchemy import select, text, update
 
 from bookstore.catalogue.stock import held_copies

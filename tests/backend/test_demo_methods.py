@@ -6,10 +6,10 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from checkout_requests import pay_body
 from demo_timers import Timers, hold_timers
 from flask import Flask
 from flask.testing import FlaskClient
-from shopping import pay_body
 
 from bookstore.payments.demo.cards import SEPA_FAILS, SEPA_SUCCEEDS
 from bookstore.payments.demo.delivery import SETTLE_AFTER_SECONDS

@@ -15,11 +15,11 @@ from datetime import date
 from typing import Any
 
 import pytest
+from checkout_requests import pay_body
 from database_setup import server_url
 from demo_timers import Timers, hold_timers
 from flask import Flask
 from flask.testing import FlaskClient
-from shopping import pay_body
 from sqlalchemy import func, select
 
 from bookstore.db import db

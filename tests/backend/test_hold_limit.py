@@ -9,10 +9,10 @@ import threading
 from typing import Any
 
 import pytest
+from checkout_requests import new_cart_id, pay, pay_body
 from flask import Flask
 from flask.testing import FlaskClient
 from run_summary import add_summary_line
-from shopping import new_cart_id, pay, pay_body
 from webhook_events import intent_event, post_event
 from werkzeug.test import TestResponse
 

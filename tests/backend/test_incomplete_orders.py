@@ -8,9 +8,9 @@ since) goes to `review` when its payment arrives, and the owner sees why.
 from __future__ import annotations
 
 import pytest
+from checkout_requests import PAYS, card, new_cart_id, paid, pay_body
 from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
-from shopping import PAYS, card, new_cart_id, paid, pay_body
 from sqlalchemy import func, select
 from stripe_fakes import FakeStripe
 from webhook_events import intent_event, post_event

@@ -13,9 +13,9 @@ import json
 from typing import Any
 
 import pytest
+from checkout_requests import pay_body
 from flask import Flask
 from flask.testing import FlaskClient
-from shopping import pay_body
 from sqlalchemy import func, select
 from stripe_fakes import FakeStripe, form
 

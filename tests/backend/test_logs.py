@@ -20,8 +20,8 @@ from datetime import date
 from typing import Any
 
 import pytest
+from checkout_requests import RETURN_URL, pay_body
 from flask import Flask
-from shopping import RETURN_URL, pay_body
 from stripe_fakes import FakeStripe
 from webhook_events import STRIPE_WEBHOOK_SECRET, delivery, intent_event
 from werkzeug.serving import make_server

@@ -8,9 +8,9 @@ import uuid
 from collections.abc import Iterator
 
 import pytest
+from checkout_requests import pay_body
 from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
-from shopping import pay_body
 
 from bookstore.checkout import pay_transaction
 from bookstore.config import Settings

@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from checkout_requests import pay_body
 from flask import Flask
 from flask.testing import FlaskClient
-from shopping import pay_body
 from stripe_fakes import FakeStripe
 
 from bookstore.db import db

@@ -15,10 +15,10 @@ from collections import Counter
 from typing import Any
 
 import pytest
+from checkout_requests import ADDRESS, EMAIL
 from flask import Flask
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
-from shopping import ADDRESS, EMAIL
 from sqlalchemy import func, select
 from stripe_fakes import FakeStripe
 

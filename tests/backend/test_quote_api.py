@@ -13,9 +13,7 @@ from contextlib import contextmanager
 from typing import Any
 
 import pytest
-from flask import Flask
-from flask.testing import FlaskClient
-from shopping import (
+from checkout_requests import (
     ADDRESS,
     EMAIL,
     confirmed,
@@ -24,6 +22,8 @@ from shopping import (
     pay,
     quote,
 )
+from flask import Flask
+from flask.testing import FlaskClient
 from sqlalchemy import Engine, event, func, select
 from stripe_fakes import FAKE_TAX_RATE, FakeStripe, form
 

@@ -8,9 +8,9 @@ from typing import Any
 
 import pytest
 import time_machine
+from checkout_requests import pay_body
 from flask import Flask
 from flask.testing import FlaskClient
-from shopping import pay_body
 from sqlalchemy import func, select
 
 from bookstore import create_app

@@ -30,10 +30,10 @@ from typing import Any
 
 import pytest
 import requests
+from checkout_requests import ADDRESS, EMAIL
 from conftest import STRIPE_PUBLISHABLE_KEY, STRIPE_SECRET_KEY
 from fake_stripe_server import FakeStripeServer
 from run_summary import add_summary_line
-from shopping import ADDRESS, EMAIL
 from sqlalchemy import create_engine, text
 from stripe_fakes import Json, card_declined_body, event
 from webhook_events import STRIPE_WEBHOOK_SECRET, delivery

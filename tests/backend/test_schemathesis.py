@@ -16,10 +16,10 @@ from typing import Any
 
 import pytest
 import schemathesis
+from checkout_requests import ADDRESS, EMAIL, RETURN_URL, card, pay_body
 from flask import Flask
 from hypothesis import HealthCheck, settings
 from schemathesis import Case, CheckContext, GenerationMode, Response
-from shopping import ADDRESS, EMAIL, RETURN_URL, card, pay_body
 from stripe_fakes import FakeStripe
 
 from bookstore import create_app

@@ -6,9 +6,9 @@ import dataclasses
 from pathlib import Path
 
 import pytest
+from checkout_requests import pay_body
 from flask import Flask
 from flask.testing import FlaskClient
-from shopping import pay_body
 from werkzeug.test import TestResponse
 
 from bookstore import create_app

@@ -24,8 +24,8 @@ from typing import Any
 import pytest
 import redis
 import requests
+from checkout_requests import pay_body
 from limits import parse
-from shopping import pay_body
 from test_scale_out import ROOT, AppServer, _free_port
 
 from bookstore.config import Settings

@@ -15,10 +15,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from checkout_requests import pay_body
 from flask import Flask
 from flask.testing import FlaskClient
 from run_summary import add_summary_line
-from shopping import pay_body
 from sqlalchemy import func, select, update
 from stripe_fakes import FakeStripe, server_error
 from webhook_events import intent_event, post_event, refund_event

@@ -7,9 +7,9 @@ Almanack starts with 3 copies, The Big Score with none, Boom with 120.
 from __future__ import annotations
 
 import pytest
+from checkout_requests import pay_body
 from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
-from shopping import pay_body
 from sqlalchemy import select
 
 from bookstore.catalogue.books import Book

@@ -25,9 +25,9 @@ from typing import Any
 
 import pytest
 import requests
+from checkout_requests import pay_body
 from fake_stripe_server import FakeStripeServer
 from run_summary import add_summary_line
-from shopping import pay_body
 from sqlalchemy import create_engine, text
 from test_scale_out import AppServer, Shoppers, Tally, running_servers, server_environment
 from webhook_events import delivery, intent_event, refund_event

@@ -14,9 +14,9 @@ from dataclasses import replace
 import pytest
 import requests
 import requests_mock as rm
+from checkout_requests import confirmed, pay
 from flask import Flask
 from flask.testing import FlaskClient
-from shopping import confirmed, pay
 from sqlalchemy import func, select
 from stripe_fakes import (
     PAYMENT_INTENTS_URL,

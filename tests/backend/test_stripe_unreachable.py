@@ -13,8 +13,8 @@ from collections.abc import Iterator
 from dataclasses import replace
 
 import pytest
+from checkout_requests import pay_body
 from flask import Flask
-from shopping import pay_body
 from stripe_fakes import skip_retry_backoff
 
 from bookstore import create_app

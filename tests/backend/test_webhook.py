@@ -7,9 +7,9 @@ import time
 from typing import Any
 
 import pytest
+from checkout_requests import pay_body
 from flask import Flask
 from flask.testing import FlaskClient
-from shopping import pay_body
 from stripe_fakes import FakeStripe, event
 from webhook_events import delivery, intent_event, refund_event, sign
 
