@@ -109,6 +109,9 @@ def init_db(app: Flask, database_url: str) -> None:
             "pool_pre_ping": True,
             "connect_args": {"connect_timeout": SERVER_CONNECT_TIMEOUT_SECONDS},
         }
+    # A database error's text would carry the statement's parameters: a shopper's email and
+    # address, a client secret. The statement is logged; its values never are.
+    options["hide_parameters"] = True
     app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", options)
     db.init_app(app)
     migrate.init_app(app, db)

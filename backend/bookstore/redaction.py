@@ -1,4 +1,5 @@
-"""Secrets kept out of logs: Stripe keys, webhook signing secrets and client secrets."""
+"""Secrets and personal data kept out of logs: Stripe keys, webhook signing secrets, client
+secrets, and the row values a database error quotes back."""
 
 from __future__ import annotations
 
@@ -6,23 +7,32 @@ import logging
 import re
 
 _SECRET_PATTERN = re.compile(r"\b(?:sk|rk)_(?:test|live)_\w+|\bwhsec_\w+|\b\w+_secret_\w+")
+# PostgreSQL's DETAIL line repeats a failing row's values ("Failing row contains (...)", "Key
+# (email)=(...)"): a shopper's email and address. The message and the statement stay.
+_ROW_DETAIL = re.compile(r"^DETAIL:.*$", re.MULTILINE)
 
 
 def redact(text: str) -> str:
-    """Mask anything shaped like a Stripe secret before it reaches a log."""
-    return _SECRET_PATTERN.sub("[redacted]", text)
+    """Mask anything shaped like a Stripe secret, and a database's row detail, in log text."""
+    return _ROW_DETAIL.sub("DETAIL: [redacted]", _SECRET_PATTERN.sub("[redacted]", text))
 
 
 class RedactSecrets(logging.Filter):
     """Masks secrets in a log record's message before any handler sees it."""
 
     def filter(self, record: logging.LogRecord) -> bool:
-        """Rewrite the record if its message holds a secret; never drop it."""
+        """Rewrite the record's message and traceback if they hold a secret; never drop it."""
         message = record.getMessage()
         cleaned = redact(message)
         if cleaned != message:
             record.msg, record.args = cleaned, ()
+        if record.exc_info and not record.exc_text:
+            # Handlers' formatters reuse exc_text when it is set: the traceback as redacted.
+            record.exc_text = redact(_FORMATTER.formatException(record.exc_info))
         return True
+
+
+_FORMATTER = logging.Formatter()
 
 
 def redact_logger(name: str) -> None:

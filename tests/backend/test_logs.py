@@ -164,3 +164,33 @@ def test_a_stripe_checkout_logs_no_key_secret_or_client_secret(
     assert_no_secrets(  # ...and masked
         text, stripe_settings.stripe_secret_key, STRIPE_WEBHOOK_SECRET, client_secret
     )
+
+
+def test_a_database_error_during_pay_logs_no_email_or_address(
+    demo_server: Server, logs: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """SQLAlchemy's error text carries the statement's parameters unless the engine hides them."""
+    from bookstore.checkout import pay_transaction
+
+    columns = pay_transaction.quote_columns
+
+    def broken(priced: Any) -> dict[str, Any]:
+        # A NULL where the schema says NOT NULL: the order's INSERT fails, on either database.
+        return {**columns(priced), "amount": None}
+
+    monkeypatch.setattr(pay_transaction, "quote_columns", broken)
+    body = pay_body({"the-dream-machine": 1})
+
+    answer = demo_server.call("POST", "/create-payment-intent", body)
+
+    assert answer["error"]["code"] == "internal_error"
+    text = messages(logs)
+    assert "IntegrityError" in text  # the failure is logged, with its statement
+    address = body["shipping"]["address"]
+    for personal in (
+        body["email"],
+        address["line1"],
+        address["postalCode"],
+        body["shipping"]["name"],
+    ):
+        assert personal not in text, f"{personal} reached the logs"

@@ -58,19 +58,21 @@ def open_for_payment(
     cart_id: str | None, priced: Quote, gateway_name: str, client: str
 ) -> OrderSnapshot:
     """Hold the copies and write the order with its lines and lease, in one commit."""
+    last: IntegrityError | None = None
     for _ in range(MAX_ATTEMPTS):
         try:
             snapshot = _write_order(cart_id, priced, gateway_name, client)
             db.session.commit()
             return snapshot
-        except IntegrityError:
+        except IntegrityError as error:
             # A random order number another order has, or this cart's twin (from another
             # address) inserted its order first: start again, finding that order.
             db.session.rollback()
+            last = error
         except BaseException:
             db.session.rollback()
             raise
-    raise RuntimeError("could not write a new order after several tries")
+    raise RuntimeError("could not write a new order after several tries") from last
 
 
 def _write_order(

@@ -49,7 +49,8 @@ API_CACHE_CONTROL = "no-store"
 # client secrets (GET /api/orders/pi_...?client_secret=...) in Flask's dev server and
 # gunicorn's access logs, and SQL parameters and rows (orders keep their client secret) when
 # SQLAlchemy's logging is turned up. stripe-python's own log is redacted by its gateway.
-REDACTED_LOGGERS = ("werkzeug", "gunicorn.access", "sqlalchemy.engine.Engine")
+# The app's own logger ("bookstore") writes the traceback of an unhandled error.
+REDACTED_LOGGERS = ("bookstore", "werkzeug", "gunicorn.access", "sqlalchemy.engine.Engine")
 
 
 # Built once: every response gets these, so the hook only checks which a view set itself.
