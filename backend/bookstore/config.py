@@ -60,11 +60,13 @@ class ConfigError(Exception):
 class Settings:
     """Everything the app reads from its environment; validated when built."""
 
-    database_url: str
+    # Not in repr (a settings object printed or logged): the URL may hold the database's
+    # password, and the keys are secrets.
+    database_url: str = field(repr=False)
     frontend_origins: tuple[str, ...] = (DEFAULT_FRONTEND_ORIGIN,)
-    stripe_secret_key: str | None = None
+    stripe_secret_key: str | None = field(default=None, repr=False)
     stripe_publishable_key: str | None = None
-    stripe_webhook_secret: str | None = None
+    stripe_webhook_secret: str | None = field(default=None, repr=False)
     stripe_api_base: str | None = None
     # Each attempt may wait this long for Stripe, and is retried this often (same idempotency
     # key): with the defaults a Stripe that never answers costs a shopper 4 + 0.5 + 4 s.

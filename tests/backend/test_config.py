@@ -256,3 +256,18 @@ def test_an_explicit_environ_ignores_dotenv_files(
     monkeypatch.setattr(config, "BACKEND_DIR", tmp_path / "backend")
     # Read, the file's key would clash with DEMO_MODE (or its DEMO_MODE=0 refuse the start).
     assert Settings.from_env(DEMO).mode == "demo"
+
+
+def test_settings_printed_or_logged_show_no_secret_key_webhook_secret_or_database_url() -> None:
+    settings = Settings(
+        database_url="postgresql+psycopg://shop:hunter2-db-password@db.internal/shop",
+        stripe_secret_key="sk_test_" + "a1" * 12,
+        stripe_publishable_key="pk_test_" + "b2" * 12,
+        stripe_webhook_secret="whsec_" + "c3" * 12,
+        smtp_url="smtp://mailer:hunter2-smtp@smtp.example.com:587",
+    )
+    for shown in (repr(settings), str(settings), f"{settings!r}"):
+        assert "hunter2" not in shown
+        assert "sk_test_" not in shown
+        assert "whsec_" not in shown
+    assert "pk_test_" in repr(settings)  # not a secret: the browser gets it from /config
