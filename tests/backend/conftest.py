@@ -6,6 +6,7 @@ either way its schema was built by the migrations, as `flask db upgrade` builds 
 
 from __future__ import annotations
 
+import threading
 import weakref
 from collections.abc import Iterator
 from pathlib import Path
@@ -25,6 +26,8 @@ from bookstore import create_app
 from bookstore.config import Settings
 
 # Short fake values: secret scanners ignore them, and no test can reach Stripe with them.
+# Longest a test waits at its end for a demo event already being applied.
+DEMO_TIMER_JOIN_SECONDS = 10
 STRIPE_SECRET_KEY = "sk_test_123"
 STRIPE_PUBLISHABLE_KEY = "pk_test_123"
 
@@ -94,7 +97,15 @@ def _close_database_connections() -> Iterator[None]:
         engines.add(connection.engine)
 
     event.listen(Engine, "engine_connect", remember)
+    threads_before = set(threading.enumerate())
     yield
+    # The demo sends its events on timer threads once a request is answered: one still
+    # writing would race the next test's database reset (a deadlock on PostgreSQL). Those not
+    # started yet are canceled; those running are waited for.
+    for thread in threading.enumerate():
+        if isinstance(thread, threading.Timer) and thread not in threads_before:
+            thread.cancel()
+            thread.join(timeout=DEMO_TIMER_JOIN_SECONDS)
     event.remove(Engine, "engine_connect", remember)
     for engine in list(engines):
         engine.dispose()
