@@ -4,11 +4,17 @@ from __future__ import annotations
 
 import logging
 import re
-from datetime import date
 from typing import Any
 
 import pytest
-from checkout_requests import pay_body
+from checkout_requests import (
+    DECLINED,
+    INSUFFICIENT_FUNDS,
+    NEEDS_AUTHENTICATION,
+    PAYS,
+    card,
+    pay_body,
+)
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
@@ -21,10 +27,6 @@ from bookstore.orders.models import Order
 from bookstore.payments import current_gateway
 from bookstore.payments.gateway import PaymentEvent
 
-PAYS = "4242424242424242"
-DECLINED = "4000000000000002"
-INSUFFICIENT_FUNDS = "4000000000009995"
-NEEDS_AUTHENTICATION = "4000002500003155"
 AUTHENTICATION_FAILED = (
     "We are unable to authenticate your payment method. "
     "Please choose a different payment method and try again."
@@ -39,18 +41,6 @@ def checkout(client: FlaskClient, quantity: int = 2) -> dict[str, Any]:
     body: dict[str, Any] = response.get_json()
     assert body["subtotal"] == book["price"] * quantity
     return body
-
-
-def card(number: str = PAYS, **changes: Any) -> dict[str, Any]:
-    """Card fields as the stand-in's form sends them."""
-    fields: dict[str, Any] = {
-        "number": number,
-        "exp_month": 12,
-        "exp_year": date.today().year + 3,
-        "cvc": "123",
-    }
-    fields.update(changes)
-    return fields
 
 
 def confirm(client: FlaskClient, payment: dict[str, Any], number: str = PAYS) -> Any:
