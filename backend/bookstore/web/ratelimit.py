@@ -10,9 +10,8 @@ servers enforce one limit together.
 
 The `limits` library (the storage layer Flask-Limiter is built on) is used through its
 documented API: a storage from its URI, a fixed-window strategy, `hit` and `get_window_stats`.
-One before_request hook looks up the request's blueprint and counts only the limited ones;
-Flask-Limiter worked out its limits around every request of the app, which cost the catalogue
-and /config a third of their time and has no documented way to scope it.
+One before_request hook looks up the request's blueprint and counts only the limited ones, so
+the routes without a limit (the catalogue, /config) do no limiter work.
 """
 
 from __future__ import annotations

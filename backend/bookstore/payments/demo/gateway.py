@@ -106,8 +106,7 @@ class DemoGateway(StripeJsSide):
             params["receipt_email"] = receipt_email
         intent_id = "pi_demo_" + secrets.token_hex(12)
         client_secret = f"{intent_id}_secret_{secrets.token_hex(16)}"
-        # A plain INSERT, not an ORM object and a flush: the same row for a fraction of the CPU,
-        # which checkout spends on every new cart.
+        # A plain INSERT, not an ORM object and a flush: Pay makes one for every new cart.
         row = insert(cast(Table, DemoPaymentIntent.__table__)).values(
             id=intent_id,
             client_secret=client_secret,
