@@ -100,13 +100,7 @@ class StripeGateway:
             # Random per order: an event names its order however many databases share the account.
             "metadata": {ORDER_METADATA_KEY: order_token},
         }
-        if shipping is not None:
-            params["shipping"] = _shipping_params(shipping)
-        if receipt_email is not None:
-            params["receipt_email"] = receipt_email
-        if tax_calculation is not None:
-            # Stripe Tax records the transaction when this PaymentIntent succeeds.
-            params["hooks"] = {"inputs": {"tax": {"calculation": tax_calculation}}}
+        _add_order_details(params, shipping, receipt_email, tax_calculation)
         with stripe_errors("create a PaymentIntent"):
             intent = self._client.v1.payment_intents.create(
                 params, {"idempotency_key": idempotency_key}
@@ -132,13 +126,7 @@ class StripeGateway:
     ) -> PaymentIntent:
         """Change what the checkout changed, so nothing else the shopper started is disturbed."""
         params: stripe.params.PaymentIntentUpdateParams = {"amount": amount}
-        if shipping is not None:
-            params["shipping"] = _shipping_params(shipping)
-        if receipt_email is not None:
-            params["receipt_email"] = receipt_email
-        if tax_calculation is not None:
-            # Stripe Tax records the transaction when this PaymentIntent succeeds.
-            params["hooks"] = {"inputs": {"tax": {"calculation": tax_calculation}}}
+        _add_order_details(params, shipping, receipt_email, tax_calculation)
         with stripe_errors("update a PaymentIntent"):
             intent = self._client.v1.payment_intents.update(
                 payment_intent_id, params, {"idempotency_key": idempotency_key}
@@ -255,6 +243,22 @@ def to_refund(refund: stripe.Refund, payment_intent_id: str) -> Refund:
         currency=refund.currency,
         status=refund.status or "pending",
     )
+
+
+def _add_order_details(
+    params: stripe.params.PaymentIntentCreateParams | stripe.params.PaymentIntentUpdateParams,
+    shipping: ShippingAddress | None,
+    receipt_email: str | None,
+    tax_calculation: str | None,
+) -> None:
+    """What a complete order tells its PaymentIntent, the same for a create and an update."""
+    if shipping is not None:
+        params["shipping"] = _shipping_params(shipping)
+    if receipt_email is not None:
+        params["receipt_email"] = receipt_email
+    if tax_calculation is not None:
+        # Stripe Tax records the transaction when this PaymentIntent succeeds.
+        params["hooks"] = {"inputs": {"tax": {"calculation": tax_calculation}}}
 
 
 def _shipping_params(address: ShippingAddress) -> stripe.params.PaymentIntentUpdateParamsShipping:
