@@ -20,12 +20,14 @@ def create_app(config: Settings | None = None) -> Flask:
     from bookstore.catalogue import books
     from bookstore.catalogue import cli as catalogue_cli
     from bookstore.checkout import tax
+    from bookstore.jobs import models as jobs
     from bookstore.notifications import cli as outbox_cli
-    from bookstore.notifications import emails, mail, outbox, worker
+    from bookstore.notifications import emails, mail, outbox
     from bookstore.orders import cli as orders_cli
-    from bookstore.orders import fulfilment, models, payment_status, refunds
+    from bookstore.orders import fulfilment, models, payment_status
     from bookstore.web import catalogue_cache, cors, errors, ratelimit, routes, security, spa
     from bookstore.web.routes import health
+    from bookstore.worker import cli as worker_cli
 
     settings = config if config is not None else _settings_from_env()
     app = Flask(__name__)
@@ -56,20 +58,18 @@ def create_app(config: Settings | None = None) -> Flask:
         spa.register_spa(app, settings.frontend_dist)
     mail.init_mail(app, settings)
     emails.init_emails(app)
-    # Each round of the background thread sends the refunds still due, then the emails.
-    worker.init_outbox_worker(
-        app, settings.outbox_send_interval_seconds, send=refunds.send_due_work
-    )
     # The owner's commands; the schema's (`db upgrade` and friends) come from Flask-Migrate.
     app.cli.add_command(orders_cli.orders_group)
     app.cli.add_command(catalogue_cli.stock_group)
     app.cli.add_command(catalogue_cli.seed_command)
+    # The background work runs in a process of its own: no thread in the web servers.
+    app.cli.add_command(worker_cli.worker_command)
     outbox_cli.register_outbox_commands(app, order_numbers=models.numbers_by_id)
 
     # Referenced so every table is in the metadata that migrations are checked against. The
     # schema itself comes from `flask --app bookstore db upgrade` and the books from `... seed`,
     # run once per deploy: app servers write nothing at start, so any number can start at once.
-    _ = (books.Book, models.Order, fulfilment.ProcessedEvent, outbox.OutboxMessage)
+    _ = (books.Book, models.Order, fulfilment.ProcessedEvent, outbox.OutboxMessage, jobs.Job)
 
     if settings.mode == "stripe" and not settings.stripe_webhook_secret:
         app.logger.warning(

@@ -28,6 +28,7 @@ from webhook_events import intent_event, post_event, refund_event
 from bookstore import create_app
 from bookstore.config import Settings, current_settings
 from bookstore.db import db, utcnow
+from bookstore.notifications import outbox
 from bookstore.notifications.mail import current_transport
 from bookstore.notifications.outbox import (
     CLAIM_SECONDS,
@@ -38,8 +39,9 @@ from bookstore.notifications.outbox import (
     retry_delay,
     send_due,
 )
-from bookstore.notifications.worker import EXTENSION_KEY, OutboxWorker
 from bookstore.orders.models import Order, OrderLine, OrderStatus, new_token
+from bookstore.worker.lanes import Lane, send_one_email
+from bookstore.worker.runner import Worker
 
 EMAIL = "ada@example.com"
 ADDRESS = {
@@ -59,6 +61,12 @@ LINES = (
 )
 SUBTOTAL, SHIPPING, TAX = 6000, 599, 441
 TOTAL = SUBTOTAL + SHIPPING + TAX
+
+
+@pytest.fixture(autouse=True)
+def _longest_waits(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each retry waits the longest its backoff allows, so the tests know when it is due."""
+    monkeypatch.setattr(outbox, "jitter", lambda: 1.0)
 
 
 @pytest.fixture
@@ -386,7 +394,7 @@ def test_a_recipient_refused_for_good_is_not_retried_until_asked(
     assert (report.failed, later) == (1, SendReport())
     assert row.status == OutboxStatus.FAILED
     assert row.last_error is not None and "550 5.1.1 No such user" in row.last_error
-    assert "1 failed email(s) due again" in retried.output
+    assert "1 failed email(s) and 0 dead job(s) due again" in retried.output
     assert delivered.sent == 1 and len(inbox.messages) == 1
 
 
@@ -475,26 +483,41 @@ def test_two_concurrent_senders_never_send_one_message_twice(
     )
 
 
-def test_the_server_sends_by_itself_right_after_the_webhook(
-    mail_settings: Settings, fake_stripe: FakeStripe, inbox: Inbox
+def test_a_running_worker_sends_soon_after_the_webhook(
+    mail_app: Flask, mail_client: FlaskClient, inbox: Inbox
 ) -> None:
-    # An interval far longer than the test: only the webhook's wake-up can send in time.
-    app = create_app(dataclasses.replace(mail_settings, outbox_send_interval_seconds=3600))
-    app.config["TESTING"] = True
-    worker = app.extensions[EXTENSION_KEY]
-    assert isinstance(worker, OutboxWorker)
-    order = add_order(app, "pi_1")
+    worker = Worker(mail_app, [Lane("email", send_one_email)], poll_seconds=0.05)
+    worker.start()
+    order = add_order(mail_app, "pi_1")
     try:
-        post_event(app.test_client(), paid_event(order))
+        post_event(mail_client, paid_event(order))
         delivered = inbox.wait_for(1, timeout=10)
     finally:
         worker.stop()
+        worker.wait()
 
     assert len(delivered) == 1 and order.number in delivered[0]["Subject"]
 
 
-def test_settings_built_in_code_run_no_sender_thread(mail_app: Flask) -> None:
-    assert EXTENSION_KEY not in mail_app.extensions
+def test_the_web_process_keeps_no_background_thread(
+    mail_app: Flask, mail_client: FlaskClient, inbox: Inbox
+) -> None:
+    before = set(threading.enumerate())
+    order = add_order(mail_app, "pi_1")
+    post_event(mail_client, paid_event(order))
+    mail_client.get("/books")
+
+    assert set(threading.enumerate()) - before == set()
+    assert inbox.messages == []  # queued, for the worker: the web process sent nothing
+
+
+def test_each_retry_waits_a_random_part_of_the_doubled_wait() -> None:
+    delay = outbox.EMAIL.delay
+
+    assert delay(1, rand=lambda: 0.0) == timedelta(seconds=15)
+    assert delay(1, rand=lambda: 1.0) == timedelta(seconds=30)
+    assert delay(3, rand=lambda: 0.5) == timedelta(seconds=90)
+    assert delay(40, rand=lambda: 1.0) == timedelta(seconds=3600)
 
 
 def test_outbox_send_and_list_for_the_owner(
@@ -515,7 +538,8 @@ def test_outbox_send_and_list_for_the_owner(
     assert f"Sent 1 email(s) through SMTP server 127.0.0.1:{smtp.port}" in sent.output
     assert "0 to retry later" in sent.output
     assert "Sent 0 email(s)" in failed.output and "1 to retry later" in failed.output
-    header, newest, oldest = listed.output.splitlines()
+    title, header, newest, oldest, jobs = listed.output.splitlines()
+    assert (title, jobs) == ("Emails", "Jobs: none.")
     assert "STATUS" in header
     assert second.number in newest and "pending" in newest and "Connection" in newest
     assert first.number in oldest and "confirmation" in oldest and "sent" in oldest
@@ -529,9 +553,9 @@ def test_outbox_list_and_retry_without_anything_to_do(mail_app: Flask) -> None:
     retried = runner.invoke(args=["outbox", "retry"])
     retried_all = runner.invoke(args=["outbox", "retry", "--all-failed"])
 
-    assert listed.output.strip() == "No emails."
+    assert listed.output.splitlines() == ["Emails: none.", "Jobs: none."]
     assert retried.exit_code == 2 and "--all-failed" in retried.output
-    assert retried_all.output.strip() == "0 failed email(s) due again."
+    assert retried_all.output.strip() == "0 failed email(s) and 0 dead job(s) due again."
 
 
 def test_without_smtp_url_each_email_is_an_eml_file_in_the_mail_folder(

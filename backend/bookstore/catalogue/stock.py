@@ -274,6 +274,16 @@ def release_holds(order_id: int) -> None:
     )
 
 
+def delete_expired_holds(now: datetime) -> int:
+    """Delete the holds that ended by `now` (they count for nothing already); how many."""
+    result = db.session.execute(
+        delete(StockHold)
+        .where(StockHold.held_until <= now)
+        .execution_options(synchronize_session=False)
+    )
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
 def add_to_shelf(quantities: Mapping[str, int], sign: int) -> None:
     """Add (sign +1) or take (sign -1) copies, in the database, not in loaded objects."""
     for book_id, quantity in quantities.items():

@@ -1,10 +1,10 @@
 """`flask --app bookstore orders [list|show|refund|resolve|send-refunds]`: the owner's orders.
 
 Listing and showing only read. A refund is asked for in one transaction (the order's row
-locked, as the webhook locks it) and sent to the gateway after the commit, under the order's
-one idempotency key (refunds.py); the order becomes `refunded` only when the gateway's
-charge.refunded event arrives through the webhook, as payments do. `orders show` is laid out
-by details.py.
+locked, as the webhook locks it), which queues it for the worker; the command then sends it at
+once itself, under the same idempotency key (refunds.py), to show the gateway's answer. The
+order becomes `refunded` only when the gateway's charge.refunded event arrives through the
+webhook, as payments do. `orders show` is laid out by details.py.
 """
 
 from __future__ import annotations
@@ -14,18 +14,15 @@ from collections.abc import Callable
 from typing import TypeVar
 
 import click
-from flask import current_app
 from flask.cli import AppGroup
 from sqlalchemy import select
 
 from bookstore.catalogue.stock import describe
 from bookstore.db import db, lock_for_write, utcnow
+from bookstore.jobs.queue import RetryLater, run_due
 from bookstore.money import format_amount
 from bookstore.notifications.emails import queue_confirmation
-from bookstore.notifications.mail import current_transport
-from bookstore.notifications.worker import EXTENSION_KEY as SENDER_KEY
-from bookstore.notifications.worker import OutboxWorker, send_outbox
-from bookstore.orders.details import money_text, order_details, when_text
+from bookstore.orders.details import attention_lines, money_text, order_details, when_text
 from bookstore.orders.holds import take_for_paid_order
 from bookstore.orders.models import (
     Order,
@@ -37,10 +34,11 @@ from bookstore.orders.models import (
 )
 from bookstore.orders.refunds import (
     ALREADY_REFUNDED,
-    BATCH,
+    REFUND_KIND,
     refund_key,
     request_refund,
-    send_due_refunds,
+    retry_refund,
+    returned_another_way,
     send_refund,
 )
 from bookstore.payments import current_gateway
@@ -79,6 +77,8 @@ def orders_group(ctx: click.Context, status: str | None, limit: int) -> None:
 @_list_options
 def list_command(status: str | None, limit: int) -> None:
     """The newest orders first: status, amount, mode (gateway), PaymentIntent."""
+    for line in attention_lines():
+        click.echo(line)
     orders = orders_with_status(None if status is None else OrderStatus(status), limit)
     if not orders:
         click.echo("No orders yet." if status is None else f"No {status} orders.")
@@ -117,15 +117,27 @@ def show_command(number: str) -> None:
     "--wait/--no-wait",
     default=True,
     show_default=True,
-    help=f"Wait up to {WAIT_SECONDS:g} s for the gateway's charge.refunded event. The demo "
-    "delivers it from this process, so in demo mode the command waits anyway.",
+    help=f"Wait up to {WAIT_SECONDS:g} s for the gateway's charge.refunded event (delivered "
+    "by the webhook; in demo mode by the worker).",
 )
-def refund_command(number: str, reason: str | None, restock: bool, wait: bool) -> None:
-    """Refund a paid order in full (or one under review, or send a refund not sent yet).
+@click.option(
+    "--returned-another-way",
+    "another_way",
+    metavar="HOW",
+    help="The money went back outside the gateway (e.g. 'bank transfer 2026-12-07'): mark the "
+    "refunding order refunded and email the customer once.",
+)
+def refund_command(
+    number: str, reason: str | None, restock: bool, wait: bool, another_way: str | None
+) -> None:
+    """Refund a paid order in full (or one under review, or try a refused refund again).
 
     The order is `refunding` at once and becomes `refunded` when the gateway's charge.refunded
     event reaches the webhook (the server, or `stripe listen` in development).
     """
+    if another_way is not None:
+        _record_returned_another_way(number, another_way)
+        return
     order_id = _ask_for_refund(number, reason, put_back=restock, allowed=_REFUNDABLE)
     _send_refund_and_wait(order_id, wait)
 
@@ -154,20 +166,16 @@ def resolve_command(number: str, outcome: str | None, reason: str | None) -> Non
 
 
 @orders_group.command("send-refunds")
-@click.option("--limit", default=BATCH, show_default=True, type=click.IntRange(min=1))
+@click.option("--limit", default=100, show_default=True, type=click.IntRange(min=1))
 def send_refunds_command(limit: int) -> None:
-    """Send the refunds still due (for cron, next to `outbox send`), oldest first."""
-    attempts = send_due_refunds(limit)
-    if not attempts:
-        click.echo("No refunds due.")
-        return
-    for attempt in attempts:
-        if attempt.refund_id is not None:
-            click.echo(f"{attempt.number}  sent: {attempt.refund_id}")
-        else:
-            click.echo(f"{attempt.number}  not sent, still due: {attempt.error}")
-    sent = sum(attempt.refund_id is not None for attempt in attempts)
-    click.echo(f"{sent} refund(s) sent, {len(attempts) - sent} still due.")
+    """Send the refunds due now, in the foreground (the worker does this by itself)."""
+    ran = run_due([REFUND_KIND], limit=limit)
+    click.echo(
+        "No refunds due."
+        if not ran
+        else f"{ran} refund job(s) run: see `orders` for any "
+        "refused, and `outbox list` for any to retry."
+    )
 
 
 # --- refunds -----------------------------------------------------------------------------------
@@ -190,6 +198,9 @@ def _ask_for_refund(
     if order.status == S.REFUNDING:
         when = when_text(order.refund_requested_at)
         click.echo(f"Order {order.number}: its refund of {amount} was asked for at {when}.")
+        error = order.refund_error
+        if error is not None and retry_refund(order):
+            click.echo(f"It was not refunded ({error}); trying again under {refund_key(order)}.")
         if reason is not None or put_back:
             click.echo("(--reason and --restock apply only when a refund is first asked for.)")
     else:
@@ -236,7 +247,14 @@ def _refunded_amount(order: Order) -> int:
 
 def _send_refund_and_wait(order_id: int, wait: bool) -> None:
     """Ask the gateway for the refund, say what it answered, then wait for charge.refunded."""
-    attempt = send_refund(order_id)
+    try:
+        attempt = send_refund(order_id)
+    except RetryLater as error:
+        raise click.ClickException(
+            f"the gateway could not be reached: {error.reason}\nThe refund stays due: the "
+            "worker (`flask --app bookstore worker`) sends it again under the same idempotency "
+            "key, so never twice."
+        ) from None
     order = _reread(order_id)
     if attempt is None:
         if order.status == S.REFUNDING:
@@ -244,9 +262,10 @@ def _send_refund_and_wait(order_id: int, wait: bool) -> None:
     elif attempt.refund_id is None:
         raise click.ClickException(
             f"the gateway did not take the refund of order {attempt.number}: {attempt.error}\n"
-            "It stays due: `flask --app bookstore orders send-refunds`, or a running server's "
-            f"background thread, sends it again under the same idempotency key "
-            f"({refund_key(order)}), so never twice."
+            f"Try again with `flask --app bookstore orders refund {attempt.number}` (under a "
+            "new idempotency key when the gateway refused this one), or record that the money "
+            f"went back another way: `... orders refund {attempt.number} "
+            "--returned-another-way 'how'`."
         )
     elif attempt.refund_id == ALREADY_REFUNDED:
         click.echo(
@@ -256,17 +275,19 @@ def _send_refund_and_wait(order_id: int, wait: bool) -> None:
     else:
         click.echo(f"Refund {attempt.refund_id} sent to the {order.gateway} gateway.")
     db.session.rollback()
-    demo = current_gateway().mode == "demo"
-    if order.status == S.REFUNDING and (wait or demo):
+    if order.status == S.REFUNDING and wait:
         click.echo("Waiting for the gateway's charge.refunded event...")
-    refunded = _wait_until_refunded(order_id, WAIT_SECONDS if wait or demo else 0.0)
-    _stop_sender_thread()
+    refunded = _wait_until_refunded(order_id, WAIT_SECONDS if wait else 0.0)
     if refunded:
-        click.echo(f"Order {order.number} is refunded; the customer's refund email is queued.")
-        _send_emails()
+        click.echo(
+            f"Order {order.number} is refunded; the customer's refund email is queued for the "
+            "worker."
+        )
     else:
+        demo = current_gateway().mode == "demo"
         where = (
-            ""
+            " (the worker, `flask --app bookstore worker`, delivers the demo's events: "
+            "`./start.sh` runs it)"
             if demo
             else " (through the webhook: the server, or `stripe listen` in development, must "
             "be running)"
@@ -275,6 +296,23 @@ def _send_refund_and_wait(order_id: int, wait: bool) -> None:
             f"Order {order.number} is refunding: it becomes refunded when the gateway's "
             f"charge.refunded event arrives{where}."
         )
+
+
+def _record_returned_another_way(number: str, how: str) -> None:
+    """Mark a refunding order refunded outside the gateway, with the one refund email."""
+    order = _locked_order(number)
+    if not returned_another_way(order, how):
+        status = order.status
+        db.session.rollback()
+        raise click.ClickException(
+            f"Order {number} owes no refund ({status}): only a refunding order whose refund the "
+            "gateway has not made can be marked returned another way."
+        )
+    number = order.number
+    db.session.commit()
+    click.echo(
+        f"Order {number} is refunded ({how}); the customer's refund email is queued for the worker."
+    )
 
 
 def _wait_until_refunded(order_id: int, seconds: float) -> bool:
@@ -324,8 +362,7 @@ def _resolve_paid(number: str, reason: str | None) -> None:
             else "It has no email address: no confirmation to send."
         )
         return
-    click.echo("Its confirmation email is queued.")
-    _send_emails()
+    click.echo("Its confirmation email is queued; the worker sends it.")
 
 
 # --- shared ------------------------------------------------------------------------------------
@@ -355,31 +392,3 @@ def _reread(order_id: int) -> Order:
 
 def _no_such_order(number: str) -> click.ClickException:
     return click.ClickException(f"No order has the number {number!r}.")
-
-
-def _send_emails() -> None:
-    """Send the emails due now, as `outbox send` does, rather than leave them to a server.
-
-    Sent from this process in the foreground, to the end: a sender thread woken here would be
-    cut off by the command's exit. Servers sending at the same time never send one twice.
-    """
-    report = send_outbox()
-    if report.sent == report.retrying == report.failed == 0:
-        click.echo("Emails: none left to send (sent already).")
-        return
-    click.echo(
-        f"Emails: {report.sent} sent through {current_transport().describe()}; "
-        f"{report.retrying} to retry later, {report.failed} given up."
-    )
-
-
-def _stop_sender_thread() -> None:
-    """End the sender thread a webhook event applied in this process may have woken.
-
-    In demo mode the charge.refunded event is applied here, and the handler wakes the
-    process's sender: a daemon thread that the command's exit would cut off mid-send. Its
-    current send finishes first; what it left is sent by `_send_emails`.
-    """
-    worker = current_app.extensions.get(SENDER_KEY)
-    if isinstance(worker, OutboxWorker):
-        worker.stop()

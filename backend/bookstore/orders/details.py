@@ -7,10 +7,14 @@ from datetime import datetime
 from bookstore.addresses import parcel_lines
 from bookstore.db import utcnow
 from bookstore.delivery import describe_delivery
+from bookstore.jobs.alerts import active_alerts
+from bookstore.jobs.claims import QueueStatus
+from bookstore.jobs.queue import dead_jobs_for, jobs
 from bookstore.money import format_amount
+from bookstore.notifications.outbox import OutboxStatus, messages
 from bookstore.orders.fulfilment import INCOMPLETE_ORDER
 from bookstore.orders.holds import hold_is_active
-from bookstore.orders.models import Order, OrderStatus
+from bookstore.orders.models import Order, OrderStatus, orders_owing_refund
 
 S = OrderStatus
 
@@ -77,16 +81,46 @@ def order_details(order: Order) -> list[str]:
                 ("Refund id", order.refund_id or not_sent),
             ]
         )
+        if order.refund_error:
+            lines += _rows([("Not refunded", order.refund_error)])
+            lines.append(
+                f"  {'':<16}Try again: flask --app bookstore orders refund {order.number}; or, "
+                "if the money went back another way: ... orders refund "
+                f"{order.number} --returned-another-way 'how'"
+            )
     if order.failure_message:
         lines += _rows([("Failure", order.failure_message)])
     if order.status == S.REVIEW:
         lines += _rows([("Review", _review_reason(order))])
+    for job in dead_jobs_for(order.id):
+        lines += _rows([("Dead job", f"{job.id} ({job.kind}): {job.last_error or '-'}")])
     lines.append("History (UTC, oldest first)")
     if not order.history:
         lines.append("  (none)")
     for event in order.history:
         lines.append(f"  {event.at:%Y-%m-%d %H:%M:%S}  {event.kind:<26}  {event.detail}".rstrip())
     return lines
+
+
+def attention_lines(limit: int = 20) -> list[str]:
+    """What the owner must act on, above the orders list: alerts, refunds not made, work the
+    worker gave up on. Nothing when all is well."""
+    lines = [
+        f"!! {alert.message} (since {when_text(alert.raised_at)})" for alert in active_alerts()
+    ]
+    for order in orders_owing_refund(limit):
+        lines.append(
+            f"!! Order {order.number} is not refunded: {order.refund_error}. "
+            f"See `orders show {order.number}`."
+        )
+    dead = len(jobs(QueueStatus.DEAD, limit))
+    failed_emails = len(messages(OutboxStatus.FAILED, limit))
+    if dead or failed_emails:
+        lines.append(
+            f"!! The worker gave up on {dead} job(s) and {failed_emails} email(s): "
+            "see `flask --app bookstore outbox list --status dead`, then `outbox retry`."
+        )
+    return lines + ([""] if lines else [])
 
 
 def _review_reason(order: Order) -> str:

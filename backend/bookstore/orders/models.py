@@ -46,6 +46,8 @@ TRANSITIONS: MappingProxyType[OrderStatus, frozenset[OrderStatus]] = MappingProx
         S.PAID: frozenset({S.REFUNDING, S.REFUNDED, S.REVIEW}),
         S.REVIEW: frozenset({S.PAID, S.REFUNDING, S.REFUNDED, S.CANCELED}),
         S.REFUNDING: frozenset({S.REFUNDED}),
+        # Final for events; only refunds.refund_failed (a refund that failed after it was
+        # made) reopens one, explicitly.
         S.REFUNDED: frozenset(),
         S.CANCELED: frozenset(),
     }
@@ -128,6 +130,11 @@ class Order(Model):
     # Why the gateway refused the refund for good (not a passing outage): not retried by
     # itself until the owner asks again (`flask orders refund NUMBER`).
     refund_error: Mapped[str | None] = mapped_column(String(500))
+    # Which refund attempt's idempotency key the next request goes under (refunds.refund_key):
+    # counted up when the gateway refused one, or a refund it took failed later.
+    refund_attempt: Mapped[int] = mapped_column(default=0, server_default="0")
+    # Why the last refund the gateway took failed afterwards (refund.failed), for the owner.
+    refund_failed_reason: Mapped[str | None] = mapped_column(String(500))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow, onupdate=utcnow)
 
@@ -261,6 +268,17 @@ def orders_with_status(status: OrderStatus | None, limit: int) -> list[Order]:
     query = select(Order).order_by(Order.created_at.desc(), Order.id.desc()).limit(limit)
     if status is not None:
         query = query.where(Order.status == status)
+    return list(db.session.scalars(query))
+
+
+def orders_owing_refund(limit: int) -> list[Order]:
+    """Refunding orders whose refund the gateway refused or that failed later, oldest first."""
+    query = (
+        select(Order)
+        .where(Order.status == OrderStatus.REFUNDING, Order.refund_error.is_not(None))
+        .order_by(Order.refund_requested_at, Order.id)
+        .limit(limit)
+    )
     return list(db.session.scalars(query))
 
 

@@ -2,22 +2,29 @@
 
 After each demo payment step, the event Stripe would send goes through the same verified
 webhook handler as a real delivery: the one the app gives init_demo_delivery, as Stripe is
-given the endpoint's URL. A debit that is `processing` settles a few seconds later,
-on a timer, as a bank's answer comes days later on Stripe. The events of a payment confirmed on
-the server (Pay) and a refund's `charge.refunded` are sent from the same timer, right after the
-call, never inside it: as on Stripe, they reach the shop after (or while) the caller finishes
-its own transaction.
+given the endpoint's URL. A browser's confirmation delivers its events during its request.
+What comes later is a job for the worker process, as durable as an order: a debit that is
+`processing` settles a few seconds later (a bank's answer takes days on Stripe), and the
+events of a payment confirmed on the server (Pay) and of a refund are delivered right after
+the call, never inside it, so they reach the shop after (or while) the caller finishes its own
+transaction, as on Stripe. A restart loses none of them.
+
+Each event is made (its id and time fixed) when its step happens, and signed anew at each
+delivery, as Stripe does: a delivery retried after a failure is the same event, which the
+shop applies once.
 """
 
 from __future__ import annotations
 
 import logging
-import threading
 from collections.abc import Callable
+from typing import Any
 
 from flask import Flask, current_app
 
 from bookstore.domain_errors import DomainError
+from bookstore.jobs.claims import Policy
+from bookstore.jobs.queue import GiveUp, JobKind, JobView, RetryLater, enqueue_apart
 from bookstore.payments import EXTENSION_KEY
 from bookstore.payments.demo.gateway import DemoGateway
 from bookstore.payments.demo.models import (
@@ -32,33 +39,37 @@ log = logging.getLogger(__name__)
 
 SCHEDULER_KEY = "demo_scheduler"
 WEBHOOK_KEY = "demo_webhook"
+DEMO_EVENT_JOB = "demo_event"
 # Seconds between a debit's `processing` and its outcome.
 SETTLE_AFTER_SECONDS = 4.0
-# Seconds between a refund, or a confirmation on the server, and its events: none, but never
-# within the call.
-REFUND_EVENT_AFTER_SECONDS = 0.0
-ATTEMPT_EVENTS_AFTER_SECONDS = 0.0
+# A delivery the shop did not take (its database busy, say) is tried again soon, a few times,
+# as Stripe retries a webhook; the lease is far longer than applying an event takes.
+DEMO_EVENT_POLICY = Policy(
+    first_retry_seconds=2, max_retry_seconds=60, max_attempts=10, lease_seconds=60
+)
 
-Scheduler = Callable[[float, Callable[[], None]], None]
+# What a later step is: {"deliver": <event>} or {"settle": <PaymentIntent id>}.
+Step = dict[str, Any]
+# Has a step done after `delay` seconds: a job, or (tests) whatever holds it.
+Scheduler = Callable[[float, Step], None]
 # Applies a signed delivery as the shop's /webhook does, and says what it did ("processed"...).
 WebhookHandler = Callable[[bytes, str | None], str]
 
 
-def run_later(delay: float, work: Callable[[], None]) -> None:
-    """Run `work` on a daemon timer thread after `delay` seconds."""
-    timer = threading.Timer(delay, work)
-    timer.daemon = True
-    timer.start()
+def as_job(delay: float, step: Step) -> None:
+    """Queue the step as a demo event job, due after `delay` seconds (the default scheduler)."""
+    event = step.get("deliver")
+    # One job per event, however often the step is scheduled.
+    dedupe_key = f"demo_event:{event['id']}" if isinstance(event, dict) else None
+    enqueue_apart(DEMO_EVENT_JOB, step, delay_seconds=delay, dedupe_key=dedupe_key)
 
 
-def init_demo_delivery(
-    app: Flask, webhook: WebhookHandler, scheduler: Scheduler = run_later
-) -> None:
-    """Deliver the demo's events to `webhook`, on the timer its debits settle on.
+def init_demo_delivery(app: Flask, webhook: WebhookHandler, scheduler: Scheduler = as_job) -> None:
+    """Deliver the demo's events to `webhook`; later steps go to `scheduler`.
 
-    Tests give their own timer, or replace ``app.extensions[SCHEDULER_KEY]`` later. The app's
-    demo gateway tells of each new refund, and each payment confirmed on the server, here, and
-    their events are sent on that timer.
+    Tests give their own scheduler, or replace ``app.extensions[SCHEDULER_KEY]`` later. The
+    app's demo gateway tells of each new refund, and each payment confirmed on the server,
+    here, and their events are scheduled.
     """
     app.extensions[WEBHOOK_KEY] = webhook
     app.extensions[SCHEDULER_KEY] = scheduler
@@ -67,94 +78,91 @@ def init_demo_delivery(
         demo = gateway
 
         def deliver_refund_event(refund: Refund) -> None:
-            _deliver_refund_later(app, demo, refund)
+            _schedule(app, 0.0, {"deliver": demo.refund_event(refund)})
 
         def deliver_attempt_events(intent: DemoPaymentIntent) -> None:
-            _deliver_outcome_later(app, demo, intent)
+            for step in outcome_steps(demo, intent):
+                _schedule(app, 0.0, step)
 
         demo.after_refund = deliver_refund_event
         demo.after_attempt = deliver_attempt_events
 
 
 def deliver_outcome(gateway: DemoGateway, intent: DemoPaymentIntent) -> None:
-    """Send the events Stripe would send after this step; settle a processing debit later."""
+    """Send the events Stripe would send after this step now; settle a processing debit later."""
+    app: Flask = current_app._get_current_object()  # type: ignore[attr-defined]
+    for step in outcome_steps(gateway, intent):
+        if "settle" in step:
+            _schedule(app, SETTLE_AFTER_SECONDS, step)
+            continue
+        try:
+            _deliver(gateway, step["deliver"])
+        except RetryLater:
+            # Not taken now: delivered again later, as Stripe retries a webhook.
+            _schedule(app, DEMO_EVENT_POLICY.first_retry_seconds, step)
+
+
+def outcome_steps(gateway: DemoGateway, intent: DemoPaymentIntent) -> list[Step]:
+    """What follows an attempt's outcome: its events, and a debit's settling later."""
     if intent.status == SUCCEEDED:
         event_types = ["payment_intent.succeeded", "charge.succeeded"]
     elif intent.status == PROCESSING:
         event_types = ["payment_intent.processing"]
-        _settle_later(gateway, intent.id)
     elif intent.status == REQUIRES_PAYMENT_METHOD and intent.last_error_code is not None:
         event_types = ["payment_intent.payment_failed"]
     else:
-        return  # requires_action: the outcome comes with authentication
-    for event_type in event_types:
-        _deliver(gateway, event_type, intent)
+        return []  # requires_action: the outcome comes with authentication
+    steps: list[Step] = [{"deliver": gateway.intent_event(kind, intent)} for kind in event_types]
+    if intent.status == PROCESSING:
+        steps.append({"settle": intent.id})
+    return steps
 
 
-def _settle_later(gateway: DemoGateway, payment_intent_id: str) -> None:
-    """Have the debit's bank answer after SETTLE_AFTER_SECONDS, in this app's context."""
-    app: Flask = current_app._get_current_object()  # type: ignore[attr-defined]
+def run_step(step: Step) -> None:
+    """Do a later step in the current app: deliver its event, or settle a debit."""
+    gateway = current_app.extensions[EXTENSION_KEY]
+    if not isinstance(gateway, DemoGateway):
+        raise GiveUp("this server does not run the demo gateway")
+    if "settle" in step:
+        try:
+            intent = gateway.settle(str(step["settle"]))
+        except DomainError as error:
+            # Settled already (a retried job), or gone: nothing left to do.
+            log.info("Demo debit %s did not settle: %s", step["settle"], error.message)
+            return
+        deliver_outcome(gateway, intent)
+        return
+    _deliver(gateway, step["deliver"])
+
+
+def run_demo_event_job(job: JobView) -> None:
+    """The worker's handler of a demo event job."""
+    run_step(job.payload)
+
+
+DEMO_EVENT_KIND = JobKind(DEMO_EVENT_JOB, DEMO_EVENT_POLICY, run_demo_event_job)
+
+
+def _schedule(app: Flask, delay: float, step: Step) -> None:
     scheduler: Scheduler = app.extensions[SCHEDULER_KEY]
-
-    def settle() -> None:
-        with app.app_context():
-            try:
-                intent = gateway.settle(payment_intent_id)
-            except DomainError as error:
-                log.error("Demo debit %s did not settle: %s", payment_intent_id, error.message)
-                return
-            deliver_outcome(gateway, intent)
-
-    scheduler(SETTLE_AFTER_SECONDS, settle)
+    scheduler(delay, step)
 
 
-def _deliver_outcome_later(app: Flask, gateway: DemoGateway, intent: DemoPaymentIntent) -> None:
-    """Send an attempt's events on the app's timer, once the confirming call is over."""
-    scheduler: Scheduler = app.extensions[SCHEDULER_KEY]
+def _deliver(gateway: DemoGateway, event: dict[str, Any]) -> None:
+    """Sign the event for this delivery and apply it through the webhook handler.
 
-    def deliver() -> None:
-        with app.app_context():
-            deliver_outcome(gateway, intent)
-
-    scheduler(ATTEMPT_EVENTS_AFTER_SECONDS, deliver)
-
-
-def _deliver_refund_later(app: Flask, gateway: DemoGateway, refund: Refund) -> None:
-    """Send the refund's charge.refunded on the app's timer, once the refunding call is over."""
-    scheduler: Scheduler = app.extensions[SCHEDULER_KEY]
-
-    def deliver() -> None:
-        with app.app_context():
-            try:
-                payload, header = gateway.signed_refund_event(refund)
-            except DomainError as error:
-                log.error("Demo refund %s sent no event: %s", refund.id, error.message)
-                return
-            _apply("charge.refunded", refund.payment_intent_id, payload, header)
-
-    scheduler(REFUND_EVENT_AFTER_SECONDS, deliver)
-
-
-def _deliver(gateway: DemoGateway, event_type: str, intent: DemoPaymentIntent) -> None:
-    """Sign one event about a PaymentIntent and apply it, as Stripe's delivery would."""
-    payload, header = gateway.signed_event(event_type, intent)
-    _apply(event_type, intent.id, payload, header)
-
-
-def _apply(event_type: str, payment_intent_id: str, payload: bytes, header: str) -> None:
-    """Apply one signed event through the webhook handler, as Stripe's delivery would."""
+    A delivery the handler refuses for a passing reason raises RetryLater (a job tries again,
+    as Stripe retries a webhook); the payment itself stands either way, as on Stripe.
+    """
     webhook: WebhookHandler = current_app.extensions[WEBHOOK_KEY]
+    payload, header = gateway.sign(event)
+    event_type = event["type"]
+    about = event["data"]["object"].get("payment_intent") or event["data"]["object"].get("id")
     try:
         result = webhook(payload, header)
     except DomainError as error:
-        # The payment itself stands, as on Stripe when a webhook delivery fails; the order
-        # page still shows the PaymentIntent's status. Log it for whoever runs the demo.
         log.error(
-            "Demo %s for %s was not applied: %s %s",
-            event_type,
-            payment_intent_id,
-            error.code,
-            error.message,
+            "Demo %s for %s was not applied: %s %s", event_type, about, error.code, error.message
         )
-        return
-    log.info("Demo %s for %s: %s", event_type, payment_intent_id, result)
+        raise RetryLater(f"{error.code}: {error.message}") from error
+    log.info("Demo %s for %s: %s", event_type, about, result)

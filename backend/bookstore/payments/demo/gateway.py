@@ -254,20 +254,20 @@ class DemoGateway(StripeJsSide):
 
         `charge.succeeded` carries the charge Stripe makes when a PaymentIntent succeeds.
         """
-        data = charge_object(intent) if event_type.startswith("charge.") else stripe_object(intent)
-        return self._signed(event_type, data)
+        return self.sign(self.intent_event(event_type, intent))
 
-    def signed_refund_event(self, refund: Refund) -> tuple[bytes, str]:
-        """Stripe's `charge.refunded` for a demo refund (the charge, refunded in full), signed."""
+    def refund_event(self, refund: Refund) -> dict[str, Any]:
+        """Stripe's `charge.refunded` for a demo refund (the charge, refunded in full)."""
         with provider_session() as session:
             intent = find_intent(session, refund.payment_intent_id)
         if intent is None:
             raise refund_failed(refund.payment_intent_id, "no such PaymentIntent")
-        return self._signed("charge.refunded", charge_object(intent, refund.amount))
+        return self.event("charge.refunded", charge_object(intent, refund.amount))
 
-    def _signed(self, event_type: str, data: dict[str, Any]) -> tuple[bytes, str]:
-        """An event of `event_type` about `data` as Stripe sends it, and its signature."""
-        event = {
+    def event(self, event_type: str, data: dict[str, Any]) -> dict[str, Any]:
+        """A new event of `event_type` about `data`, as Stripe creates it when a thing happens
+        (its id and time fixed then; each delivery of it signs it anew)."""
+        return {
             "id": "evt_demo_" + secrets.token_hex(12),
             "object": "event",
             "type": event_type,
@@ -278,6 +278,14 @@ class DemoGateway(StripeJsSide):
             "request": {"id": None, "idempotency_key": None},
             "data": {"object": data},
         }
+
+    def intent_event(self, event_type: str, intent: DemoPaymentIntent) -> dict[str, Any]:
+        """A new event about a PaymentIntent (or, for `charge.*`, the charge it made)."""
+        data = charge_object(intent) if event_type.startswith("charge.") else stripe_object(intent)
+        return self.event(event_type, data)
+
+    def sign(self, event: dict[str, Any]) -> tuple[bytes, str]:
+        """The event's body and its Stripe-Signature header as of now, for one delivery."""
         payload = json.dumps(event).encode()
         return payload, signature_header(payload, self._webhook_secret)
 

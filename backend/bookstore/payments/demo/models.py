@@ -101,10 +101,12 @@ class DemoRefund(Model):
     __tablename__ = "demo_refunds"
 
     id: Mapped[str] = mapped_column(String(64), primary_key=True)
-    # Unique: a full refund is made once; a second is Stripe's charge_already_refunded.
     payment_intent_id: Mapped[str] = mapped_column(
-        String(64), ForeignKey("demo_payment_intents.id"), unique=True
+        String(64), ForeignKey("demo_payment_intents.id")
     )
+    # The PaymentIntent while the refund counts against it; None once it failed. Unique: a full
+    # refund is made once (a second is Stripe's charge_already_refunded), unless it failed.
+    open_payment_intent_id: Mapped[str | None] = mapped_column(String(64), unique=True)
     amount: Mapped[int]
     currency: Mapped[str] = mapped_column(String(3))
     status: Mapped[str] = mapped_column(String(32))

@@ -80,6 +80,7 @@ def refund_in_full(
         row = insert(cast(Table, DemoRefund.__table__)).values(
             id=refund.id,
             payment_intent_id=refund.payment_intent_id,
+            open_payment_intent_id=refund.payment_intent_id,
             amount=refund.amount,
             currency=refund.currency,
             status=refund.status,
@@ -118,8 +119,8 @@ def _refund_by_idempotency_key(session: Session, key: str) -> DemoRefund | None:
 
 
 def _refund_of(session: Session, payment_intent_id: str) -> DemoRefund | None:
-    """The PaymentIntent's refund, if it has been refunded."""
-    query = select(DemoRefund).where(DemoRefund.payment_intent_id == payment_intent_id)
+    """The PaymentIntent's refund that still counts (not failed), if it has been refunded."""
+    query = select(DemoRefund).where(DemoRefund.open_payment_intent_id == payment_intent_id)
     return session.scalars(query).one_or_none()
 
 

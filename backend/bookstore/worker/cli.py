@@ -1,0 +1,57 @@
+"""`flask --app bookstore worker`: run the background work until stopped (SIGTERM, Ctrl+C)."""
+
+from __future__ import annotations
+
+import logging
+import signal
+import sys
+from types import FrameType
+
+import click
+from flask import current_app
+
+from bookstore.config import current_settings
+from bookstore.worker.lanes import all_lanes, run_everything_due
+from bookstore.worker.runner import Worker
+
+
+@click.command("worker")
+@click.option(
+    "--once",
+    is_flag=True,
+    help="Do everything due now, then exit (for a test, or a one-off run), instead of looping.",
+)
+def worker_command(once: bool) -> None:
+    """Send the emails and refunds, deliver the demo's events, clean up expired holds."""
+    _log_to_stderr()
+    if once:
+        done = run_everything_due()
+        click.echo(f"Did {done} item(s) of work.")
+        return
+    lanes = all_lanes()
+    poll = current_settings().worker_poll_seconds
+    worker = Worker(current_app._get_current_object(), lanes, poll)  # type: ignore[attr-defined]
+
+    def stop(signum: int, frame: FrameType | None) -> None:
+        worker.stop()
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    worker.start()
+    names = ", ".join(lane.name for lane in lanes)
+    click.echo(
+        f"Worker started ({current_settings().mode} mode): {names}; idle lanes look "
+        f"every {poll:g} s. Stop it with Ctrl+C or SIGTERM."
+    )
+    worker.wait()
+    click.echo("Worker stopped.")
+
+
+def _log_to_stderr() -> None:
+    """The worker's log lines (sent, retrying, gave up) on stderr, as a server's are."""
+    root = logging.getLogger()
+    if not root.handlers:
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+        root.addHandler(handler)
+    root.setLevel(logging.INFO)
