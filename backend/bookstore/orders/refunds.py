@@ -174,6 +174,9 @@ def retry_refund(order: Order) -> bool:
     if order.refund_error is not None:
         record(order, "refund_retried", f"after: {order.refund_error}")
         order.refund_error = None
+    # A new refund is on its way: a charge.refunded from now on may well be its (history keeps
+    # why the last one failed).
+    order.refund_failed_reason = None
     queue_refund(order)
     return True
 

@@ -29,6 +29,9 @@ METHOD_NAMES = {
     "bank_redirect": "Bank redirect (demo bank)",
 }
 
+# The events that tell of a refund failing after it was made (about a Refund object).
+REFUND_FAILURE_EVENTS = frozenset({"refund.failed", "charge.refund.updated"})
+
 _PAYMENT_INTENT_ACTIONS: Mapping[str, EventAction] = {
     "payment_intent.succeeded": "succeeded",
     "payment_intent.payment_failed": "failed",
@@ -73,6 +76,20 @@ def translate(event_id: str, event_type: str, obj: Mapping[str, object]) -> Paym
             amount=_number(obj, "amount_refunded"),
             currency=_text(obj, "currency"),
             fully_refunded=obj.get("refunded") is not False,
+        )
+    if event_type in REFUND_FAILURE_EVENTS and obj.get("status") == "failed":
+        # A refund Stripe made can fail later (the card was closed): `refund.failed`, or
+        # `charge.refund.updated` on older API versions. Its failure_reason is Stripe's code.
+        return PaymentEvent(
+            id=event_id,
+            type=event_type,
+            action="refund_failed",
+            payment_intent_id=_text(obj, "payment_intent"),
+            order_token=_order_token(obj),
+            amount=_number(obj, "amount"),
+            currency=_text(obj, "currency"),
+            failure_message=_text(obj, "failure_reason"),
+            refund_id=_text(obj, "id"),
         )
     return PaymentEvent(id=event_id, type=event_type, action=None)
 

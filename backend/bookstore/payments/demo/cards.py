@@ -27,6 +27,10 @@ SUCCEEDS = "4242424242424242"
 GENERIC_DECLINE = "4000000000000002"
 INSUFFICIENT_FUNDS = "4000000000009995"
 REQUIRES_AUTHENTICATION = "4000002500003155"
+# Pays; a refund of it succeeds at first, then fails (Stripe: refund.failed,
+# failure_reason expired_or_canceled_card).
+REFUND_FAILS = "4000000000005126"
+REFUND_FAILURE_REASON = "expired_or_canceled_card"
 
 
 @dataclass(frozen=True)
@@ -105,7 +109,7 @@ def card_outcome(card: Card, today: date) -> CardOutcome:
         return refusal("expired_card")
     if not (card.cvc.isascii() and card.cvc.isdigit() and 3 <= len(card.cvc) <= 4):
         return refusal("invalid_cvc")
-    if number == SUCCEEDS:
+    if number in (SUCCEEDS, REFUND_FAILS):
         return SUCCESS
     if number == REQUIRES_AUTHENTICATION:
         return NEEDS_AUTHENTICATION
@@ -127,6 +131,13 @@ def card_details(card: Card) -> dict[str, object]:
     else:
         brand = "unknown"
     return {"type": "card", "card": {"brand": brand, "last4": number[-4:]}}
+
+
+def refund_fails_later(details: dict[str, object] | None) -> bool:
+    """Whether a refund of a payment made this way fails after it was made: the card is
+    REFUND_FAILS (known by its last four digits: the number is never stored)."""
+    card = details.get("card") if details else None
+    return isinstance(card, dict) and card.get("last4") == REFUND_FAILS[-4:]
 
 
 # Stripe's SEPA Direct Debit test IBANs: the payment is `processing`, then succeeds or fails.

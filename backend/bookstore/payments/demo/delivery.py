@@ -42,13 +42,16 @@ WEBHOOK_KEY = "demo_webhook"
 DEMO_EVENT_JOB = "demo_event"
 # Seconds between a debit's `processing` and its outcome.
 SETTLE_AFTER_SECONDS = 4.0
+# Seconds between a refund of card 5126 and its failure (days at a real bank).
+REFUND_FAILS_AFTER_SECONDS = 3.0
 # A delivery the shop did not take (its database busy, say) is tried again soon, a few times,
 # as Stripe retries a webhook; the lease is far longer than applying an event takes.
 DEMO_EVENT_POLICY = Policy(
     first_retry_seconds=2, max_retry_seconds=60, max_attempts=10, lease_seconds=60
 )
 
-# What a later step is: {"deliver": <event>} or {"settle": <PaymentIntent id>}.
+# What a later step is: {"deliver": <event>}, {"settle": <PaymentIntent id>}, or
+# {"fail_refund": <refund id>}.
 Step = dict[str, Any]
 # Has a step done after `delay` seconds: a job, or (tests) whatever holds it.
 Scheduler = Callable[[float, Step], None]
@@ -79,6 +82,8 @@ def init_demo_delivery(app: Flask, webhook: WebhookHandler, scheduler: Scheduler
 
         def deliver_refund_event(refund: Refund) -> None:
             _schedule(app, 0.0, {"deliver": demo.refund_event(refund)})
+            if demo.refund_fails_later(refund):
+                _schedule(app, REFUND_FAILS_AFTER_SECONDS, {"fail_refund": refund.id})
 
         def deliver_attempt_events(intent: DemoPaymentIntent) -> None:
             for step in outcome_steps(demo, intent):
@@ -131,6 +136,11 @@ def run_step(step: Step) -> None:
             log.info("Demo debit %s did not settle: %s", step["settle"], error.message)
             return
         deliver_outcome(gateway, intent)
+        return
+    if "fail_refund" in step:
+        event = gateway.fail_refund(str(step["fail_refund"]))
+        if event is not None:
+            _deliver(gateway, event)
         return
     _deliver(gateway, step["deliver"])
 

@@ -21,13 +21,14 @@ from sqlalchemy.exc import IntegrityError
 from bookstore.addresses import ShippingAddress
 from bookstore.db import provider_session
 from bookstore.payments.demo.browser import StripeJsSide
+from bookstore.payments.demo.cards import REFUND_FAILURE_REASON
 from bookstore.payments.demo.models import (
     BANK_REDIRECT,
     REQUIRES_PAYMENT_METHOD,
     UNPAID,
     DemoPaymentIntent,
 )
-from bookstore.payments.demo.refunds import refund_in_full
+from bookstore.payments.demo.refunds import fail, refund_in_full, will_fail
 from bookstore.payments.demo.storage import (
     UnexpectedIntentState,
     compare_and_set,
@@ -41,6 +42,7 @@ from bookstore.payments.demo.storage import (
 )
 from bookstore.payments.demo.stripe_objects import (
     charge_object,
+    refund_object,
     shipping_object,
     stripe_object,
     to_payment_intent,
@@ -263,6 +265,22 @@ class DemoGateway(StripeJsSide):
         if intent is None:
             raise refund_failed(refund.payment_intent_id, "no such PaymentIntent")
         return self.event("charge.refunded", charge_object(intent, refund.amount))
+
+    def refund_fails_later(self, refund: Refund) -> bool:
+        """Whether the refund will fail after it was made (Stripe's test card 5126)."""
+        return will_fail(refund)
+
+    def fail_refund(self, refund_id: str) -> dict[str, Any] | None:
+        """Fail a refund made of a 5126 card, as its bank does later; the `refund.failed` event,
+        or None if the refund is not a succeeded one any more (done already)."""
+        refund = fail(refund_id)
+        if refund is None:
+            return None
+        with provider_session() as session:
+            intent = find_intent(session, refund.payment_intent_id)
+        if intent is None:
+            return None
+        return self.event("refund.failed", refund_object(refund, intent, REFUND_FAILURE_REASON))
 
     def event(self, event_type: str, data: dict[str, Any]) -> dict[str, Any]:
         """A new event of `event_type` about `data`, as Stripe creates it when a thing happens

@@ -9,11 +9,12 @@ import logging
 import secrets
 from typing import cast
 
-from sqlalchemy import Table, insert, select
+from sqlalchemy import Table, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from bookstore.db import provider_session
+from bookstore.payments.demo.cards import refund_fails_later
 from bookstore.payments.demo.models import SUCCEEDED, DemoRefund
 from bookstore.payments.demo.storage import (
     REFUND_FAILED_MESSAGE,
@@ -31,6 +32,7 @@ ALREADY_REFUNDED_MESSAGE = "This payment has already been refunded."
 NOT_REFUNDABLE_MESSAGE = "This payment has not been taken, so there is nothing to refund."
 # Why a refund was made, as Stripe's refund `reason` says it.
 REQUESTED_BY_CUSTOMER = "requested_by_customer"
+FAILED = "failed"
 
 
 def refund_in_full(
@@ -110,6 +112,31 @@ def refund_in_full(
         refund.currency,
     )
     return refund, True
+
+
+def will_fail(refund: Refund) -> bool:
+    """Whether this refund fails after it was made, as Stripe's test card 5126's do."""
+    with provider_session() as session:
+        intent = find_intent(session, refund.payment_intent_id)
+        return intent is not None and refund_fails_later(intent.payment_method)
+
+
+def fail(refund_id: str) -> DemoRefund | None:
+    """Turn a succeeded refund `failed`: it no longer counts against its PaymentIntent, which
+    can be refunded again (under a new key). None if it is not a succeeded refund (a retried
+    step)."""
+    with provider_session() as session, session.begin():
+        failed = session.execute(
+            update(DemoRefund)
+            .where(DemoRefund.id == refund_id, DemoRefund.status == SUCCEEDED)
+            .values(status=FAILED, open_payment_intent_id=None)
+            .execution_options(synchronize_session=False)
+        )
+        if not getattr(failed, "rowcount", 0):
+            return None
+        refund = session.get(DemoRefund, refund_id, populate_existing=True)
+    log.info("Demo refund %s failed afterwards", refund_id)
+    return refund
 
 
 def _refund_by_idempotency_key(session: Session, key: str) -> DemoRefund | None:

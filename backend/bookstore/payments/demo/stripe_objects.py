@@ -81,6 +81,23 @@ def charge_object(intent: DemoPaymentIntent, amount_refunded: int = 0) -> dict[s
     }
 
 
+def refund_object(
+    refund: DemoRefund, intent: DemoPaymentIntent, failure_reason: str | None = None
+) -> dict[str, Any]:
+    """The refund as Stripe's API shows it (a failed one with Stripe's failure_reason)."""
+    return {
+        "id": refund.id,
+        "object": "refund",
+        "amount": refund.amount,
+        "currency": refund.currency,
+        "status": refund.status,
+        "failure_reason": failure_reason,
+        "payment_intent": refund.payment_intent_id,
+        "charge": "ch_demo_" + intent.id.removeprefix("pi_demo_"),
+        "metadata": dict(intent.intent_metadata),
+    }
+
+
 def confirmation_token_object(token: DemoConfirmationToken) -> dict[str, Any]:
     """The ConfirmationToken as Stripe's API shows it (the parts the stand-in reads)."""
     method = token.payment_method
