@@ -29,6 +29,7 @@ from bookstore.payments.gateway import (
     InvalidSignature,
     PaymentError,
     PaymentEvent,
+    ProviderMisconfigured,
     ProviderUnavailable,
 )
 from bookstore.payments.stripe_gateway import StripeGateway
@@ -335,7 +336,7 @@ REJECTED = "We couldn't set up this payment. Please try again later."
                     "invalid_request_error", "Invalid API Key provided: sk_test_***123"
                 ),
             },
-            ProviderUnavailable,
+            ProviderMisconfigured,
             503,
             "payment_provider_unavailable",
             UNAVAILABLE,
@@ -344,7 +345,7 @@ REJECTED = "We couldn't set up this payment. Please try again later."
         ),
         pytest.param(
             {"status_code": 403, "json": error_body("invalid_request_error", "Not permitted")},
-            ProviderUnavailable,
+            ProviderMisconfigured,
             503,
             "payment_provider_unavailable",
             UNAVAILABLE,

@@ -29,6 +29,7 @@ from bookstore.payments.gateway import (
     NotRefundable,
     PaymentError,
     PaymentEvent,
+    ProviderMisconfigured,
     ProviderUnavailable,
     Refund,
 )
@@ -213,7 +214,7 @@ def test_a_payment_intent_without_a_successful_charge_is_not_refundable(
         pytest.param(
             401,
             error_body("invalid_request_error", "Invalid API Key provided: sk_test_***123"),
-            ProviderUnavailable,
+            ProviderMisconfigured,
             "payment_provider_unavailable",
             id="refused-key",
         ),

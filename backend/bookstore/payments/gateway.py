@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Literal, Protocol
+from typing import ClassVar, Literal, Protocol
 
 from bookstore.addresses import ShippingAddress
 from bookstore.domain_errors import DomainError
@@ -97,10 +97,31 @@ class TaxQuote:
     expires_at: int | None = None
 
 
+# What the shop does about a PaymentError: "temporary", try again later (with backoff);
+# "refused", record the reason for the owner and do not retry by itself; "setup", the shop's
+# own provider setup is wrong (a refused key, missing permissions): stop and tell the owner.
+ErrorKind = Literal["temporary", "refused", "setup"]
+
+
 class PaymentError(DomainError):
     """A payment step failed at the provider, or our request to it was refused."""
 
     code = "payment_provider_error"
+    kind: ClassVar[ErrorKind] = "refused"
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        code: str | None = None,
+        details: object | None = None,
+        retry_after: int | None = None,
+        reason: str | None = None,
+    ) -> None:
+        super().__init__(message, code=code, details=details, retry_after=retry_after)
+        # For the owner, never the shopper: the provider's own code and message, secrets
+        # masked (e.g. "balance_insufficient: Insufficient funds in Stripe account...").
+        self.reason = reason
 
 
 class CardError(PaymentError):
@@ -110,9 +131,20 @@ class CardError(PaymentError):
 
 
 class ProviderUnavailable(PaymentError):
-    """The provider is unreachable, rate-limited or misconfigured: try again later."""
+    """The provider is unreachable, rate-limited or failed internally: try again later."""
 
     code = "payment_provider_unavailable"
+    kind: ClassVar[ErrorKind] = "temporary"
+
+
+class ProviderMisconfigured(ProviderUnavailable):
+    """The provider refused our own setup (its API key, or the key's permissions).
+
+    Shoppers get the same 503 as an outage (it is a ProviderUnavailable); the shop stops
+    trying and tells the owner, who must fix the key.
+    """
+
+    kind: ClassVar[ErrorKind] = "setup"
 
 
 class AlreadyRefunded(PaymentError):

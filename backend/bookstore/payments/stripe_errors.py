@@ -1,7 +1,10 @@
-"""Stripe's failures classified once, as the shop's PaymentErrors: try again later (503),
-refused (a card: 402; our request: 502), or our own setup is wrong (logged for the operator).
+"""Stripe's failures classified once, as the shop's PaymentErrors, each of a `kind`:
+"temporary", try again later (a 503 to shoppers); "refused", a card (402) or our request (502),
+not retried by itself; "setup", Stripe refused our key (ProviderMisconfigured: still a 503 to
+shoppers, but the owner must fix it).
 
 Every call to Stripe runs inside `stripe_errors`; the log says what happened, never a secret.
+Each error's `reason` keeps Stripe's own code and message for the owner, secrets masked.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ from bookstore.payments.gateway import (
     CardError,
     NotRefundable,
     PaymentError,
+    ProviderMisconfigured,
     ProviderUnavailable,
 )
 from bookstore.redaction import redact
@@ -53,6 +57,15 @@ def stripe_errors(action: str) -> Iterator[None]:
 
 def payment_error(exc: stripe.StripeError, action: str) -> PaymentError:
     """The shop's error for a Stripe failure; the log says what happened, never a secret."""
+    error = _classify(exc, action)
+    # Stripe's words for the owner (a refund refused for `balance_insufficient`, say); the
+    # shopper's message stays the shop's own.
+    error.reason = _reason(exc)
+    return error
+
+
+def _classify(exc: stripe.StripeError, action: str) -> PaymentError:
+    """The shop's error class (and so its kind) and message for a Stripe failure, logged."""
     if exc.http_status == 409:
         # stripe-python raises a v1 409 as a plain APIError, so match the status, not the class.
         return _conflict(exc, action)
@@ -113,7 +126,8 @@ def _unreachable(exc: stripe.StripeError, action: str) -> PaymentError:
 
 
 def _misconfigured(exc: stripe.StripeError, action: str) -> PaymentError:
-    """Stripe refused our key: an operator must fix STRIPE_SECRET_KEY; the shopper waits."""
+    """Stripe refused our key (401) or its rights (403, e.g. a restricted key that may not
+    refund): the owner must fix STRIPE_SECRET_KEY; the shopper gets an outage's 503."""
     log.error(
         "Stripe refused our API key trying to %s (check STRIPE_SECRET_KEY and its "
         "permissions): %s %s",
@@ -121,11 +135,12 @@ def _misconfigured(exc: stripe.StripeError, action: str) -> PaymentError:
         type(exc).__name__,
         _describe(exc),
     )
-    return ProviderUnavailable(UNAVAILABLE_MESSAGE, retry_after=MISCONFIGURED_RETRY_AFTER)
+    return ProviderMisconfigured(UNAVAILABLE_MESSAGE, retry_after=MISCONFIGURED_RETRY_AFTER)
 
 
 def _rejected_request(exc: stripe.StripeError, action: str) -> PaymentError:
-    """Stripe says our request is wrong: a bug on our side, so a 502 and a detailed log."""
+    """Stripe refused our request: a bug on our side, or a refusal the owner must act on (a
+    refund with too little balance: `balance_insufficient`); a 502 and a detailed log."""
     log.error("Stripe rejected our request to %s: %s", action, _describe(exc))
     return PaymentError(REJECTED_MESSAGE)
 
@@ -158,6 +173,14 @@ def _describe(exc: stripe.StripeError) -> str:
         f"status={exc.http_status} code={exc.code} param={param} "
         f"request_id={exc.request_id} message={exc.user_message!r}"
     )
+
+
+def _reason(exc: stripe.StripeError) -> str:
+    """Stripe's code (and decline code) and message, for the owner; secrets masked."""
+    decline_code = exc.error.decline_code if exc.error is not None else None
+    code = f"{exc.code} ({decline_code})" if exc.code and decline_code else exc.code
+    message = exc.user_message or type(exc).__name__
+    return redact(f"{code}: {message}" if code else message)
 
 
 def _retry_after(headers: Mapping[str, str] | None) -> int:
