@@ -24,7 +24,9 @@ PaymentIntentStatus = Literal[
 ]
 
 # What a provider event means for an order; anything else is acknowledged and ignored.
-EventAction = Literal["succeeded", "failed", "processing", "canceled", "refunded", "paid_with"]
+EventAction = Literal[
+    "succeeded", "failed", "processing", "canceled", "refunded", "refund_failed", "paid_with"
+]
 
 
 @dataclass(frozen=True)
@@ -73,6 +75,8 @@ class PaymentEvent:
     fully_refunded: bool = True
     # For people: how it was paid ("Visa •••• 4242"), when the event says.
     payment_method: str | None = None
+    # For a refund that failed after it was made: which refund (re_...).
+    refund_id: str | None = None
 
 
 # --- what a tax calculation takes and gives: Stripe Tax's, and the shop's own rate table's ---
