@@ -88,9 +88,7 @@ def downgrade() -> None:
     op.execute("DELETE FROM demo_refunds WHERE open_payment_intent_id IS NULL")
     with op.batch_alter_table("demo_refunds") as batch:
         batch.drop_constraint("uq_demo_refunds_open_payment_intent_id", type_="unique")
-        batch.create_unique_constraint(
-            "uq_demo_refunds_payment_intent_id", ["payment_intent_id"]
-        )
+        batch.create_unique_constraint("uq_demo_refunds_payment_intent_id", ["payment_intent_id"])
         batch.drop_column("open_payment_intent_id")
     with op.batch_alter_table("orders") as batch:
         batch.drop_column("refund_failed_reason")
