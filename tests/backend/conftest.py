@@ -6,7 +6,6 @@ either way its schema was built by the migrations, as `flask db upgrade` builds 
 
 from __future__ import annotations
 
-import threading
 import weakref
 from collections.abc import Iterator
 from pathlib import Path
@@ -26,8 +25,6 @@ from bookstore import create_app
 from bookstore.config import Settings
 
 # Short fake values: secret scanners ignore them, and no test can reach Stripe with them.
-# Longest a test waits at its end for a demo event already being applied.
-DEMO_TIMER_JOIN_SECONDS = 10
 STRIPE_SECRET_KEY = "sk_test_123"
 STRIPE_PUBLISHABLE_KEY = "pk_test_123"
 
@@ -90,6 +87,8 @@ def _close_database_connections() -> Iterator[None]:
 
     Each app has its own engine; left open, their idle connections would add up over a run
     to PostgreSQL's connection limit, and could hold locks the next test's cleanup needs.
+    Nothing else is left to stop: the web process keeps no background thread, and the demo's
+    later steps are jobs in the test's own database, done only by a worker the test runs.
     """
     engines: weakref.WeakSet[Engine] = weakref.WeakSet()
 
@@ -97,15 +96,7 @@ def _close_database_connections() -> Iterator[None]:
         engines.add(connection.engine)
 
     event.listen(Engine, "engine_connect", remember)
-    threads_before = set(threading.enumerate())
     yield
-    # The demo sends its events on timer threads once a request is answered: one still
-    # writing would race the next test's database reset (a deadlock on PostgreSQL). Those not
-    # started yet are canceled; those running are waited for.
-    for thread in threading.enumerate():
-        if isinstance(thread, threading.Timer) and thread not in threads_before:
-            thread.cancel()
-            thread.join(timeout=DEMO_TIMER_JOIN_SECONDS)
     event.remove(Engine, "engine_connect", remember)
     for engine in list(engines):
         engine.dispose()

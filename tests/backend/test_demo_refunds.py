@@ -1,7 +1,8 @@
 """Full refunds in demo mode: the demo gateway keeps Stripe's rules and sends its charge.refunded.
 
-The demo's timer is held by the test (no sleeps): a refund's event waits in it until the test
-runs it, as Stripe's webhook arrives after the refunding request has returned.
+A refund's event is a later step: a job for the worker, delivered after the refunding call has
+returned, as Stripe's webhook arrives. Most tests hold the demo's scheduler instead and run its
+steps by hand (no sleeps, no worker); one lets the event be the job it is in production.
 """
 
 from __future__ import annotations
@@ -23,11 +24,15 @@ from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
 from bookstore.db import db
+from bookstore.jobs.claims import QueueStatus
+from bookstore.jobs.models import Job
+from bookstore.jobs.queue import run_due
+from bookstore.notifications.outbox import OutboxMessage
 from bookstore.orders.fulfilment import ProcessedEvent
 from bookstore.orders.models import Order
 from bookstore.payments import current_gateway
 from bookstore.payments.demo.cards import Card
-from bookstore.payments.demo.delivery import REFUND_EVENT_AFTER_SECONDS
+from bookstore.payments.demo.delivery import DEMO_EVENT_JOB, DEMO_EVENT_KIND
 from bookstore.payments.demo.gateway import DemoGateway
 from bookstore.payments.demo.models import DemoRefund
 from bookstore.payments.gateway import (
@@ -131,8 +136,11 @@ def test_a_succeeded_payment_intent_is_refunded_in_full(
     assert re.fullmatch(r"[0-9a-f]{64}", stored["request_fingerprint"])
     # On Stripe the PaymentIntent stays succeeded; its charge is what is refunded.
     assert gateway.retrieve_payment_intent(intent.id).status == "succeeded"
-    # Its event goes out on the timer, after the call: none was applied inside it.
-    assert [delay for delay, _ in timers.pending] == [REFUND_EVENT_AFTER_SECONDS]
+    # Its event is a later step, Stripe's charge.refunded, due at once: none was applied inside
+    # the call.
+    assert [(delay, step["deliver"]["type"]) for delay, step in timers.pending] == [
+        (0.0, "charge.refunded")
+    ]
 
 
 @pytest.mark.parametrize(
@@ -343,7 +351,7 @@ def test_the_refund_event_is_stripes_charge_refunded_for_the_whole_charge(
     intent = paid_intent(gateway, amount=4200)
     made = refund(gateway, intent.id)
 
-    payload, header = gateway.signed_refund_event(made)
+    payload, header = gateway.sign(gateway.refund_event(made))
 
     event = json.loads(payload)
     assert (event["object"], event["type"]) == ("event", "charge.refunded")
@@ -381,11 +389,10 @@ def test_the_refund_event_is_stripes_charge_refunded_for_the_whole_charge(
     )
 
 
-def test_a_paid_order_becomes_refunded_when_the_event_arrives(
-    app: Flask, client: FlaskClient, timers: Timers
-) -> None:
+def paid_order(client: FlaskClient) -> dict[str, Any]:
+    """A demo checkout paid with 4242 in the browser (its events applied during the request)."""
     response = client.post("/create-payment-intent", json=pay_body({"boom": 2}))
-    payment = response.get_json()
+    payment: dict[str, Any] = response.get_json()
     paid = client.post(
         f"/demo/payment_intents/{payment['paymentIntentId']}/confirm",
         json={
@@ -399,6 +406,13 @@ def test_a_paid_order_becomes_refunded_when_the_event_arrives(
         },
     )
     assert paid.get_json()["status"] == "succeeded"
+    return payment
+
+
+def test_a_paid_order_becomes_refunded_when_the_event_arrives(
+    app: Flask, client: FlaskClient, timers: Timers
+) -> None:
+    payment = paid_order(client)
     with app.app_context():
         order = db.session.scalars(
             select(Order).where(Order.payment_intent_id == payment["paymentIntentId"])
@@ -428,6 +442,58 @@ def test_a_paid_order_becomes_refunded_when_the_event_arrives(
         db.session.remove()
     assert again == made
     assert timers.pending == []
+    assert processed_event_types(app).count("charge.refunded") == 1
+
+
+def demo_event_jobs(app: Flask) -> list[str]:
+    """The statuses of the demo's event jobs, oldest first."""
+    with app.app_context():
+        statuses = list(
+            db.session.scalars(
+                select(Job.status).where(Job.kind == DEMO_EVENT_JOB).order_by(Job.id)
+            )
+        )
+        db.session.remove()
+    return statuses
+
+
+def test_the_refund_event_is_a_job_in_the_database_that_the_worker_delivers_once(
+    app: Flask, client: FlaskClient
+) -> None:
+    # The app's own scheduler: each later step is a demo event job, written when the refund
+    # is made, so a restart loses none.
+    payment = paid_order(client)
+    with app.app_context():
+        order = db.session.scalars(
+            select(Order).where(Order.payment_intent_id == payment["paymentIntentId"])
+        ).one()
+        order_id, token = order.id, order.token
+        db.session.remove()
+        current_gateway().refund_payment_intent(
+            payment["paymentIntentId"], order_token=token, idempotency_key=f"order-{token}-refund"
+        )
+        db.session.remove()
+
+    queued = demo_event_jobs(app)
+    with app.app_context():
+        pending = db.session.get(Order, order_id)
+        assert pending is not None and pending.status == "paid"  # nothing applied yet
+        db.session.remove()
+        delivered = run_due([DEMO_EVENT_KIND])  # the worker's lane of demo events
+        again = run_due([DEMO_EVENT_KIND])
+        refunded = db.session.get(Order, order_id)
+        assert refunded is not None
+        status = refunded.status
+        emails = list(
+            db.session.scalars(select(OutboxMessage.kind).where(OutboxMessage.order_id == order_id))
+        )
+        db.session.remove()
+
+    assert queued == [QueueStatus.PENDING]
+    assert (delivered, status) == (1, "refunded")
+    assert demo_event_jobs(app) == [QueueStatus.DONE]
+    assert again == 0  # nothing left: the event is not delivered twice
+    assert sorted(emails) == ["confirmation", "refund"]  # one refund email, for the worker
     assert processed_event_types(app).count("charge.refunded") == 1
 
 
