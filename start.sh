@@ -85,7 +85,7 @@ trap stop INT TERM EXIT
 
 if [ "$prod" = 1 ]; then
   # Rate limits are counted in each gunicorn worker's memory unless a shared store is named.
-  if [ "$("$VENV/bin/python" -c 'from bookstore.config import Settings; print(Settings.from_env().ratelimit_storage_uri)')" = "memory://" ]; then
+  if [ "$("$VENV/bin/python" -c 'from bookstore.config import Settings; print(Settings.from_env().ratelimit_storage_uri.get_secret_value())')" = "memory://" ]; then
     limits_line="Rate limits are counted per process (each gunicorn worker keeps its own count) until RATELIMIT_STORAGE_URI points at Redis."
   else
     limits_line="Rate limits are counted in the shared store named by RATELIMIT_STORAGE_URI."

@@ -40,7 +40,7 @@ def create_app(config: Settings | None = None) -> Flask:
         n = settings.trusted_proxy_count
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)  # type: ignore[method-assign]
 
-    db.init_db(app, settings.database_url)
+    db.init_db(app, settings.database_url.get_secret_value())
     cors.init_cors(app, settings.frontend_origins)
     errors.register_error_handlers(app)
     security.init_security(app)

@@ -3,16 +3,26 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from email.utils import parseaddr
 from pathlib import Path
-from typing import Literal, TypeVar
+from typing import Any, Literal, Self
 from urllib.parse import parse_qsl, unquote, urlsplit
 
 from dotenv import dotenv_values
 from flask import current_app
 from limits import parse_many
+from pydantic import (
+    Field,
+    ModelWrapValidatorHandler,
+    SecretStr,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
+from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
 BACKEND_DIR = Path(__file__).resolve().parent.parent
 REPO_DIR = BACKEND_DIR.parent
@@ -43,69 +53,197 @@ DEFAULT_STOCK_HOLD_MINUTES = 15.0
 # Copies one client (an IPv4 address, or an IPv6 /64) may hold at once across its unpaid
 # orders: enough for a generous order, too few for a script to empty the shelves (OAT-021).
 DEFAULT_HOLD_LIMIT_PER_CLIENT = 10
+DEFAULT_WORKER_POLL_SECONDS = 1.0
 TRUE_WORDS = frozenset({"1", "true", "yes", "on"})
 FALSE_WORDS = frozenset({"0", "false", "no", "off"})
+# pydantic's errors for text that is not a number (an int field also refuses "1.5").
+NUMBER_ERRORS = frozenset(
+    {"int_parsing", "int_from_float", "int_type", "float_parsing", "float_type"}
+)
 
 Mode = Literal["stripe", "demo"]
 # How an SMTP server is reached (SMTP_URL): plain, STARTTLS, or TLS from the start.
 Security = Literal["none", "starttls", "tls"]
-N = TypeVar("N", int, float)
 
 
 class ConfigError(Exception):
     """The settings are inconsistent; the message names the variable to fix."""
 
 
-@dataclass(frozen=True)
-class Settings:
-    """Everything the app reads from its environment; validated when built."""
+class Settings(BaseSettings):
+    """Everything the app reads from its environment; validated when built.
 
-    # Not in repr (a settings object printed or logged): the URL may hold the database's
-    # password, and the keys are secrets.
-    database_url: str = field(repr=False)
-    frontend_origins: tuple[str, ...] = (DEFAULT_FRONTEND_ORIGIN,)
-    stripe_secret_key: str | None = field(default=None, repr=False)
-    stripe_publishable_key: str | None = None
-    stripe_webhook_secret: str | None = field(default=None, repr=False)
-    stripe_api_base: str | None = None
+    Each field's environment variable is its validation alias. Code (tests, scripts) builds
+    settings from field names, `Settings(database_url=..., demo_mode=True)`, and never reads
+    the environment; `Settings.from_env` does.
+    """
+
+    model_config = SettingsConfigDict(frozen=True, validate_by_name=True, validate_by_alias=True)
+
+    # SecretStr: printed or logged as '**********' (the URLs may hold a password, the keys are
+    # secrets); the code that needs one takes it with .get_secret_value() (or reveal()).
+    database_url: SecretStr = Field(validation_alias="DATABASE_URL")
+    frontend_origins: tuple[str, ...] = Field(
+        (DEFAULT_FRONTEND_ORIGIN,), validation_alias="FRONTEND_ORIGIN"
+    )
+    stripe_secret_key: SecretStr | None = Field(None, validation_alias="STRIPE_SECRET_KEY")
+    stripe_publishable_key: str | None = Field(None, validation_alias="STRIPE_PUBLISHABLE_KEY")
+    stripe_webhook_secret: SecretStr | None = Field(None, validation_alias="STRIPE_WEBHOOK_SECRET")
+    stripe_api_base: str | None = Field(None, validation_alias="STRIPE_API_BASE")
     # Each attempt may wait this long for Stripe, and is retried this often (same idempotency
     # key): with the defaults a Stripe that never answers costs a shopper 4 + 0.5 + 4 s.
-    stripe_timeout_seconds: float = DEFAULT_STRIPE_TIMEOUT_SECONDS
-    stripe_max_network_retries: int = DEFAULT_STRIPE_MAX_NETWORK_RETRIES
+    stripe_timeout_seconds: float = Field(
+        DEFAULT_STRIPE_TIMEOUT_SECONDS, validation_alias="STRIPE_TIMEOUT_SECONDS"
+    )
+    stripe_max_network_retries: int = Field(
+        DEFAULT_STRIPE_MAX_NETWORK_RETRIES, validation_alias="STRIPE_MAX_NETWORK_RETRIES"
+    )
     # No Stripe keys means the offline demo only when asked for (DEMO_MODE=1, as ./start.sh
     # does): a production server whose keys went missing must not quietly take fake payments.
-    demo_mode: bool = False
+    demo_mode: bool = Field(False, validation_alias="DEMO_MODE")
     # Stripe Tax instead of the example rate table (bookstore.checkout.tax); Stripe mode only.
-    stripe_tax: bool = False
-    # Checkouts one client may start, and where the counts live (see bookstore.web.ratelimit).
-    checkout_rate_limit: str = DEFAULT_CHECKOUT_RATE_LIMIT
-    order_lookup_rate_limit: str = DEFAULT_ORDER_LOOKUP_RATE_LIMIT
-    ratelimit_storage_uri: str = DEFAULT_RATELIMIT_STORAGE_URI
+    stripe_tax: bool = Field(False, validation_alias="STRIPE_TAX")
+    # Checkouts one client may start, and where the counts live (see bookstore.web.ratelimit):
+    # a redis:// URL may hold a password.
+    checkout_rate_limit: str = Field(
+        DEFAULT_CHECKOUT_RATE_LIMIT, validation_alias="CHECKOUT_RATE_LIMIT"
+    )
+    order_lookup_rate_limit: str = Field(
+        DEFAULT_ORDER_LOOKUP_RATE_LIMIT, validation_alias="ORDER_LOOKUP_RATE_LIMIT"
+    )
+    ratelimit_storage_uri: SecretStr = Field(
+        SecretStr(DEFAULT_RATELIMIT_STORAGE_URI), validation_alias="RATELIMIT_STORAGE_URI"
+    )
     # Reverse proxies in front of the app whose X-Forwarded-For/-Proto/-Host it trusts (0: none,
     # so a client cannot forge its address to dodge the rate limit).
-    trusted_proxy_count: int = 0
-    port: int = 4242
+    trusted_proxy_count: int = Field(0, validation_alias="TRUSTED_PROXY_COUNT")
+    port: int = Field(4242, validation_alias="PORT")
+    # Not read from the environment.
     currency: str = "usd"
     max_quantity: int = 10
     # The built SPA (frontend/dist) to serve from this server, as production does; None in
     # development, where Vite serves the frontend.
-    frontend_dist: Path | None = None
+    frontend_dist: Path | None = Field(None, validation_alias="FRONTEND_DIST")
     # How long each process reuses the catalogue's JSON before reading the books again.
-    catalogue_cache_seconds: float = 10.0
-    # Emails (bookstore.notifications): through this SMTP server, or, when None, as .eml
-    # files in mail_dir. Not in repr: the URL may hold the server's password.
-    smtp_url: str | None = field(default=None, repr=False)
-    mail_from: str = DEFAULT_MAIL_FROM
-    mail_dir: Path = DEFAULT_MAIL_DIR
+    catalogue_cache_seconds: float = Field(10.0, validation_alias="CATALOGUE_CACHE_SECONDS")
+    # Emails (bookstore.notifications): through this SMTP server (the URL may hold its
+    # password), or, when None, as .eml files in mail_dir.
+    smtp_url: SecretStr | None = Field(None, validation_alias="SMTP_URL")
+    mail_from: str = Field(DEFAULT_MAIL_FROM, validation_alias="MAIL_FROM")
+    mail_dir: Path = Field(DEFAULT_MAIL_DIR, validation_alias="MAIL_DIR")
     # Seconds between background sends of due emails in each server process; 0: none (run
     # `flask --app bookstore outbox send` from cron instead).
-    outbox_send_interval_seconds: float = 0.0
+    outbox_send_interval_seconds: float = Field(
+        0.0, validation_alias="OUTBOX_SEND_INTERVAL_SECONDS"
+    )
     # How long Pay holds its cart's copies for the shopper to pay (bookstore.orders.holds).
-    stock_hold_minutes: float = DEFAULT_STOCK_HOLD_MINUTES
+    stock_hold_minutes: float = Field(
+        DEFAULT_STOCK_HOLD_MINUTES, validation_alias="STOCK_HOLD_MINUTES"
+    )
     # Copies one client may hold at once across its unpaid orders (checkout/hold_limit.py).
-    hold_limit_per_client: int = DEFAULT_HOLD_LIMIT_PER_CLIENT
+    hold_limit_per_client: int = Field(
+        DEFAULT_HOLD_LIMIT_PER_CLIENT, validation_alias="HOLD_LIMIT_PER_CLIENT"
+    )
+    # How long the worker process (bookstore.worker) waits before looking again for due jobs
+    # when it found none.
+    worker_poll_seconds: float = Field(
+        DEFAULT_WORKER_POLL_SECONDS, validation_alias="WORKER_POLL_SECONDS"
+    )
 
-    def __post_init__(self) -> None:
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        """Only the values passed in: settings built in code hold what the code says.
+
+        A developer's shell or .env (Stripe keys, DEMO_MODE) must not leak into the tests'
+        settings; from_env reads the environment, with its own rules for empty values.
+        """
+        return (init_settings,)
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
+        """Build settings from `environ`, or from the process environment plus `.env` files."""
+        env = environment_with_dotenv() if environ is None else environ
+        # Where a server's default differs from that of settings built in code.
+        values: dict[str, Any] = {
+            "DATABASE_URL": f"sqlite:///{DEFAULT_DATABASE_PATH}",
+            "OUTBOX_SEND_INTERVAL_SECONDS": DEFAULT_OUTBOX_SEND_INTERVAL_SECONDS,
+        }
+        for variable in _variables(cls).values():
+            # An empty line like `STRIPE_SECRET_KEY=` in a .env file means "not set".
+            text = env.get(variable, "").strip()
+            if text:
+                values[variable] = text
+        return cls(**values)
+
+    def replace(self, **changes: Any) -> Settings:
+        """A copy with these fields changed, checked like new settings (model_copy is not)."""
+        return type(self)(**{**dict(self), **changes})
+
+    @property
+    def mode(self) -> Mode:
+        """Stripe mode when both Stripe keys are set, else the offline demo (asked for)."""
+        if self.stripe_secret_key and self.stripe_publishable_key:
+            return "stripe"
+        return "demo"
+
+    @property
+    def worst_stripe_wait_seconds(self) -> float:
+        """How long a Stripe that never answers can hold a request, retries included."""
+        retries = self.stripe_max_network_retries
+        backoff = sum(STRIPE_FIRST_BACKOFF_SECONDS * float(2**n) for n in range(retries))
+        return self.stripe_timeout_seconds * (retries + 1) + backoff
+
+    @field_validator("frontend_origins", mode="before")
+    @classmethod
+    def _split_origins(cls, value: object) -> object:
+        """FRONTEND_ORIGIN lists origins comma separated; a trailing slash is dropped."""
+        if isinstance(value, str):
+            return tuple(o.strip().rstrip("/") for o in value.split(",") if o.strip())
+        return value
+
+    @field_validator("demo_mode", "stripe_tax", mode="before")
+    @classmethod
+    def _yes_or_no(cls, value: object, info: ValidationInfo) -> object:
+        """1/0, true/false, yes/no, on/off: pydantic alone would also take y, n, t and f."""
+        if not isinstance(value, str):
+            return value
+        if value.strip().lower() in TRUE_WORDS:
+            return True
+        if value.strip().lower() in FALSE_WORDS:
+            return False
+        variable = _variables(cls)[str(info.field_name)]
+        raise ConfigError(f"{variable} must be 1 or 0 (true/false), got {value!r}.")
+
+    @field_validator("frontend_dist", "mail_dir", mode="before")
+    @classmethod
+    def _from_repository_root(cls, value: object) -> object:
+        """A path given as text (from the environment) is taken from the repository's root."""
+        return (REPO_DIR / value).resolve() if isinstance(value, str) else value
+
+    @model_validator(mode="wrap")
+    @classmethod
+    def _name_the_variable(cls, data: Any, handler: ModelWrapValidatorHandler[Self]) -> Self:
+        """pydantic's own errors (a number that is not one) as a ConfigError naming the variable."""
+        try:
+            return handler(data)
+        except ValidationError as error:
+            first = error.errors()[0]
+            name = str(first["loc"][0]) if first["loc"] else "settings"
+            variable = _variables(cls).get(name, name)
+            if first["type"] in NUMBER_ERRORS:
+                raise ConfigError(f"{variable} must be a number, got {first['input']!r}.") from None
+            raise ConfigError(f"{variable}: {first['msg']}.") from None
+
+    @model_validator(mode="after")
+    def _check(self) -> Self:
+        """Refuse settings that would fail later, mid-payment or at the first email."""
         _check_stripe_keys(self)
         _check_frontend_origins(self.frontend_origins)
         _check_rate_limit("CHECKOUT_RATE_LIMIT", self.checkout_rate_limit)
@@ -135,70 +273,10 @@ class Settings:
             raise ConfigError("STOCK_HOLD_MINUTES must be a positive number of minutes.")
         if self.hold_limit_per_client < 1:
             raise ConfigError("HOLD_LIMIT_PER_CLIENT must be 1 or more copies.")
+        if self.worker_poll_seconds <= 0:
+            raise ConfigError("WORKER_POLL_SECONDS must be a positive number of seconds.")
         _check_mail(self)
-
-    @property
-    def mode(self) -> Mode:
-        """Stripe mode when both Stripe keys are set, else the offline demo (asked for)."""
-        if self.stripe_secret_key and self.stripe_publishable_key:
-            return "stripe"
-        return "demo"
-
-    @property
-    def worst_stripe_wait_seconds(self) -> float:
-        """How long a Stripe that never answers can hold a request, retries included."""
-        retries = self.stripe_max_network_retries
-        backoff = sum(STRIPE_FIRST_BACKOFF_SECONDS * float(2**n) for n in range(retries))
-        return self.stripe_timeout_seconds * (retries + 1) + backoff
-
-    @classmethod
-    def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
-        """Build settings from `environ`, or from the process environment plus `.env` files."""
-        env = environment_with_dotenv() if environ is None else environ
-
-        def text(name: str) -> str | None:
-            # An empty line like `STRIPE_SECRET_KEY=` in a .env file means "not set".
-            value = env.get(name, "").strip()
-            return value or None
-
-        origins = text("FRONTEND_ORIGIN") or DEFAULT_FRONTEND_ORIGIN
-        return cls(
-            database_url=text("DATABASE_URL") or f"sqlite:///{DEFAULT_DATABASE_PATH}",
-            frontend_origins=tuple(o.strip().rstrip("/") for o in origins.split(",") if o.strip()),
-            stripe_secret_key=text("STRIPE_SECRET_KEY"),
-            stripe_publishable_key=text("STRIPE_PUBLISHABLE_KEY"),
-            stripe_webhook_secret=text("STRIPE_WEBHOOK_SECRET"),
-            stripe_api_base=text("STRIPE_API_BASE"),
-            stripe_timeout_seconds=_number(
-                "STRIPE_TIMEOUT_SECONDS", text, float, DEFAULT_STRIPE_TIMEOUT_SECONDS
-            ),
-            stripe_max_network_retries=_number(
-                "STRIPE_MAX_NETWORK_RETRIES", text, int, DEFAULT_STRIPE_MAX_NETWORK_RETRIES
-            ),
-            demo_mode=_flag("DEMO_MODE", text),
-            stripe_tax=_flag("STRIPE_TAX", text),
-            checkout_rate_limit=text("CHECKOUT_RATE_LIMIT") or DEFAULT_CHECKOUT_RATE_LIMIT,
-            order_lookup_rate_limit=(
-                text("ORDER_LOOKUP_RATE_LIMIT") or DEFAULT_ORDER_LOOKUP_RATE_LIMIT
-            ),
-            ratelimit_storage_uri=text("RATELIMIT_STORAGE_URI") or DEFAULT_RATELIMIT_STORAGE_URI,
-            trusted_proxy_count=_number("TRUSTED_PROXY_COUNT", text, int, 0),
-            port=_number("PORT", text, int, 4242),
-            frontend_dist=_repo_path(text("FRONTEND_DIST")),
-            catalogue_cache_seconds=_number("CATALOGUE_CACHE_SECONDS", text, float, 10.0),
-            smtp_url=text("SMTP_URL"),
-            mail_from=text("MAIL_FROM") or DEFAULT_MAIL_FROM,
-            mail_dir=_repo_path(text("MAIL_DIR")) or DEFAULT_MAIL_DIR,
-            outbox_send_interval_seconds=_number(
-                "OUTBOX_SEND_INTERVAL_SECONDS", text, float, DEFAULT_OUTBOX_SEND_INTERVAL_SECONDS
-            ),
-            stock_hold_minutes=_number(
-                "STOCK_HOLD_MINUTES", text, float, DEFAULT_STOCK_HOLD_MINUTES
-            ),
-            hold_limit_per_client=_number(
-                "HOLD_LIMIT_PER_CLIENT", text, int, DEFAULT_HOLD_LIMIT_PER_CLIENT
-            ),
-        )
+        return self
 
 
 @dataclass(frozen=True)
@@ -275,35 +353,23 @@ def environment_with_dotenv() -> dict[str, str]:
     return merged
 
 
-def _repo_path(raw: str | None) -> Path | None:
-    """A path from the environment; relative ones are taken from the repository's root."""
-    return None if raw is None else (REPO_DIR / raw).resolve()
+def reveal(secret: SecretStr | None) -> str | None:
+    """The secret's value, for the code that hands it on (to Stripe, SMTP...); None if unset."""
+    return None if secret is None else secret.get_secret_value()
 
 
-def _number(name: str, text: Callable[[str], str | None], kind: type[N], default: N) -> N:
-    """Parse a numeric variable, naming it in the error when it is not a number."""
-    raw = text(name)
-    if raw is None:
-        return default
-    try:
-        return kind(raw)
-    except ValueError:
-        raise ConfigError(f"{name} must be a number, got {raw!r}.") from None
-
-
-def _flag(name: str, text: Callable[[str], str | None]) -> bool:
-    """A yes/no variable (1/0, true/false, yes/no, on/off); unset is no."""
-    raw = text(name)
-    if raw is None or raw.lower() in FALSE_WORDS:
-        return False
-    if raw.lower() in TRUE_WORDS:
-        return True
-    raise ConfigError(f"{name} must be 1 or 0 (true/false), got {raw!r}.")
+def _variables(settings_cls: type[Settings]) -> dict[str, str]:
+    """Each field read from the environment, by name, and its variable (PORT for port)."""
+    return {
+        name: field.validation_alias
+        for name, field in settings_cls.model_fields.items()
+        if isinstance(field.validation_alias, str)
+    }
 
 
 def _check_stripe_keys(settings: Settings) -> None:
     """Refuse key combinations that would fail later, mid-payment, with a vaguer error."""
-    secret, publishable = settings.stripe_secret_key, settings.stripe_publishable_key
+    secret, publishable = reveal(settings.stripe_secret_key), settings.stripe_publishable_key
     if not secret and not publishable and not settings.demo_mode:
         raise ConfigError(
             "STRIPE_SECRET_KEY is not set: set STRIPE_SECRET_KEY and STRIPE_PUBLISHABLE_KEY "
@@ -341,7 +407,7 @@ def _check_stripe_keys(settings: Settings) -> None:
                 "STRIPE_SECRET_KEY and STRIPE_PUBLISHABLE_KEY mix test and live mode: "
                 "use keys from the same mode."
             )
-    webhook = settings.stripe_webhook_secret
+    webhook = reveal(settings.stripe_webhook_secret)
     if webhook is not None and not webhook.startswith("whsec_"):
         raise ConfigError("STRIPE_WEBHOOK_SECRET must be a webhook signing secret (whsec_...).")
 
@@ -371,7 +437,7 @@ def _check_mail(settings: Settings) -> None:
     """A bad SMTP_URL or MAIL_FROM would only fail at the first email, after a payment."""
     if settings.smtp_url is not None:
         try:
-            parse_smtp_url(settings.smtp_url)
+            parse_smtp_url(settings.smtp_url.get_secret_value())
         except ValueError as error:
             # The reason only: the URL itself may hold a password.
             raise ConfigError(f"SMTP_URL {error}") from None

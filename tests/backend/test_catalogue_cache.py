@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import gzip
 import hashlib
 from collections.abc import Iterator
@@ -32,7 +31,7 @@ class FakeClock:
 
 def make_app(settings: Settings, cache_seconds: float) -> Flask:
     """The app with the given catalogue cache lifetime."""
-    app = create_app(dataclasses.replace(settings, catalogue_cache_seconds=cache_seconds))
+    app = create_app(settings.replace(catalogue_cache_seconds=cache_seconds))
     app.config["TESTING"] = True
     return app
 

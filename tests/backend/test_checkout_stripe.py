@@ -6,7 +6,6 @@ parameters, a ConfirmationToken is used once, a paid PaymentIntent cannot change
 
 from __future__ import annotations
 
-from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -206,7 +205,7 @@ def test_two_databases_on_one_stripe_account_never_get_each_others_payment_inten
     for name in ("mine", "theirs"):
         (tmp_path / name).mkdir()
         url = sqlite_databases.fresh(tmp_path / name)
-        shops.append(create_app(replace(stripe_settings, database_url=url)).test_client())
+        shops.append(create_app(stripe_settings.replace(database_url=url)).test_client())
     mine, theirs = shops
 
     answers = [

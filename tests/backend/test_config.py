@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from pydantic import SecretStr
 
 from bookstore import config
 from bookstore.config import ConfigError, Settings
@@ -24,7 +25,9 @@ def test_asked_for_demo_mode_runs_without_keys_with_defaults() -> None:
     assert settings.currency == "usd"
     assert settings.stock_hold_minutes == 15
     assert Settings.from_env({**DEMO, "STOCK_HOLD_MINUTES": "2.5"}).stock_hold_minutes == 2.5
-    assert settings.database_url == f"sqlite:///{config.BACKEND_DIR / 'instance/bookstore.sqlite3'}"
+    assert settings.worker_poll_seconds == 1
+    default_database = f"sqlite:///{config.BACKEND_DIR / 'instance/bookstore.sqlite3'}"
+    assert settings.database_url.get_secret_value() == default_database
 
 
 def test_both_keys_select_stripe_mode_and_every_variable_is_read() -> None:
@@ -38,19 +41,21 @@ def test_both_keys_select_stripe_mode_and_every_variable_is_read() -> None:
             "FRONTEND_ORIGIN": "http://localhost:3000, https://shop.example/",
             "DATABASE_URL": "sqlite:///:memory:",
             "PORT": "5000",
+            "WORKER_POLL_SECONDS": "0.25",
         }
     )
     assert settings.mode == "stripe"
     assert settings.demo_mode is False
-    assert settings.stripe_secret_key == "sk_test_123"
+    assert config.reveal(settings.stripe_secret_key) == "sk_test_123"
     assert settings.stripe_publishable_key == "pk_test_123"
-    assert settings.stripe_webhook_secret == "whsec_test"
+    assert config.reveal(settings.stripe_webhook_secret) == "whsec_test"
     assert settings.stripe_api_base == "http://localhost:12111"
     assert settings.stripe_timeout_seconds == 2.5
     assert settings.stripe_max_network_retries == 0
     assert settings.frontend_origins == ("http://localhost:3000", "https://shop.example")
-    assert settings.database_url == "sqlite:///:memory:"
+    assert settings.database_url.get_secret_value() == "sqlite:///:memory:"
     assert settings.port == 5000
+    assert settings.worker_poll_seconds == 0.25
 
 
 def test_restricted_and_live_keys_are_accepted() -> None:
@@ -199,6 +204,8 @@ def test_the_wait_limit_holds_for_settings_built_in_code_too() -> None:
         ({**DEMO, "FRONTEND_ORIGIN": "localhost:3000"}, "FRONTEND_ORIGIN"),
         ({**DEMO, "STOCK_HOLD_MINUTES": "0"}, "STOCK_HOLD_MINUTES"),
         ({**DEMO, "STOCK_HOLD_MINUTES": "a while"}, "STOCK_HOLD_MINUTES"),
+        ({**DEMO, "WORKER_POLL_SECONDS": "0"}, "WORKER_POLL_SECONDS"),
+        ({**DEMO, "WORKER_POLL_SECONDS": "soon"}, "WORKER_POLL_SECONDS"),
     ],
 )
 def test_inconsistent_settings_stop_the_start_naming_the_variable(
@@ -206,6 +213,60 @@ def test_inconsistent_settings_stop_the_start_naming_the_variable(
 ) -> None:
     with pytest.raises(ConfigError, match=named):
         Settings.from_env(environ)
+
+
+@pytest.mark.parametrize(
+    ("environ", "message"),
+    [
+        (
+            {**DEMO, "STRIPE_TIMEOUT_SECONDS": " soon "},
+            "STRIPE_TIMEOUT_SECONDS must be a number, got 'soon'.",
+        ),
+        (
+            {**DEMO, "STRIPE_MAX_NETWORK_RETRIES": "1.5"},
+            "STRIPE_MAX_NETWORK_RETRIES must be a number, got '1.5'.",
+        ),
+        ({"DEMO_MODE": "y"}, "DEMO_MODE must be 1 or 0 (true/false), got 'y'."),
+        ({**DEMO, "PORT": "0"}, "PORT must be between 1 and 65535."),
+        (
+            {**DEMO, "WORKER_POLL_SECONDS": "often"},
+            "WORKER_POLL_SECONDS must be a number, got 'often'.",
+        ),
+    ],
+)
+def test_the_messages_say_which_variable_and_what_it_got(
+    environ: dict[str, str], message: str
+) -> None:
+    with pytest.raises(ConfigError) as error:
+        Settings.from_env(environ)
+    assert str(error.value) == message
+
+
+@pytest.mark.parametrize("seconds", ["0", "-0.5", "-1"])
+def test_the_worker_must_wait_a_positive_time_between_looks(seconds: str) -> None:
+    with pytest.raises(ConfigError) as error:
+        Settings.from_env({**DEMO, "WORKER_POLL_SECONDS": seconds})
+    assert str(error.value) == "WORKER_POLL_SECONDS must be a positive number of seconds."
+    with pytest.raises(ConfigError, match="WORKER_POLL_SECONDS"):
+        Settings(database_url="sqlite://", demo_mode=True, worker_poll_seconds=float(seconds))
+
+
+def test_the_worker_looks_every_second_unless_told_otherwise() -> None:
+    assert Settings.from_env(DEMO).worker_poll_seconds == 1
+    assert Settings(database_url="sqlite://", demo_mode=True).worker_poll_seconds == 1
+    assert Settings.from_env({**DEMO, "WORKER_POLL_SECONDS": "0.2"}).worker_poll_seconds == 0.2
+    assert Settings.from_env({**DEMO, "WORKER_POLL_SECONDS": " "}).worker_poll_seconds == 1
+
+
+def test_a_changed_copy_is_checked_like_new_settings() -> None:
+    settings = Settings(database_url="sqlite://", demo_mode=True)
+
+    assert settings.replace(port=5000).port == 5000
+    assert settings.port == 4242  # the original is unchanged (and frozen)
+    with pytest.raises(ConfigError, match="WORKER_POLL_SECONDS"):
+        settings.replace(worker_poll_seconds=0)
+    with pytest.raises(ConfigError, match="STRIPE_PUBLISHABLE_KEY"):
+        settings.replace(demo_mode=False, stripe_secret_key="sk_test_123")
 
 
 def test_a_mixed_mode_message_names_both_keys() -> None:
@@ -265,9 +326,47 @@ def test_settings_printed_or_logged_show_no_secret_key_webhook_secret_or_databas
         stripe_publishable_key="pk_test_" + "b2" * 12,
         stripe_webhook_secret="whsec_" + "c3" * 12,
         smtp_url="smtp://mailer:hunter2-smtp@smtp.example.com:587",
+        ratelimit_storage_uri="redis://:hunter2-redis@redis.internal:6379/0",
     )
-    for shown in (repr(settings), str(settings), f"{settings!r}"):
+    changed = settings.replace(port=5000)
+    for shown in (
+        repr(settings),
+        str(settings),
+        f"{settings!r}",
+        f"{settings}",
+        repr(changed),
+        str(changed),
+        repr(settings.model_dump()),
+        settings.model_dump_json(),
+    ):
         assert "hunter2" not in shown
         assert "sk_test_" not in shown
         assert "whsec_" not in shown
+        assert "db.internal" not in shown  # the whole URL is hidden, not only its password
     assert "pk_test_" in repr(settings)  # not a secret: the browser gets it from /config
+    # The values are all there for the code that needs them.
+    assert settings.database_url.get_secret_value().startswith("postgresql+psycopg://shop:")
+    assert config.reveal(changed.stripe_secret_key) == "sk_test_" + "a1" * 12
+
+
+def test_secrets_read_from_the_environment_are_hidden_too() -> None:
+    settings = Settings.from_env(
+        {
+            **GOOD_STRIPE,
+            "STRIPE_WEBHOOK_SECRET": "whsec_hunter2",
+            "DATABASE_URL": "postgresql+psycopg://shop:hunter2@db.internal/shop",
+            "SMTP_URL": "smtps://mailer:hunter2@smtp.example.com",
+            "RATELIMIT_STORAGE_URI": "redis://:hunter2@redis.internal:6379/0",
+        }
+    )
+    for value in (
+        settings.stripe_secret_key,
+        settings.stripe_webhook_secret,
+        settings.database_url,
+        settings.smtp_url,
+        settings.ratelimit_storage_uri,
+    ):
+        assert isinstance(value, SecretStr)
+    assert "hunter2" not in repr(settings)
+    assert "sk_test_123" not in repr(settings)
+    assert config.reveal(settings.smtp_url) == "smtps://mailer:hunter2@smtp.example.com"

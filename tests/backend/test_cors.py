@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
-
 import pytest
 from flask.testing import FlaskClient
 
@@ -70,7 +68,7 @@ def test_a_checkout_post_from_another_origin_gets_no_allow_header(client: FlaskC
 
 def test_several_configured_origins_each_get_their_own_allow_header(settings: Settings) -> None:
     second = "https://shop.example"
-    app = create_app(dataclasses.replace(settings, frontend_origins=(SHOP, second)))
+    app = create_app(settings.replace(frontend_origins=(SHOP, second)))
     client = app.test_client()
 
     for origin in (SHOP, second):

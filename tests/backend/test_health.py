@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import logging
 from pathlib import Path
 
@@ -61,7 +60,7 @@ def test_readyz_is_503_in_the_error_shape_when_the_database_does_not_answer(
 def test_readyz_in_stripe_mode_needs_the_webhook_secret(
     stripe_settings: Settings, fake_stripe: object
 ) -> None:
-    without_secret = dataclasses.replace(stripe_settings, stripe_webhook_secret=None)
+    without_secret = stripe_settings.replace(stripe_webhook_secret=None)
     response = create_app(without_secret).test_client().get("/readyz")
     assert response.status_code == 503
     assert response.get_json()["error"]["details"] == {

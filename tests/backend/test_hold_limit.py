@@ -4,7 +4,6 @@ behind TRUSTED_PROXY_COUNT proxies; other clients keep buying."""
 
 from __future__ import annotations
 
-import dataclasses
 import threading
 from typing import Any
 
@@ -125,7 +124,7 @@ def test_an_ipv6_client_is_its_whole_64(client: FlaskClient) -> None:
 
 
 def test_behind_a_trusted_proxy_the_forwarded_address_is_the_client(settings: Settings) -> None:
-    app = create_app(dataclasses.replace(settings, trusted_proxy_count=1))
+    app = create_app(settings.replace(trusted_proxy_count=1))
     client = app.test_client()
 
     def through_proxy(forwarded_for: str, cart: dict[str, int]) -> TestResponse:
@@ -144,7 +143,7 @@ def test_behind_a_trusted_proxy_the_forwarded_address_is_the_client(settings: Se
 
 
 def test_hold_limit_per_client_comes_from_the_settings(settings: Settings) -> None:
-    client = create_app(dataclasses.replace(settings, hold_limit_per_client=2)).test_client()
+    client = create_app(settings.replace(hold_limit_per_client=2)).test_client()
 
     assert pay(client, {BOOM: 2}).status_code == 200
     capped = pay(client, {BOOM: 1})

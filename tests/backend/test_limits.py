@@ -7,7 +7,6 @@ checks that no order and no PaymentIntent came of it.
 
 from __future__ import annotations
 
-import dataclasses
 import io
 import json
 from typing import Any
@@ -34,7 +33,7 @@ CART = pay_body({DREAM: 1})
 @pytest.fixture
 def settings(settings: Settings) -> Settings:
     """One test client holds fifty copies here: past the default cap on one client's holds."""
-    return dataclasses.replace(settings, hold_limit_per_client=1000)
+    return settings.replace(hold_limit_per_client=1000)
 
 
 def count(app: Flask, model: Any) -> int:

@@ -8,7 +8,6 @@ checkout answered by requests-mock with its webhook and success page.
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import logging
 import re
@@ -74,7 +73,7 @@ def logs(caplog: pytest.LogCaptureFixture) -> pytest.LogCaptureFixture:
 
 
 def serve(settings: Settings) -> Iterator[Server]:
-    server = Server(create_app(dataclasses.replace(settings, checkout_rate_limit="1000/minute")))
+    server = Server(create_app(settings.replace(checkout_rate_limit="1000/minute")))
     yield server
     server.stop()
 
@@ -162,7 +161,10 @@ def test_a_stripe_checkout_logs_no_key_secret_or_client_secret(
     assert any("API response body" in line for line in stripe_lines)  # bodies were logged...
     assert stripe_settings.stripe_secret_key is not None
     assert_no_secrets(  # ...and masked
-        text, stripe_settings.stripe_secret_key, STRIPE_WEBHOOK_SECRET, client_secret
+        text,
+        stripe_settings.stripe_secret_key.get_secret_value(),
+        STRIPE_WEBHOOK_SECRET,
+        client_secret,
     )
 
 

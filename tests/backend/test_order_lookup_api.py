@@ -7,7 +7,6 @@ per client as checkout is.
 
 from __future__ import annotations
 
-import dataclasses
 import hmac
 from typing import Any
 
@@ -184,7 +183,7 @@ def test_bad_bodies_are_400s_with_the_field_named(client: FlaskClient) -> None:
 
 
 def test_searches_are_rate_limited_per_client(settings: Settings) -> None:
-    app = create_app(dataclasses.replace(settings, checkout_rate_limit="3 per minute"))
+    app = create_app(settings.replace(checkout_rate_limit="3 per minute"))
     client = app.test_client()
 
     answers = [lookup(client, new_number(), EMAIL) for _ in range(4)]

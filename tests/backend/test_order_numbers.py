@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import re
 import uuid
 from collections.abc import Iterator
@@ -22,7 +21,7 @@ NUMBER = re.compile(r"SP-[ABCDEFGHJKMNPQRSTVWXYZ23456789]{6}")
 @pytest.fixture
 def settings(settings: Settings) -> Settings:
     """Twenty orders from one test client: more copies held than one client may by default."""
-    return dataclasses.replace(settings, hold_limit_per_client=100)
+    return settings.replace(hold_limit_per_client=100)
 
 
 def new_order(client: FlaskClient) -> dict[str, object]:

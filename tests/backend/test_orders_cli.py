@@ -8,7 +8,6 @@ Poor Charlie's Almanack starts with 3 copies.
 
 from __future__ import annotations
 
-import dataclasses
 import re
 from collections.abc import Callable, Iterator
 from datetime import date
@@ -43,7 +42,7 @@ DECLINED = "4000000000000002"
 @pytest.fixture
 def shop(stripe_settings: Settings, fake_stripe: FakeStripe, tmp_path: Path) -> Iterator[Flask]:
     """Stripe mode, FakeStripe answering; emails as .eml files of the test's own."""
-    app = create_app(dataclasses.replace(stripe_settings, mail_dir=tmp_path / "mail"))
+    app = create_app(stripe_settings.replace(mail_dir=tmp_path / "mail"))
     app.config["TESTING"] = True
     yield app
 
@@ -62,7 +61,7 @@ def run_at_once(delay: float, work: Callable[[], None]) -> None:
 @pytest.fixture
 def demo_shop(settings: Settings, tmp_path: Path) -> Iterator[Flask]:
     """Demo mode; emails as .eml files of the test's own."""
-    app = create_app(dataclasses.replace(settings, mail_dir=tmp_path / "mail"))
+    app = create_app(settings.replace(mail_dir=tmp_path / "mail"))
     app.config["TESTING"] = True
     yield app
 

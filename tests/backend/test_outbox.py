@@ -8,7 +8,6 @@ chooses, and never sleeps.
 
 from __future__ import annotations
 
-import dataclasses
 import threading
 from collections.abc import Callable, Iterator
 from datetime import datetime, timedelta
@@ -87,7 +86,7 @@ def smtp(inbox: Inbox) -> Iterator[SmtpServer]:
 @pytest.fixture
 def mail_settings(stripe_settings: Settings, smtp: SmtpServer, tmp_path: Path) -> Settings:
     """Stripe mode, sending through the test's SMTP server."""
-    return dataclasses.replace(stripe_settings, smtp_url=smtp.url, mail_dir=tmp_path / "mail")
+    return stripe_settings.replace(smtp_url=smtp.url, mail_dir=tmp_path / "mail")
 
 
 @pytest.fixture
@@ -562,7 +561,7 @@ def test_without_smtp_url_each_email_is_an_eml_file_in_the_mail_folder(
     stripe_settings: Settings, fake_stripe: FakeStripe, tmp_path: Path
 ) -> None:
     folder = tmp_path / "mail"
-    app = create_app(dataclasses.replace(stripe_settings, mail_dir=folder))
+    app = create_app(stripe_settings.replace(mail_dir=folder))
     app.config["TESTING"] = True
     order = add_order(app, "pi_1")
     post_event(app.test_client(), paid_event(order))

@@ -10,7 +10,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 from collections import Counter
 from typing import Any
 
@@ -140,9 +139,7 @@ def snapshot(app: Flask) -> tuple[int, int, dict[str, tuple[int, str | None]]]:
 
 def unthrottled(settings: Settings) -> Flask:
     app = create_app(
-        dataclasses.replace(
-            settings, checkout_rate_limit="100000 per minute", hold_limit_per_client=10**9
-        )
+        settings.replace(checkout_rate_limit="100000 per minute", hold_limit_per_client=10**9)
     )
     app.config["TESTING"] = True
     return app

@@ -7,7 +7,6 @@ writes. With STRIPE_TAX=1, one Stripe Tax calculation serves every quote of the 
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -220,7 +219,7 @@ def test_invalid_details_are_a_400_naming_the_field(
 def test_quotes_are_rate_limited_like_checkout_and_counted_apart(
     settings: Settings,
 ) -> None:
-    client = create_app(dataclasses.replace(settings, checkout_rate_limit="3 per minute"))
+    client = create_app(settings.replace(checkout_rate_limit="3 per minute"))
     browser = client.test_client()
 
     statuses = [quote(browser, {BOOM: 1}).status_code for _ in range(4)]
@@ -236,7 +235,7 @@ def test_quotes_are_rate_limited_like_checkout_and_counted_apart(
 @pytest.fixture
 def stripe_tax_app(stripe_settings: Settings, fake_stripe: FakeStripe) -> Flask:
     """Stripe mode with Stripe Tax."""
-    app = create_app(dataclasses.replace(stripe_settings, stripe_tax=True))
+    app = create_app(stripe_settings.replace(stripe_tax=True))
     app.config["TESTING"] = True
     return app
 

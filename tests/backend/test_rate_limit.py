@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import socket
 from typing import Any
 
@@ -30,12 +29,12 @@ SHOPPER, NEIGHBOUR = "203.0.113.7", "203.0.113.8"
 @pytest.fixture
 def settings(settings: Settings) -> Settings:
     """Checkouts counted here hold more copies than one client may by default: not this test's."""
-    return dataclasses.replace(settings, hold_limit_per_client=1000)
+    return settings.replace(hold_limit_per_client=1000)
 
 
 def limited_app(settings: Settings, limit: str) -> Flask:
     """An app whose checkout allows `limit` per client."""
-    app = create_app(dataclasses.replace(settings, checkout_rate_limit=limit))
+    app = create_app(settings.replace(checkout_rate_limit=limit))
     app.config["TESTING"] = True
     return app
 
@@ -155,12 +154,12 @@ def test_limit_and_storage_come_from_the_environment(database_url: str) -> None:
         }
     )
 
-    assert (settings.checkout_rate_limit, settings.ratelimit_storage_uri) == (
+    assert (settings.checkout_rate_limit, settings.ratelimit_storage_uri.get_secret_value()) == (
         "5 per hour",
         "memory://",
     )
     defaults = Settings.from_env({"DATABASE_URL": database_url, "DEMO_MODE": "1"})
-    assert (defaults.checkout_rate_limit, defaults.ratelimit_storage_uri) == (
+    assert (defaults.checkout_rate_limit, defaults.ratelimit_storage_uri.get_secret_value()) == (
         "20 per minute",
         "memory://",
     )
@@ -175,15 +174,13 @@ def test_an_unreadable_limit_is_refused_at_start(database_url: str) -> None:
 
 def test_an_unusable_storage_is_refused_at_start(settings: Settings) -> None:
     with pytest.raises(ConfigError, match="RATELIMIT_STORAGE_URI"):
-        create_app(dataclasses.replace(settings, ratelimit_storage_uri="carrier-pigeon://loft"))
+        create_app(settings.replace(ratelimit_storage_uri="carrier-pigeon://loft"))
 
 
 def test_behind_a_trusted_proxy_each_forwarded_client_has_its_own_allowance(
     settings: Settings,
 ) -> None:
-    app = create_app(
-        dataclasses.replace(settings, checkout_rate_limit="1 per minute", trusted_proxy_count=1)
-    )
+    app = create_app(settings.replace(checkout_rate_limit="1 per minute", trusted_proxy_count=1))
     client = app.test_client()
     proxy = "10.0.0.2"  # every request arrives from the load balancer's address
 
@@ -216,7 +213,7 @@ def test_without_a_trusted_proxy_a_forged_forwarded_for_does_not_dodge_the_limit
 
 def test_a_negative_proxy_count_stops_the_server(settings: Settings) -> None:
     with pytest.raises(ConfigError, match="TRUSTED_PROXY_COUNT"):
-        dataclasses.replace(settings, trusted_proxy_count=-1)
+        settings.replace(trusted_proxy_count=-1)
 
 
 def test_when_the_shared_store_is_down_the_limit_still_holds_per_process(
@@ -225,9 +222,7 @@ def test_when_the_shared_store_is_down_the_limit_still_holds_per_process(
     # A store nobody listens on: the first check fails and the counts fall back to memory.
     down = f"redis://127.0.0.1:{_closed_port()}/0"
     app = create_app(
-        dataclasses.replace(
-            settings, checkout_rate_limit="2 per minute", ratelimit_storage_uri=down
-        )
+        settings.replace(checkout_rate_limit="2 per minute", ratelimit_storage_uri=down)
     )
     client = app.test_client()
 
@@ -248,7 +243,7 @@ def _closed_port() -> int:
 
 def with_lookup_limit(settings: Settings, limit: str) -> Settings:
     """`settings` whose order lookups allow `limit` per client."""
-    return dataclasses.replace(settings, order_lookup_rate_limit=limit)
+    return settings.replace(order_lookup_rate_limit=limit)
 
 
 def look_up(client: FlaskClient, intent_id: str, secret: str = "", address: str = SHOPPER) -> Any:

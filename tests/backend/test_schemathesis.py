@@ -9,7 +9,6 @@ malformed. Stripe mode runs with requests-mock answering Stripe's API from Strip
 
 from __future__ import annotations
 
-import dataclasses
 from collections import Counter
 from collections.abc import Iterator
 from typing import Any
@@ -177,9 +176,7 @@ stripe_mode = document_of(
 def demo_app(settings: Settings) -> Flask:
     """A demo-mode app that never throttles."""
     return create_app(
-        dataclasses.replace(
-            settings, checkout_rate_limit=UNTHROTTLED, hold_limit_per_client=UNCAPPED
-        )
+        settings.replace(checkout_rate_limit=UNTHROTTLED, hold_limit_per_client=UNCAPPED)
     )
 
 
@@ -187,9 +184,7 @@ def demo_app(settings: Settings) -> Flask:
 def stripe_mode_app(stripe_settings: Settings, fake_stripe: FakeStripe) -> Flask:
     """A Stripe-mode app that never throttles; FakeStripe answers Stripe's API."""
     app = create_app(
-        dataclasses.replace(
-            stripe_settings, checkout_rate_limit=UNTHROTTLED, hold_limit_per_client=UNCAPPED
-        )
+        stripe_settings.replace(checkout_rate_limit=UNTHROTTLED, hold_limit_per_client=UNCAPPED)
     )
     app.extensions[FAKE_STRIPE_KEY] = fake_stripe
     return app

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 from pathlib import Path
 
 import pytest
@@ -119,7 +118,7 @@ def web(settings: Settings, tmp_path: Path) -> Flask:
     (dist / "assets").mkdir(parents=True)
     (dist / "index.html").write_text("<!doctype html><div id=root></div>")
     (dist / "assets" / "index-Ab12Cd34.js").write_text("export {};")
-    return create_app(dataclasses.replace(settings, frontend_dist=dist))
+    return create_app(settings.replace(frontend_dist=dist))
 
 
 def test_pages_and_files_keep_their_own_cache_control_and_get_the_headers(web: Flask) -> None:
@@ -155,7 +154,7 @@ def test_plain_http_answers_carry_no_hsts(client: FlaskClient) -> None:
 
 
 def test_behind_a_trusted_proxy_its_https_counts(settings: Settings) -> None:
-    client = create_app(dataclasses.replace(settings, trusted_proxy_count=1)).test_client()
+    client = create_app(settings.replace(trusted_proxy_count=1)).test_client()
 
     via_https = client.get("/config", headers={"X-Forwarded-Proto": "https"})
     via_http = client.get("/config", headers={"X-Forwarded-Proto": "http"})

@@ -7,7 +7,6 @@ Poor Charlie's Almanack starts with 3 copies and The Big Score with none.
 
 from __future__ import annotations
 
-import dataclasses
 import threading
 from collections.abc import Iterator
 from datetime import timedelta
@@ -42,9 +41,7 @@ PLENTY = "boom"
 @pytest.fixture
 def shop(stripe_settings: Settings, fake_stripe: FakeStripe, tmp_path: Path) -> Iterator[Flask]:
     """Stripe mode; the catalogue read afresh on every request; emails as .eml files."""
-    settings = dataclasses.replace(
-        stripe_settings, catalogue_cache_seconds=0, mail_dir=tmp_path / "mail"
-    )
+    settings = stripe_settings.replace(catalogue_cache_seconds=0, mail_dir=tmp_path / "mail")
     app = create_app(settings)
     app.config["TESTING"] = True
     yield app

@@ -9,7 +9,6 @@ from __future__ import annotations
 import socket
 import threading
 import uuid
-from dataclasses import replace
 
 import pytest
 import requests
@@ -69,7 +68,7 @@ def no_backoff(monkeypatch: pytest.MonkeyPatch) -> list[int]:
 @pytest.fixture
 def stripe_settings(stripe_settings: Settings) -> Settings:
     """The Stripe-mode app of conftest, with stripe-python's retries on as in production."""
-    return replace(stripe_settings, stripe_max_network_retries=RETRIES)
+    return stripe_settings.replace(stripe_max_network_retries=RETRIES)
 
 
 def checkout(client: FlaskClient, cart_id: str, quantity: int = 1, **extra: object) -> TestResponse:

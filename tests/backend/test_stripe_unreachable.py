@@ -10,7 +10,6 @@ import logging
 import socket
 import uuid
 from collections.abc import Iterator
-from dataclasses import replace
 
 import pytest
 from checkout_requests import pay_body
@@ -40,8 +39,7 @@ def no_backoff(monkeypatch: pytest.MonkeyPatch) -> list[int]:
 @pytest.fixture
 def unreachable_app(stripe_settings: Settings, closed_port: int) -> Flask:
     """The Stripe-mode app with Stripe's API at the closed port, retries on."""
-    settings = replace(
-        stripe_settings,
+    settings = stripe_settings.replace(
         stripe_api_base=f"http://127.0.0.1:{closed_port}",
         stripe_max_network_retries=RETRIES,
         stripe_timeout_seconds=2.0,

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import gzip
 from pathlib import Path
 
@@ -41,7 +40,7 @@ def dist(tmp_path: Path) -> Path:
 @pytest.fixture
 def web_app(settings: Settings, dist: Path) -> Flask:
     """The app serving the build, as in production."""
-    app = create_app(dataclasses.replace(settings, frontend_dist=dist))
+    app = create_app(settings.replace(frontend_dist=dist))
     app.config["TESTING"] = True
     return app
 
@@ -170,7 +169,7 @@ def test_a_folder_without_index_html_is_refused_at_start(
     settings: Settings, tmp_path: Path
 ) -> None:
     with pytest.raises(ConfigError, match="FRONTEND_DIST"):
-        create_app(dataclasses.replace(settings, frontend_dist=tmp_path / "nothing-built"))
+        create_app(settings.replace(frontend_dist=tmp_path / "nothing-built"))
 
 
 def test_without_a_build_client_routes_are_not_served(client: FlaskClient) -> None:
@@ -193,7 +192,7 @@ def test_demo_paths_in_stripe_mode_are_the_apis_404_not_the_page(
 ) -> None:
     # The demo's stand-in for Stripe.js is mounted only in demo mode; in Stripe mode its paths
     # must not turn into the SPA's index.html (docs/api.md says 404).
-    web = create_app(dataclasses.replace(stripe_settings, frontend_dist=dist)).test_client()
+    web = create_app(stripe_settings.replace(frontend_dist=dist)).test_client()
 
     response = web.get("/demo/payment_intents/pi_1?client_secret=x")
 

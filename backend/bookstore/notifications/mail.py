@@ -160,7 +160,7 @@ def compose(
 def build_transport(settings: Settings) -> Transport:
     """SMTP when SMTP_URL is set, else the folder of .eml files (MAIL_DIR)."""
     if settings.smtp_url is not None:
-        return SmtpTransport(parse_smtp_url(settings.smtp_url))
+        return SmtpTransport(parse_smtp_url(settings.smtp_url.get_secret_value()))
     return DirectoryTransport(settings.mail_dir)
 
 
@@ -191,4 +191,5 @@ def delivery_line(settings: Settings) -> str:
     """One line for ./start.sh: where this server's emails go."""
     if settings.smtp_url is None:
         return f"Emails are written as .eml files to {settings.mail_dir} (no SMTP_URL set)."
-    return f"Emails are sent through the {parse_smtp_url(settings.smtp_url).describe()}."
+    server = parse_smtp_url(settings.smtp_url.get_secret_value())
+    return f"Emails are sent through the {server.describe()}."

@@ -8,7 +8,7 @@ import logging
 import stripe
 
 from bookstore.addresses import ShippingAddress
-from bookstore.config import ConfigError, Settings
+from bookstore.config import ConfigError, Settings, reveal
 from bookstore.payments.gateway import (
     Mode,
     PaymentEvent,
@@ -69,9 +69,9 @@ class StripeGateway:
     def from_settings(cls, settings: Settings) -> StripeGateway:
         """Build the gateway from the app's settings."""
         return cls(
-            secret_key=settings.stripe_secret_key,
+            secret_key=reveal(settings.stripe_secret_key),
             publishable_key=settings.stripe_publishable_key,
-            webhook_secret=settings.stripe_webhook_secret,
+            webhook_secret=reveal(settings.stripe_webhook_secret),
             api_base=settings.stripe_api_base,
             timeout_seconds=settings.stripe_timeout_seconds,
             max_network_retries=settings.stripe_max_network_retries,

@@ -111,7 +111,7 @@ def init_rate_limits(app: Flask, settings: Settings) -> Counter:
     """Limit quotes, checkouts, order lookups and order searches per client address."""
     from bookstore.web.routes import checkout, order_lookup, orders, quote
 
-    counter = Counter(settings.ratelimit_storage_uri)
+    counter = Counter(settings.ratelimit_storage_uri.get_secret_value())
     limits_by_blueprint = {
         # Only POST counts: CORS preflights (OPTIONS) are not checkout attempts.
         checkout.bp.name: limit(
