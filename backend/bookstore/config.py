@@ -44,10 +44,6 @@ STRIPE_FIRST_BACKOFF_SECONDS = 0.5
 DEFAULT_MAIL_FROM = "Stripe Press Bookstore <orders@bookstore.localhost>"
 # Without SMTP_URL, emails are written here as .eml files (development).
 DEFAULT_MAIL_DIR = BACKEND_DIR / "instance" / "mail"
-# How often a server process sends what is due in the outbox (retries), besides right after a
-# webhook queues an email. Servers read it from the environment; Settings built in code (tests)
-# run no background sender unless they ask for one.
-DEFAULT_OUTBOX_SEND_INTERVAL_SECONDS = 30.0
 # Minutes a checkout's copies stay held for it (long enough to type a card, not to hoard).
 DEFAULT_STOCK_HOLD_MINUTES = 15.0
 # Copies one client (an IPv4 address, or an IPv6 /64) may hold at once across its unpaid
@@ -131,11 +127,6 @@ class Settings(BaseSettings):
     smtp_url: SecretStr | None = Field(None, validation_alias="SMTP_URL")
     mail_from: str = Field(DEFAULT_MAIL_FROM, validation_alias="MAIL_FROM")
     mail_dir: Path = Field(DEFAULT_MAIL_DIR, validation_alias="MAIL_DIR")
-    # Seconds between background sends of due emails in each server process; 0: none (run
-    # `flask --app bookstore outbox send` from cron instead).
-    outbox_send_interval_seconds: float = Field(
-        0.0, validation_alias="OUTBOX_SEND_INTERVAL_SECONDS"
-    )
     # How long Pay holds its cart's copies for the shopper to pay (bookstore.orders.holds).
     stock_hold_minutes: float = Field(
         DEFAULT_STOCK_HOLD_MINUTES, validation_alias="STOCK_HOLD_MINUTES"
@@ -173,7 +164,6 @@ class Settings(BaseSettings):
         # Where a server's default differs from that of settings built in code.
         values: dict[str, Any] = {
             "DATABASE_URL": f"sqlite:///{DEFAULT_DATABASE_PATH}",
-            "OUTBOX_SEND_INTERVAL_SECONDS": DEFAULT_OUTBOX_SEND_INTERVAL_SECONDS,
         }
         for variable in _variables(cls).values():
             # An empty line like `STRIPE_SECRET_KEY=` in a .env file means "not set".
@@ -446,9 +436,4 @@ def _check_mail(settings: Settings) -> None:
         raise ConfigError(
             "MAIL_FROM must be an address such as 'Stripe Press Bookstore "
             f"<orders@shop.example>', got {settings.mail_from!r}."
-        )
-    if settings.outbox_send_interval_seconds < 0:
-        raise ConfigError(
-            "OUTBOX_SEND_INTERVAL_SECONDS must be 0 (no background sending: run "
-            "`flask --app bookstore outbox send` from cron) or more."
         )

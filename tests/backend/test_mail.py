@@ -96,26 +96,23 @@ def test_mail_settings_are_read_from_the_environment() -> None:
             "SMTP_URL": "smtp://user:hunter2@smtp.example.com:587?starttls=1",
             "MAIL_FROM": "Books <books@shop.example>",
             "MAIL_DIR": "tmp/mail",
-            "OUTBOX_SEND_INTERVAL_SECONDS": "5",
         }
     )
 
     assert config.reveal(settings.smtp_url) == "smtp://user:hunter2@smtp.example.com:587?starttls=1"
     assert settings.mail_from == "Books <books@shop.example>"
     assert settings.mail_dir == config.REPO_DIR / "tmp" / "mail"
-    assert settings.outbox_send_interval_seconds == 5
     assert "hunter2" not in repr(settings)
 
 
-def test_servers_send_in_the_background_by_default_and_write_eml_files() -> None:
+def test_without_smtp_url_emails_are_eml_files_by_default() -> None:
     from_env = Settings.from_env(DEMO)
     in_code = Settings(database_url="sqlite://", demo_mode=True)
 
     assert from_env.smtp_url is None
     assert from_env.mail_from == "Stripe Press Bookstore <orders@bookstore.localhost>"
     assert from_env.mail_dir == config.BACKEND_DIR / "instance" / "mail"
-    assert from_env.outbox_send_interval_seconds == 30
-    assert in_code.outbox_send_interval_seconds == 0
+    assert in_code.smtp_url is None
 
 
 @pytest.mark.parametrize(

@@ -13,7 +13,7 @@ from bookstore.payments.gateway import (
     Mode,
     PaymentEvent,
     PaymentIntent,
-    ProviderUnavailable,
+    ProviderMisconfigured,
     Refund,
 )
 from bookstore.payments.stripe_errors import MISCONFIGURED_RETRY_AFTER, stripe_errors
@@ -205,7 +205,8 @@ class StripeGateway:
     def parse_event(self, payload: bytes, signature_header: str | None) -> PaymentEvent:
         """Verify a delivery from Stripe against the endpoint's signing secret; translate it."""
         if not self._webhook_secret:
-            raise ProviderUnavailable(
+            # The shop's own setup: the owner must set STRIPE_WEBHOOK_SECRET.
+            raise ProviderMisconfigured(
                 WEBHOOK_NOT_CONFIGURED_MESSAGE,
                 code="webhook_not_configured",
                 retry_after=MISCONFIGURED_RETRY_AFTER,
