@@ -10,11 +10,15 @@ _SECRET_PATTERN = re.compile(r"\b(?:sk|rk)_(?:test|live)_\w+|\bwhsec_\w+|\b\w+_s
 # PostgreSQL's DETAIL line repeats a failing row's values ("Failing row contains (...)", "Key
 # (email)=(...)"): a shopper's email and address. The message and the statement stay.
 _ROW_DETAIL = re.compile(r"^DETAIL:.*$", re.MULTILINE)
+# A shopper's email address, as a mail server's refusal quotes it ("550 <ada@example.com>...").
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 
 
 def redact(text: str) -> str:
-    """Mask anything shaped like a Stripe secret, and a database's row detail, in log text."""
-    return _ROW_DETAIL.sub("DETAIL: [redacted]", _SECRET_PATTERN.sub("[redacted]", text))
+    """Mask anything shaped like a Stripe secret, an email address, and a database's row
+    detail, in log text."""
+    masked = _EMAIL.sub("[email]", _SECRET_PATTERN.sub("[redacted]", text))
+    return _ROW_DETAIL.sub("DETAIL: [redacted]", masked)
 
 
 class RedactSecrets(logging.Filter):
@@ -40,3 +44,15 @@ def redact_logger(name: str) -> None:
     logger = logging.getLogger(name)
     if not any(isinstance(existing, RedactSecrets) for existing in logger.filters):
         logger.addFilter(RedactSecrets())
+
+
+def redact_handlers(*loggers: logging.Logger) -> None:
+    """Attach the filter to the handlers these loggers write through, and to logging's last
+    resort: a logger's own filter sees only records made on it, not its children's (the
+    worker's `bookstore.orders.refunds`), which reach the handlers by propagation."""
+    handlers = [handler for logger in loggers for handler in logger.handlers]
+    if logging.lastResort is not None:
+        handlers.append(logging.lastResort)
+    for handler in handlers:
+        if not any(isinstance(existing, RedactSecrets) for existing in handler.filters):
+            handler.addFilter(RedactSecrets())

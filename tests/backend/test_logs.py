@@ -196,3 +196,31 @@ def test_a_database_error_during_pay_logs_no_email_or_address(
         body["shipping"]["name"],
     ):
         assert personal not in text, f"{personal} reached the logs"
+
+
+def test_an_email_address_in_a_log_line_is_masked() -> None:
+    from bookstore.redaction import redact
+
+    line = "attempt 1 failed (550 5.1.1 <ada.l+books@example.co.uk>: Recipient address rejected)"
+
+    assert redact(line) == "attempt 1 failed (550 5.1.1 <[email]>: Recipient address rejected)"
+
+
+def test_a_child_loggers_line_reaching_the_apps_handler_is_masked(app: Flask) -> None:
+    import io
+
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    app.logger.addHandler(handler)
+    try:
+        from bookstore.redaction import redact_handlers
+
+        redact_handlers(app.logger)
+        logging.getLogger("bookstore.orders.refunds").error(
+            "refund refused for %s with key %s", "ada@example.com", "sk_test_abc123"
+        )
+    finally:
+        app.logger.removeHandler(handler)
+
+    assert "ada@example.com" not in stream.getvalue() and "sk_test_abc123" not in stream.getvalue()
+    assert "[email]" in stream.getvalue()

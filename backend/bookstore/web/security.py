@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import logging
+
 from flask import Flask, Response, request
 
-from bookstore.redaction import redact_logger
+from bookstore.redaction import redact_handlers, redact_logger
 
 # What the SPA and Stripe.js need, and nothing broader (Stripe's CSP guidance in its
 # integration security guide): Stripe.js loads from js.stripe.com and starts its frames on
@@ -64,6 +66,7 @@ def init_security(app: Flask) -> None:
     app.after_request(add_security_headers)
     for name in REDACTED_LOGGERS:
         redact_logger(name)
+    redact_handlers(app.logger, logging.getLogger())
 
 
 def add_security_headers(response: Response) -> Response:

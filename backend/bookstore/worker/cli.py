@@ -11,6 +11,7 @@ import click
 from flask import current_app
 
 from bookstore.config import current_settings
+from bookstore.redaction import redact_handlers
 from bookstore.worker.lanes import all_lanes, run_everything_due
 from bookstore.worker.runner import Worker
 
@@ -48,10 +49,12 @@ def worker_command(once: bool) -> None:
 
 
 def _log_to_stderr() -> None:
-    """The worker's log lines (sent, retrying, gave up) on stderr, as a server's are."""
+    """The worker's log lines (sent, retrying, gave up) on stderr, as a server's are, with
+    secrets and email addresses masked in every record, whichever module logged it."""
     root = logging.getLogger()
     if not root.handlers:
         handler = logging.StreamHandler(sys.stderr)
         handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
         root.addHandler(handler)
+    redact_handlers(root)
     root.setLevel(logging.INFO)
