@@ -27,11 +27,13 @@ from bookstore.catalogue.books import Book
 from bookstore.catalogue.stock import StockHold, held_copies
 from bookstore.config import Settings
 from bookstore.db import db, utcnow
-from bookstore.notifications.outbox import OutboxMessage
-from bookstore.notifications.worker import send_outbox
+from bookstore.jobs.claims import QueueStatus
+from bookstore.jobs.models import Job
+from bookstore.jobs.queue import run_due
+from bookstore.notifications.outbox import OutboxMessage, send_outbox
 from bookstore.orders.holds import PROCESSING_HOLD
 from bookstore.orders.models import Order, OrderStatus, find_order_by_number
-from bookstore.orders.refunds import request_refund, retry_refund, send_due_refunds
+from bookstore.orders.refunds import REFUND_KIND, request_refund, retry_refund
 
 SCARCE = "poor-charlies-almanack"  # 3 copies
 SOLD_OUT = "the-big-score"  # none
@@ -294,6 +296,24 @@ def refund_calls_to(fake_stripe: FakeStripe) -> list[Any]:
     return [r for r in fake_stripe.requests("POST") if r.url.endswith("/v1/refunds")]
 
 
+def refund_jobs(shop: Flask, order: Order) -> list[tuple[str, int, str | None]]:
+    """The order's refund jobs, oldest first: status, attempts, last error."""
+    with shop.app_context():
+        rows = db.session.execute(
+            select(Job.status, Job.attempts, Job.last_error)
+            .where(Job.order_id == order.id, Job.kind == REFUND_KIND.name)
+            .order_by(Job.id)
+        )
+        return [(row.status, row.attempts, row.last_error) for row in rows]
+
+
+def run_refund_jobs(shop: Flask, *, hours_later: float = 0) -> int:
+    """Run the refund jobs due (as the worker's refund lane does), as if `hours_later` hours
+    had passed; how many ran."""
+    with shop.app_context():
+        return run_due([REFUND_KIND], now=lambda: utcnow() + timedelta(hours=hours_later))
+
+
 def emails(shop: Flask, order: Order) -> dict[str, int]:
     """How many emails of each kind the order has in the outbox."""
     with shop.app_context():
@@ -331,13 +351,17 @@ def test_paid_after_expiry_when_the_copies_went_is_refunded_in_full_with_one_ema
     ).get_json()
     assert (shown["status"], shown["refundCause"]) == ("refunding", "sold_out")
 
-    # After the commit, the refund goes to Stripe once, however often the sender runs.
-    with shop.app_context():
-        [attempt] = send_due_refunds()
-        assert send_due_refunds() == []
+    # Nothing was sent inside the webhook: its transaction queued one refund job, and the
+    # worker sends the refund to Stripe once, however often it runs.
+    assert refund_calls_to(fake_stripe) == []
+    assert refund_jobs(shop, order) == [(QueueStatus.PENDING, 0, None)]
+    assert run_refund_jobs(shop) == 1
+    assert run_refund_jobs(shop) == 0
     [refund_call] = refund_calls_to(fake_stripe)
     assert refund_call.headers["Idempotency-Key"] == f"order-{order.token}-refund"
-    assert attempt.refund_id is not None and attempt.refund_id.startswith("re_")
+    assert refund_jobs(shop, order) == [(QueueStatus.DONE, 1, None)]
+    refund_id = order_of(shop, late).refund_id
+    assert refund_id is not None and refund_id.startswith("re_")
 
     # Stripe's charge.refunded (twice) settles it; one refund email, no confirmation.
     refunded = refund_event(late["paymentIntentId"], amount=late["amount"])
@@ -375,17 +399,21 @@ def test_a_refund_stripe_cannot_take_now_stays_due_and_is_sent_later(
     late, _ = paid_after_the_copies_went(shop, shopper, fake_stripe)
     fake_stripe.fail("refund", server_error(500))
 
-    with shop.app_context():
-        [failed] = send_due_refunds()
-        [sent] = send_due_refunds()
+    failed = run_refund_jobs(shop)
+    too_soon = run_refund_jobs(shop)  # before its backoff: not asked again yet
+    [(status, attempts, error)] = refund_jobs(shop, order_of(shop, late))
+    sent = run_refund_jobs(shop, hours_later=1)
 
-    assert failed.refund_id is None and failed.error
-    assert sent.refund_id is not None
+    assert (failed, too_soon, sent) == (1, 0, 1)
+    assert (status, attempts) == (QueueStatus.PENDING, 1) and error
+    order = order_of(shop, late)
+    assert (order.refund_id or "").startswith("re_")
+    assert order.refund_error is None
+    assert [job[:2] for job in refund_jobs(shop, order)] == [(QueueStatus.DONE, 2)]
     refund_calls = refund_calls_to(fake_stripe)
     assert len(refund_calls) == 2
-    assert {r.headers["Idempotency-Key"] for r in refund_calls} == {
-        f"order-{order_of(shop, late).token}-refund"
-    }
+    # Stripe made nothing under the first: the same key, so never two refunds.
+    assert {r.headers["Idempotency-Key"] for r in refund_calls} == {f"order-{order.token}-refund"}
 
 
 THREADS = 8
@@ -447,12 +475,13 @@ def test_a_refund_refused_for_good_is_left_for_the_owner_not_asked_again(
     # Stripe no longer sees a successful charge on it (say, disputed and reversed).
     fake_stripe.set_status(late["paymentIntentId"], "requires_payment_method")
 
-    with shop.app_context():
-        [refused] = send_due_refunds()
-        assert send_due_refunds() == []  # not asked again by itself
-    assert refused.refund_id is None and refused.error
+    assert run_refund_jobs(shop) == 1
+    assert run_refund_jobs(shop, hours_later=48) == 0  # not asked again by itself, ever
     order = order_of(shop, late)
-    assert order.refund_error == refused.error
+    assert (order.refund_id, order.status) == (None, OrderStatus.REFUNDING)
+    assert order.refund_error
+    # The refusal is the order's, for the owner, and the job is given up on with it.
+    assert refund_jobs(shop, order) == [(QueueStatus.DEAD, 1, order.refund_error)]
     assert [event.kind for event in order.history][-1] == "refund_refused"
 
     fake_stripe.set_status(late["paymentIntentId"], "succeeded")
@@ -460,9 +489,15 @@ def test_a_refund_refused_for_good_is_left_for_the_owner_not_asked_again(
         locked = find_order_by_number(late["orderNumber"])
         assert locked is not None and retry_refund(locked)
         db.session.commit()
-        [sent] = send_due_refunds()
-    assert sent.refund_id is not None
-    assert len(refund_calls_to(fake_stripe)) == 2
+    assert run_refund_jobs(shop) == 1
+    order = order_of(shop, late)
+    assert (order.refund_id or "").startswith("re_")
+    assert order.refund_error is None
+    # Stripe keeps a refusal under its key: the owner's retry goes under a new one.
+    assert [r.headers["Idempotency-Key"] for r in refund_calls_to(fake_stripe)] == [
+        f"order-{order.token}-refund",
+        f"order-{order.token}-refund-2",
+    ]
 
 
 def test_an_order_never_paid_cannot_be_asked_to_refund(shop: Flask, shopper: FlaskClient) -> None:
