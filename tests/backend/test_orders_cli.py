@@ -2,41 +2,67 @@
 
 Orders are made the real way: a checkout through the API, paid by a signed webhook delivery
 (Stripe mode, FakeStripe) or with a test card through the demo's API (demo mode, whose
-charge.refunded goes out on a scheduler the test holds or runs at once: no sleeps).
+charge.refunded is a job for the worker, or a step on a scheduler the test holds). What the
+worker does (refunds, the demo's events, emails) runs when the test says: run_worker does all
+that is due, in the test's thread; one test runs a real worker's threads beside the command.
 Poor Charlie's Almanack starts with 3 copies.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 import pytest
+import requests
+import requests_mock as rm
 from click.testing import Result
 from demo_timers import hold_timers
 from flask import Flask
 from flask.testing import FlaskClient
-from stripe_fakes import FakeStripe, server_error
+from sqlalchemy import select
+from stripe_fakes import FakeStripe, Fault, error_body, network_error, server_error
 from test_checkout_details import ADDRESS
 from test_stock_api import emails as emails_of_order
-from test_stock_api import on_shelf
+from test_stock_api import on_shelf, paid_after_the_copies_went
 from webhook_events import delivery, intent_event, refund_event
 
 from bookstore import create_app
 from bookstore.config import Settings
 from bookstore.db import db
+from bookstore.jobs.claims import QueueStatus
+from bookstore.jobs.models import Job
+from bookstore.notifications.outbox import OutboxMessage, OutboxStatus
 from bookstore.orders import cli as orders_cli
 from bookstore.orders.models import Order, OrderStatus, find_order_by_number
-from bookstore.payments.demo.delivery import SCHEDULER_KEY
+from bookstore.payments.demo.delivery import DEMO_EVENT_JOB
+from bookstore.worker.lanes import all_lanes, run_everything_due
+from bookstore.worker.runner import Worker
 
 SCARCE = "poor-charlies-almanack"  # 3 copies
 BOOM = "boom"  # 30.00 USD
 EMAIL = "ada@example.com"
 PAYS = "4242424242424242"
 DECLINED = "4000000000000002"
+# Stripe's 400 when the account's balance cannot cover a refund: a refusal, stored on the order.
+BALANCE_INSUFFICIENT = Fault(
+    status=400,
+    body=error_body(
+        "invalid_request_error",
+        "Insufficient funds in Stripe account. In test mode, you can add funds to your "
+        "available balance (bypassing your pending balance) by creating a charge with 4000 "
+        "0000 0000 0077 as the card number.",
+        code="balance_insufficient",
+    ),
+)
+# Stripe's 401 for a revoked key: the shop's own setup, which the owner must fix.
+KEY_REFUSED = Fault(
+    status=401,
+    body=error_body("invalid_request_error", "Invalid API Key provided: sk_test_***123"),
+)
 
 
 @pytest.fixture
@@ -51,11 +77,6 @@ def shop(stripe_settings: Settings, fake_stripe: FakeStripe, tmp_path: Path) -> 
 def shopper(shop: Flask) -> FlaskClient:
     """A browser on the Stripe-mode shop."""
     return shop.test_client()
-
-
-def run_at_once(delay: float, work: Callable[[], None]) -> None:
-    """A demo scheduler that runs its work at once, as if the delay had passed."""
-    work()
 
 
 @pytest.fixture
@@ -75,6 +96,42 @@ def no_wait(monkeypatch: pytest.MonkeyPatch) -> None:
 def invoke(app: Flask, *args: str) -> Result:
     """Run `flask --app bookstore <args>` against the app."""
     return app.test_cli_runner().invoke(args=list(args))
+
+
+def run_worker(app: Flask) -> int:
+    """Do everything the worker process would do now (refunds, demo events, emails), here."""
+    with app.app_context():
+        return run_everything_due()
+
+
+def all_jobs(app: Flask) -> list[Job]:
+    """Every job, oldest first, detached."""
+    with app.app_context():
+        found = list(db.session.scalars(select(Job).order_by(Job.id)))
+        db.session.expunge_all()
+        return found
+
+
+def jobs_of(app: Flask, number: str, kind: str) -> list[Job]:
+    """The order's jobs of this kind, oldest first, detached."""
+    with app.app_context():
+        order_id = order_of(app, number).id
+        found = list(
+            db.session.scalars(
+                select(Job).where(Job.order_id == order_id, Job.kind == kind).order_by(Job.id)
+            )
+        )
+        db.session.expunge_all()
+        return found
+
+
+def refund_keys(requests_mock: rm.Mocker) -> list[str]:
+    """The Idempotency-Key of each create-Refund request Stripe received, oldest first."""
+    return [
+        request.headers["Idempotency-Key"]
+        for request in requests_mock.request_history
+        if request.method == "POST" and request.path == "/v1/refunds"
+    ]
 
 
 def checkout(client: FlaskClient, cart: dict[str, int], cart_id: str) -> dict[str, Any]:
@@ -376,25 +433,31 @@ def test_no_wait_does_not_wait_in_stripe_mode(
     assert "becomes refunded when the gateway's charge.refunded event arrives" in result.stdout
 
 
-def test_a_demo_refund_is_refunded_by_the_demos_event_with_one_email(
+def test_a_demo_refund_is_refunded_by_the_demos_event_from_the_worker_with_one_email(
     demo_shop: Flask, tmp_path: Path
 ) -> None:
-    demo_shop.extensions[SCHEDULER_KEY] = run_at_once
     payment = demo_paid(demo_shop.test_client(), {BOOM: 1}, "cart-demo")
     number = payment["orderNumber"]
-
-    result = invoke(demo_shop, "orders", "refund", number)
-    again = invoke(demo_shop, "orders", "refund", number)
+    # The worker process, as `./start.sh` runs it beside the servers: its threads deliver the
+    # demo's charge.refunded while the command waits for it.
+    worker = Worker(demo_shop, all_lanes(), poll_seconds=0.05)
+    worker.start()
+    try:
+        result = invoke(demo_shop, "orders", "refund", number)
+        again = invoke(demo_shop, "orders", "refund", number)
+    finally:
+        worker.stop()
+        worker.wait()
+    run_worker(demo_shop)  # whatever the stopped worker had not come to yet
 
     assert result.exit_code == 0, result.output
     order = order_of(demo_shop, number)
     assert order.status == OrderStatus.REFUNDED
-    assert result.stdout.splitlines()[1:] == [
-        f"Refund {order.refund_id} sent to the demo gateway.",
-        f"Order {number} is refunded; the customer's refund email is queued.",
-        f"Emails: 2 sent through the folder {tmp_path / 'mail'} (.eml files; set SMTP_URL to "
-        "send them); 0 to retry later, 0 given up.",
-    ]
+    sent = f"Refund {order.refund_id} sent to the demo gateway."
+    waiting = "Waiting for the gateway's charge.refunded event..."
+    refunded = f"Order {number} is refunded; the customer's refund email is queued for the worker."
+    # The worker may deliver the event before the command first looks for it.
+    assert result.stdout.splitlines()[1:] in ([sent, waiting, refunded], [sent, refunded])
     assert emails(demo_shop, number) == {"confirmation": 1, "refund": 1}
     assert len(list((tmp_path / "mail").glob(f"*refund.{number}.*.eml"))) == 1
     assert history(demo_shop, number).count("charge.refunded") == 1
@@ -402,25 +465,34 @@ def test_a_demo_refund_is_refunded_by_the_demos_event_with_one_email(
 
 
 def test_a_demo_refund_whose_event_has_not_come_yet_says_so(
-    demo_shop: Flask, no_wait: None
+    demo_shop: Flask, tmp_path: Path
 ) -> None:
-    timers = hold_timers(demo_shop)
     payment = demo_paid(demo_shop.test_client(), {BOOM: 1}, "cart-demo")
     number = payment["orderNumber"]
 
     result = invoke(demo_shop, "orders", "refund", number, "--no-wait")
 
     assert result.exit_code == 0, result.output
-    # The demo sends its event from this process: the command waits for it even so.
-    assert "Waiting for the gateway's charge.refunded event..." in result.stdout
+    assert "Waiting" not in result.stdout
     assert result.stdout.splitlines()[-1] == (
         f"Order {number} is refunding: it becomes refunded when the gateway's charge.refunded "
-        "event arrives."
+        "event arrives (the worker, `flask --app bookstore worker`, delivers the demo's events: "
+        "`./start.sh` runs it)."
     )
-    assert len(timers.pending) == 1
-    timers.run_all()
+    # The event is a job in the database, as durable as the refund: no process must stay up.
+    [event_job] = [
+        job
+        for job in all_jobs(demo_shop)
+        if job.kind == DEMO_EVENT_JOB and job.status == QueueStatus.PENDING
+    ]
+    assert event_job.payload["deliver"]["type"] == "charge.refunded"
+    assert order_of(demo_shop, number).status == OrderStatus.REFUNDING
+
+    run_worker(demo_shop)
+
     assert order_of(demo_shop, number).status == OrderStatus.REFUNDED
     assert emails(demo_shop, number) == {"confirmation": 1, "refund": 1}
+    assert len(list((tmp_path / "mail").glob(f"*refund.{number}.*.eml"))) == 1
 
 
 def test_restock_puts_the_copies_back_on_the_shelf(
@@ -499,62 +571,276 @@ def test_an_order_of_another_gateway_is_refused(
     assert fake_stripe.refund_requests() == []
 
 
+@pytest.mark.parametrize(
+    "fault",
+    [
+        pytest.param(network_error(requests.exceptions.ConnectionError("reset")), id="unreachable"),
+        pytest.param(server_error(500), id="stripe-failed"),
+    ],
+)
 @pytest.mark.parametrize("retry", [["orders", "send-refunds"], ["orders", "refund"]])
 def test_a_refund_stripe_did_not_take_stays_due_and_is_sent_later_under_the_same_key(
-    shop: Flask, shopper: FlaskClient, fake_stripe: FakeStripe, no_wait: None, retry: list[str]
+    shop: Flask,
+    shopper: FlaskClient,
+    fake_stripe: FakeStripe,
+    requests_mock: rm.Mocker,
+    no_wait: None,
+    fault: Fault,
+    retry: list[str],
 ) -> None:
     payment = paid_order(shop, shopper, fake_stripe, {BOOM: 1}, "cart-1")
     number = payment["orderNumber"]
-    fake_stripe.fail("refund", server_error(500))
+    fake_stripe.fail("refund", fault)
 
     failed = invoke(shop, "orders", "refund", number)
 
     assert failed.exit_code == 1
     order = order_of(shop, number)
-    assert (order.status, order.refund_id) == (OrderStatus.REFUNDING, None)
+    assert (order.status, order.refund_id, order.refund_error) == (
+        OrderStatus.REFUNDING,
+        None,
+        None,
+    )
     assert failed.stdout == f"Order {number}: refund of {payment['amount'] / 100:.2f} USD " + (
         "asked for; it is refunding.\n"
     )
-    assert f"the gateway did not take the refund of order {number}" in failed.stderr
-    assert "It stays due: `flask --app bookstore orders send-refunds`" in failed.stderr
+    assert "Error: the gateway could not be reached: " in failed.stderr
+    assert (
+        "The refund stays due: the worker (`flask --app bookstore worker`) sends it again under "
+        "the same idempotency key, so never twice."
+    ) in failed.stderr
+    assert "!!" not in invoke(shop, "orders").stdout  # a passing failure: nothing to act on
 
     sent = invoke(shop, *retry, *([number] if retry[1] == "refund" else []))
 
     assert sent.exit_code == 0, sent.output
     order = order_of(shop, number)
     assert order.refund_id is not None and order.refund_id.startswith("re_fake")
-    calls = fake_stripe.refund_requests()
-    assert len(calls) == 2
-    assert {call.headers["Idempotency-Key"] for call in calls} == {f"order-{order.token}-refund"}
+    # Stripe made nothing under the key: the same one again, so one refund whatever happened.
+    assert refund_keys(requests_mock) == [f"order-{order.token}-refund"] * 2
     if retry[1] == "send-refunds":
-        assert sent.stdout.splitlines() == [
-            f"{number}  sent: {order.refund_id}",
-            "1 refund(s) sent, 0 still due.",
-        ]
+        assert sent.stdout == (
+            "1 refund job(s) run: see `orders` for any refused, and `outbox list` for any to "
+            "retry.\n"
+        )
     else:
         assert sent.stdout.splitlines()[:2] == [
             f"Order {number}: its refund of {payment['amount'] / 100:.2f} USD was asked for at "
             f"{order.refund_requested_at:%Y-%m-%d %H:%M:%S} UTC.",
             f"Refund {order.refund_id} sent to the stripe_test gateway.",
         ]
+    run_worker(shop)  # the refund job the command queued finds the refund sent
+    assert [job.status for job in jobs_of(shop, number, "refund")] == [QueueStatus.DONE]
     assert invoke(shop, "orders", "send-refunds").stdout == "No refunds due.\n"
-    assert len(fake_stripe.refund_requests()) == 2
+    assert len(refund_keys(requests_mock)) == 2
 
 
-def test_send_refunds_shows_a_failed_attempt_and_keeps_it_due(
+def test_send_refunds_runs_the_due_refund_jobs_and_a_failed_one_stays_due(
     shop: Flask, shopper: FlaskClient, fake_stripe: FakeStripe, no_wait: None
 ) -> None:
     payment = paid_order(shop, shopper, fake_stripe, {BOOM: 1}, "cart-1")
+    number = payment["orderNumber"]
     fake_stripe.fail("refund", server_error(500), server_error(503))
-    invoke(shop, "orders", "refund", payment["orderNumber"])
+    invoke(shop, "orders", "refund", number)  # Stripe's 500: the refund job stays due
 
-    result = invoke(shop, "orders", "send-refunds")
+    result = invoke(shop, "orders", "send-refunds")  # Stripe's 503 this time
+    again = invoke(shop, "orders", "send-refunds")
+    listed = invoke(shop, "outbox", "list", "--status", "pending")
 
     assert result.exit_code == 0, result.output
-    first, summary = result.stdout.splitlines()
-    assert first.startswith(f"{payment['orderNumber']}  not sent, still due: ")
-    assert summary == "0 refund(s) sent, 1 still due."
-    assert order_of(shop, payment["orderNumber"]).refund_id is None
+    assert result.stdout.startswith("1 refund job(s) run: ")
+    assert again.stdout == "No refunds due.\n"  # due again after its backoff, not at once
+    assert order_of(shop, number).refund_id is None
+    [job] = jobs_of(shop, number, "refund")
+    assert (job.status, job.attempts) == (QueueStatus.PENDING, 1)
+    assert job.last_error is not None and "Something went wrong" in job.last_error
+    # The owner sees it waiting, with why, in `outbox list`.
+    jobs_listed = listed.stdout.split("\nJobs\n", 1)[1].splitlines()
+    [row] = [line for line in jobs_listed if line.split()[:1] == [str(job.id)]]
+    assert row.split()[1:5] == [number, "refund", "pending", "1"]
+    assert row.endswith(job.last_error)
+
+
+def test_a_refund_stripe_refused_is_shown_to_the_owner_and_retried_under_a_new_key(
+    shop: Flask,
+    shopper: FlaskClient,
+    fake_stripe: FakeStripe,
+    requests_mock: rm.Mocker,
+    no_wait: None,
+) -> None:
+    payment = paid_order(shop, shopper, fake_stripe, {BOOM: 1}, "cart-1")
+    number = payment["orderNumber"]
+    fake_stripe.fail("refund", BALANCE_INSUFFICIENT)
+
+    refused = invoke(shop, "orders", "refund", number)
+    run_worker(shop)  # the refund job finds the refusal: not asked again by itself
+    listed = invoke(shop, "orders")
+    shown = invoke(shop, "orders", "show", number)
+
+    assert refused.exit_code == 1
+    order = order_of(shop, number)
+    assert (order.status, order.refund_id, order.refund_attempt) == (
+        OrderStatus.REFUNDING,
+        None,
+        1,
+    )
+    why = order.refund_error
+    assert why is not None and why.startswith("balance_insufficient: Insufficient funds")
+    assert f"the gateway did not take the refund of order {number}: {why}" in refused.stderr
+    assert "under a new idempotency key" in refused.stderr
+    assert listed.stdout.splitlines()[0] == (
+        f"!! Order {number} is not refunded: {why}. See `orders show {number}`."
+    )
+    assert f"  Not refunded    {why}\n" in shown.stdout
+    assert f"Try again: flask --app bookstore orders refund {number}" in shown.stdout
+    assert len(refund_keys(requests_mock)) == 1
+
+    retried = invoke(shop, "orders", "refund", number)
+
+    assert retried.exit_code == 0, retried.output
+    order = order_of(shop, number)
+    assert order.refund_id is not None and order.refund_id.startswith("re_fake")
+    assert order.refund_error is None
+    assert f"It was not refunded ({why}); trying again under order-{order.token}-refund-2." in (
+        retried.stdout
+    )
+    # Stripe answers a key it refused with the same refusal: the retry went under a new one.
+    first, second = refund_keys(requests_mock)
+    assert first != second
+    assert (first, second) == (f"order-{order.token}-refund", f"order-{order.token}-refund-2")
+    assert history(shop, number)[-3:] == ["refund_refused", "refund_retried", "refund_sent"]
+    run_worker(shop)
+    assert len(refund_keys(requests_mock)) == 2
+    assert "!!" not in invoke(shop, "orders").stdout
+
+    deliver(shopper, refund_event(payment["paymentIntentId"], amount=payment["amount"]))
+    assert order_of(shop, number).status == OrderStatus.REFUNDED
+    assert emails(shop, number) == {"confirmation": 1, "refund": 1}
+
+
+def refund_emails(app: Flask, number: str) -> list[str]:
+    """The statuses of the order's refund emails (outbox_messages rows of kind refund)."""
+    with app.app_context():
+        order_id = order_of(app, number).id
+        return list(
+            db.session.scalars(
+                select(OutboxMessage.status).where(
+                    OutboxMessage.order_id == order_id, OutboxMessage.kind == "refund"
+                )
+            )
+        )
+
+
+def test_returned_another_way_ends_a_refunding_order_refunded_with_one_refund_email(
+    shop: Flask,
+    shopper: FlaskClient,
+    fake_stripe: FakeStripe,
+    requests_mock: rm.Mocker,
+    tmp_path: Path,
+    no_wait: None,
+) -> None:
+    payment = paid_order(shop, shopper, fake_stripe, {BOOM: 1}, "cart-1")
+    number = payment["orderNumber"]
+    fake_stripe.fail("refund", BALANCE_INSUFFICIENT)
+    assert invoke(shop, "orders", "refund", number).exit_code == 1  # refused: still owed
+
+    result = invoke(
+        shop, "orders", "refund", number, "--returned-another-way", "bank transfer 2026-12-07"
+    )
+    again = invoke(shop, "orders", "refund", number, "--returned-another-way", "cash")
+    run_worker(shop)
+
+    assert result.exit_code == 0, result.output
+    assert result.stdout == (
+        f"Order {number} is refunded (bank transfer 2026-12-07); the customer's refund email "
+        "is queued for the worker.\n"
+    )
+    order = order_of(shop, number)
+    assert (order.status, order.refund_id, order.refund_error) == (
+        OrderStatus.REFUNDED,
+        None,
+        None,
+    )
+    assert (order.history[-1].kind, order.history[-1].detail) == (
+        "refund_returned_another_way",
+        "bank transfer 2026-12-07",
+    )
+    assert again.exit_code == 1
+    assert f"Order {number} owes no refund (refunded)" in again.stderr
+    assert refund_emails(shop, number) == [OutboxStatus.SENT]
+    assert len(list((tmp_path / "mail").glob(f"*refund.{number}.*.eml"))) == 1
+    assert len(refund_keys(requests_mock)) == 1  # the worker sent no refund after it
+    assert "!!" not in invoke(shop, "orders").stdout
+    # A charge.refunded arriving late changes nothing, and sends no second email.
+    deliver(shopper, refund_event(payment["paymentIntentId"], amount=payment["amount"]))
+    assert order_of(shop, number).status == OrderStatus.REFUNDED
+    assert emails(shop, number) == {"confirmation": 1, "refund": 1}
+
+
+def test_returned_another_way_is_refused_for_an_order_that_owes_no_refund(
+    shop: Flask, shopper: FlaskClient, fake_stripe: FakeStripe
+) -> None:
+    payment = paid_order(shop, shopper, fake_stripe, {BOOM: 1}, "cart-1")
+    number = payment["orderNumber"]
+    before = order_of(shop, number)
+
+    result = invoke(shop, "orders", "refund", number, "--returned-another-way", "cash")
+
+    assert result.exit_code == 1
+    assert result.stderr == (
+        f"Error: Order {number} owes no refund (paid): only a refunding order whose refund the "
+        "gateway has not made can be marked returned another way.\n"
+    )
+    after = order_of(shop, number)
+    assert (after.status, after.updated_at) == (OrderStatus.PAID, before.updated_at)
+    assert len(after.history) == len(before.history)
+    assert emails(shop, number) == {"confirmation": 1}
+    assert fake_stripe.refund_requests() == []
+
+
+def test_a_refund_job_that_dies_of_the_shops_setup_is_listed_dead_and_retried_by_the_owner(
+    shop: Flask, shopper: FlaskClient, fake_stripe: FakeStripe, requests_mock: rm.Mocker
+) -> None:
+    # A payment for copies that went: refunding, its refund job queued for the worker.
+    late, _ = paid_after_the_copies_went(shop, shopper, fake_stripe)
+    number = late["orderNumber"]
+    fake_stripe.fail("refund", KEY_REFUSED)
+
+    sent = invoke(shop, "orders", "send-refunds")
+    dead = invoke(shop, "outbox", "list", "--status", "dead")
+    listed = invoke(shop, "orders")
+
+    assert sent.exit_code == 0, sent.output
+    [job] = jobs_of(shop, number, "refund")
+    assert job.status == QueueStatus.DEAD and job.last_error is not None
+    assert "Invalid API Key" in job.last_error and "sk_test_123" not in job.last_error
+    assert dead.exit_code == 0, dead.output
+    lines = dead.stdout.splitlines()
+    assert lines[0] == "Emails: none."
+    assert lines[1] == "Jobs"
+    [row] = lines[3:]
+    assert row.split(maxsplit=5) == [str(job.id), number, "refund", "dead", "1", job.last_error]
+    attention = [line for line in listed.stdout.splitlines() if line.startswith("!! ")]
+    assert len(attention) == 3
+    assert attention[0].startswith("!! The payment provider refused the shop's key: ")
+    assert attention[1].startswith(f"!! Order {number} is not refunded: not sent, fix the ")
+    assert attention[2].startswith("!! The worker gave up on 1 job(s) and 0 email(s): ")
+    assert len(refund_keys(requests_mock)) == 1
+
+    # The owner fixes the key, then makes the job due again; the worker sends the refund.
+    retried = invoke(shop, "outbox", "retry", "--job", str(job.id))
+    [due] = jobs_of(shop, number, "refund")
+    run_worker(shop)
+
+    assert retried.stdout == "0 failed email(s) and 1 dead job(s) due again.\n"
+    assert (due.status, due.attempts) == (QueueStatus.PENDING, 0)
+    order = order_of(shop, number)
+    assert order.refund_id is not None and order.refund_id.startswith("re_fake")
+    assert order.refund_error is None
+    assert [job.status for job in jobs_of(shop, number, "refund")] == [QueueStatus.DONE]
+    # Stripe kept nothing under the key it refused us for: the same key, one refund.
+    assert refund_keys(requests_mock) == [f"order-{order.token}-refund"] * 2
+    assert "!!" not in invoke(shop, "orders").stdout  # the alert ended with the refund
 
 
 # --- orders resolve ----------------------------------------------------------------------------
@@ -573,23 +859,26 @@ def test_resolve_paid_accepts_a_review_order_and_sends_its_confirmation_once(
 
     result = invoke(shop, "orders", "resolve", number, "--paid", "--reason", "tip, kept")
     again = invoke(shop, "orders", "resolve", number, "--paid")
+    mail = tmp_path / "mail"
+    sent_by_the_command = list(mail.glob("*.eml")) if mail.exists() else []
+    run_worker(shop)
 
     assert result.exit_code == 0, result.output
     order = order_of(shop, number)
     assert (order.status, order.stock_taken) == (OrderStatus.PAID, True)
     assert on_shelf(shop, SCARCE) == 1  # not taken twice
     assert emails(shop, number) == {"confirmation": 1}
-    assert len(list((tmp_path / "mail").glob(f"*confirmation.{number}.*.eml"))) == 1
+    assert sent_by_the_command == []  # queued: the worker sends it
+    assert len(list(mail.glob(f"*confirmation.{number}.*.eml"))) == 1
     accepted = f"accepted {wrong / 100:.2f} USD for an order of {payment['amount'] / 100:.2f} USD"
     assert (order.history[-1].kind, order.history[-1].detail) == (
         "resolved_paid",
         f"{accepted}; tip, kept",
     )
-    assert result.stdout.splitlines()[:2] == [
+    assert result.stdout.splitlines() == [
         f"Order {number} is paid ({accepted}); its copies are off the shelf.",
-        "Its confirmation email is queued.",
+        "Its confirmation email is queued; the worker sends it.",
     ]
-    assert result.stdout.splitlines()[2].startswith("Emails: 1 sent through the folder")
     assert again.exit_code == 1
     assert f"Order {number} is paid: only an order under review is resolved." in again.stderr
     assert emails(shop, number) == {"confirmation": 1}

@@ -28,6 +28,7 @@ from sqlalchemy import select
 from bookstore.db import db, utcnow
 from bookstore.jobs.alerts import PAYMENT_SETUP, clear_alert, raise_alert
 from bookstore.jobs.claims import Policy
+from bookstore.jobs.models import Job
 from bookstore.jobs.queue import GiveUp, JobKind, JobView, RetryLater, enqueue
 from bookstore.notifications.emails import queue_refund_notice
 from bookstore.orders.holds import release, restock
@@ -155,12 +156,42 @@ def _not_sent(order_id: int, number: str, error: PaymentError) -> RefundAttempt:
 
 
 def run_refund_job(job: JobView) -> None:
-    """The worker's handler of a refund job: send it; a stored refusal ends the job too."""
+    """The worker's handler of a refund job: send it; a stored refusal ends the job too.
+
+    A job that died of the order's refusal (or of the shop's setup) and that the owner made
+    due again (`outbox retry --job`) is the owner's retry, as `orders refund NUMBER` is: the
+    stored refusal no longer holds the refund back.
+    """
     if job.order_id is None:
         raise GiveUp("a refund job names no order")
+    if _made_due_again_by_the_owner(job):
+        _retry_after_refusal(job.order_id, f"job {job.id} made due again")
     attempt = send_refund(job.order_id)
     if attempt is not None and attempt.refund_id is None:
         raise GiveUp(attempt.error or "refused")
+
+
+def _made_due_again_by_the_owner(job: JobView) -> bool:
+    """Whether the job failed before and this is its first attempt since: a dead job's
+    attempts start again from none only when the owner retries it (jobs.claims.requeue_dead)."""
+    failed_before = db.session.scalar(select(Job.last_error).where(Job.id == job.id)) is not None
+    db.session.rollback()
+    return job.attempts == 1 and failed_before
+
+
+def _retry_after_refusal(order_id: int, why: str) -> None:
+    """Clear the order's stored refusal, if it still owes the refund, in a transaction of its
+    own (its history says the owner retried)."""
+    order = _locked(order_id)
+    if (
+        order.status == OrderStatus.REFUNDING
+        and order.refund_id is None
+        and order.refund_error is not None
+    ):
+        record(order, "refund_retried", f"{why}, after: {order.refund_error}")
+        order.refund_error = None
+        order.refund_failed_reason = None
+    db.session.commit()
 
 
 REFUND_KIND = JobKind(REFUND_JOB, REFUND_POLICY, run_refund_job)
