@@ -21,7 +21,9 @@ from webhook_events import delivery, intent_event
 
 from bookstore.checkout import pay_transaction
 from bookstore.db import db, engine_url, provider_session
+from bookstore.jobs.queue import run_due
 from bookstore.orders.models import Order
+from bookstore.payments.demo.delivery import DEMO_EVENT_KIND
 from bookstore.payments.demo.gateway import DemoGateway
 
 BOOK_ID = "boom"
@@ -306,14 +308,16 @@ def test_a_pooled_connection_is_back_to_full_once_a_provider_session_returns_it(
 def test_only_the_demo_providers_commits_skip_the_fsync_in_a_demo_payment(
     app: Flask, client: FlaskClient, sqlite_commits: list[tuple[frozenset[str], int]]
 ) -> None:
-    timers = hold_timers(app)
     cart = pay_body({BOOK_ID: 1}, "cart-durability-00001")
     assert client.post("/create-payment-intent", json=cart).status_code == 200
     token = demo_token(client)
     changed = pay_body({BOOK_ID: 2}, "cart-durability-00001", **confirmed(token))
     answer = client.post("/create-payment-intent", json=changed).get_json()
     assert answer["status"] == "succeeded"
-    timers.run_all()  # the webhook events the demo sends after the confirmation
+    with app.app_context():
+        # The webhook events the demo sends after the confirmation: jobs, run as the worker
+        # runs them.
+        assert run_due([DEMO_EVENT_KIND]) == 2
 
     writes = [(tables, level) for tables, level in sqlite_commits if tables]
     provider_tables = {"demo_payment_intents", "demo_confirmation_tokens"}
@@ -322,11 +326,12 @@ def test_only_the_demo_providers_commits_skip_the_fsync_in_a_demo_payment(
     # Created; a token made; amount changed; the token used; paid: the provider's writes,
     # each in a transaction of its own.
     assert demo == [SQLITE_NORMAL] * 5
-    # Each Pay's order and its end (PaymentIntent stored, lease ended), the webhook paying it:
-    # all durable.
+    # Each Pay's order and its end (PaymentIntent stored, lease ended), the events queued as
+    # jobs, each claimed and done, the webhook paying it: all durable.
     assert len(shop) >= 5 and set(shop) == {SQLITE_FULL}
     assert {table for tables, _ in writes for table in tables} >= {
         "orders",
         "order_lines",
         "processed_events",
+        "jobs",
     }

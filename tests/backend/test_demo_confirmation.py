@@ -31,8 +31,9 @@ from sqlalchemy import select, text, update
 
 from bookstore.catalogue.stock import held_copies
 from bookstore.db import db, utcnow
+from bookstore.jobs.queue import run_due
 from bookstore.payments.demo.cards import SEPA_FAILS, SEPA_SUCCEEDS
-from bookstore.payments.demo.delivery import SETTLE_AFTER_SECONDS
+from bookstore.payments.demo.delivery import DEMO_EVENT_KIND, SETTLE_AFTER_SECONDS
 from bookstore.payments.demo.models import DemoConfirmationToken
 
 BOOM = "boom"
@@ -94,6 +95,24 @@ def test_the_4242_card_pays_at_pay_and_the_events_follow_the_call(
     record = order(client, payment)
     assert (record["status"], record["paymentStatus"]) == ("paid", "succeeded")
     assert record["paymentMethod"] == "Visa •••• 4242"
+
+
+def test_the_events_after_pay_are_jobs_the_worker_delivers_once(
+    app: Flask, client: FlaskClient
+) -> None:
+    # The app's own scheduler: payment_intent.succeeded and charge.succeeded are written as
+    # jobs when Pay confirms, due at once, for the worker process.
+    payment = paid(client, {BOOM: 2}, new_cart_id(), **confirmed(demo_token(client, PAYS)))
+    before = order(client, payment)["status"]
+
+    with app.app_context():
+        delivered = run_due([DEMO_EVENT_KIND])
+        again = run_due([DEMO_EVENT_KIND])
+
+    assert (payment["status"], before) == ("succeeded", "pending")
+    assert (delivered, again) == (2, 0)
+    record = order(client, payment)
+    assert (record["status"], record["paymentStatus"]) == ("paid", "succeeded")
 
 
 def test_a_3d_secure_card_waits_for_the_shopper_then_pays(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
@@ -11,8 +12,10 @@ from demo_timers import Timers, hold_timers
 from flask import Flask
 from flask.testing import FlaskClient
 
+from bookstore.db import utcnow
+from bookstore.jobs.queue import run_due
 from bookstore.payments.demo.cards import SEPA_FAILS, SEPA_SUCCEEDS
-from bookstore.payments.demo.delivery import SETTLE_AFTER_SECONDS
+from bookstore.payments.demo.delivery import DEMO_EVENT_KIND, SETTLE_AFTER_SECONDS
 
 RETURN_URL = "http://localhost:3000/success"
 
@@ -150,6 +153,29 @@ def test_a_debit_is_processing_first_then_settles_by_webhook(
         assert seen["paymentMethod"] == method
     else:
         assert "insufficient funds" in seen["failureMessage"]
+
+
+def test_a_debits_outcome_is_a_job_the_worker_runs_once_it_is_due(
+    app: Flask, client: FlaskClient
+) -> None:
+    # The app's own scheduler: the bank's answer is a job in the database, due
+    # SETTLE_AFTER_SECONDS after the debit, so no process has to stay up meanwhile.
+    payment = checkout(client)
+    assert confirm(client, payment, sepa_debit={"iban": SEPA_SUCCEEDS}).status_code == 200
+
+    def later() -> datetime:
+        return utcnow() + timedelta(seconds=SETTLE_AFTER_SECONDS + 1)
+
+    with app.app_context():
+        too_soon = run_due([DEMO_EVENT_KIND])
+        waiting = order(client, payment)["status"]
+        settled = run_due([DEMO_EVENT_KIND], now=later)
+        again = run_due([DEMO_EVENT_KIND], now=later)
+
+    assert (too_soon, waiting) == (0, "processing")
+    assert (settled, again) == (1, 0)  # settled once, its events delivered in the same job
+    seen = order(client, payment)
+    assert (seen["status"], seen["paymentMethod"]) == ("paid", "SEPA Direct Debit •••• 3000")
 
 
 def test_a_debit_from_an_account_that_is_not_a_test_iban_is_refused_at_once(
