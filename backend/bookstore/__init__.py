@@ -25,6 +25,7 @@ def create_app(config: Settings | None = None) -> Flask:
     from bookstore.notifications import emails, mail, outbox
     from bookstore.orders import cli as orders_cli
     from bookstore.orders import fulfilment, models, payment_status
+    from bookstore.owners.cli import owners_group
     from bookstore.web import catalogue_cache, cors, errors, ratelimit, routes, security, spa
     from bookstore.web.routes import health
     from bookstore.worker import cli as worker_cli
@@ -62,6 +63,7 @@ def create_app(config: Settings | None = None) -> Flask:
     app.cli.add_command(orders_cli.orders_group)
     app.cli.add_command(catalogue_cli.stock_group)
     app.cli.add_command(catalogue_cli.seed_command)
+    app.cli.add_command(owners_group)
     # The background work runs in a process of its own: no thread in the web servers.
     app.cli.add_command(worker_cli.worker_command)
     outbox_cli.register_outbox_commands(app, order_numbers=models.numbers_by_id)
