@@ -82,6 +82,7 @@ def test_a_refused_key_stops_the_refund_and_readyz_says_so_until_a_refund_goes_t
         db.session.commit()
         run_due([REFUND_KIND])
     ready = stripe_client.get("/readyz")
+    jobs_after_retry = refund_jobs(stripe_app)
 
     assert stopped.status_code == 503
     payments = stopped.get_json()["error"]["details"]["payments"]
@@ -90,6 +91,8 @@ def test_a_refused_key_stops_the_refund_and_readyz_says_so_until_a_refund_goes_t
     assert status == QueueStatus.DEAD and error is not None and "Invalid API Key" in error
     assert requests_sent == 1  # stopped: not retried by itself
     assert ready.status_code == 200
+    # The dead job is closed by the new one the retry queued: nothing left for the owner.
+    assert [status for status, _ in jobs_after_retry] == [QueueStatus.DONE, QueueStatus.DONE]
     assert len(fake_stripe.refunds) == 1
 
 

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import and_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -34,6 +34,7 @@ from bookstore.jobs.claims import (
     requeue_dead,
     retry_or_give_up,
     settle,
+    update_rows,
 )
 from bookstore.jobs.models import Job
 
@@ -217,6 +218,17 @@ def retry_dead(ids: Sequence[int] | None = None) -> int:
     """Make dead jobs (these, or all) due again with fresh attempts; how many."""
     criteria = [] if ids is None else [Job.id.in_(ids)]
     return requeue_dead(Job, QueueStatus.DEAD, *criteria)
+
+
+def supersede_dead(kind: str, order_id: int) -> int:
+    """Close the order's dead jobs of this kind, in the caller's transaction, because new work
+    of that kind replaces them (the owner retried another way); how many."""
+    return update_rows(
+        Job,
+        and_(Job.kind == kind, Job.order_id == order_id, Job.status == QueueStatus.DEAD),
+        status=QueueStatus.DONE,
+        finished_at=utcnow(),
+    )
 
 
 def dead_jobs_for(order_id: int) -> list[Job]:

@@ -29,7 +29,7 @@ from bookstore.db import db, utcnow
 from bookstore.jobs.alerts import PAYMENT_SETUP, clear_alert, raise_alert
 from bookstore.jobs.claims import Policy
 from bookstore.jobs.models import Job
-from bookstore.jobs.queue import GiveUp, JobKind, JobView, RetryLater, enqueue
+from bookstore.jobs.queue import GiveUp, JobKind, JobView, RetryLater, enqueue, supersede_dead
 from bookstore.notifications.emails import queue_refund_notice
 from bookstore.orders.holds import release, restock
 from bookstore.orders.models import Order, OrderStatus, RefundCause, record, transition
@@ -82,6 +82,7 @@ def request_refund(
 
 def queue_refund(order: Order) -> None:
     """Have the worker send the order's refund, once the caller's transaction commits."""
+    supersede_dead(REFUND_JOB, order.id)  # the new job replaces any the worker gave up on
     enqueue(REFUND_JOB, order_id=order.id)
 
 

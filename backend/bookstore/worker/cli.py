@@ -8,7 +8,8 @@ import sys
 from types import FrameType
 
 import click
-from flask import current_app
+from flask import Flask, current_app
+from flask.logging import default_handler
 
 from bookstore.config import current_settings
 from bookstore.redaction import redact_handlers
@@ -24,7 +25,7 @@ from bookstore.worker.runner import Worker
 )
 def worker_command(once: bool) -> None:
     """Send the emails and refunds, deliver the demo's events, clean up expired holds."""
-    _log_to_stderr()
+    _log_to_stderr(current_app._get_current_object())  # type: ignore[attr-defined]
     if once:
         done = run_everything_due()
         click.echo(f"Did {done} item(s) of work.")
@@ -48,9 +49,11 @@ def worker_command(once: bool) -> None:
     click.echo("Worker stopped.")
 
 
-def _log_to_stderr() -> None:
+def _log_to_stderr(app: Flask) -> None:
     """The worker's log lines (sent, retrying, gave up) on stderr, as a server's are, with
-    secrets and email addresses masked in every record, whichever module logged it."""
+    secrets and email addresses masked in every record, whichever module logged it. Through
+    the root logger's handler only: Flask's own on the app's logger would print them twice."""
+    app.logger.removeHandler(default_handler)
     root = logging.getLogger()
     if not root.handlers:
         handler = logging.StreamHandler(sys.stderr)
