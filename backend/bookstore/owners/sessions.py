@@ -39,20 +39,21 @@ def is_active(session: OwnerSession, now: datetime) -> bool:
     return now < idle_expires_at(session)
 
 
-def start_session(owner: Owner, client_address: str | None, now: datetime) -> str:
-    """A new session for the owner (in the caller's transaction); the id for its cookie."""
+def start_session(
+    owner: Owner, client_address: str | None, now: datetime
+) -> tuple[str, OwnerSession]:
+    """A new session for the owner (in the caller's transaction), and the id for its cookie."""
     token = new_token()
-    db.session.add(
-        OwnerSession(
-            id_hash=digest(token),
-            owner=owner,
-            csrf_token=new_token(),
-            created_at=now,
-            last_seen_at=now,
-            client_address=client_address,
-        )
+    session = OwnerSession(
+        id_hash=digest(token),
+        owner=owner,
+        csrf_token=new_token(),
+        created_at=now,
+        last_seen_at=now,
+        client_address=client_address,
     )
-    return token
+    db.session.add(session)
+    return token, session
 
 
 def active_session(token: str, now: datetime) -> OwnerSession | None:

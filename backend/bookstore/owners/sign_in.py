@@ -20,7 +20,13 @@ from bookstore.domain_errors import DomainError
 from bookstore.owners import recovery, totp
 from bookstore.owners.accounts import normalized_email
 from bookstore.owners.activity import Action, record
-from bookstore.owners.models import AttemptOutcome, Owner, RecoveryCode, SignInAttempt
+from bookstore.owners.models import (
+    AttemptOutcome,
+    Owner,
+    OwnerSession,
+    RecoveryCode,
+    SignInAttempt,
+)
 from bookstore.owners.passwords import hash_password, needs_rehash, verify_password
 from bookstore.owners.sessions import end_expired_sessions, end_session_by_token, start_session
 from bookstore.owners.throttle import begin_attempt, settle
@@ -51,8 +57,9 @@ def sign_in(
     client: Client,
     now: datetime,
     replacing: str | None = None,
-) -> str:
-    """A new session's id for the owner, or SignInFailed (SignInThrottled while throttled).
+) -> tuple[str, OwnerSession]:
+    """A new session and its id for the owner, or SignInFailed (SignInThrottled while
+    throttled).
 
     `replacing` is the session id the browser sent, if any: it is ended, never reused.
     """
@@ -79,11 +86,11 @@ def sign_in(
     if replacing:
         end_session_by_token(replacing)
     end_expired_sessions(owner, now)
-    token = start_session(owner, client.address, now)
+    token, session = start_session(owner, client.address, now)
     record(Action.SIGN_IN, at=now, owner=owner, client_address=client.address, detail=second_factor)
     db.session.commit()
     log.info("owner %s signed in from %s", owner.id, client.address)
-    return token
+    return token, session
 
 
 def _claim_code(owner: Owner, code: str, now: datetime) -> str | None:

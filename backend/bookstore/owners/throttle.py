@@ -78,20 +78,16 @@ def delay_after(failures: int) -> timedelta:
 
 def _pair_wait(email: str, client: str, now: datetime) -> float:
     """Seconds this client must still wait before trying this email again."""
-    rows: Sequence[tuple[datetime, str]] = (
-        db.session.execute(
-            select(SignInAttempt.at, SignInAttempt.outcome)
-            .where(
-                SignInAttempt.client_key == client,
-                SignInAttempt.email == email,
-                SignInAttempt.at > now - REMEMBERED_FOR,
-            )
-            .order_by(SignInAttempt.at.desc(), SignInAttempt.id.desc())
-            .limit(_PAIR_ROWS)
+    rows: Sequence[tuple[datetime, str]] = db.session.execute(
+        select(SignInAttempt.at, SignInAttempt.outcome)
+        .where(
+            SignInAttempt.client_key == client,
+            SignInAttempt.email == email,
+            SignInAttempt.at > now - REMEMBERED_FOR,
         )
-        .tuples()
-        .all()
-    )
+        .order_by(SignInAttempt.at.desc(), SignInAttempt.id.desc())
+        .limit(_PAIR_ROWS)
+    ).all()
     failures = 0
     for _, outcome in rows:
         if outcome == AttemptOutcome.SIGNED_IN:

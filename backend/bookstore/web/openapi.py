@@ -42,7 +42,7 @@ RETRY_AFTER = {
     "schema": {"type": "integer", "minimum": 0},
 }
 
-Method = Literal["get", "post"]
+Method = Literal["get", "post", "delete"]
 
 
 @dataclass(frozen=True)
@@ -324,9 +324,12 @@ def demo_operations() -> tuple[Operation, ...]:
 
 def operations(settings: Settings) -> tuple[Operation, ...]:
     """Every operation this server answers, given its mode."""
+    # Imported here: the admin operations are built with this module's Operation.
+    from bookstore.web.admin.openapi import ADMIN_OPERATIONS
+
     if settings.mode == "demo":
-        return SHOP_OPERATIONS + demo_operations()
-    return SHOP_OPERATIONS
+        return SHOP_OPERATIONS + ADMIN_OPERATIONS + demo_operations()
+    return SHOP_OPERATIONS + ADMIN_OPERATIONS
 
 
 def build_document(settings: Settings) -> dict[str, Any]:

@@ -203,6 +203,102 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/admin/enrolment/start": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Set up the authenticator app: its secret, as a QR code and as text
+         * @description Public (no session yet). The token is the enrolment link's fragment (`/admin/enrol#token=...`, printed by `flask owners add` or `owners reset`). The secret is made at the link's first use and is the same at every reload.
+         */
+        post: operations["post_api_admin_enrolment_start"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/enrolment/finish": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Choose the password and confirm the app with a code: the recovery codes, once
+         * @description Public (no session yet). Uses up the link. Does not sign in: sign in next, with the app's next code (each code works once).
+         */
+        post: operations["post_api_admin_enrolment_finish"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/session": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The current session and its CSRF token (after a reload) */
+        get: operations["get_api_admin_session"];
+        put?: never;
+        /**
+         * Sign in with email, password and a code from the app (or a recovery code)
+         * @description Public. Sets a new `__Host-owner_session` cookie (a new id every time; any session the browser had ends). Keep `csrfToken` for the changes to come.
+         */
+        post: operations["post_api_admin_session"];
+        /** Sign out: end this session */
+        delete: operations["delete_api_admin_session"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/sessions/revoke-all": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Sign out everywhere: end every session of this owner */
+        post: operations["post_api_admin_sessions_revoke_all"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/activity": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The activity log, newest first, a page at a time */
+        get: operations["get_api_admin_activity"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/demo/confirmation_tokens": {
         parameters: {
             query?: never;
@@ -297,6 +393,49 @@ export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
         /**
+         * ActivityEntryResponse
+         * @description One entry of the activity log.
+         */
+        ActivityEntryResponse: {
+            /** Id */
+            id: number;
+            /**
+             * At
+             * @description UTC, e.g. 2026-12-15T09:30:00Z.
+             */
+            at: string;
+            /**
+             * Action
+             * @description sign_in, sign_in_failed, sign_out, sign_out_everywhere, enrolled, owner_added, owner_removed, owner_reset, or one of the dashboard's actions.
+             */
+            action: string;
+            /**
+             * Email
+             * @description The owner's, or the one tried at sign-in.
+             */
+            email: string | null;
+            /**
+             * Clientaddress
+             * @description Null for the command line.
+             */
+            clientAddress: string | null;
+            /** Detail */
+            detail: string;
+        };
+        /**
+         * ActivityResponse
+         * @description GET /api/admin/activity: a page of entries, newest first.
+         */
+        ActivityResponse: {
+            /** Entries */
+            entries: components["schemas"]["ActivityEntryResponse"][];
+            /**
+             * Nextbefore
+             * @description Pass as `before` for the next (older) page; null on the last page.
+             */
+            nextBefore: number | null;
+        };
+        /**
          * AddressInput
          * @description A postal address as Stripe's Address Element gives it (checked by bookstore.addresses).
          */
@@ -354,6 +493,44 @@ export interface components {
             client_secret: string;
             /** Approve */
             approve: boolean;
+        };
+        /**
+         * AuthenticatorResponse
+         * @description POST /api/admin/enrolment/start: what to set the authenticator app up with.
+         */
+        AuthenticatorResponse: {
+            /** Email */
+            email: string;
+            /**
+             * Secret
+             * @description Base32, for typing into the app instead of scanning.
+             */
+            secret: string;
+            /**
+             * Otpauthuri
+             * @description otpauth://totp/...: what the QR code holds.
+             */
+            otpauthUri: string;
+            /**
+             * Qrsvg
+             * @description The QR code as a standalone SVG document (show it as an image, e.g. a data:image/svg+xml URL).
+             */
+            qrSvg: string;
+            /**
+             * Digits
+             * @description Digits per code.
+             */
+            digits: number;
+            /**
+             * Period
+             * @description Seconds per code.
+             */
+            period: number;
+            /**
+             * Linkexpiresat
+             * @description UTC, e.g. 2026-12-15T09:30:00Z.
+             */
+            linkExpiresAt: string;
         };
         /**
          * BankDecision
@@ -742,6 +919,32 @@ export interface components {
             redirect_to_url: components["schemas"]["DemoRedirect"];
         };
         /**
+         * EnrolmentFinishRequest
+         * @description Body of POST /api/admin/enrolment/finish.
+         */
+        EnrolmentFinishRequest: {
+            /** Token */
+            token: string;
+            /**
+             * Password
+             * @description 15 to 256 characters, any at all; not a commonly used password.
+             */
+            password: string;
+            /**
+             * Code
+             * @description The 6 digits the authenticator app shows now, or (at sign-in) one of the recovery codes.
+             */
+            code: string;
+        };
+        /**
+         * EnrolmentStartRequest
+         * @description Body of POST /api/admin/enrolment/start: the token from the link's fragment.
+         */
+        EnrolmentStartRequest: {
+            /** Token */
+            token: string;
+        };
+        /**
          * ErrorDetail
          * @description The error itself: a stable code to branch on and a message for people.
          */
@@ -907,6 +1110,14 @@ export interface components {
          * @enum {string}
          */
         OrderStatus: "pending" | "processing" | "paid" | "failed" | "canceled" | "refunding" | "refunded" | "review";
+        /**
+         * OwnerResponse
+         * @description The signed-in owner.
+         */
+        OwnerResponse: {
+            /** Email */
+            email: string;
+        };
         /**
          * PaymentIntentResponse
          * @description POST /create-payment-intent: the order's PaymentIntent, which charges the quote.
@@ -1079,12 +1290,56 @@ export interface components {
             checks: components["schemas"]["ReadinessChecks"];
         };
         /**
+         * RecoveryCodesResponse
+         * @description POST /api/admin/enrolment/finish: the ten recovery codes, shown this once.
+         */
+        RecoveryCodesResponse: {
+            /**
+             * Recoverycodes
+             * @description Each signs in once in place of a code from the app.
+             */
+            recoveryCodes: string[];
+        };
+        /**
          * SepaDebitBody
          * @description A SEPA Direct Debit as the stand-in's form sends it.
          */
         SepaDebitBody: {
             /** Iban */
             iban: string;
+        };
+        /**
+         * SessionResponse
+         * @description POST and GET /api/admin/session: the session and its CSRF token.
+         */
+        SessionResponse: {
+            owner: components["schemas"]["OwnerResponse"];
+            /**
+             * Csrftoken
+             * @description Send it as X-CSRF-Token with every POST and DELETE.
+             */
+            csrfToken: string;
+            /**
+             * Expiresat
+             * @description When the session ends however busy it is.
+             */
+            expiresAt: string;
+            /**
+             * Idleexpiresat
+             * @description When it ends unless a request comes first.
+             */
+            idleExpiresAt: string;
+        };
+        /**
+         * SessionsEndedResponse
+         * @description POST /api/admin/sessions/revoke-all: every session of the owner has ended.
+         */
+        SessionsEndedResponse: {
+            /**
+             * Sessionsended
+             * @description This one included.
+             */
+            sessionsEnded: number;
         };
         /**
          * ShippingInput
@@ -1099,6 +1354,32 @@ export interface components {
              */
             phone?: string | null;
             address: components["schemas"]["AddressInput"];
+        };
+        /**
+         * SignInRequest
+         * @description Body of POST /api/admin/session.
+         */
+        SignInRequest: {
+            /** Email */
+            email: string;
+            /** Password */
+            password: string;
+            /**
+             * Code
+             * @description The 6 digits the authenticator app shows now, or (at sign-in) one of the recovery codes.
+             */
+            code: string;
+        };
+        /**
+         * SignedOutResponse
+         * @description DELETE /api/admin/session: this session has ended.
+         */
+        SignedOutResponse: {
+            /**
+             * Signedout
+             * @constant
+             */
+            signedOut: true;
         };
         /**
          * StockShortage
@@ -1688,6 +1969,372 @@ export interface operations {
                 headers: {
                     /** @description Seconds to wait before trying again. */
                     "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    post_api_admin_enrolment_start: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["EnrolmentStartRequest"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuthenticatorResponse"];
+                };
+            };
+            /** @description `invalid_json`, `validation_error`, or `enrolment_link_invalid` (unknown, used or expired link: links last 30 minutes). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description `origin_not_allowed`: the Origin header is not one of the shop's own. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description `payload_too_large`: the body is over the size limit. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description `unsupported_media_type`: the body is not application/json. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    post_api_admin_enrolment_finish: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["EnrolmentFinishRequest"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RecoveryCodesResponse"];
+                };
+            };
+            /** @description `invalid_json`, `validation_error`, `enrolment_link_invalid`, `password_too_short` (under 15 characters), `password_too_long` (over 256), `common_password`, `password_guessable` (holds the shop's name or the owner's email), or `wrong_code`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description `origin_not_allowed`: the Origin header is not one of the shop's own. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description `payload_too_large`: the body is over the size limit. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description `unsupported_media_type`: the body is not application/json. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    get_api_admin_session: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie: {
+                /** @description The session id set at sign-in (Secure, HttpOnly, SameSite=Strict): the browser sends it by itself. */
+                "__Host-owner_session": string;
+            };
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SessionResponse"];
+                };
+            };
+            /** @description `not_signed_in`: no session cookie, or its session has ended (30 minutes idle, 12 hours after sign-in, signed out, or the owner was reset). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    post_api_admin_session: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SignInRequest"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SessionResponse"];
+                };
+            };
+            /** @description `invalid_json`, `validation_error` (see `details`), or a rule of this operation. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description `sign_in_failed`: the same answer for an unknown email, a wrong password, and a wrong, old or already used code. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description `origin_not_allowed`: the Origin header is not one of the shop's own. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description `payload_too_large`: the body is over the size limit. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description `unsupported_media_type`: the body is not application/json. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description `sign_in_throttled`: too many failed sign-ins from this connection (at this email, or in all); see `Retry-After`. Other connections are not affected. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    delete_api_admin_session: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The session's `csrfToken` (from POST or GET /api/admin/session). */
+                "X-CSRF-Token": string;
+            };
+            path?: never;
+            cookie: {
+                /** @description The session id set at sign-in (Secure, HttpOnly, SameSite=Strict): the browser sends it by itself. */
+                "__Host-owner_session": string;
+            };
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SignedOutResponse"];
+                };
+            };
+            /** @description `not_signed_in`: no session cookie, or its session has ended (30 minutes idle, 12 hours after sign-in, signed out, or the owner was reset). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description `origin_not_allowed`: the Origin header is not one of the shop's own. Or `csrf_failed`: X-CSRF-Token is not the session's `csrfToken`. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    post_api_admin_sessions_revoke_all: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The session's `csrfToken` (from POST or GET /api/admin/session). */
+                "X-CSRF-Token": string;
+            };
+            path?: never;
+            cookie: {
+                /** @description The session id set at sign-in (Secure, HttpOnly, SameSite=Strict): the browser sends it by itself. */
+                "__Host-owner_session": string;
+            };
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SessionsEndedResponse"];
+                };
+            };
+            /** @description `not_signed_in`: no session cookie, or its session has ended (30 minutes idle, 12 hours after sign-in, signed out, or the owner was reset). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description `origin_not_allowed`: the Origin header is not one of the shop's own. Or `csrf_failed`: X-CSRF-Token is not the session's `csrfToken`. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    get_api_admin_activity: {
+        parameters: {
+            query?: {
+                /** @description Only entries older than this id (`nextBefore` of a page). */
+                before?: number;
+                /** @description Entries per page. */
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie: {
+                /** @description The session id set at sign-in (Secure, HttpOnly, SameSite=Strict): the browser sends it by itself. */
+                "__Host-owner_session": string;
+            };
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ActivityResponse"];
+                };
+            };
+            /** @description `validation_error`: `before` or `limit` is not valid. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description `not_signed_in`: no session cookie, or its session has ended (30 minutes idle, 12 hours after sign-in, signed out, or the owner was reset). */
+            401: {
+                headers: {
                     [name: string]: unknown;
                 };
                 content: {

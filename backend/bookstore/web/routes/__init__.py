@@ -9,10 +9,12 @@ from bookstore.config import Settings
 
 def register_blueprints(app: Flask, settings: Settings) -> None:
     """Mount every blueprint; the demo's stand-in for Stripe only when no Stripe keys are set."""
+    from bookstore.web.admin import admin_bp
     from bookstore.web.routes import books, checkout, meta, order_lookup, orders, quote, webhook
 
     for module in (meta, books, quote, checkout, orders, order_lookup, webhook):
         app.register_blueprint(module.bp)
+    app.register_blueprint(admin_bp)  # the owners' dashboard API, behind its one guard
     if settings.mode == "demo":
         from bookstore.orders.fulfilment import process_webhook
         from bookstore.payments.demo import bank, delivery
