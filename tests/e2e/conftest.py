@@ -1,4 +1,5 @@
-"""Start the real servers (Flask API and Vite) in demo mode and drive Debian's Chromium."""
+"""Start the real servers (Flask API and Vite) and the worker in demo mode, and drive Debian's
+Chromium."""
 
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from e2e_servers import Servers
+from e2e_servers import WORKER_POLL_SECONDS, Servers, running_worker
 from playwright.sync_api import Page, expect
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -77,7 +78,11 @@ def stop(process: subprocess.Popen[bytes]) -> None:
 
 @contextmanager
 def running_servers(data_dir: Path, settings: dict[str, str], name: str) -> Iterator[Servers]:
-    """Run Flask and Vite as ./start.sh does, on free ports, with these settings."""
+    """Run Flask, Vite and the worker as ./start.sh does, on free ports, with these settings.
+
+    The worker shares the API's database and settings: it delivers the demo's events of a
+    payment confirmed at Pay, so without it those orders would stay pending.
+    """
     api_port, web_port = free_port(), free_port()
     env = {
         **os.environ,
@@ -101,6 +106,8 @@ def running_servers(data_dir: Path, settings: dict[str, str], name: str) -> Iter
         "HOLD_LIMIT_PER_CLIENT": "10000",
         # The run's emails go to its own folder, not to backend/instance/mail.
         "MAIL_DIR": str(data_dir / "mail"),
+        # The worker looks for due work this often when idle (1 s by default).
+        "WORKER_POLL_SECONDS": WORKER_POLL_SECONDS,
         **settings,
     }
     logs = ROOT / "test-artifacts"
@@ -132,13 +139,14 @@ def running_servers(data_dir: Path, settings: dict[str, str], name: str) -> Iter
         start_new_session=True,
     )
     try:
-        wait_for(f"http://127.0.0.1:{api_port}/config", api)
-        wait_for(f"http://localhost:{web_port}/", web)
-        yield Servers(
-            f"http://127.0.0.1:{api_port}",
-            f"http://localhost:{web_port}",
-            data_dir / "e2e.sqlite3",
-        )
+        with running_worker(env, logs / f"{name}-worker.log"):
+            wait_for(f"http://127.0.0.1:{api_port}/config", api)
+            wait_for(f"http://localhost:{web_port}/", web)
+            yield Servers(
+                f"http://127.0.0.1:{api_port}",
+                f"http://localhost:{web_port}",
+                data_dir / "e2e.sqlite3",
+            )
     finally:
         stop(web)
         stop(api)
