@@ -3,6 +3,9 @@
 #   ./start.sh         development: the Flask API on :4242 and the Vite dev server on :3000
 #   ./start.sh --prod  production: builds the frontend, then gunicorn serves the built shop
 #                      and the API together on :4242 (backend/gunicorn.conf.py)
+# Either way the worker (flask --app bookstore worker) runs beside the servers: it sends the
+# emails and refunds and delivers the demo's later payment events. If any of them exits, the
+# others are stopped too.
 set -euo pipefail
 source "$(dirname "$0")/scripts/setup.sh"
 cd "$ROOT"
@@ -75,13 +78,47 @@ mail_line="$("$VENV/bin/python" -c 'from bookstore.config import Settings; from 
 require_free_port "$API_PORT" PORT
 [ "$prod" = 1 ] || require_free_port "$WEB_PORT" FRONTEND_PORT
 
+# Each process runs in its own process group (setsid), so that stopping it also stops its
+# children; `names` says which one exited, if one does.
 pids=()
+declare -A names=()
+start_process() { # start_process NAME COMMAND [ARGS...]
+  local name="$1"
+  shift
+  setsid "$@" &
+  pids+=($!)
+  names[$!]="$name"
+}
 stop() {
   trap - INT TERM EXIT
   for pid in "${pids[@]}"; do kill -TERM -- "-$pid" 2>/dev/null || true; done
   wait 2>/dev/null || true
 }
-trap stop INT TERM EXIT
+trap stop EXIT
+trap 'stop; exit 130' INT
+trap 'stop; exit 143' TERM
+
+# Stop with an error, naming it, if one of the processes is no longer running.
+require_running() {
+  local pid
+  for pid in "${pids[@]}"; do
+    kill -0 "$pid" 2>/dev/null || die "${names[$pid]} exited at start (see its output above)"
+  done
+}
+
+# Run until one process exits (Ctrl-C runs stop instead): say which, then stop the others.
+watch_processes() {
+  local status=0 pid
+  wait -n || status=$?
+  for pid in "${pids[@]}"; do
+    kill -0 "$pid" 2>/dev/null ||
+      die "${names[$pid]} exited (status $status); stopping the others (see its output above)"
+  done
+  die "a process exited (status $status); stopping the others"
+}
+
+# The worker takes the same settings as the servers (the environment, then .env).
+worker_line="Worker (flask --app bookstore worker): sends the emails and refunds, delivers the demo's later events and frees expired holds."
 
 if [ "$prod" = 1 ]; then
   # Rate limits are counted in each gunicorn worker's memory unless a shared store is named.
@@ -93,32 +130,33 @@ if [ "$prod" = 1 ]; then
   ensure_frontend_build
   prepare_database
   # backend/gunicorn.conf.py reads HOST, WEB_CONCURRENCY, FRONTEND_DIST, ... (and .env).
-  PORT="$API_PORT" setsid "$VENV/bin/gunicorn" -c "$ROOT/backend/gunicorn.conf.py" &
-  pids+=($!)
+  start_process "the production server (gunicorn)" env PORT="$API_PORT" "$VENV/bin/gunicorn" -c "$ROOT/backend/gunicorn.conf.py"
+  start_process "the worker (flask --app bookstore worker)" "$VENV/bin/flask" --app bookstore worker
   wait_for_http "http://127.0.0.1:$API_PORT/healthz" 60 || die "gunicorn did not start on port $API_PORT"
+  require_running
   echo
   say "$mode_line"
   say "$mail_line"
   say "$limits_line"
-  say "Production server (gunicorn): the shop and its API at http://localhost:$API_PORT  (Ctrl-C stops it)"
-  wait -n
-  exit
+  say "$worker_line"
+  say "Production server (gunicorn): the shop and its API at http://localhost:$API_PORT  (Ctrl-C stops it and the worker)"
+  watch_processes
 fi
 
 # The schema comes from the migrations and the books from the seed, not from the app's start.
 prepare_database
-# Each server runs in its own process group so that stopping it also stops its children.
-setsid "$VENV/bin/flask" --app bookstore run --host 127.0.0.1 --port "$API_PORT" &
-pids+=($!)
-BOOKSTORE_API_URL="http://127.0.0.1:$API_PORT" FRONTEND_PORT="$WEB_PORT" \
-  setsid "$ROOT/frontend/node_modules/.bin/vite" --config "$ROOT/frontend/vite.config.ts" "$ROOT/frontend" &
-pids+=($!)
+start_process "the API server (flask run)" "$VENV/bin/flask" --app bookstore run --host 127.0.0.1 --port "$API_PORT"
+start_process "the web server (Vite)" env BOOKSTORE_API_URL="http://127.0.0.1:$API_PORT" FRONTEND_PORT="$WEB_PORT" \
+  "$ROOT/frontend/node_modules/.bin/vite" --config "$ROOT/frontend/vite.config.ts" "$ROOT/frontend"
+start_process "the worker (flask --app bookstore worker)" "$VENV/bin/flask" --app bookstore worker
 
 wait_for_http "http://127.0.0.1:$API_PORT/config" 60 || die "the API did not start on port $API_PORT"
 wait_for_http "http://localhost:$WEB_PORT/" 60 || die "the web server did not start on port $WEB_PORT"
+require_running
 
 echo
 say "$mode_line"
 say "$mail_line"
-say "The shop is at http://localhost:$WEB_PORT  (API on http://127.0.0.1:$API_PORT; Ctrl-C stops both)"
-wait -n
+say "$worker_line"
+say "The shop is at http://localhost:$WEB_PORT  (API on http://127.0.0.1:$API_PORT; Ctrl-C stops the servers and the worker)"
+watch_processes
