@@ -18,7 +18,7 @@ from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
 from run_summary import SUMMARY_LINES
 from sqlalchemy import Connection, Engine, event
-from stripe_fakes import FakeStripe
+from stripe_fakes import FakeStripe, answer_as_delivered
 from webhook_events import STRIPE_WEBHOOK_SECRET
 
 from bookstore import create_app
@@ -142,8 +142,13 @@ def stripe_settings(database_url: str) -> Settings:
 
 @pytest.fixture
 def fake_stripe(requests_mock: rm.Mocker) -> FakeStripe:
-    """A stateful stand-in for Stripe's PaymentIntents API (any unmocked URL fails the test)."""
-    return FakeStripe(requests_mock)
+    """A stateful stand-in for Stripe's PaymentIntents API (any unmocked URL fails the test).
+
+    A PaymentIntent it never made is retrieved, during a webhook delivery, as the event shows it.
+    """
+    fake = FakeStripe(requests_mock)
+    answer_as_delivered(requests_mock, fake)
+    return fake
 
 
 @pytest.fixture

@@ -7,6 +7,8 @@ Build a response from an official fixture with only the fields a test cares abou
 or let ``FakeStripe(requests_mock)`` answer create/update/confirm/retrieve of PaymentIntents and
 full refunds of them with state, the way Stripe would (idempotency keys replay the first
 response), and make its next answers fail with ``fake.fail("create", lost_response())``.
+``answer_as_delivered(requests_mock, fake)`` (the ``fake_stripe`` fixture's default) serves a
+PaymentIntent the fake never made as the webhook event being delivered shows it.
 A test makes the ConfirmationToken a browser would send with ``fake.confirmation_token(...)``,
 naming one of Stripe's test PaymentMethods (``pm_card_visa``...).
 """
@@ -30,6 +32,8 @@ import pytest
 import requests
 import requests_mock
 import stripe
+from flask import has_request_context
+from flask import request as flask_request
 
 # requests-mock's callback argument types (it exports no public names for them).
 from requests_mock.request import _RequestObjectProxy
@@ -540,6 +544,48 @@ class FakeStripe:
         if intent is None:
             context.status_code = 404
         return intent
+
+
+def answer_as_delivered(mocker: requests_mock.Mocker, fake: FakeStripe) -> None:
+    """Answer a retrieve of a PaymentIntent ``fake`` never made as the event in delivery shows it.
+
+    Many tests deliver events about PaymentIntents they made up (``pi_1``); the webhook asks
+    Stripe for one before a payment_failed or canceled acts on it. Stripe would have it, as the
+    event being delivered shows it (a test wanting it otherwise makes it at the fake). Only
+    during a POST /webhook handled in this thread, about that PaymentIntent; anything else
+    gets the fake's 404.
+    """
+    all_intents = fake.api_base + PAYMENT_INTENTS_PATH
+    one_intent = re.compile(re.escape(all_intents) + r"/[^/?]+")
+
+    def delivered(request: Request) -> Json | None:
+        intent_id = _path(request).rsplit("/", 1)[-1]
+        if intent_id in fake.intents or not has_request_context():
+            return None
+        if flask_request.method != "POST" or flask_request.path != "/webhook":
+            return None
+        shown = json.loads(flask_request.get_data(cache=True))["data"]["object"]
+        if shown.get("id") != intent_id:
+            return None
+        return payment_intent(
+            id=intent_id,
+            amount=shown.get("amount"),
+            currency=shown.get("currency"),
+            status=shown.get("status"),
+            metadata=shown.get("metadata") or {},
+        )
+
+    def answer(request: Request, context: Context) -> Json:
+        intent = delivered(request)
+        assert intent is not None
+        return intent
+
+    # Newer than the fake's own matcher, so tried first; it steps aside when this has no answer.
+    mocker.get(
+        one_intent,
+        json=answer,
+        additional_matcher=lambda request: delivered(request) is not None,
+    )
 
 
 def _set_details(intent: Json, fields: dict[str, str]) -> None:
