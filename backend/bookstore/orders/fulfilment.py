@@ -19,13 +19,23 @@ from bookstore.orders.holds import hold_while_processing, release, take_for_paid
 from bookstore.orders.models import Order, OrderStatus, can_transition, record, transition
 from bookstore.orders.refunds import request_refund
 from bookstore.payments import current_gateway
-from bookstore.payments.gateway import EventAction, PaymentEvent
+from bookstore.payments.gateway import EventAction, PaymentEvent, PaymentIntentStatus
 
 logger = logging.getLogger(__name__)
 
 MAX_FAILURE_MESSAGE = 500
 # The history entry of an order paid without the details it needs (it goes to `review`).
 INCOMPLETE_ORDER = "incomplete_order"
+# The history entry of an event the PaymentIntent has moved on from (it changed nothing).
+STALE_EVENT = "stale_event"
+
+# Actions that step an order back (its hold released), with the status the PaymentIntent has
+# while the event is still true. Stripe does not deliver in order: a failed card attempt's
+# event can arrive after the debit that followed it is `processing`, or has succeeded.
+STEP_BACK_STATUS: Mapping[EventAction, PaymentIntentStatus] = {
+    "failed": "requires_payment_method",
+    "canceled": "canceled",
+}
 
 
 class ProcessedEvent(Model):
@@ -49,6 +59,9 @@ def process_webhook(payload: bytes, signature_header: str | None) -> str:
         return "ignored"
     if db.session.get(ProcessedEvent, event.id) is not None:
         return "duplicate"
+    # Asked before the event's transaction, so no order row is locked while the gateway
+    # answers. A gateway that cannot answer raises: the webhook fails and the event comes again.
+    intent_status = _current_intent_status(event)
     try:
         # Writing the event first makes a concurrent delivery of the same event fail on the
         # primary key and stop here (on SQLite it also takes the write lock, so the order read
@@ -65,8 +78,12 @@ def process_webhook(payload: bytes, signature_header: str | None) -> str:
             return "ignored"
         before = order.status
         entry = record(order, event.type)  # first in the history: what followed came of it
-        _APPLY[event.action](order, event)
-        entry.detail = _history_detail(event, before, order.status)
+        if intent_status is not None and intent_status != STEP_BACK_STATUS[event.action]:
+            _stale(order, event, intent_status)
+            entry.detail = _history_detail(event, before, order.status, stale=True)
+        else:
+            _APPLY[event.action](order, event)
+            entry.detail = _history_detail(event, before, order.status)
         db.session.commit()
     except BaseException:
         # Anything else (a constraint the domain should have kept, say) is an error, not a
@@ -77,6 +94,34 @@ def process_webhook(payload: bytes, signature_header: str | None) -> str:
     # Any email the event queued goes out now, from this process's sender, never from here.
     wake_sender()
     return "processed"
+
+
+def _current_intent_status(event: PaymentEvent) -> str | None:
+    """The PaymentIntent's status now, for an event that would step an order back; else None.
+
+    Other events are applied without asking: they only move an order forward. The session's
+    read (the duplicate check) is ended first, so no transaction stays open during the call.
+    """
+    if event.action not in STEP_BACK_STATUS or event.payment_intent_id is None:
+        return None
+    db.session.rollback()
+    return current_gateway().retrieve_payment_intent(event.payment_intent_id).status
+
+
+def _stale(order: Order, event: PaymentEvent, intent_status: str) -> None:
+    """Note an event the PaymentIntent has moved on from; the order is left as it is."""
+    logger.info(
+        "order %s: %s %s is stale, the PaymentIntent is %s now",
+        order.id,
+        event.type,
+        event.id,
+        intent_status,
+    )
+    record(
+        order,
+        STALE_EVENT,
+        f"{event.id}: {event.type} is older than the PaymentIntent's {intent_status}",
+    )
 
 
 def _order_for(event: PaymentEvent) -> Order | None:
@@ -230,10 +275,10 @@ def _paid_with(order: Order, event: PaymentEvent) -> None:
         order.payment_method = event.payment_method
 
 
-def _history_detail(event: PaymentEvent, before: str, after: str) -> str:
+def _history_detail(event: PaymentEvent, before: str, after: str, *, stale: bool = False) -> str:
     """One line for the order's history: the event's id and what it did to the status."""
     change = f"{before} -> {after}" if before != after else f"{after}, unchanged"
-    return f"{event.id}: {change}"
+    return f"{event.id}: {change}" + (" (stale)" if stale else "")
 
 
 _APPLY: Mapping[EventAction, Callable[[Order, PaymentEvent], None]] = {
