@@ -197,7 +197,7 @@ def _succeeded(order: Order, event: PaymentEvent) -> None:
     order.paid_amount = event.amount
     order.paid_at = utcnow()
     order.failure_message = None
-    shortages = take_for_paid_order(order, utcnow())
+    shortages = take_for_paid_order(order)
     if not payable:
         if not matches:
             logger.warning(

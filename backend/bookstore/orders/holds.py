@@ -23,6 +23,7 @@ from bookstore.catalogue.stock import (
     lock_shelf,
     release_holds,
 )
+from bookstore.db import utcnow
 from bookstore.orders.models import Order
 
 # How long a `processing` payment (a bank debit) keeps its copies: SEPA debits are decided
@@ -41,22 +42,28 @@ def hold(order: Order, quantities: Mapping[str, int], until: datetime) -> None:
     order.held_until = until
 
 
-def take_for_paid_order(order: Order, now: datetime) -> list[Shortage]:
+def take_for_paid_order(order: Order, now: datetime | None = None) -> list[Shortage]:
     """Take the order's copies off the shelf as its payment arrives; what is short, if any.
 
     An order whose hold is active has its copies set aside already. One whose hold expired (or
     was released by a failed attempt) gets them only if nobody else holds them now. All or
     nothing: with any shortage, no copy is taken and the order must be refunded.
+
+    Holds are judged at the time read once the books' rows are locked, not before: a hold
+    that lapsed while this waited for the lock is lapsed, and the copies may be another
+    shopper's by then. `now` is ignored; it is accepted only so that callers still passing the
+    time they read before the lock keep working.
     """
     if order.stock_taken:
         return []
     wanted = copies_in(order)
     titles = {line.book_id: line.title for line in order.lines}
     books = lock_shelf(wanted.keys())
+    locked_at = utcnow()
     held_by_others = (
         {}
-        if hold_is_active(order, now)
-        else held_copies(wanted.keys(), now, excluding_order=order.id)
+        if hold_is_active(order, locked_at)
+        else held_copies(wanted.keys(), locked_at, excluding_order=order.id)
     )
     shortages = []
     for book_id, quantity in wanted.items():
