@@ -125,3 +125,29 @@ def test_a_hold_that_lapses_while_the_shelf_lock_is_awaited_is_lapsed(
         # The second shopper's hold stands: their payment gets the copies.
         assert held_copies([SCARCE], clock.now) == {SCARCE: 3}
     assert order_of(stripe_app, second["orderNumber"]).held_until is not None
+
+
+def test_a_debit_whose_hold_lapses_while_the_shelf_lock_is_awaited_does_not_renew_it(
+    stripe_app: Flask,
+    stripe_client: FlaskClient,
+    fake_stripe: FakeStripe,
+    clock: Clock,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    start = clock.now
+    first = started(stripe_client, {SCARCE: 3})
+    clock.now = start + HOLD + timedelta(minutes=1)
+    started(stripe_client, {SCARCE: 3})  # the first hold lapsed: these copies are theirs now
+    # The first shopper's debit is `processing` a minute before their hold lapsed; the event
+    # waits for the shelf lock while the second Pay commits.
+    clock.now = start + HOLD - timedelta(minutes=1)
+    lock_awaited_until(monkeypatch, clock, start + HOLD + timedelta(minutes=2))
+
+    deliver(stripe_app, stripe_client, fake_stripe, first, "processing")
+
+    debit = order_of(stripe_app, first["orderNumber"])
+    assert debit.status == OrderStatus.PROCESSING
+    # Its lapsed hold is not carried over for 30 days: the copies are held once, not twice.
+    assert debit.held_until is not None and debit.held_until < clock.now
+    with stripe_app.app_context():
+        assert held_copies([SCARCE], clock.now) == {SCARCE: 3}

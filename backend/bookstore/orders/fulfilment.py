@@ -248,7 +248,7 @@ def _processing(order: Order, event: PaymentEvent) -> None:
     if transition(order, OrderStatus.PROCESSING):
         order.failure_message = None
         # Held for as long as the bank takes, if they are still there; else checked on success.
-        hold_while_processing(order, utcnow())
+        hold_while_processing(order)
 
 
 def _canceled(order: Order, event: PaymentEvent) -> None:

@@ -80,19 +80,23 @@ def take_for_paid_order(order: Order, now: datetime | None = None) -> list[Short
     return []
 
 
-def hold_while_processing(order: Order, now: datetime) -> bool:
+def hold_while_processing(order: Order) -> bool:
     """Hold the order's copies for as long as a bank debit may take, if nobody else has them.
 
     Its own active hold carries over; one that lapsed is taken again only if the copies are
     still free. False if they are not: the payment's success then finds out, and refunds.
+    As in take_for_paid_order, the books are locked first and the hold judged at the time
+    read after that, so a hold that lapsed during the wait is not carried over.
     """
     wanted = copies_in(order)
-    if not hold_is_active(order, now):
+    lock_shelf(wanted.keys())
+    locked_at = utcnow()
+    if not hold_is_active(order, locked_at):
         try:
-            check_available(wanted, now, excluding_order=order.id)
+            check_available(wanted, locked_at, excluding_order=order.id)
         except InsufficientStock:
             return False
-    hold(order, wanted, now + PROCESSING_HOLD)
+    hold(order, wanted, locked_at + PROCESSING_HOLD)
     return True
 
 
