@@ -14,10 +14,9 @@ from bookstore.catalogue.stock import describe
 from bookstore.db import Model, UtcDateTime, db, utcnow
 from bookstore.money import format_amount
 from bookstore.notifications.emails import queue_confirmation, queue_refund_notice
-from bookstore.notifications.worker import wake_sender
 from bookstore.orders.holds import hold_while_processing, release, take_for_paid_order
 from bookstore.orders.models import Order, OrderStatus, can_transition, record, transition
-from bookstore.orders.refunds import request_refund
+from bookstore.orders.refunds import refund_failed, request_refund
 from bookstore.payments import current_gateway
 from bookstore.payments.gateway import EventAction, PaymentEvent, PaymentIntentStatus
 
@@ -91,8 +90,6 @@ def process_webhook(payload: bytes, signature_header: str | None) -> str:
         db.session.rollback()
         raise
     logger.info("applied %s %s to order %s: now %s", event.type, event.id, order.id, order.status)
-    # Any email the event queued goes out now, from this process's sender, never from here.
-    wake_sender()
     return "processed"
 
 
@@ -262,11 +259,22 @@ def _refunded(order: Order, event: PaymentEvent) -> None:
     if not event.fully_refunded:
         logger.info("order %s: partial refund of %s", order.id, event.amount)
         return
+    if order.status == OrderStatus.REFUNDING and order.refund_failed_reason and not order.refund_id:
+        # Its refund failed afterwards and no new one was made: this is the failed one's
+        # event, delivered late. The owner settles the order (`orders refund`).
+        record(order, "stale_event", "the refund it tells of failed afterwards")
+        return
     if transition(order, OrderStatus.REFUNDED):
         # Refunded from the Dashboard, say, without `refunding` first: the shop refunded it.
         order.refund_cause = order.refund_cause or "shop"
         release(order)
         queue_refund_notice(order)
+
+
+def _refund_failed(order: Order, event: PaymentEvent) -> None:
+    """A refund the gateway made failed afterwards: the order owes it again (no email)."""
+    if not refund_failed(order, event.refund_id, event.failure_message):
+        record(order, "stale_event", f"{event.refund_id} is not the order's current refund")
 
 
 def _paid_with(order: Order, event: PaymentEvent) -> None:
@@ -288,4 +296,5 @@ _APPLY: Mapping[EventAction, Callable[[Order, PaymentEvent], None]] = {
     "processing": _processing,
     "canceled": _canceled,
     "refunded": _refunded,
+    "refund_failed": _refund_failed,
 }
