@@ -519,7 +519,7 @@ def test_a_constraint_broken_while_applying_an_event_is_an_error_not_a_duplicate
     payment = started(shopper, {SCARCE: 1})
     paid = intent_event_for(shop, fake_stripe, payment, "payment_intent.succeeded")
 
-    def broken(order: Order, now: object) -> list[object]:
+    def broken(order: Order, *args: object) -> list[object]:
         raise IntegrityError("UPDATE book ...", {}, Exception("stock_not_negative"))
 
     monkeypatch.setattr("bookstore.orders.fulfilment.take_for_paid_order", broken)
