@@ -299,6 +299,184 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/admin/orders": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The orders, newest first, a page at a time: searched and filtered */
+        get: operations["get_api_admin_orders"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/orders/{number}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One order: everything `flask orders show` prints, its shipment and its timeline */
+        get: operations["get_api_admin_orders_number"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/orders/{number}/shipment": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Mark a paid order shipped: the customer is emailed the tracking link, once
+         * @description Answers the order as it is now. The "Your books are on their way" email goes through the outbox (the worker sends it). "Find your order" shows the shipment from now on.
+         */
+        post: operations["post_api_admin_orders_number_shipment"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/orders/{number}/notes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Add an internal note to the order's timeline
+         * @description Signed with the owner's email; never shown to the customer.
+         */
+        post: operations["post_api_admin_orders_number_notes"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/orders/{number}/resolve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Settle an order under review: accept its payment, or refund it in full
+         * @description `paid` takes its copies off the shelf, marks it paid and queues its confirmation email. `refund` asks for a full refund with its copies back on the shelf: the order is `refunding` until the gateway's charge.refunded event.
+         */
+        post: operations["post_api_admin_orders_number_resolve"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/stock": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Every title's copies: on the shelf, held by checkouts, available; and its threshold
+         * @description Every title in shelf order, those no longer on sale too (`onSale`).
+         */
+        get: operations["get_api_admin_stock"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/stock/{book_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Set a title's copies on the shelf, with the reason
+         * @description What the owner counted replaces the count (under the shelf's lock); the reason goes into the stock history and the activity log. If the copies available fall to the title's low-stock threshold, the owners are emailed, once per fall.
+         */
+        put: operations["put_api_admin_stock_book_id"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/stock/{book_id}/threshold": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Set or remove a title's low-stock threshold
+         * @description When the copies available are at or below it, the owners are emailed once; again only after they have risen above it and fallen back. A threshold at or above what is available now emails at once.
+         */
+        put: operations["put_api_admin_stock_book_id_threshold"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/orders/{number}/refunds": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The order's partial refunds and what is left to refund
+         * @description What the refund dialog starts from: each line's copies, the shipping and the money left to refund (all zero unless the order is paid or partially refunded).
+         */
+        get: operations["get_api_admin_orders_number_refunds"];
+        put?: never;
+        /**
+         * Refund part of an order: lines, the shipping, or an amount
+         * @description Answers 201 with the refund `requested`: the worker sends it under its own idempotency key (`order-<token>-refund-part-<id>`), and the gateway's charge.refunded makes it `succeeded` and the order `partially_refunded` (`refunded` once nothing is left); the customer is emailed its amount then if `notify`. The amount: each line's unit price times its copies, plus the shipping if asked, plus their share of the order's tax (pro rata to (subtotal + shipping), rounded down); a refund that leaves nothing unrefunded takes all that is left. Or `amount`. `restock` puts the lines' copies back on the shelf at once. In the activity log.
+         */
+        post: operations["post_api_admin_orders_number_refunds"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/demo/confirmation_tokens": {
         parameters: {
             query?: never;
@@ -743,6 +921,18 @@ export interface components {
             returnUrl?: string | null;
         };
         /**
+         * DeadJobResponse
+         * @description Work for the order the worker gave up on.
+         */
+        DeadJobResponse: {
+            /** Id */
+            id: number;
+            /** Kind */
+            kind: string;
+            /** Lasterror */
+            lastError: string | null;
+        };
+        /**
          * DeliveryOptionResponse
          * @description A delivery method priced for the order's destination.
          */
@@ -1024,6 +1214,34 @@ export interface components {
             status: "ok";
         };
         /**
+         * NoteRequest
+         * @description Body of POST /api/admin/orders/{number}/notes.
+         */
+        NoteRequest: {
+            /**
+             * Text
+             * @description Shown only to the owners, in the order's timeline.
+             */
+            text: string;
+        };
+        /**
+         * OrderListResponse
+         * @description GET /api/admin/orders: a page of the orders found, newest first.
+         */
+        OrderListResponse: {
+            /** Orders */
+            orders: components["schemas"]["OrderRowResponse"][];
+            /** Page */
+            page: number;
+            /** Pagesize */
+            pageSize: number;
+            /**
+             * Total
+             * @description Orders found in all pages.
+             */
+            total: number;
+        };
+        /**
          * OrderLookupRequest
          * @description Body of POST /api/order-lookup: the order number and the email it was placed with.
          */
@@ -1103,13 +1321,143 @@ export interface components {
              * @description Why the order is `refunding` or `refunded`: `sold_out` when the copies were gone by the time the payment arrived (refunded automatically), `shop` when the shop refunded it; null otherwise.
              */
             refundCause: ("sold_out" | "shop") | null;
+            /** @description Null until the order has shipped. */
+            shipment: components["schemas"]["ShipmentResponse"] | null;
+        };
+        /**
+         * OrderRowResponse
+         * @description One order in the list.
+         */
+        OrderRowResponse: {
+            /** Number */
+            number: string;
+            /**
+             * Createdat
+             * @description UTC, e.g. 2026-12-15T09:30:00Z.
+             */
+            createdAt: string;
+            /** Email */
+            email: string | null;
+            /**
+             * Total
+             * @description Smallest currency unit (cents for USD).
+             */
+            total: number;
+            /**
+             * Currency
+             * @description Lower-case ISO code.
+             */
+            currency: string;
+            status: components["schemas"]["OrderStatus"];
+            /**
+             * Paymentmethod
+             * @description e.g. "Visa •••• 4242".
+             */
+            paymentMethod: string | null;
+            /**
+             * Shippedat
+             * @description Null until it has shipped.
+             */
+            shippedAt: string | null;
         };
         /**
          * OrderStatus
          * @description Where an order stands, derived from its PaymentIntent's webhook events.
          * @enum {string}
          */
-        OrderStatus: "pending" | "processing" | "paid" | "failed" | "canceled" | "refunding" | "refunded" | "review";
+        OrderStatus: "pending" | "processing" | "paid" | "failed" | "canceled" | "refunding" | "refunded" | "partially_refunded" | "review";
+        /**
+         * OrderViewResponse
+         * @description GET /api/admin/orders/{number}: everything about the order, and its timeline.
+         */
+        OrderViewResponse: {
+            /** Number */
+            number: string;
+            status: components["schemas"]["OrderStatus"];
+            /**
+             * Mode
+             * @description The gateway that took the payment: demo, stripe_test or stripe_live.
+             */
+            mode: string | null;
+            /** Paymentintentid */
+            paymentIntentId: string | null;
+            /** Email */
+            email: string | null;
+            /**
+             * Createdat
+             * @description UTC, e.g. 2026-12-15T09:30:00Z.
+             */
+            createdAt: string;
+            shipTo: components["schemas"]["AddressResponse"] | null;
+            delivery: components["schemas"]["DeliveryOptionResponse"] | null;
+            /** Lines */
+            lines: components["schemas"]["LineResponse"][];
+            /**
+             * Subtotal
+             * @description Smallest currency unit (cents for USD).
+             */
+            subtotal: number;
+            /**
+             * Shippingamount
+             * @description Smallest currency unit (cents for USD).
+             */
+            shippingAmount: number;
+            /**
+             * Taxamount
+             * @description Smallest currency unit (cents for USD).
+             */
+            taxAmount: number;
+            /**
+             * Total
+             * @description Smallest currency unit (cents for USD).
+             */
+            total: number;
+            /**
+             * Currency
+             * @description Lower-case ISO code.
+             */
+            currency: string;
+            /**
+             * Paidamount
+             * @description What arrived; null until paid.
+             */
+            paidAmount: number | null;
+            /** Paidat */
+            paidAt: string | null;
+            /** Paymentmethod */
+            paymentMethod: string | null;
+            /**
+             * Helduntil
+             * @description Until when its copies are held.
+             */
+            heldUntil: string | null;
+            /**
+             * Holdactive
+             * @description Whether they are held now.
+             */
+            holdActive: boolean;
+            /**
+             * Stocktaken
+             * @description Whether its copies were taken off the shelf.
+             */
+            stockTaken: boolean;
+            /** Failuremessage */
+            failureMessage: string | null;
+            refund: components["schemas"]["bookstore__web__admin__order_schemas__RefundResponse"] | null;
+            /**
+             * Reviewreason
+             * @description Why it is under review; null otherwise.
+             */
+            reviewReason: string | null;
+            /** Deadjobs */
+            deadJobs: components["schemas"]["DeadJobResponse"][];
+            shipment: components["schemas"]["ShipmentResponse"] | null;
+            /**
+             * Timeline
+             * @description Oldest first.
+             */
+            timeline: components["schemas"]["TimelineEntryResponse"][];
+        };
         /**
          * OwnerResponse
          * @description The signed-in owner.
@@ -1301,6 +1649,129 @@ export interface components {
             recoveryCodes: string[];
         };
         /**
+         * RefundCreatedResponse
+         * @description POST /api/admin/orders/{number}/refunds: the refund, asked for (201).
+         */
+        RefundCreatedResponse: {
+            refund: components["schemas"]["bookstore__web__admin__refund_schemas__RefundResponse"];
+        };
+        /**
+         * RefundLineRequest
+         * @description Copies of one book to refund.
+         */
+        RefundLineRequest: {
+            /** Bookid */
+            bookId: string;
+            /** Quantity */
+            quantity: number;
+        };
+        /**
+         * RefundLineResponse
+         * @description Copies of one book: refunded, or left to refund.
+         */
+        RefundLineResponse: {
+            /** Bookid */
+            bookId: string;
+            /** Title */
+            title: string;
+            /** Quantity */
+            quantity: number;
+        };
+        /**
+         * RefundRequest
+         * @description Body of POST /api/admin/orders/{number}/refunds: part of the order, or an amount.
+         */
+        RefundRequest: {
+            /**
+             * Lines
+             * @description Copies to refund; their price and share of the tax make the amount.
+             */
+            lines?: components["schemas"]["RefundLineRequest"][];
+            /**
+             * Shipping
+             * @description Refund the shipping too (once).
+             * @default false
+             */
+            shipping?: boolean;
+            /**
+             * Amount
+             * @description Refund this much (smallest currency unit) instead of what the lines and shipping come to; the lines then say what it is for.
+             * @default null
+             */
+            amount?: number | null;
+            /**
+             * Reason
+             * @description Why, for the order's history (the customer is not shown it).
+             * @default null
+             */
+            reason?: string | null;
+            /**
+             * Restock
+             * @description Put the lines' copies back on the shelf now.
+             */
+            restock: boolean;
+            /**
+             * Notify
+             * @description Email the customer the amount once the refund has gone through.
+             */
+            notify: boolean;
+        };
+        /**
+         * RefundStatus
+         * @description Where one partial refund stands.
+         * @enum {string}
+         */
+        RefundStatus: "requested" | "sent" | "succeeded" | "failed";
+        /**
+         * RefundableResponse
+         * @description What is left to refund of the order.
+         */
+        RefundableResponse: {
+            /**
+             * Amount
+             * @description What was paid less every refund not failed.
+             */
+            amount: number;
+            /**
+             * Lines
+             * @description Copies of each line left to refund.
+             */
+            lines: components["schemas"]["RefundLineResponse"][];
+            /**
+             * Shipping
+             * @description The shipping, if not refunded yet; else 0.
+             */
+            shipping: number;
+        };
+        /**
+         * RefundsResponse
+         * @description GET /api/admin/orders/{number}/refunds: the partial refunds, oldest first, and what is
+         *     left (all zero unless the order is paid or partially refunded).
+         */
+        RefundsResponse: {
+            /** Refunds */
+            refunds: components["schemas"]["bookstore__web__admin__refund_schemas__RefundResponse"][];
+            refundable: components["schemas"]["RefundableResponse"];
+        };
+        /**
+         * ResolveRequest
+         * @description Body of POST /api/admin/orders/{number}/resolve.
+         */
+        ResolveRequest: {
+            /**
+             * Outcome
+             * @description `paid`: accept the payment as it is (the copies off the shelf, the confirmation email). `refund`: refund it in full, the copies back on the shelf.
+             * @enum {string}
+             */
+            outcome: "paid" | "refund";
+            /**
+             * Reason
+             * @description Why, for the order's history.
+             * @default null
+             */
+            reason?: string | null;
+        };
+        /**
          * SepaDebitBody
          * @description A SEPA Direct Debit as the stand-in's form sends it.
          */
@@ -1342,6 +1813,63 @@ export interface components {
             sessionsEnded: number;
         };
         /**
+         * ShelfCountRequest
+         * @description Body of PUT /api/admin/stock/{book_id}: what the owner counted, and why it changed.
+         */
+        ShelfCountRequest: {
+            /**
+             * Onshelf
+             * @description Copies on the shelf now.
+             */
+            onShelf: number;
+            /**
+             * Reason
+             * @description Why (a delivery, a stocktake, damaged copies...), for the history.
+             */
+            reason: string;
+        };
+        /**
+         * ShipmentRequest
+         * @description Body of POST /api/admin/orders/{number}/shipment.
+         */
+        ShipmentRequest: {
+            /**
+             * Carrier
+             * @description `Other`: a carrier with no tracking link.
+             * @enum {string}
+             */
+            carrier: "UPS" | "USPS" | "FedEx" | "DHL" | "Royal Mail" | "Other";
+            /**
+             * Trackingnumber
+             * @description 4 to 40 letters, digits, spaces and dashes, a letter or digit at each end; stored in upper case.
+             */
+            trackingNumber: string;
+        };
+        /**
+         * ShipmentResponse
+         * @description A shipped order's parcel.
+         */
+        ShipmentResponse: {
+            /**
+             * Carrier
+             * @description `Other` is a carrier the shop has no tracking link for.
+             * @enum {string}
+             */
+            carrier: "UPS" | "USPS" | "FedEx" | "DHL" | "Royal Mail" | "Other";
+            /** Trackingnumber */
+            trackingNumber: string;
+            /**
+             * Trackingurl
+             * @description The carrier's tracking page; null for Other.
+             */
+            trackingUrl: string | null;
+            /**
+             * Shippedat
+             * @description UTC, e.g. 2026-12-16T14:05:00Z.
+             */
+            shippedAt: string;
+        };
+        /**
          * ShippingInput
          * @description Who receives the books, and where.
          */
@@ -1380,6 +1908,49 @@ export interface components {
              * @constant
              */
             signedOut: true;
+        };
+        /**
+         * StockListResponse
+         * @description GET /api/admin/stock: every title, in shelf order.
+         */
+        StockListResponse: {
+            /** Books */
+            books: components["schemas"]["StockRowResponse"][];
+        };
+        /**
+         * StockRowResponse
+         * @description One title's copies.
+         */
+        StockRowResponse: {
+            /** Id */
+            id: string;
+            /** Title */
+            title: string;
+            /**
+             * Onsale
+             * @description False for a title the shop no longer shows.
+             */
+            onSale: boolean;
+            /**
+             * Onshelf
+             * @description Copies on the shelf; paid orders taken off.
+             */
+            onShelf: number;
+            /**
+             * Held
+             * @description Held now by checkouts that are not paid yet.
+             */
+            held: number;
+            /**
+             * Available
+             * @description On the shelf less held, never below 0.
+             */
+            available: number;
+            /**
+             * Lowstockthreshold
+             * @description The owners are emailed when `available` falls to it; null: never.
+             */
+            lowStockThreshold: number | null;
         };
         /**
          * StockShortage
@@ -1432,6 +2003,35 @@ export interface components {
             };
         };
         /**
+         * ThresholdRequest
+         * @description Body of PUT /api/admin/stock/{book_id}/threshold.
+         */
+        ThresholdRequest: {
+            /**
+             * Lowstockthreshold
+             * @description Email the owners when the copies available fall to this or below (once per fall); null: never.
+             */
+            lowStockThreshold: number | null;
+        };
+        /**
+         * TimelineEntryResponse
+         * @description One entry of the order's history.
+         */
+        TimelineEntryResponse: {
+            /**
+             * At
+             * @description UTC, e.g. 2026-12-15T09:30:00Z.
+             */
+            at: string;
+            /**
+             * Kind
+             * @description A provider event's type (`payment_intent.succeeded`...), the shop's own (`refund_requested`...), or an owner's action (`shipped`, `note`, `resolved_paid`).
+             */
+            kind: string;
+            /** Detail */
+            detail: string;
+        };
+        /**
          * WebhookResponse
          * @description POST /webhook: the event was verified; what applying it did.
          */
@@ -1446,6 +2046,74 @@ export interface components {
              * @enum {string}
              */
             result: "processed" | "duplicate" | "ignored";
+        };
+        /**
+         * RefundResponse
+         * @description The order's full refund, once asked for.
+         */
+        bookstore__web__admin__order_schemas__RefundResponse: {
+            /**
+             * Cause
+             * @description `sold_out`: the copies were gone when the payment came; `shop`: the shop refunded it.
+             */
+            cause: ("sold_out" | "shop") | null;
+            /** Note */
+            note: string | null;
+            /** Requestedat */
+            requestedAt: string | null;
+            /**
+             * Refundid
+             * @description The gateway's refund; null while not sent.
+             */
+            refundId: string | null;
+            /**
+             * Problem
+             * @description Why the gateway did not refund it (a refusal, or a refund that failed later): it waits for the owner.
+             */
+            problem: string | null;
+        };
+        /**
+         * RefundResponse
+         * @description One partial refund.
+         */
+        bookstore__web__admin__refund_schemas__RefundResponse: {
+            /** Id */
+            id: number;
+            /**
+             * Amount
+             * @description Smallest currency unit (cents for USD).
+             */
+            amount: number;
+            /**
+             * Currency
+             * @description Lower-case ISO code.
+             */
+            currency: string;
+            /** @description `requested` (the worker sends it), `sent` (the gateway took it), `succeeded` (its charge.refunded came), `failed` (see `error`; it no longer counts). */
+            status: components["schemas"]["RefundStatus"];
+            /** Lines */
+            lines: components["schemas"]["RefundLineResponse"][];
+            /** Shipping */
+            shipping: boolean;
+            /**
+             * Restock
+             * @description Its copies were put back on the shelf.
+             */
+            restock: boolean;
+            /** Notify */
+            notify: boolean;
+            /** Reason */
+            reason: string | null;
+            /**
+             * Error
+             * @description Why it failed, for the owner.
+             */
+            error: string | null;
+            /**
+             * Createdat
+             * @description UTC, e.g. 2026-12-15T09:30:00Z.
+             */
+            createdAt: string;
         };
     };
     responses: never;
@@ -2334,6 +3002,729 @@ export interface operations {
             };
             /** @description `not_signed_in`: no session cookie, or its session has ended (30 minutes idle, 12 hours after sign-in, signed out, or the owner was reset). */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    get_api_admin_orders: {
+        parameters: {
+            query?: {
+                /** @description An order number or part of one (any case, with or without SP-), or part of the email (any case). */
+                q?: string;
+                /** @description Only orders in this status. */
+                status?: "pending" | "processing" | "paid" | "failed" | "canceled" | "refunding" | "refunded" | "partially_refunded" | "review";
+                /** @description Only orders created on or after this day (UTC). */
+                from?: string;
+                /** @description Only orders created on or before this day (UTC). */
+                to?: string;
+                /** @description Which page, from 1. */
+                page?: number;
+                /** @description Orders per page. */
+                pageSize?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie: {
+                /** @description The session id set at sign-in (Secure, HttpOnly, SameSite=Strict): the browser sends it by itself. */
+                "__Host-owner_session": string;
+            };
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OrderListResponse"];
+                };
+            };
+            /** @description `validation_error`: a query parameter is not valid (`from` after `to` too). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description `not_signed_in`: no session cookie, or its session has ended (30 minutes idle, 12 hours after sign-in, signed out, or the owner was reset). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    get_api_admin_orders_number: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The order number, e.g. SP-7K3M9Q (any case; spaces are ignored). */
+                number: string;
+            };
+            cookie: {
+                /** @description The session id set at sign-in (Secure, HttpOnly, SameSite=Strict): the browser sends it by itself. */
+                "__Host-owner_session": string;
+            };
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OrderViewResponse"];
+                };
+            };
+            /** @description `not_signed_in`: no session cookie, or its session has ended (30 minutes idle, 12 hours after sign-in, signed out, or the owner was reset). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description `not_found`: no order has that number. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    post_api_admin_orders_number_shipment: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The session's `csrfToken` (from POST or GET /api/admin/session). */
+                "X-CSRF-Token": string;
+            };
+            path: {
+                /** @description The order number, e.g. SP-7K3M9Q (any case; spaces are ignored). */
+                number: string;
+            };
+            cookie: {
+                /** @description The session id set at sign-in (Secure, HttpOnly, SameSite=Strict): the browser sends it by itself. */
+                "__Host-owner_session": string;
+            };
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ShipmentRequest"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OrderViewResponse"];
+                };
+            };
+            /** @description `invalid_json`, `validation_error` (carrier or tracking number). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description `not_signed_in`: no session cookie, or its session has ended (30 minutes idle, 12 hours after sign-in, signed out, or the owner was reset). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description `origin_not_allowed`: the Origin header is not one of the shop's own. Or `csrf_failed`: X-CSRF-Token is not the session's `csrfToken`. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description `not_found`: no order has that number. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description `not_paid`: only a paid order ships; `already_shipped`. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description `payload_too_large`: the body is over the size limit. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description `unsupported_media_type`: the body is not application/json. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    post_api_admin_orders_number_notes: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The session's `csrfToken` (from POST or GET /api/admin/session). */
+                "X-CSRF-Token": string;
+            };
+            path: {
+                /** @description The order number, e.g. SP-7K3M9Q (any case; spaces are ignored). */
+                number: string;
+            };
+            cookie: {
+                /** @description The session id set at sign-in (Secure, HttpOnly, SameSite=Strict): the browser sends it by itself. */
+                "__Host-owner_session": string;
+            };
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NoteRequest"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OrderViewResponse"];
+                };
+            };
+            /** @description `invalid_json`, `validation_error` (empty, or over 500 characters). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description `not_signed_in`: no session cookie, or its session has ended (30 minutes idle, 12 hours after sign-in, signed out, or the owner was reset). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description `origin_not_allowed`: the Origin header is not one of the shop's own. Or `csrf_failed`: X-CSRF-Token is not the session's `csrfToken`. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description `not_found`: no order has that number. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description `payload_too_large`: the body is over the size limit. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description `unsupported_media_type`: the body is not application/json. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    post_api_admin_orders_number_resolve: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The session's `csrfToken` (from POST or GET /api/admin/session). */
+                "X-CSRF-Token": string;
+            };
+            path: {
+                /** @description The order number, e.g. SP-7K3M9Q (any case; spaces are ignored). */
+                number: string;
+            };
+            cookie: {
+                /** @description The session id set at sign-in (Secure, HttpOnly, SameSite=Strict): the browser sends it by itself. */
+                "__Host-owner_session": string;
+            };
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ResolveRequest"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OrderViewResponse"];
+                };
+            };
+            /** @description `invalid_json`, `validation_error` (see `details`), or a rule of this operation. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description `not_signed_in`: no session cookie, or its session has ended (30 minutes idle, 12 hours after sign-in, signed out, or the owner was reset). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description `origin_not_allowed`: the Origin header is not one of the shop's own. Or `csrf_failed`: X-CSRF-Token is not the session's `csrfToken`. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description `not_found`: no order has that number. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description `not_under_review`; `insufficient_stock` (accepting it needs copies that are gone: `details.items`; refund it instead); `other_gateway` (paid through another gateway than this server runs). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description `payload_too_large`: the body is over the size limit. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description `unsupported_media_type`: the body is not application/json. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    get_api_admin_stock: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie: {
+                /** @description The session id set at sign-in (Secure, HttpOnly, SameSite=Strict): the browser sends it by itself. */
+                "__Host-owner_session": string;
+            };
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StockListResponse"];
+                };
+            };
+            /** @description `not_signed_in`: no session cookie, or its session has ended (30 minutes idle, 12 hours after sign-in, signed out, or the owner was reset). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    put_api_admin_stock_book_id: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The session's `csrfToken` (from POST or GET /api/admin/session). */
+                "X-CSRF-Token": string;
+            };
+            path: {
+                /** @description The title's id (its slug), e.g. the-dream-machine. */
+                book_id: string;
+            };
+            cookie: {
+                /** @description The session id set at sign-in (Secure, HttpOnly, SameSite=Strict): the browser sends it by itself. */
+                "__Host-owner_session": string;
+            };
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ShelfCountRequest"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StockRowResponse"];
+                };
+            };
+            /** @description `invalid_json` or `validation_error`: `onShelf` is not a whole number from 0, or `reason` is missing, blank or over 200 characters. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description `not_signed_in`: no session cookie, or its session has ended (30 minutes idle, 12 hours after sign-in, signed out, or the owner was reset). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description `origin_not_allowed`: the Origin header is not one of the shop's own. Or `csrf_failed`: X-CSRF-Token is not the session's `csrfToken`. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description `not_found`: no title has that id. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description `payload_too_large`: the body is over the size limit. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description `unsupported_media_type`: the body is not application/json. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    put_api_admin_stock_book_id_threshold: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The session's `csrfToken` (from POST or GET /api/admin/session). */
+                "X-CSRF-Token": string;
+            };
+            path: {
+                /** @description The title's id (its slug), e.g. the-dream-machine. */
+                book_id: string;
+            };
+            cookie: {
+                /** @description The session id set at sign-in (Secure, HttpOnly, SameSite=Strict): the browser sends it by itself. */
+                "__Host-owner_session": string;
+            };
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ThresholdRequest"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StockRowResponse"];
+                };
+            };
+            /** @description `invalid_json` or `validation_error`: `lowStockThreshold` is not null or a whole number from 0. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description `not_signed_in`: no session cookie, or its session has ended (30 minutes idle, 12 hours after sign-in, signed out, or the owner was reset). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description `origin_not_allowed`: the Origin header is not one of the shop's own. Or `csrf_failed`: X-CSRF-Token is not the session's `csrfToken`. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description `not_found`: no title has that id. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description `payload_too_large`: the body is over the size limit. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description `unsupported_media_type`: the body is not application/json. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    get_api_admin_orders_number_refunds: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The order number, e.g. SP-7K3M9Q (any case; spaces ignored). */
+                number: string;
+            };
+            cookie: {
+                /** @description The session id set at sign-in (Secure, HttpOnly, SameSite=Strict): the browser sends it by itself. */
+                "__Host-owner_session": string;
+            };
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RefundsResponse"];
+                };
+            };
+            /** @description `not_signed_in`: no session cookie, or its session has ended (30 minutes idle, 12 hours after sign-in, signed out, or the owner was reset). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description `not_found`: no order has that number. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    post_api_admin_orders_number_refunds: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The session's `csrfToken` (from POST or GET /api/admin/session). */
+                "X-CSRF-Token": string;
+            };
+            path: {
+                /** @description The order number, e.g. SP-7K3M9Q (any case; spaces ignored). */
+                number: string;
+            };
+            cookie: {
+                /** @description The session id set at sign-in (Secure, HttpOnly, SameSite=Strict): the browser sends it by itself. */
+                "__Host-owner_session": string;
+            };
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RefundRequest"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RefundCreatedResponse"];
+                };
+            };
+            /** @description `invalid_json`, `validation_error`, `empty_refund` (no lines, no shipping and no amount), `unknown_line` (`details.bookIds`: books the order does not have). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description `not_signed_in`: no session cookie, or its session has ended (30 minutes idle, 12 hours after sign-in, signed out, or the owner was reset). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description `origin_not_allowed`: the Origin header is not one of the shop's own. Or `csrf_failed`: X-CSRF-Token is not the session's `csrfToken`. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description `not_found`: no order has that number. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description `order_not_refundable` (not paid or partially refunded: pending, under review, refunding, refunded...), `wrong_gateway` (paid through the other gateway), `refund_exceeds_quantity` (more copies than are left to refund; `details`), `shipping_already_refunded`, `refund_exceeds_payment` (the refunds together would pass what was paid; `details.refundable`). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description `payload_too_large`: the body is over the size limit. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description `unsupported_media_type`: the body is not application/json. */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };

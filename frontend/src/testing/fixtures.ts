@@ -189,6 +189,7 @@ export function order(overrides: Partial<OrderView> = {}): OrderView {
     delivery: null,
     paymentMethod: null,
     refundCause: null,
+    shipment: null,
     ...overrides,
   };
 }

@@ -79,6 +79,23 @@ export function OrderDetails({ order, countries, status, headingLevel = 2 }: Ord
             </dd>
           </div>
         )}
+        {order.shipment && (
+          <div>
+            <dt>Tracking</dt>
+            <dd>
+              {order.shipment.carrier === 'Other' ? 'Tracking number' : order.shipment.carrier}{' '}
+              <code className="order-details__reference">{order.shipment.trackingNumber}</code>
+              {order.shipment.trackingUrl && (
+                <>
+                  {' '}
+                  <a href={order.shipment.trackingUrl} target="_blank" rel="noreferrer">
+                    Track your parcel<span className="visually-hidden"> (opens in a new tab)</span>
+                  </a>
+                </>
+              )}
+            </dd>
+          </div>
+        )}
         {order.paymentMethod && (
           <div>
             <dt>Payment method</dt>

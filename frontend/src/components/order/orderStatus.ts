@@ -13,11 +13,16 @@ const STATUS_WORDS: Record<OrderView['status'], string> = {
   canceled: 'Canceled',
   refunding: 'Being refunded',
   refunded: 'Refunded',
+  partially_refunded: 'Partly refunded',
   review: 'Payment being checked',
 };
 
-/** "Paid", "Being refunded", ...: a pending order reads by what its payment is doing. */
-export function orderStatusWords(order: Pick<OrderView, 'status' | 'paymentStatus'>): string {
+/**
+ * "Paid", "Shipped", "Being refunded", ...: a pending order reads by what its payment is doing,
+ * a paid one by whether its books have left.
+ */
+export function orderStatusWords(order: Pick<OrderView, 'status' | 'paymentStatus' | 'shipment'>): string {
+  if (order.status === 'paid' && order.shipment) return 'Shipped';
   if (order.status === 'pending') {
     switch (order.paymentStatus) {
       case 'processing':

@@ -415,6 +415,40 @@ describe('find your order: refunds', () => {
     expect(screen.queryByText(/sold out/)).not.toBeInTheDocument();
   });
 
+  it('says a shipped order is shipped, with the carrier, the tracking number and its link', async () => {
+    const shipment = {
+      carrier: 'UPS',
+      trackingNumber: '1Z999AA10123456784',
+      trackingUrl: 'https://www.ups.com/track?tracknum=1Z999AA10123456784',
+      shippedAt: '2026-12-02T10:00:00Z',
+    } as const;
+    serve(rightPairOnly(adasOrder({ shipment })));
+    renderLookup();
+
+    const user = await fillIn(NUMBER, EMAIL);
+    await user.click(findButton());
+
+    await screen.findByRole('heading', { name: `Order ${NUMBER}` });
+    expect(fact('Status')).toHaveTextContent('Shipped');
+    expect(fact('Tracking')).toHaveTextContent('UPS 1Z999AA10123456784');
+    expect(within(fact('Tracking')).getByRole('link', { name: /Track your parcel/ })).toHaveAttribute(
+      'href',
+      shipment.trackingUrl,
+    );
+  });
+
+  it('says a partly refunded order is partly refunded', async () => {
+    serve(rightPairOnly(adasOrder({ status: 'partially_refunded' })));
+    renderLookup();
+
+    const user = await fillIn(NUMBER, EMAIL);
+    await user.click(findButton());
+
+    await screen.findByRole('heading', { name: `Order ${NUMBER}` });
+    expect(fact('Status')).toHaveTextContent('Partly refunded');
+    expect(screen.getByText("We've refunded part of this order to the card or account you paid with.")).toBeInTheDocument();
+  });
+
   it.each([
     [{ status: 'failed', paymentStatus: 'requires_payment_method', failureMessage: 'Your card was declined.' }, 'Payment failed', 'Your card was declined. No money was taken.'],
     [{ status: 'pending', paymentStatus: 'processing' }, 'Payment processing', "Your bank is confirming the payment; we'll email you a receipt when it's done."],

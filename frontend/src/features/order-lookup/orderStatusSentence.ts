@@ -7,7 +7,11 @@ import type { OrderView } from '../../lib/api';
 export function orderStatusSentence(order: OrderView): string | null {
   switch (order.status) {
     case 'paid':
-      return "We've received your payment; your books are on their way.";
+      return order.shipment
+        ? 'Your books have left us: follow them with the tracking number below.'
+        : "We've received your payment; your books are on their way.";
+    case 'partially_refunded':
+      return "We've refunded part of this order to the card or account you paid with.";
     case 'processing':
       return "Your bank is confirming the payment; we'll email you a receipt when it's done.";
     case 'review':

@@ -36,7 +36,9 @@ export function outcomeOf(order: OrderView, soon: boolean): Outcome {
   const { status, paymentStatus } = order;
   // Every order status has a case: one the server adds fails type-checking (no return).
   switch (status) {
+    // Paid, then part of it refunded by the shop.
     case 'paid':
+    case 'partially_refunded':
       return 'paid';
     case 'refunding':
       return 'refunding';
@@ -80,6 +82,7 @@ export function mayStillChange(order: OrderView): boolean {
 export function emptiesCart(order: OrderView): boolean {
   return (
     order.status === 'paid' ||
+    order.status === 'partially_refunded' ||
     order.status === 'processing' ||
     order.status === 'refunding' ||
     order.status === 'refunded' ||
