@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from e2e_servers import running_worker
 from playwright.sync_api import Browser, Page, expect
 from shopping import SUCCESS_CARD, expect_quote, fill_contact_and_shipping, open_checkout, pay_with
 
@@ -88,7 +89,9 @@ def prod_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     url = f"http://127.0.0.1:{port}"
     try:
         wait_until_healthy(url, server)
-        yield url
+        # The second process type (a Procfile's `worker`): it delivers the demo's events.
+        with running_worker(env, logs / "e2e-prod-worker.log"):
+            yield url
     finally:
         os.killpg(server.pid, signal.SIGTERM)  # the master and its workers
         server.wait(timeout=30)

@@ -87,7 +87,7 @@ def init_demo_delivery(app: Flask, webhook: WebhookHandler, scheduler: Scheduler
 
         def deliver_attempt_events(intent: DemoPaymentIntent) -> None:
             for step in outcome_steps(demo, intent):
-                _schedule(app, 0.0, step)
+                _schedule(app, SETTLE_AFTER_SECONDS if "settle" in step else 0.0, step)
 
         demo.after_refund = deliver_refund_event
         demo.after_attempt = deliver_attempt_events
@@ -129,12 +129,17 @@ def run_step(step: Step) -> None:
     if not isinstance(gateway, DemoGateway):
         raise GiveUp("this server does not run the demo gateway")
     if "settle" in step:
+        payment_intent_id = str(step["settle"])
         try:
-            intent = gateway.settle(str(step["settle"]))
+            intent = gateway.settle(payment_intent_id)
         except DomainError as error:
-            # Settled already (a retried job), or gone: nothing left to do.
-            log.info("Demo debit %s did not settle: %s", step["settle"], error.message)
-            return
+            # Settled already: by this job, whose worker died before the shop heard (so the
+            # outcome is told again; applying it twice changes nothing), or the debit is gone.
+            settled = gateway.stored_intent(payment_intent_id)
+            if settled is None or settled.status == PROCESSING:
+                log.info("Demo debit %s did not settle: %s", payment_intent_id, error.message)
+                return
+            intent = settled
         deliver_outcome(gateway, intent)
         return
     if "fail_refund" in step:

@@ -266,6 +266,11 @@ class DemoGateway(StripeJsSide):
             raise refund_failed(refund.payment_intent_id, "no such PaymentIntent")
         return self.event("charge.refunded", charge_object(intent, refund.amount))
 
+    def stored_intent(self, payment_intent_id: str) -> DemoPaymentIntent | None:
+        """The demo PaymentIntent as stored now, or None."""
+        with provider_session() as session:
+            return find_intent(session, payment_intent_id)
+
     def refund_fails_later(self, refund: Refund) -> bool:
         """Whether the refund will fail after it was made (Stripe's test card 5126)."""
         return will_fail(refund)
