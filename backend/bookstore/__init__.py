@@ -17,14 +17,15 @@ def create_app(config: Settings | None = None) -> Flask:
     """Build the app: settings, database, CORS, errors, payment gateway, routes, commands."""
     # Imported here so that importing the package (e.g. for its settings) does no work.
     from bookstore import db, payments
-    from bookstore.catalogue import books
+    from bookstore.catalogue import books, low_stock, shelf
     from bookstore.catalogue import cli as catalogue_cli
     from bookstore.checkout import tax
     from bookstore.jobs import models as jobs
     from bookstore.notifications import cli as outbox_cli
-    from bookstore.notifications import emails, mail, outbox
+    from bookstore.notifications import emails, low_stock_email, mail, outbox
     from bookstore.orders import cli as orders_cli
     from bookstore.orders import fulfilment, models, payment_status
+    from bookstore.owners.accounts import owner_emails
     from bookstore.owners.cli import owners_group
     from bookstore.web import catalogue_cache, cors, errors, ratelimit, routes, security, spa
     from bookstore.web.routes import health
@@ -59,6 +60,11 @@ def create_app(config: Settings | None = None) -> Flask:
         spa.register_spa(app, settings.frontend_dist)
     mail.init_mail(app, settings)
     emails.init_emails(app)
+    # The catalogue notices a title falling to its low-stock threshold; the owners area knows
+    # whom to tell and the outbox how: joined here, as neither area may import the others.
+    low_stock.init_low_stock(
+        app, lambda falls: low_stock_email.queue_low_stock_emails(falls, owner_emails)
+    )
     # The owner's commands; the schema's (`db upgrade` and friends) come from Flask-Migrate.
     app.cli.add_command(orders_cli.orders_group)
     app.cli.add_command(catalogue_cli.stock_group)
@@ -72,6 +78,7 @@ def create_app(config: Settings | None = None) -> Flask:
     # schema itself comes from `flask --app bookstore db upgrade` and the books from `... seed`,
     # run once per deploy: app servers write nothing at start, so any number can start at once.
     _ = (books.Book, models.Order, fulfilment.ProcessedEvent, outbox.OutboxMessage, jobs.Job)
+    _ = shelf.StockChange
 
     if settings.mode == "stripe" and not settings.stripe_webhook_secret:
         app.logger.warning(

@@ -18,7 +18,10 @@ class Book(Model):
 
     __tablename__ = "book"
     # Never oversold, whatever the code above the database does (see bookstore.catalogue.stock).
-    __table_args__ = (CheckConstraint("stock >= 0", name="stock_not_negative"),)
+    __table_args__ = (
+        CheckConstraint("stock >= 0", name="stock_not_negative"),
+        CheckConstraint("low_stock_threshold >= 0", name="low_stock_threshold_not_negative"),
+    )
 
     id: Mapped[str] = mapped_column(String(100), primary_key=True)  # a slug, used in URLs
     title: Mapped[str] = mapped_column(String(200))
@@ -34,6 +37,14 @@ class Book(Model):
     active: Mapped[bool] = mapped_column(default=True)
     # Copies on the shelf, paid orders already taken off; checkouts' holds are counted apart.
     stock: Mapped[int] = mapped_column(default=0)
+    # The owner's low-stock line: when the copies available fall to it, the owners are emailed
+    # once (bookstore.catalogue.low_stock). None: never.
+    low_stock_threshold: Mapped[int | None]
+    # Whether the title's present fall to its threshold was reported; forgotten once the
+    # copies available rise above it again. Falls are numbered (`low_stock_alerts`, reported
+    # so far) so that each one's email has a key of its own and none goes out twice.
+    low_stock_reported: Mapped[bool] = mapped_column(default=False)
+    low_stock_alerts: Mapped[int] = mapped_column(default=0)
 
 
 def active_books() -> list[Book]:

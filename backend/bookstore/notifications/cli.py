@@ -65,7 +65,7 @@ def list_command(status: str, limit: int) -> None:
     job_rows = jobs(None if status == "all" else job_status, limit)
     order_numbers: OrderNumbers = current_app.extensions[ORDER_NUMBERS_KEY]
     numbers = order_numbers(
-        {message.order_id for message in rows}
+        {message.order_id for message in rows if message.order_id is not None}
         | {job.order_id for job in job_rows if job.order_id is not None}
     )
     now = utcnow()
@@ -80,7 +80,7 @@ def list_command(status: str, limit: int) -> None:
         when = message.sent_at if message.status == OutboxStatus.SENT else message.next_attempt_at
         _echo_row(
             message.id,
-            numbers.get(message.order_id, "-"),
+            numbers.get(message.order_id, "-") if message.order_id is not None else "-",
             message.kind,
             message.status,
             message.claim,

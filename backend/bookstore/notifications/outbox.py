@@ -78,12 +78,17 @@ class OutboxMessage(QueueColumns, Model):
     __table_args__ = (
         # One confirmation and one refund email per order, however often an event is replayed.
         UniqueConstraint("order_id", "kind", name="uq_outbox_messages_order_id_kind"),
+        # An email about no order (NULLs never clash above) is sent once to each recipient per
+        # dedupe key: a title's fall to its low-stock threshold, however often it is judged.
+        UniqueConstraint("dedupe_key", "recipient", name="uq_outbox_messages_dedupe_key"),
         # What `send_due` looks for: pending messages by due time.
         Index("ix_outbox_messages_due", "status", "next_attempt_at"),
     )
 
-    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id", ondelete="CASCADE"))
+    # The order it is about; None for an email to the owners (see queue_once).
+    order_id: Mapped[int | None] = mapped_column(ForeignKey("orders.id", ondelete="CASCADE"))
     kind: Mapped[str] = mapped_column(String(30))
+    dedupe_key: Mapped[str | None] = mapped_column(String(150))
     recipient: Mapped[str] = mapped_column(String(254))
     subject: Mapped[str] = mapped_column(String(255))
     text_body: Mapped[str] = mapped_column(Text)
@@ -138,6 +143,33 @@ def queue(order_id: int, kind: str, email: Email) -> None:
             message_id=email.message_id,
         )
     )
+
+
+def queue_once(dedupe_key: str, kind: str, email: Email) -> bool:
+    """Add an email about no order to the caller's transaction, unless this recipient has one
+    with this key already; whether it was added.
+
+    Call under a lock that makes the key's cause happen once (a title's row, for its fall to
+    the low-stock threshold): the unique constraint backs the check up.
+    """
+    query = select(OutboxMessage.id).where(
+        OutboxMessage.dedupe_key == dedupe_key, OutboxMessage.recipient == email.recipient
+    )
+    if db.session.scalar(query) is not None:
+        return False
+    db.session.add(
+        OutboxMessage(
+            order_id=None,
+            dedupe_key=dedupe_key,
+            kind=kind,
+            recipient=email.recipient,
+            subject=email.subject,
+            text_body=email.text,
+            html_body=email.html,
+            message_id=email.message_id,
+        )
+    )
+    return True
 
 
 def send_due(

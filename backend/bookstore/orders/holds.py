@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import ScalarSelect, select
 
+from bookstore.catalogue.low_stock import check_low_stock
 from bookstore.catalogue.stock import (
     InsufficientStock,
     Shortage,
@@ -77,6 +78,8 @@ def take_for_paid_order(order: Order, now: datetime | None = None) -> list[Short
         return shortages
     add_to_shelf(wanted, -1)
     order.stock_taken = True
+    # A sale is final here: a title it takes to its low-stock threshold is reported with it.
+    check_low_stock(wanted.keys())
     return []
 
 

@@ -128,3 +128,8 @@ def owner_summaries(now: datetime) -> list[OwnerSummary]:
         )
         for owner, last in rows
     ]
+
+
+def owner_emails() -> list[str]:
+    """Every owner's email, enrolled yet or not: whom the shop's alerts (low stock) go to."""
+    return list(db.session.scalars(select(Owner.email).order_by(Owner.email)))

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from bookstore.catalogue.low_stock import LOW_STOCK_SWEEP_KIND
 from bookstore.config import current_settings
 from bookstore.jobs.queue import JobKind, ensure_periodic, run_next
 from bookstore.notifications.mail import current_transport
@@ -14,7 +15,12 @@ from bookstore.orders.refunds import REFUND_KIND
 from bookstore.payments.demo.delivery import DEMO_EVENT_KIND
 
 # Every kind of job in the jobs table, each with its handler and policy.
-JOB_KINDS: tuple[JobKind, ...] = (REFUND_KIND, DEMO_EVENT_KIND, HOLD_CLEANUP_KIND)
+JOB_KINDS: tuple[JobKind, ...] = (
+    REFUND_KIND,
+    DEMO_EVENT_KIND,
+    HOLD_CLEANUP_KIND,
+    LOW_STOCK_SWEEP_KIND,
+)
 
 
 @dataclass(frozen=True)
