@@ -42,7 +42,7 @@ RETRY_AFTER = {
     "schema": {"type": "integer", "minimum": 0},
 }
 
-Method = Literal["get", "post", "delete"]
+Method = Literal["get", "post", "put", "delete"]
 
 
 @dataclass(frozen=True)
@@ -326,10 +326,12 @@ def operations(settings: Settings) -> tuple[Operation, ...]:
     """Every operation this server answers, given its mode."""
     # Imported here: the admin operations are built with this module's Operation.
     from bookstore.web.admin.openapi import ADMIN_OPERATIONS
+    from bookstore.web.admin.stock_openapi import STOCK_OPERATIONS
 
+    admin = ADMIN_OPERATIONS + STOCK_OPERATIONS
     if settings.mode == "demo":
-        return SHOP_OPERATIONS + ADMIN_OPERATIONS + demo_operations()
-    return SHOP_OPERATIONS + ADMIN_OPERATIONS
+        return SHOP_OPERATIONS + admin + demo_operations()
+    return SHOP_OPERATIONS + admin
 
 
 def build_document(settings: Settings) -> dict[str, Any]:
