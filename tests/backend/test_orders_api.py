@@ -58,6 +58,7 @@ def test_the_right_secret_shows_the_order_and_the_payment_status(client: FlaskCl
         },
         "paymentMethod": None,
         "refundCause": None,
+        "shipment": None,
     }
 
 

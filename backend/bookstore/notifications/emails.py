@@ -22,7 +22,7 @@ from bookstore.delivery import describe_delivery
 from bookstore.money import format_amount
 from bookstore.notifications.outbox import Email, is_queued, queue
 
-EmailKind = Literal["confirmation", "refund"]
+EmailKind = Literal["confirmation", "refund", "shipped"]
 SHOP_NAME = "Stripe Press"
 
 # No routes: it lends the app's render_template this area's templates (templates/email/).
@@ -88,11 +88,27 @@ def queue_refund_notice(order: OrderForEmail) -> bool:
     return _queue(order, "refund", f"Your {SHOP_NAME} order {order.number} was refunded")
 
 
-def _queue(order: OrderForEmail, kind: EmailKind, subject: str) -> bool:
+def queue_shipped_notice(
+    order: OrderForEmail, *, carrier: str | None, tracking_number: str, tracking_url: str | None
+) -> bool:
+    """Queue the "on their way" email with the parcel's tracking (once per order); False if
+    none. `carrier` is None for one the shop has no name or link for."""
+    parcel = {"carrier": carrier, "tracking_number": tracking_number, "tracking_url": tracking_url}
+    return _queue(
+        order, "shipped", f"Your books are on their way: {SHOP_NAME} order {order.number}", parcel
+    )
+
+
+def _queue(
+    order: OrderForEmail,
+    kind: EmailKind,
+    subject: str,
+    extra: Mapping[str, object] | None = None,
+) -> bool:
     """Render the email and add it to the outbox in the caller's transaction."""
     if not order.email or is_queued(order.id, kind):
         return False
-    context = _context(order)
+    context = {**_context(order), **(extra or {})}
     queue(
         order.id,
         kind,

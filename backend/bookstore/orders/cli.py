@@ -1,4 +1,4 @@
-"""`flask --app bookstore orders [list|show|refund|resolve|send-refunds]`: the owner's orders.
+"""`flask --app bookstore orders [list|show|refund|resolve|ship|note|send-refunds]`: orders.
 
 Listing and showing only read. A refund is asked for in one transaction (the order's row
 locked, as the webhook locks it), which queues it for the worker; the command then sends it at
@@ -17,21 +17,19 @@ import click
 from flask.cli import AppGroup
 from sqlalchemy import select
 
-from bookstore.catalogue.stock import describe
-from bookstore.db import db, lock_for_write, utcnow
+from bookstore.catalogue.stock import InsufficientStock
+from bookstore.db import db, lock_for_write
+from bookstore.domain_errors import DomainError
 from bookstore.jobs.queue import RetryLater, run_due
 from bookstore.money import format_amount
-from bookstore.notifications.emails import queue_confirmation
 from bookstore.orders.details import attention_lines, money_text, order_details, when_text
-from bookstore.orders.holds import take_for_paid_order
 from bookstore.orders.models import (
     Order,
     OrderStatus,
     find_order_by_number,
     orders_with_status,
-    record,
-    transition,
 )
+from bookstore.orders.notes import add_note
 from bookstore.orders.refunds import (
     ALREADY_REFUNDED,
     REFUND_KIND,
@@ -41,6 +39,8 @@ from bookstore.orders.refunds import (
     returned_another_way,
     send_refund,
 )
+from bookstore.orders.review import resolve_paid
+from bookstore.orders.shipping import CARRIER_NAMES, OTHER, mark_shipped
 from bookstore.payments import current_gateway
 
 # How long `orders refund` waits for the charge.refunded event, and how often it looks.
@@ -163,6 +163,31 @@ def resolve_command(number: str, outcome: str | None, reason: str | None) -> Non
         _send_refund_and_wait(order_id, wait=True)
         return
     _resolve_paid(number, reason)
+
+
+@orders_group.command("ship")
+@click.argument("number")
+@click.option(
+    "--carrier",
+    required=True,
+    type=click.Choice(CARRIER_NAMES, case_sensitive=False),
+    help=f"Who carries the parcel ({OTHER}: one with no tracking link).",
+)
+@click.option(
+    "--tracking", required=True, help="The tracking number: 4 to 40 letters, digits, spaces, -."
+)
+def ship_command(number: str, carrier: str, tracking: str) -> None:
+    """Mark a paid order shipped: the customer is emailed the tracking link, once."""
+    _ship(number, carrier, tracking)
+
+
+@orders_group.command("note")
+@click.argument("number")
+@click.argument("text")
+@click.option("--by", "author", default="command line", show_default=True, help="Who wrote it.")
+def note_command(number: str, text: str, author: str) -> None:
+    """Add an internal note to the order's history (never shown to the customer)."""
+    _note(number, text, author)
 
 
 @orders_group.command("send-refunds")
@@ -333,29 +358,23 @@ def _wait_until_refunded(order_id: int, seconds: float) -> bool:
 
 
 def _resolve_paid(number: str, reason: str | None) -> None:
-    """Accept a review order's payment: its copies, `paid`, its confirmation, in one commit."""
+    """Accept a review order's payment (review.resolve_paid), in one commit, and say so."""
     order = _locked_order(number)
-    if order.status != S.REVIEW:
+    try:
+        accepted = resolve_paid(order, reason)
+    except InsufficientStock as short:
         db.session.rollback()
         raise click.ClickException(
-            f"Order {order.number} is {order.status}: only an order under review is resolved."
-        )
-    shortages = take_for_paid_order(order, utcnow())
-    if shortages:
-        db.session.rollback()
-        raise click.ClickException(
-            f"{describe(shortages)} Order {order.number} stays under review: refund it with "
+            f"{short.message} Order {order.number} stays under review: refund it with "
             f"`flask --app bookstore orders resolve {order.number} --refund`."
-        )
-    transition(order, S.PAID)
-    queued = queue_confirmation(order)
-    received = money_text(order, order.paid_amount)
-    detail = f"accepted {received} for an order of {money_text(order, order.amount)}"
-    record(order, "resolved_paid", detail + (f"; {reason}" if reason else ""))
+        ) from None
+    except DomainError as refused:
+        db.session.rollback()
+        raise click.ClickException(refused.message) from None
     number, email = order.number, order.email
     db.session.commit()
-    click.echo(f"Order {number} is paid ({detail}); its copies are off the shelf.")
-    if not queued:
+    click.echo(f"Order {number} is paid ({accepted.detail}); its copies are off the shelf.")
+    if not accepted.confirmation_queued:
         click.echo(
             "Its confirmation was queued already."
             if email
@@ -363,6 +382,39 @@ def _resolve_paid(number: str, reason: str | None) -> None:
         )
         return
     click.echo("Its confirmation email is queued; the worker sends it.")
+
+
+# --- shipping and notes ------------------------------------------------------------------------
+
+
+def _ship(number: str, carrier: str, tracking: str) -> None:
+    """Mark the paid order shipped (shipping.mark_shipped), in one commit, and say so."""
+    order = _locked_order(number)
+    try:
+        shipment = mark_shipped(order, carrier, tracking)
+    except DomainError as refused:
+        db.session.rollback()
+        raise click.ClickException(refused.message) from None
+    number, link = order.number, shipment.tracking_url
+    parcel = f"{shipment.carrier} {shipment.tracking_number}"
+    db.session.commit()
+    click.echo(f"Order {number} is shipped ({parcel}).")
+    if link:
+        click.echo(f"Tracking: {link}")
+    click.echo("The customer's email is queued; the worker sends it.")
+
+
+def _note(number: str, text: str, author: str) -> None:
+    """Add an internal note to the order's history (notes.add_note), in one commit."""
+    order = _locked_order(number)
+    try:
+        add_note(order, text, author=author)
+    except DomainError as refused:
+        db.session.rollback()
+        raise click.ClickException(refused.message) from None
+    number = order.number
+    db.session.commit()
+    click.echo(f"Note added to order {number}.")
 
 
 # --- shared ------------------------------------------------------------------------------------

@@ -15,6 +15,7 @@ from bookstore.notifications.outbox import OutboxStatus, messages
 from bookstore.orders.fulfilment import INCOMPLETE_ORDER
 from bookstore.orders.holds import hold_is_active
 from bookstore.orders.models import Order, OrderStatus, orders_owing_refund
+from bookstore.orders.shipping import shipment_of
 
 S = OrderStatus
 
@@ -70,6 +71,12 @@ def order_details(order: Order) -> list[str]:
             ("Stock taken", "yes" if order.stock_taken else "no"),
         ]
     )
+    shipment = shipment_of(order.id)
+    if shipment is not None:
+        parcel = f"{shipment.carrier} {shipment.tracking_number}"
+        lines += _rows([("Shipped", f"{when_text(shipment.shipped_at)}, {parcel}")])
+        if shipment.tracking_url:
+            lines.append(f"  {'':<16}{shipment.tracking_url}")
     if order.refund_cause is not None or order.refund_requested_at is not None:
         lines.append("Refund")
         not_sent = "not sent yet" if order.status == S.REFUNDING else "-"
@@ -91,7 +98,7 @@ def order_details(order: Order) -> list[str]:
     if order.failure_message:
         lines += _rows([("Failure", order.failure_message)])
     if order.status == S.REVIEW:
-        lines += _rows([("Review", _review_reason(order))])
+        lines += _rows([("Review", review_reason(order))])
     for job in dead_jobs_for(order.id):
         lines += _rows([("Dead job", f"{job.id} ({job.kind}): {job.last_error or '-'}")])
     lines.append("History (UTC, oldest first)")
@@ -123,7 +130,7 @@ def attention_lines(limit: int = 20) -> list[str]:
     return lines + ([""] if lines else [])
 
 
-def _review_reason(order: Order) -> str:
+def review_reason(order: Order) -> str:
     """Why the order waits for the owner: paid without its details, or not its total."""
     reasons = [event.detail for event in order.history if event.kind == INCOMPLETE_ORDER]
     if order.paid_amount is not None and order.paid_amount != order.amount:

@@ -166,6 +166,9 @@ class OrderLine(Model):
     order: Mapped[Order] = relationship(back_populates="lines")
 
 
+MAX_EVENT_DETAIL = 1000
+
+
 class OrderEvent(Model):
     """One thing that happened to an order, for the owner (`flask orders show NUMBER`)."""
 
@@ -177,7 +180,8 @@ class OrderEvent(Model):
     # What happened: a provider event's type ("payment_intent.succeeded"), or the shop's own
     # ("refund_requested", "stock_short", "resolved_paid"...).
     kind: Mapped[str] = mapped_column(String(100))
-    detail: Mapped[str] = mapped_column(String(500), default="")
+    # Room for an owner's note of 500 characters after who wrote it (bookstore.orders.notes).
+    detail: Mapped[str] = mapped_column(String(MAX_EVENT_DETAIL), default="")
 
     order: Mapped[Order] = relationship(back_populates="history")
 
@@ -217,7 +221,7 @@ def transition(order: Order, new: OrderStatus) -> bool:
 
 def record(order: Order, kind: str, detail: str = "") -> OrderEvent:
     """Add an entry to the order's history, in the caller's transaction."""
-    entry = OrderEvent(order_id=order.id, kind=kind, detail=detail[:500])
+    entry = OrderEvent(order_id=order.id, kind=kind, detail=detail[:MAX_EVENT_DETAIL])
     db.session.add(entry)
     return entry
 

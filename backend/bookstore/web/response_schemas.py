@@ -16,6 +16,7 @@ from pydantic.alias_generators import to_camel
 from bookstore.catalogue.books import Book
 from bookstore.delivery import LABELS
 from bookstore.orders.models import Order, OrderLine, OrderStatus
+from bookstore.orders.shipping import CarrierName, Shipment, shipment_of
 from bookstore.payments.gateway import PaymentIntentStatus
 
 if TYPE_CHECKING:
@@ -143,6 +144,17 @@ class PaymentIntentResponse(QuoteResponse):
     )
 
 
+class ShipmentResponse(ResponseModel):
+    """A shipped order's parcel."""
+
+    carrier: CarrierName = Field(
+        description="`Other` is a carrier the shop has no tracking link for."
+    )
+    tracking_number: str
+    tracking_url: str | None = Field(description="The carrier's tracking page; null for Other.")
+    shipped_at: str = Field(description="UTC, e.g. 2026-12-16T14:05:00Z.")
+
+
 class OrderResponse(ResponseModel):
     """GET /api/orders/{paymentIntentId}: the order as the server knows it."""
 
@@ -169,6 +181,7 @@ class OrderResponse(ResponseModel):
         "were gone by the time the payment arrived (refunded automatically), `shop` when the "
         "shop refunded it; null otherwise."
     )
+    shipment: ShipmentResponse | None = Field(description="Null until the order has shipped.")
 
 
 class WebhookResponse(ResponseModel):
@@ -289,14 +302,29 @@ def order_json(
             "tax_amount": order.tax_amount,
             "email": order.email,
             "shipping": order.shipping_address,
-            "delivery": _delivery(order),
+            "delivery": delivery_response(order),
             "payment_method": payment_method,
             "refund_cause": order.refund_cause,
+            "shipment": shipment_response(shipment_of(order.id)),
         }
     ).model_dump(mode="json")
 
 
-def _delivery(order: Order) -> DeliveryOptionResponse | None:
+def shipment_response(shipment: Shipment | None) -> ShipmentResponse | None:
+    """The order's parcel, once shipped."""
+    if shipment is None:
+        return None
+    return ShipmentResponse.model_validate(
+        {
+            "carrier": shipment.carrier,
+            "tracking_number": shipment.tracking_number,
+            "tracking_url": shipment.tracking_url,
+            "shipped_at": _iso_utc(shipment.shipped_at),
+        }
+    )
+
+
+def delivery_response(order: Order) -> DeliveryOptionResponse | None:
     """The order's delivery method with its price and window, once chosen."""
     if order.delivery_method is None:
         return None
