@@ -1,6 +1,12 @@
+import { lazy, Suspense } from 'react';
+import { Route, Switch } from 'wouter';
+import { LoadingState } from '../components/LoadingState';
 import { ErrorBoundary } from './ErrorBoundary';
 import { AppProviders } from './providers';
-import { AppRoutes } from './routes';
+import { AppRoutes, loaded } from './routes';
+
+// The owner's dashboard: its own chunk, outside the shop's providers and chrome.
+const AdminApp = lazy(() => import('../features/admin/AdminApp').then(loaded));
 
 /**
  * The shop. Routes follow the browser's address bar (wouter's default location). A page's
@@ -9,9 +15,18 @@ import { AppRoutes } from './routes';
 export function App() {
   return (
     <ErrorBoundary>
-      <AppProviders>
-        <AppRoutes />
-      </AppProviders>
+      <Switch>
+        <Route path="/admin" nest>
+          <Suspense fallback={<LoadingState label="Loading…" />}>
+            <AdminApp />
+          </Suspense>
+        </Route>
+        <Route>
+          <AppProviders>
+            <AppRoutes />
+          </AppProviders>
+        </Route>
+      </Switch>
     </ErrorBoundary>
   );
 }

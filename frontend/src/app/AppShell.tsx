@@ -7,7 +7,7 @@ import { CartCatalogueSync } from './CartCatalogueSync';
 import { DemoBanner } from './DemoBanner';
 import { ErrorBoundary } from './ErrorBoundary';
 import { Header } from './Header';
-import { usePageChange } from './usePageChange';
+import { usePageChange } from '../lib/usePageChange';
 
 const MAIN_ID = 'main';
 

@@ -8,7 +8,7 @@ import { ORDER_LOOKUP_PATH } from './Header';
 import { chunkLoaded } from './staleBuild';
 
 /** A lazily loaded page's module, noting that its chunk loaded (see staleBuild). */
-function loaded<T>(module: T): T {
+export function loaded<T>(module: T): T {
   chunkLoaded();
   return module;
 }

@@ -76,10 +76,12 @@ export function isAbortError(error: unknown): boolean {
 }
 
 interface RequestOptions {
-  method?: 'GET' | 'POST';
+  method?: 'GET' | 'POST' | 'PUT' | 'DELETE';
   body?: unknown;
   query?: Record<string, string>;
   signal?: AbortSignal;
+  /** Sent besides Accept and Content-Type (the owner's dashboard sends its CSRF token). */
+  headers?: Record<string, string>;
 }
 
 function parseRetryAfter(value: string | null): number | null {
@@ -127,7 +129,7 @@ function errorFromResponse(response: Response, body: unknown): ApiError {
 export async function apiRequest<T>(path: string, options: RequestOptions = {}): Promise<T> {
   const { method = options.body === undefined ? 'GET' : 'POST', body, query, signal } = options;
   const url = query ? `${path}?${new URLSearchParams(query).toString()}` : path;
-  const headers: Record<string, string> = { Accept: 'application/json' };
+  const headers: Record<string, string> = { Accept: 'application/json', ...options.headers };
   if (body !== undefined) headers['Content-Type'] = 'application/json';
 
   let response: Response;

@@ -9,6 +9,8 @@ export interface RecordedRequest {
   path: string;
   query: URLSearchParams;
   body: unknown;
+  /** The request's headers, names in lower case (as fetch's Headers gives them). */
+  headers: Record<string, string>;
 }
 
 /** An HTTP answer: JSON `body` (or `rawBody` text), status 200 unless given. */
@@ -41,7 +43,8 @@ export function mockFetch(routes: Route[]) {
     const url = new URL(href, 'http://localhost');
     const method = (init?.method ?? 'GET').toUpperCase();
     const body = typeof init?.body === 'string' ? (JSON.parse(init.body) as unknown) : null;
-    const request: RecordedRequest = { method, path: url.pathname, query: url.searchParams, body };
+    const headers = Object.fromEntries(new Headers(init?.headers).entries());
+    const request: RecordedRequest = { method, path: url.pathname, query: url.searchParams, body, headers };
     calls.push(request);
 
     const route = routes.find((candidate) => matches(candidate, request));

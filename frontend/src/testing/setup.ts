@@ -14,3 +14,18 @@ afterEach(() => {
   document.body.innerHTML = '';
   document.body.className = '';
 });
+
+// jsdom has no showModal() or close(): the browser's <dialog> as far as the tests need it (open
+// reflects the attribute; Escape is the `cancel` event a test fires, as the browser does).
+if (!('showModal' in HTMLDialogElement.prototype)) {
+  Object.assign(HTMLDialogElement.prototype, {
+    showModal(this: HTMLDialogElement) {
+      this.open = true;
+    },
+    close(this: HTMLDialogElement) {
+      if (!this.open) return;
+      this.open = false;
+      this.dispatchEvent(new Event('close'));
+    },
+  });
+}
