@@ -1,4 +1,4 @@
-"""Request bodies read whole and validated with a pydantic model, or refused as ApiErrors.
+"""Request bodies (and query strings) validated with a pydantic model, or refused as ApiErrors.
 
 Shared by every blueprint: the shop's API (bookstore.web) and the demo's stand-in for Stripe
 (bookstore.payments.demo), which sits below it.
@@ -57,3 +57,18 @@ def parse_body(model: type[T], context: Mapping[str, Any] | None = None) -> T:
             for issue in error.errors(include_url=False, include_input=False)
         ]
         raise ApiError(400, "validation_error", "The request body is not valid.", details) from None
+
+
+def parse_query(model: type[T]) -> T:
+    """Validate the request's query string with `model`, or raise a 400 naming the fields."""
+    try:
+        return model.model_validate(request.args.to_dict())
+    except ValidationError as error:
+        details = [
+            {
+                "field": ".".join(str(part) for part in issue["loc"]) or "query",
+                "message": issue["msg"],
+            }
+            for issue in error.errors(include_url=False, include_input=False)
+        ]
+        raise ApiError(400, "validation_error", "The query is not valid.", details) from None

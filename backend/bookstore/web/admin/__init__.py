@@ -103,4 +103,5 @@ def record_owner_action(action: str, detail: str = "") -> None:
 # The routes attach themselves to admin_bp when imported: last, once admin_bp and the
 # helpers they use exist (Flask's pattern for a blueprint split over modules).
 from bookstore.web.admin import auth_routes as auth_routes  # noqa: E402
+from bookstore.web.admin import orders_routes as orders_routes  # noqa: E402
 from bookstore.web.admin import stock_routes as stock_routes  # noqa: E402

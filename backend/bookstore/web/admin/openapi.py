@@ -8,11 +8,14 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from bookstore.orders.admin_queries import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
+from bookstore.orders.models import OrderStatus
 from bookstore.owners.passwords import MAX_LENGTH, MIN_LENGTH
 from bookstore.web.admin import CSRF_HEADER
+from bookstore.web.admin import order_schemas as o
 from bookstore.web.admin import schemas as s
 from bookstore.web.admin.session_cookie import SESSION_COOKIE
-from bookstore.web.openapi import ERRORS, Method, Operation
+from bookstore.web.openapi import ERRORS, Method, Operation, path_parameter
 
 TAG = "admin"
 BODY = (400, 413, 415)
@@ -38,6 +41,61 @@ CSRF_PARAMETER: Mapping[str, Any] = {
     "description": "The session's `csrfToken` (from POST or GET /api/admin/session).",
     "schema": {"type": "string"},
 }
+
+ORDER_404 = "`not_found`: no order has that number."
+ORDER_NUMBER = path_parameter(
+    "number", "The order number, e.g. SP-7K3M9Q (any case; spaces are ignored)."
+)
+ORDERS_QUERY: tuple[Mapping[str, Any], ...] = (
+    {
+        "name": "q",
+        "in": "query",
+        "required": False,
+        "description": "An order number or part of one (any case, with or without SP-), or "
+        "part of the email (any case).",
+        "schema": {"type": "string", "maxLength": o.MAX_SEARCH},
+    },
+    {
+        "name": "status",
+        "in": "query",
+        "required": False,
+        "description": "Only orders in this status.",
+        "schema": {"type": "string", "enum": [status.value for status in OrderStatus]},
+    },
+    {
+        "name": "from",
+        "in": "query",
+        "required": False,
+        "description": "Only orders created on or after this day (UTC).",
+        "schema": {"type": "string", "format": "date"},
+    },
+    {
+        "name": "to",
+        "in": "query",
+        "required": False,
+        "description": "Only orders created on or before this day (UTC).",
+        "schema": {"type": "string", "format": "date"},
+    },
+    {
+        "name": "page",
+        "in": "query",
+        "required": False,
+        "description": "Which page, from 1.",
+        "schema": {"type": "integer", "minimum": 1, "maximum": o.MAX_PAGE, "default": 1},
+    },
+    {
+        "name": "pageSize",
+        "in": "query",
+        "required": False,
+        "description": "Orders per page.",
+        "schema": {
+            "type": "integer",
+            "minimum": 1,
+            "maximum": MAX_PAGE_SIZE,
+            "default": DEFAULT_PAGE_SIZE,
+        },
+    },
+)
 
 
 def _errors(*statuses: int, **overrides: str) -> dict[int, str]:
@@ -154,5 +212,75 @@ ADMIN_OPERATIONS: tuple[Operation, ...] = (
                 },
             },
         ),
+    ),
+    _guarded(
+        "get",
+        "/api/admin/orders",
+        "The orders, newest first, a page at a time: searched and filtered",
+        o.OrderListResponse,
+        errors={400: "`validation_error`: a query parameter is not valid (`from` after `to` too)."},
+        parameters=ORDERS_QUERY,
+    ),
+    _guarded(
+        "get",
+        "/api/admin/orders/{number}",
+        "One order: everything `flask orders show` prints, its shipment and its timeline",
+        o.OrderViewResponse,
+        errors=_errors(404, e404=ORDER_404),
+        parameters=(ORDER_NUMBER,),
+    ),
+    _guarded(
+        "post",
+        "/api/admin/orders/{number}/shipment",
+        "Mark a paid order shipped: the customer is emailed the tracking link, once",
+        o.OrderViewResponse,
+        errors=_errors(
+            *BODY,
+            404,
+            409,
+            e400="`invalid_json`, `validation_error` (carrier or tracking number).",
+            e404=ORDER_404,
+            e409="`not_paid`: only a paid order ships; `already_shipped`.",
+        ),
+        body=o.ShipmentRequest,
+        parameters=(ORDER_NUMBER,),
+        description='Answers the order as it is now. The "Your books are on their way" '
+        'email goes through the outbox (the worker sends it). "Find your order" shows the '
+        "shipment from now on.",
+    ),
+    _guarded(
+        "post",
+        "/api/admin/orders/{number}/notes",
+        "Add an internal note to the order's timeline",
+        o.OrderViewResponse,
+        errors=_errors(
+            *BODY,
+            404,
+            e400="`invalid_json`, `validation_error` (empty, or over 500 characters).",
+            e404=ORDER_404,
+        ),
+        body=o.NoteRequest,
+        parameters=(ORDER_NUMBER,),
+        description="Signed with the owner's email; never shown to the customer.",
+    ),
+    _guarded(
+        "post",
+        "/api/admin/orders/{number}/resolve",
+        "Settle an order under review: accept its payment, or refund it in full",
+        o.OrderViewResponse,
+        errors=_errors(
+            *BODY,
+            404,
+            409,
+            e404=ORDER_404,
+            e409="`not_under_review`; `insufficient_stock` (accepting it needs copies that "
+            "are gone: `details.items`; refund it instead); `other_gateway` (paid through "
+            "another gateway than this server runs).",
+        ),
+        body=o.ResolveRequest,
+        parameters=(ORDER_NUMBER,),
+        description="`paid` takes its copies off the shelf, marks it paid and queues its "
+        "confirmation email. `refund` asks for a full refund with its copies back on the "
+        "shelf: the order is `refunding` until the gateway's charge.refunded event.",
     ),
 )
