@@ -102,12 +102,12 @@ def check_low_stock(book_ids: Collection[str]) -> list[LowStock]:
     fell = []
     for row in rows:
         available = max(0, row.stock - held.get(row.id, 0))
-        low = is_low(available, row.low_stock_threshold)
-        if low and not row.low_stock_reported:
+        threshold = row.low_stock_threshold
+        low = is_low(available, threshold)
+        if threshold is not None and low and not row.low_stock_reported:
             crossing = row.low_stock_alerts + 1
             _remember(row.id, reported=True, alerts=crossing)
-            assert row.low_stock_threshold is not None  # low says so
-            fell.append(LowStock(row.id, row.title, available, row.low_stock_threshold, crossing))
+            fell.append(LowStock(row.id, row.title, available, threshold, crossing))
         elif not low and row.low_stock_reported:
             _remember(row.id, reported=False, alerts=row.low_stock_alerts)
     if fell:
