@@ -5,8 +5,10 @@ Build a response from an official fixture with only the fields a test cares abou
     requests_mock.post(PAYMENT_INTENTS_URL, json=payment_intent(id="pi_1", amount=6000))
 
 or let ``FakeStripe(requests_mock)`` answer create/update/confirm/retrieve of PaymentIntents and
-full refunds of them with state, the way Stripe would (idempotency keys replay the first
-response), and make its next answers fail with ``fake.fail("create", lost_response())``.
+refunds of them (in parts, up to what was received) with state, the way Stripe would
+(idempotency keys replay the first response), and make its next answers fail with
+``fake.fail("create", lost_response())``; ``fake.charge_refunded_event(intent_id)`` is the
+charge.refunded Stripe sends with the charge as its refunds left it.
 ``answer_as_delivered(requests_mock, fake)`` (the ``fake_stripe`` fixture's default) serves a
 PaymentIntent the fake never made as the webhook event being delivered shows it.
 A test makes the ConfirmationToken a browser would send with ``fake.confirmation_token(...)``,
@@ -226,6 +228,21 @@ def already_refunded_body(charge_id: str) -> Json:
     )
 
 
+def amount_too_large_body(amount: int, left: int, currency: str) -> Json:
+    """Stripe's 400 for a refund of more than the charge has left."""
+
+    def money(cents: int) -> str:
+        return f"{cents / 100:.2f} {currency.upper()}"
+
+    return error_body(
+        "invalid_request_error",
+        f"Refund amount ({money(amount)}) is greater than unrefunded amount on charge "
+        f"({money(left)})",
+        code="amount_too_large",
+        param="amount",
+    )
+
+
 def nothing_to_refund_body(intent_id: str) -> Json:
     """Stripe's 400 (no code) for a refund of a PaymentIntent that has no successful charge."""
     return error_body(
@@ -256,7 +273,7 @@ class FakeStripe:
         self.tax_calculations: dict[str, Json] = {}
         # ConfirmationTokens by id: the test PaymentMethod each pays with, and whether used.
         self.confirmation_tokens: dict[str, Json] = {}
-        # Refunds by id; a PaymentIntent is refunded once, in full.
+        # Refunds by id; a PaymentIntent is refunded in parts, up to what it received.
         self.refunds: dict[str, Json] = {}
         all_intents = self.api_base + PAYMENT_INTENTS_PATH
         mocker.post(all_intents, json=self._failing("create", self._create))
@@ -440,8 +457,43 @@ class FakeStripe:
         self.tax_calculations[calculation["id"]] = calculation
         return copy.deepcopy(calculation)
 
+    def refunded_amount(self, intent_id: str) -> int:
+        """What the PaymentIntent's refunds that count (not failed or canceled) gave back: its
+        charge's amount_refunded."""
+        return sum(
+            done["amount"]
+            for done in self.refunds.values()
+            if done["payment_intent"] == intent_id and done["status"] not in ("failed", "canceled")
+        )
+
+    def charge_refunded_event(self, intent_id: str, **changes: Any) -> Json:
+        """Stripe's charge.refunded for the PaymentIntent's charge as it is now: amount_refunded
+        is what all its refunds gave back, and `refunded` is true only once that is all of it."""
+        intent = self.intents[intent_id]
+        charge = fixture("charge")
+        refunded = self.refunded_amount(intent_id)
+        charge.update(
+            id="ch_" + intent_id.removeprefix("pi_"),
+            payment_intent=intent_id,
+            amount=intent["amount_received"],
+            amount_captured=intent["amount_received"],
+            amount_refunded=refunded,
+            refunded=refunded >= intent["amount_received"],
+            currency=intent["currency"],
+            metadata=copy.deepcopy(intent["metadata"]),
+        )
+        return event("charge.refunded", charge, id=f"evt_fake{next(self._ids)}", **changes)
+
+    def refund_failed_event(self, refund_id: str, reason: str = "expired_or_canceled_card") -> Json:
+        """Fail a refund afterwards, as the bank of Stripe's test card 5126 does: it no longer
+        counts against its charge; Stripe's refund.failed about it."""
+        failed = self.refunds[refund_id]
+        failed.update(status="failed", failure_reason=reason)
+        return event("refund.failed", copy.deepcopy(failed), id=f"evt_fake{next(self._ids)}")
+
     def _refund(self, request: Request, context: Context) -> Json:
-        """Refund a succeeded PaymentIntent's charge in full, once, as Stripe does."""
+        """Refund `amount` of a succeeded PaymentIntent's charge, or (none given) what is left
+        of it, as Stripe does: never more than is left, nothing once it is all refunded."""
         replay = self._replay(request, context)
         if replay is not None:
             return replay
@@ -460,13 +512,25 @@ class FakeStripe:
         if intent["status"] != "succeeded":
             context.status_code = 400
             return nothing_to_refund_body(intent_id)
-        if any(done["payment_intent"] == intent_id for done in self.refunds.values()):
+        left = intent["amount_received"] - self.refunded_amount(intent_id)
+        if left <= 0:
             # Answered again on a retry with this key too, as Stripe replays it.
             context.status_code = 400
             return already_refunded_body(charge_id)
+        amount = int(fields.get("amount", left))
+        if amount < 1 or amount > left:
+            context.status_code = 400
+            if amount > left:
+                return amount_too_large_body(amount, left, intent["currency"])
+            return error_body(
+                "invalid_request_error",
+                "This value must be greater than or equal to 1.",
+                code="parameter_invalid_integer",
+                param="amount",
+            )
         made = refund(
             id=f"re_fake{next(self._ids)}",
-            amount=intent["amount_received"],
+            amount=amount,
             currency=intent["currency"],
             charge=charge_id,
             payment_intent=intent_id,

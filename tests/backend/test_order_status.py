@@ -37,6 +37,11 @@ ALLOWED = {
     (S.PAID, S.REFUNDING),
     (S.REVIEW, S.REFUNDING),
     (S.REFUNDING, S.REFUNDED),
+    # Partial refunds: each one that goes through, then the rest in full, or the last part.
+    (S.PAID, S.PARTIALLY_REFUNDED),
+    (S.PARTIALLY_REFUNDED, S.PARTIALLY_REFUNDED),
+    (S.PARTIALLY_REFUNDED, S.REFUNDING),
+    (S.PARTIALLY_REFUNDED, S.REFUNDED),
 }
 
 

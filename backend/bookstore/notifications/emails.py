@@ -83,9 +83,20 @@ def queue_confirmation(order: OrderForEmail) -> bool:
     return _queue(order, "confirmation", f"Your {SHOP_NAME} order {order.number}")
 
 
-def queue_refund_notice(order: OrderForEmail) -> bool:
-    """Queue the email saying the order was refunded (once per order); False if none."""
-    return _queue(order, "refund", f"Your {SHOP_NAME} order {order.number} was refunded")
+def queue_refund_notice(order: OrderForEmail, amount: int | None = None) -> bool:
+    """Queue the email saying the order was refunded (once per order), stating `amount`, what
+    its refund gave back (None: all that was paid); False if none."""
+    subject = f"Your {SHOP_NAME} order {order.number} was refunded"
+    return _queue_refund(order, "refund", subject, amount, [])
+
+
+def queue_partial_refund_notice(
+    order: OrderForEmail, refund_id: int, amount: int, covers: Sequence[str]
+) -> bool:
+    """Queue the email stating what one partial refund gave back and for what (once per
+    refund: its kind is "refund-<id>"); False if none."""
+    subject = f"Part of your {SHOP_NAME} order {order.number} was refunded"
+    return _queue_refund(order, f"refund-{refund_id}", subject, amount, covers)
 
 
 def queue_shipped_notice(
@@ -124,6 +135,31 @@ def _queue(
     return True
 
 
+def _queue_refund(
+    order: OrderForEmail, kind: str, subject: str, amount: int | None, covers: Sequence[str]
+) -> bool:
+    """Render a refund email (templates/email/refund.*) and add it to the outbox as `kind`."""
+    if not order.email or is_queued(order.id, kind):
+        return False
+    context = _context(order)
+    if amount is not None:
+        context["refunded"] = format_amount(amount, order.currency)
+    context["partial"] = kind != "refund"
+    context["covers"] = list(covers)
+    queue(
+        order.id,
+        kind,
+        Email(
+            recipient=order.email,
+            subject=subject,
+            text=render_template("email/refund.txt", **context),
+            html=render_template("email/refund.html", **context),
+            message_id=_message_id(kind, order),
+        ),
+    )
+    return True
+
+
 def _context(order: OrderForEmail) -> dict[str, object]:
     """Everything the templates show, formatted: they only lay it out."""
 
@@ -155,7 +191,7 @@ def _context(order: OrderForEmail) -> dict[str, object]:
     }
 
 
-def _message_id(kind: EmailKind, order: OrderForEmail) -> str:
+def _message_id(kind: str, order: OrderForEmail) -> str:
     """A Message-ID of its own, kept for every attempt: <confirmation.SP-7K3M9Q.x@domain>."""
     domain = parseaddr(current_settings().mail_from)[1].rpartition("@")[2] or "localhost"
     return f"<{kind}.{order.number}.{secrets.token_hex(8)}@{domain}>"

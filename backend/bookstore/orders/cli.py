@@ -30,6 +30,9 @@ from bookstore.orders.models import (
     orders_with_status,
 )
 from bookstore.orders.notes import add_note
+from bookstore.orders.partial_refund_cli import RefundLine, refund_part
+from bookstore.orders.partial_refund_outcomes import PARTIAL_REFUND_KIND
+from bookstore.orders.partial_refunds import counted_amount
 from bookstore.orders.refunds import (
     ALREADY_REFUNDED,
     REFUND_KIND,
@@ -49,7 +52,7 @@ POLL_SECONDS = 0.25
 
 S = OrderStatus
 # What `orders refund` refunds: paid, under review, or refunding with its refund not sent yet.
-_REFUNDABLE = frozenset({S.PAID, S.REVIEW, S.REFUNDING})
+_REFUNDABLE = frozenset({S.PAID, S.REVIEW, S.REFUNDING, S.PARTIALLY_REFUNDED})
 F = TypeVar("F", bound=Callable[..., object])
 
 
@@ -127,16 +130,56 @@ def show_command(number: str) -> None:
     help="The money went back outside the gateway (e.g. 'bank transfer 2026-12-07'): mark the "
     "refunding order refunded and email the customer once.",
 )
+@click.option(
+    "--line",
+    "lines",
+    multiple=True,
+    type=RefundLine(),
+    help="Refund only these copies (a partial refund), e.g. --line boom:1; repeatable.",
+)
+@click.option("--shipping", is_flag=True, help="Refund the shipping (a partial refund).")
+@click.option(
+    "--amount",
+    type=click.IntRange(min=1),
+    help="Refund this amount, in the smallest unit (cents), instead of what the lines cost.",
+)
+@click.option(
+    "--notify/--no-notify",
+    default=True,
+    show_default=True,
+    help="Email the customer the amount of a partial refund once it has gone through.",
+)
 def refund_command(
-    number: str, reason: str | None, restock: bool, wait: bool, another_way: str | None
+    number: str,
+    reason: str | None,
+    restock: bool,
+    wait: bool,
+    another_way: str | None,
+    lines: tuple[tuple[str, int], ...],
+    shipping: bool,
+    amount: int | None,
+    notify: bool,
 ) -> None:
-    """Refund a paid order in full (or one under review, or try a refused refund again).
+    """Refund a paid order in full (or one under review, or try a refused refund again), or
+    part of it (--line, --shipping, --amount).
 
     The order is `refunding` at once and becomes `refunded` when the gateway's charge.refunded
-    event reaches the webhook (the server, or `stripe listen` in development).
+    event reaches the webhook (the server, or `stripe listen` in development). A partial
+    refund makes it `partially_refunded` then (partial_refund_cli.py).
     """
     if another_way is not None:
         _record_returned_another_way(number, another_way)
+        return
+    if lines or shipping or amount is not None:
+        refund_part(
+            number,
+            lines,
+            shipping=shipping,
+            amount=amount,
+            reason=reason,
+            restock=restock,
+            notify=notify,
+        )
         return
     order_id = _ask_for_refund(number, reason, put_back=restock, allowed=_REFUNDABLE)
     _send_refund_and_wait(order_id, wait)
@@ -194,7 +237,7 @@ def note_command(number: str, text: str, author: str) -> None:
 @click.option("--limit", default=100, show_default=True, type=click.IntRange(min=1))
 def send_refunds_command(limit: int) -> None:
     """Send the refunds due now, in the foreground (the worker does this by itself)."""
-    ran = run_due([REFUND_KIND], limit=limit)
+    ran = run_due([REFUND_KIND, PARTIAL_REFUND_KIND], limit=limit)
     click.echo(
         "No refunds due."
         if not ran
@@ -230,7 +273,11 @@ def _ask_for_refund(
             click.echo("(--reason and --restock apply only when a refund is first asked for.)")
     else:
         had_copies = order.stock_taken
-        request_refund(order, "shop", reason, put_back=put_back)
+        if not request_refund(order, "shop", reason, put_back=put_back):
+            db.session.rollback()
+            raise click.ClickException(
+                f"Order {order.number}'s partial refunds give back all that was paid already."
+            )
         click.echo(f"Order {order.number}: refund of {amount} asked for; it is refunding.")
         if put_back:
             click.echo(
@@ -266,8 +313,9 @@ def _refund_refusal(order: Order, allowed: frozenset[OrderStatus]) -> str | None
 
 
 def _refunded_amount(order: Order) -> int:
-    """What a full refund gives back: what was received."""
-    return order.paid_amount if order.paid_amount is not None else order.amount
+    """What a full refund gives back: what was received, less what partial refunds did."""
+    paid = order.paid_amount if order.paid_amount is not None else order.amount
+    return paid - counted_amount(order.id)
 
 
 def _send_refund_and_wait(order_id: int, wait: bool) -> None:

@@ -16,6 +16,8 @@ from bookstore.money import format_amount
 from bookstore.notifications.emails import queue_confirmation, queue_refund_notice
 from bookstore.orders.holds import hold_while_processing, release, take_for_paid_order
 from bookstore.orders.models import Order, OrderStatus, can_transition, record, transition
+from bookstore.orders.partial_refund_outcomes import partial_refund_failed, settle_partial_refunds
+from bookstore.orders.partial_refunds import succeeded_amount
 from bookstore.orders.refunds import refund_failed, request_refund
 from bookstore.payments import current_gateway
 from bookstore.payments.gateway import EventAction, PaymentEvent, PaymentIntentStatus
@@ -255,24 +257,42 @@ def _canceled(order: Order, event: PaymentEvent) -> None:
 
 
 def _refunded(order: Order, event: PaymentEvent) -> None:
-    """Fully refunded; a partial refund leaves the order paid (and is logged)."""
-    if not event.fully_refunded:
-        logger.info("order %s: partial refund of %s", order.id, event.amount)
-        return
-    if order.status == OrderStatus.REFUNDING and order.refund_failed_reason and not order.refund_id:
+    """Part of the money went back (the shop's partial refunds it covers succeed), or all of
+    it: `refunded`, with the refund email stating what the last refund gave back.
+
+    A partial refund the shop did not ask for (from the Dashboard, say) is only logged.
+    """
+    if event.fully_refunded and (
+        order.status == OrderStatus.REFUNDING and order.refund_failed_reason and not order.refund_id
+    ):
         # Its refund failed afterwards and no new one was made: this is the failed one's
         # event, delivered late. The owner settles the order (`orders refund`).
         record(order, "stale_event", "the refund it tells of failed afterwards")
+        return
+    # Stripe's amount_refunded is what went back in all; events may come out of order.
+    gone_back = event.amount or 0
+    if event.fully_refunded:
+        gone_back = max(gone_back, order.paid_amount or 0)
+    order.gateway_refunded_amount = max(order.gateway_refunded_amount, gone_back)
+    settled = settle_partial_refunds(order)
+    if not event.fully_refunded:
+        if not settled:
+            logger.info("order %s: partial refund of %s", order.id, event.amount)
         return
     if transition(order, OrderStatus.REFUNDED):
         # Refunded from the Dashboard, say, without `refunding` first: the shop refunded it.
         order.refund_cause = order.refund_cause or "shop"
         release(order)
-        queue_refund_notice(order)
+        # What the partial refunds gave back was told in their own emails (if at all).
+        rest = (order.paid_amount or 0) - succeeded_amount(order.id)
+        if rest > 0:
+            queue_refund_notice(order, rest)
 
 
 def _refund_failed(order: Order, event: PaymentEvent) -> None:
     """A refund the gateway made failed afterwards: the order owes it again (no email)."""
+    if partial_refund_failed(order, event.refund_id, event.failure_message):
+        return
     if not refund_failed(order, event.refund_id, event.failure_message):
         record(order, "stale_event", f"{event.refund_id} is not the order's current refund")
 

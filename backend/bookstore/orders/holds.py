@@ -109,15 +109,23 @@ def release(order: Order) -> None:
     order.held_until = None
 
 
-def restock(order: Order) -> bool:
-    """Put a paid order's copies back on the shelf (a refund of books that came back)."""
+def restock(order: Order, back_already: Mapping[str, int] | None = None) -> bool:
+    """Put a paid order's copies back on the shelf (a refund of books that came back), but for
+    those back already (`back_already`: put back by its partial refunds)."""
     if not order.stock_taken:
         return False
-    wanted = copies_in(order)
-    lock_shelf(wanted.keys())
-    add_to_shelf(wanted, +1)
+    back = back_already or {}
+    wanted = {book: count - back.get(book, 0) for book, count in copies_in(order).items()}
+    put_back({book: count for book, count in wanted.items() if count > 0})
     order.stock_taken = False
     return True
+
+
+def put_back(copies: Mapping[str, int]) -> None:
+    """Return these copies to the shelf, the books' rows locked first."""
+    if copies:
+        lock_shelf(copies.keys())
+        add_to_shelf(copies, +1)
 
 
 def copies_in(order: Order) -> dict[str, int]:

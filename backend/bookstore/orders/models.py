@@ -31,6 +31,8 @@ class OrderStatus(enum.StrEnum):
     # it. Becomes `refunded` with the gateway's charge.refunded event.
     REFUNDING = "refunding"
     REFUNDED = "refunded"
+    # Part of the money went back (bookstore.orders.partial_refunds); the rest may follow.
+    PARTIALLY_REFUNDED = "partially_refunded"
     REVIEW = "review"  # money arrived but does not match the order: a person must look
 
 
@@ -43,9 +45,11 @@ TRANSITIONS: MappingProxyType[OrderStatus, frozenset[OrderStatus]] = MappingProx
         S.PENDING: frozenset({S.PROCESSING, S.PAID, S.FAILED, S.CANCELED, S.REVIEW, S.REFUNDING}),
         S.PROCESSING: frozenset({S.PAID, S.FAILED, S.CANCELED, S.REVIEW, S.REFUNDING}),
         S.FAILED: frozenset({S.PENDING, S.PROCESSING, S.PAID, S.CANCELED, S.REVIEW, S.REFUNDING}),
-        S.PAID: frozenset({S.REFUNDING, S.REFUNDED, S.REVIEW}),
+        S.PAID: frozenset({S.REFUNDING, S.REFUNDED, S.REVIEW, S.PARTIALLY_REFUNDED}),
         S.REVIEW: frozenset({S.PAID, S.REFUNDING, S.REFUNDED, S.CANCELED}),
         S.REFUNDING: frozenset({S.REFUNDED}),
+        # Another part refunded, the rest asked for in full, or the refunds reached the total.
+        S.PARTIALLY_REFUNDED: frozenset({S.PARTIALLY_REFUNDED, S.REFUNDING, S.REFUNDED}),
         # Final for events; only refunds.refund_failed (a refund that failed after it was
         # made) reopens one, explicitly.
         S.REFUNDED: frozenset(),
@@ -54,7 +58,7 @@ TRANSITIONS: MappingProxyType[OrderStatus, frozenset[OrderStatus]] = MappingProx
 )
 
 # Statuses in which the shopper has paid: the cart behind the order is closed.
-PAID_STATUSES = frozenset({S.PAID, S.REVIEW, S.REFUNDING, S.REFUNDED})
+PAID_STATUSES = frozenset({S.PAID, S.REVIEW, S.REFUNDING, S.REFUNDED, S.PARTIALLY_REFUNDED})
 
 # Why an order is refunded: the copies were gone when its payment arrived, or the shop chose to.
 RefundCause = Literal["sold_out", "shop"]
@@ -135,6 +139,9 @@ class Order(Model):
     refund_attempt: Mapped[int] = mapped_column(default=0, server_default="0")
     # Why the last refund the gateway took failed afterwards (refund.failed), for the owner.
     refund_failed_reason: Mapped[str | None] = mapped_column(String(500))
+    # What the gateway's charge.refunded events say went back so far (their amount_refunded,
+    # less refunds that failed afterwards): which partial refunds have gone through.
+    gateway_refunded_amount: Mapped[int] = mapped_column(default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow, onupdate=utcnow)
 

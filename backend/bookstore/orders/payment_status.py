@@ -46,6 +46,7 @@ _SETTLED: dict[str, IntentView] = {
     OrderStatus.REVIEW: IntentView("succeeded"),  # money arrived, only not the amount expected
     OrderStatus.REFUNDING: IntentView("succeeded"),  # paid; the money is on its way back
     OrderStatus.REFUNDED: IntentView("succeeded"),  # a refunded PaymentIntent stays succeeded
+    OrderStatus.PARTIALLY_REFUNDED: IntentView("succeeded"),
     OrderStatus.CANCELED: IntentView("canceled"),
 }
 

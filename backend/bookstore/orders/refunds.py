@@ -33,6 +33,7 @@ from bookstore.jobs.queue import GiveUp, JobKind, JobView, RetryLater, enqueue, 
 from bookstore.notifications.emails import queue_refund_notice
 from bookstore.orders.holds import release, restock
 from bookstore.orders.models import Order, OrderStatus, RefundCause, record, transition
+from bookstore.orders.partial_refunds import counted_amount, restocked_copies
 from bookstore.payments import current_gateway
 from bookstore.payments.gateway import AlreadyRefunded, PaymentError
 
@@ -64,16 +65,20 @@ def request_refund(
     """Move the order to `refunding` (in the caller's transaction); False if it cannot be.
 
     `put_back` returns a paid order's copies to the shelf (books that came back unsent).
-    Only an order whose money arrived can be refunded: one never paid gives False too.
+    Only an order whose money arrived can be refunded: one never paid gives False too, as does
+    one whose partial refunds give back all of it already. After partial refunds, the refund
+    is of what they leave (the gateway refunds what is left of the payment).
     """
-    if order.paid_amount is None or not transition(order, OrderStatus.REFUNDING):
+    if order.paid_amount is None or counted_amount(order.id) >= order.paid_amount:
+        return False
+    if not transition(order, OrderStatus.REFUNDING):
         return False
     order.refund_cause = cause
     order.refund_note = note
     order.refund_requested_at = utcnow()
     release(order)
     detail = f"cause={cause}" + (f"; {note}" if note else "")
-    if put_back and restock(order):
+    if put_back and restock(order, restocked_copies(order.id)):
         detail += "; copies back on the shelf"
     record(order, "refund_requested", detail)
     queue_refund(order)
@@ -222,7 +227,7 @@ def returned_another_way(order: Order, how: str) -> bool:
     transition(order, OrderStatus.REFUNDED)
     order.refund_error = None
     record(order, "refund_returned_another_way", how)
-    queue_refund_notice(order)
+    queue_refund_notice(order, (order.paid_amount or 0) - counted_amount(order.id))
     return True
 
 

@@ -71,7 +71,7 @@ class PaymentEvent:
     amount: int | None = None  # received (succeeded) or charged
     currency: str | None = None
     failure_message: str | None = None
-    # For refunds: whether the whole amount went back (a partial refund leaves an order paid).
+    # For refunds: whether all of it has gone back now (`amount` is what went back in all).
     fully_refunded: bool = True
     # For people: how it was paid ("Visa •••• 4242"), when the event says.
     payment_method: str | None = None
@@ -237,12 +237,15 @@ class PaymentGateway(Protocol):
         order_token: str,
         idempotency_key: str,
         requested_by_customer: bool = False,
+        amount: int | None = None,
     ) -> Refund:
-        """Refund a succeeded PaymentIntent in full; its charge.refunded event follows.
+        """Refund `amount` of a succeeded PaymentIntent, or (None) all that is not refunded
+        yet; its charge.refunded event follows (`fully_refunded` once nothing is left).
 
-        The same idempotency key returns the same refund. Raises AlreadyRefunded when the
-        payment was refunded in full already (by another key, or in the Dashboard), and
-        NotRefundable when it has no successful charge (unpaid, processing, failed).
+        The same idempotency key returns the same refund. Raises AlreadyRefunded when nothing
+        is left to refund (refunded in full already, by another key or in the Dashboard),
+        NotRefundable when it has no successful charge (unpaid, processing, failed), and a
+        PaymentError (refused) for an amount over what is left.
         """
         ...
 

@@ -172,17 +172,22 @@ class StripeGateway:
         order_token: str,
         idempotency_key: str,
         requested_by_customer: bool = False,
+        amount: int | None = None,
     ) -> Refund:
-        """Refund a succeeded PaymentIntent's charge in full; Stripe sends charge.refunded.
+        """Refund `amount` of a succeeded PaymentIntent's charge, or (None) what is left of it;
+        Stripe sends charge.refunded.
 
         A retry with the same key gets the same refund back. Stripe's charge_already_refunded
-        (refunded in full already, by another key or in the Dashboard) is AlreadyRefunded; a
-        PaymentIntent with no successful charge yet is NotRefundable.
+        (nothing left: refunded by another key or in the Dashboard) is AlreadyRefunded; a
+        PaymentIntent with no successful charge yet is NotRefundable; an amount over what is
+        left is Stripe's 400 (a refusal).
         """
         params: stripe.params.RefundCreateParams = {
             "payment_intent": payment_intent_id,
             "metadata": {ORDER_METADATA_KEY: order_token},
         }
+        if amount is not None:
+            params["amount"] = amount
         if requested_by_customer:
             params["reason"] = "requested_by_customer"
         with stripe_errors("refund a PaymentIntent"):

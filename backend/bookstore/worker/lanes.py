@@ -11,12 +11,14 @@ from bookstore.jobs.queue import JobKind, ensure_periodic, run_next
 from bookstore.notifications.mail import current_transport
 from bookstore.notifications.outbox import SendReport, send_next
 from bookstore.orders.hold_cleanup import HOLD_CLEANUP_KIND
+from bookstore.orders.partial_refund_outcomes import PARTIAL_REFUND_KIND
 from bookstore.orders.refunds import REFUND_KIND
 from bookstore.payments.demo.delivery import DEMO_EVENT_KIND
 
 # Every kind of job in the jobs table, each with its handler and policy.
 JOB_KINDS: tuple[JobKind, ...] = (
     REFUND_KIND,
+    PARTIAL_REFUND_KIND,
     DEMO_EVENT_KIND,
     HOLD_CLEANUP_KIND,
     LOW_STOCK_SWEEP_KIND,

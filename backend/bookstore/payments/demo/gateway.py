@@ -28,7 +28,7 @@ from bookstore.payments.demo.models import (
     UNPAID,
     DemoPaymentIntent,
 )
-from bookstore.payments.demo.refunds import fail, refund_in_full, will_fail
+from bookstore.payments.demo.refunds import fail, refund, will_fail
 from bookstore.payments.demo.storage import (
     UnexpectedIntentState,
     compare_and_set,
@@ -231,21 +231,24 @@ class DemoGateway(StripeJsSide):
         order_token: str,
         idempotency_key: str,
         requested_by_customer: bool = False,
+        amount: int | None = None,
     ) -> Refund:
-        """Refund a succeeded PaymentIntent in full, once, keeping Stripe's rules (refunds.py).
+        """Refund `amount` of a succeeded PaymentIntent, or what is left of it, once, keeping
+        Stripe's rules (refunds.py).
 
         A repeated key returns the first refund; a new refund is told to ``after_refund`` once
         committed.
         """
-        refund, new = refund_in_full(
+        made, new = refund(
             payment_intent_id,
             order_token=order_token,
             idempotency_key=idempotency_key,
             requested_by_customer=requested_by_customer,
+            amount=amount,
         )
         if new:
-            self._tell_of_refund(refund)
-        return refund
+            self._tell_of_refund(made)
+        return made
 
     def parse_event(self, payload: bytes, signature_header: str | None) -> PaymentEvent:
         """Verify a demo event exactly as a Stripe delivery is verified, and translate it."""
@@ -259,12 +262,13 @@ class DemoGateway(StripeJsSide):
         return self.sign(self.intent_event(event_type, intent))
 
     def refund_event(self, refund: Refund) -> dict[str, Any]:
-        """Stripe's `charge.refunded` for a demo refund (the charge, refunded in full)."""
+        """Stripe's `charge.refunded` for a demo refund: the charge as it is now, with what all
+        its refunds gave back (`refunded` once that is everything)."""
         with provider_session() as session:
             intent = find_intent(session, refund.payment_intent_id)
         if intent is None:
             raise refund_failed(refund.payment_intent_id, "no such PaymentIntent")
-        return self.event("charge.refunded", charge_object(intent, refund.amount))
+        return self.event("charge.refunded", charge_object(intent, intent.amount_refunded))
 
     def stored_intent(self, payment_intent_id: str) -> DemoPaymentIntent | None:
         """The demo PaymentIntent as stored now, or None."""

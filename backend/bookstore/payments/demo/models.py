@@ -35,6 +35,9 @@ class DemoPaymentIntent(Model):
     client_secret: Mapped[str] = mapped_column(String(128))
     amount: Mapped[int]
     amount_received: Mapped[int] = mapped_column(default=0)
+    # What its refunds that still count (not failed) gave back, as a Charge's amount_refunded:
+    # a refund may take at most amount_received less this (refunds.py).
+    amount_refunded: Mapped[int] = mapped_column(default=0, server_default="0")
     currency: Mapped[str] = mapped_column(String(3))
     status: Mapped[str] = mapped_column(String(32), default=REQUIRES_PAYMENT_METHOD)
     # "metadata" is taken on declarative classes; the column keeps Stripe's name.
@@ -96,7 +99,8 @@ class DemoConfirmationToken(Model):
 
 
 class DemoRefund(Model):
-    """A refund the demo gateway made: always of a succeeded PaymentIntent's whole amount."""
+    """A refund the demo gateway made of a succeeded PaymentIntent: part of it, or what was
+    left; several per PaymentIntent, up to the amount received."""
 
     __tablename__ = "demo_refunds"
 
@@ -104,9 +108,6 @@ class DemoRefund(Model):
     payment_intent_id: Mapped[str] = mapped_column(
         String(64), ForeignKey("demo_payment_intents.id")
     )
-    # The PaymentIntent while the refund counts against it; None once it failed. Unique: a full
-    # refund is made once (a second is Stripe's charge_already_refunded), unless it failed.
-    open_payment_intent_id: Mapped[str | None] = mapped_column(String(64), unique=True)
     amount: Mapped[int]
     currency: Mapped[str] = mapped_column(String(3))
     status: Mapped[str] = mapped_column(String(32))

@@ -1,4 +1,10 @@
-"""The demo's full refunds, made once each, keeping Stripe's rules for keys and repeats."""
+"""The demo's refunds, each made once, keeping Stripe's rules for keys, repeats and amounts.
+
+A PaymentIntent may be refunded several times, in parts, up to the amount it received: its
+`amount_refunded` counts what its refunds (those not failed) gave back. A refund takes its part
+with one conditional UPDATE of that count, which repeats the count it read, so two refunds
+racing (even in two processes) cannot both take the same money: the loser reads again.
+"""
 
 from __future__ import annotations
 
@@ -7,15 +13,16 @@ import hmac
 import json
 import logging
 import secrets
-from typing import cast
+from typing import Any, cast
 
-from sqlalchemy import Table, insert, select, update
+from sqlalchemy import CursorResult, Table, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from bookstore.db import provider_session
+from bookstore.money import format_amount
 from bookstore.payments.demo.cards import refund_fails_later
-from bookstore.payments.demo.models import SUCCEEDED, DemoRefund
+from bookstore.payments.demo.models import SUCCEEDED, DemoPaymentIntent, DemoRefund
 from bookstore.payments.demo.storage import (
     REFUND_FAILED_MESSAGE,
     find_intent,
@@ -23,7 +30,13 @@ from bookstore.payments.demo.storage import (
     reused_key,
 )
 from bookstore.payments.demo.stripe_objects import to_refund
-from bookstore.payments.gateway import AlreadyRefunded, NotRefundable, Refund
+from bookstore.payments.gateway import (
+    AlreadyRefunded,
+    NotRefundable,
+    PaymentError,
+    ProviderUnavailable,
+    Refund,
+)
 from bookstore.payments.stripe_events import ORDER_METADATA_KEY
 
 log = logging.getLogger(__name__)
@@ -33,20 +46,25 @@ NOT_REFUNDABLE_MESSAGE = "This payment has not been taken, so there is nothing t
 # Why a refund was made, as Stripe's refund `reason` says it.
 REQUESTED_BY_CUSTOMER = "requested_by_customer"
 FAILED = "failed"
+# Tries at taking a refund's part while other refunds of the same payment keep winning.
+MAX_TRIES = 20
 
 
-def refund_in_full(
+def refund(
     payment_intent_id: str,
     *,
     order_token: str,
     idempotency_key: str,
     requested_by_customer: bool = False,
+    amount: int | None = None,
 ) -> tuple[Refund, bool]:
-    """Refund a succeeded PaymentIntent in full, once; the refund, and whether it is new.
+    """Refund `amount` of a succeeded PaymentIntent, or (None) what is left of it, once; the
+    refund, and whether it is new.
 
     The same key with the same parameters returns the first refund (not new: no second event
-    follows); with other parameters it is refused like Stripe's 400. A new key on a refunded
-    PaymentIntent raises AlreadyRefunded, one not paid NotRefundable.
+    follows); with other parameters it is refused like Stripe's 400. Nothing left to refund
+    raises AlreadyRefunded, an amount over what is left a PaymentError (Stripe's 400), a
+    PaymentIntent not paid NotRefundable.
     """
     params: dict[str, object] = {
         "payment_intent": payment_intent_id,
@@ -54,64 +72,108 @@ def refund_in_full(
     }
     if requested_by_customer:
         params["reason"] = REQUESTED_BY_CUSTOMER
+    if amount is not None:
+        params["amount"] = amount
     fingerprint = _fingerprint(params)
     with provider_session() as session:
-        # Reads and the insert in transactions of their own: on SQLite a read transaction
-        # that then writes fails at once if another process wrote in between.
-        with session.begin():
-            earlier = _refund_by_idempotency_key(session, idempotency_key)
-            intent = find_intent(session, payment_intent_id)
-        if earlier is not None:
-            return _replayed(earlier, fingerprint), False
-        if intent is None:
-            raise refund_failed(payment_intent_id, "no such PaymentIntent")
-        if intent.status != SUCCEEDED:
-            log.info(
-                "Demo refund of PaymentIntent %s refused: status is %s",
-                payment_intent_id,
-                intent.status,
-            )
-            raise NotRefundable(NOT_REFUNDABLE_MESSAGE)
-        refund = Refund(
-            id="re_demo_" + secrets.token_hex(12),
-            payment_intent_id=intent.id,
-            amount=intent.amount_received,
-            currency=intent.currency,
-            status=SUCCEEDED,
-        )
-        row = insert(cast(Table, DemoRefund.__table__)).values(
-            id=refund.id,
-            payment_intent_id=refund.payment_intent_id,
-            open_payment_intent_id=refund.payment_intent_id,
-            amount=refund.amount,
-            currency=refund.currency,
-            status=refund.status,
-            idempotency_key=idempotency_key,
-            request_fingerprint=fingerprint,
-        )
-        try:
-            # The unique keys decide a race: one refund per key, one per PaymentIntent.
+        for _ in range(MAX_TRIES):
+            # Reads and the write in transactions of their own: on SQLite a read transaction
+            # that then writes fails at once if another process wrote in between. The payment
+            # is read before the key: a refund under this key that a racing request commits
+            # in between is then found by the key (replayed), never taken for another's.
             with session.begin():
-                session.execute(row)
-        except IntegrityError:
-            with session.begin():
+                intent = find_intent(session, payment_intent_id)
                 earlier = _refund_by_idempotency_key(session, idempotency_key)
-                done = _refund_of(session, payment_intent_id)
             if earlier is not None:
                 return _replayed(earlier, fingerprint), False
-            if done is None:
-                raise
-            log.info("Demo PaymentIntent %s already refunded (%s)", payment_intent_id, done.id)
-            raise AlreadyRefunded(ALREADY_REFUNDED_MESSAGE) from None
+            made = _take(session, intent, payment_intent_id, amount, idempotency_key, fingerprint)
+            if made is not None:
+                break
+        else:
+            raise ProviderUnavailable(REFUND_FAILED_MESSAGE, retry_after=1)
     log.info(
         "Demo refund %s of PaymentIntent %s for order %s (%s %s)",
-        refund.id,
+        made.id,
         payment_intent_id,
         order_token,
-        refund.amount,
-        refund.currency,
+        made.amount,
+        made.currency,
     )
-    return refund, True
+    return made, True
+
+
+def _take(
+    session: Session,
+    intent: DemoPaymentIntent | None,
+    payment_intent_id: str,
+    amount: int | None,
+    idempotency_key: str,
+    fingerprint: str,
+) -> Refund | None:
+    """Make the refund if the PaymentIntent still has what `intent` shows left; None if another
+    refund (or a request with this key) changed it first, to read again and retry."""
+    if intent is None:
+        raise refund_failed(payment_intent_id, "no such PaymentIntent")
+    if intent.status != SUCCEEDED:
+        log.info(
+            "Demo refund of PaymentIntent %s refused: status is %s",
+            payment_intent_id,
+            intent.status,
+        )
+        raise NotRefundable(NOT_REFUNDABLE_MESSAGE)
+    left = intent.amount_received - intent.amount_refunded
+    if left <= 0:
+        log.info("Demo PaymentIntent %s already refunded in full", payment_intent_id)
+        raise AlreadyRefunded(ALREADY_REFUNDED_MESSAGE)
+    taking = left if amount is None else amount
+    if not 0 < taking <= left:
+        raise _amount_refused(taking, left, intent.currency)
+    made = Refund(
+        id="re_demo_" + secrets.token_hex(12),
+        payment_intent_id=intent.id,
+        amount=taking,
+        currency=intent.currency,
+        status=SUCCEEDED,
+    )
+    # Only if the count is still what was read: a refund that won meanwhile makes this retry.
+    count = (
+        update(DemoPaymentIntent)
+        .where(
+            DemoPaymentIntent.id == intent.id,
+            DemoPaymentIntent.amount_refunded == intent.amount_refunded,
+        )
+        .values(amount_refunded=intent.amount_refunded + taking)
+        .execution_options(synchronize_session=False)
+    )
+    row = insert(cast(Table, DemoRefund.__table__)).values(
+        id=made.id,
+        payment_intent_id=made.payment_intent_id,
+        amount=made.amount,
+        currency=made.currency,
+        status=made.status,
+        idempotency_key=idempotency_key,
+        request_fingerprint=fingerprint,
+    )
+    try:
+        with session.begin():
+            counted = cast(CursorResult[Any], session.execute(count)).rowcount == 1
+            if counted:
+                # The unique key decides a race of one key: one refund per key.
+                session.execute(row)
+    except IntegrityError:
+        return None  # another request with this key made its refund: read it and replay
+    return made if counted else None
+
+
+def _amount_refused(amount: int, left: int, currency: str) -> PaymentError:
+    """Stripe's 400 for a refund of more than the charge has left (or of nothing)."""
+    if amount <= 0:
+        return PaymentError(REFUND_FAILED_MESSAGE, reason="amount must be at least 1")
+    return PaymentError(
+        REFUND_FAILED_MESSAGE,
+        reason=f"amount_too_large: Refund amount ({format_amount(amount, currency)}) is "
+        f"greater than unrefunded amount on charge ({format_amount(left, currency)})",
+    )
 
 
 def will_fail(refund: Refund) -> bool:
@@ -129,12 +191,19 @@ def fail(refund_id: str) -> DemoRefund | None:
         failed = session.execute(
             update(DemoRefund)
             .where(DemoRefund.id == refund_id, DemoRefund.status == SUCCEEDED)
-            .values(status=FAILED, open_payment_intent_id=None)
+            .values(status=FAILED)
             .execution_options(synchronize_session=False)
         )
         if not getattr(failed, "rowcount", 0):
             return None
         refund = session.get(DemoRefund, refund_id, populate_existing=True)
+        assert refund is not None  # just updated, and demo refunds stay
+        session.execute(
+            update(DemoPaymentIntent)
+            .where(DemoPaymentIntent.id == refund.payment_intent_id)
+            .values(amount_refunded=DemoPaymentIntent.amount_refunded - refund.amount)
+            .execution_options(synchronize_session=False)
+        )
     log.info("Demo refund %s failed afterwards", refund_id)
     return refund
 
@@ -142,12 +211,6 @@ def fail(refund_id: str) -> DemoRefund | None:
 def _refund_by_idempotency_key(session: Session, key: str) -> DemoRefund | None:
     """The refund an earlier request with this idempotency key made, if any."""
     query = select(DemoRefund).where(DemoRefund.idempotency_key == key)
-    return session.scalars(query).one_or_none()
-
-
-def _refund_of(session: Session, payment_intent_id: str) -> DemoRefund | None:
-    """The PaymentIntent's refund that still counts (not failed), if it has been refunded."""
-    query = select(DemoRefund).where(DemoRefund.open_payment_intent_id == payment_intent_id)
     return session.scalars(query).one_or_none()
 
 
