@@ -16,11 +16,11 @@ from bookstore.db import db
 from bookstore.domain_errors import DomainError
 from bookstore.jobs.queue import RetryLater
 from bookstore.money import format_amount
+from bookstore.orders.admin_queries import locked_order
 from bookstore.orders.partial_refund_outcomes import send_partial_refund
 from bookstore.orders.partial_refunds import (
     PartialRefundAsk,
     describe,
-    locked_order,
     request_partial_refund,
 )
 

@@ -1,8 +1,9 @@
 """Partial refunds: each one the owner asks for is a row, with its own amount and idempotency key.
 
-Asked for in one transaction, the order's row locked (`locked_order`), as a full refund is: the
-row, the copies put back on the shelf and the job that sends it are committed together; the
-worker then sends it (partial_refund_outcomes.py), and Stripe's charge.refunded settles it.
+Asked for in one transaction, the order's row locked (admin_queries.locked_order), as a full
+refund is: the row, the copies put back on the shelf and the job that sends it are committed
+together; the worker then sends it (partial_refund_outcomes.py), and the gateway's
+charge.refunded settles it.
 
 What a refund gives back (integers in the smallest currency unit):
 - each line asked for: its unit price times the copies refunded;
@@ -30,12 +31,12 @@ from typing import Any
 from sqlalchemy import JSON, ForeignKey, String, select
 from sqlalchemy.orm import Mapped, mapped_column
 
-from bookstore.db import Model, UtcDateTime, db, lock_for_write, utcnow
+from bookstore.db import Model, UtcDateTime, db, utcnow
 from bookstore.domain_errors import Conflict, InvalidRequest
 from bookstore.jobs.queue import enqueue
 from bookstore.money import format_amount
 from bookstore.orders.holds import put_back
-from bookstore.orders.models import Order, OrderStatus, find_order_by_number, record
+from bookstore.orders.models import Order, OrderStatus, record
 from bookstore.payments import current_gateway
 
 PARTIAL_REFUND_JOB = "partial_refund"
@@ -124,15 +125,6 @@ class RefundRefused(Conflict):
     """The refund asked for would go past what the order has left (409)."""
 
 
-def locked_order(number: str) -> Order | None:
-    """The order with this number, its row locked until the commit (as the webhook locks it)."""
-    lock_for_write()
-    order = find_order_by_number(number)
-    if order is not None:
-        db.session.refresh(order, with_for_update=True)
-    return order
-
-
 def refunds_of(order_id: int) -> list[OrderRefund]:
     """The order's partial refunds, oldest first."""
     query = select(OrderRefund).where(OrderRefund.order_id == order_id).order_by(OrderRefund.id)
@@ -184,7 +176,7 @@ def refundable(order: Order) -> Refundable:
 
 def request_partial_refund(order: Order, ask: PartialRefundAsk) -> OrderRefund:
     """Record the refund, put its copies back if asked, and queue it for the worker, in the
-    caller's transaction (the order locked: `locked_order`). Raises InvalidRefund or
+    caller's transaction (the order locked: admin_queries.locked_order). Raises InvalidRefund or
     RefundRefused, changing nothing, when the rules in the module's docstring say no."""
     if ask.amount is None and not ask.lines and not ask.shipping:
         raise InvalidRefund(

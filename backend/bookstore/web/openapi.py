@@ -59,6 +59,7 @@ class Operation:
     description: str | None = None
     tag: str = "shop"
     not_modified: bool = False  # answers 304 to a matching If-None-Match
+    status: int = 200  # the status of a success (201: it made something)
     # A page for people rather than JSON: GET answers HTML; POST takes a form, answers 303.
     page: bool = False
 
@@ -326,9 +327,10 @@ def operations(settings: Settings) -> tuple[Operation, ...]:
     """Every operation this server answers, given its mode."""
     # Imported here: the admin operations are built with this module's Operation.
     from bookstore.web.admin.openapi import ADMIN_OPERATIONS
+    from bookstore.web.admin.refund_openapi import REFUND_OPERATIONS
     from bookstore.web.admin.stock_openapi import STOCK_OPERATIONS
 
-    admin = ADMIN_OPERATIONS + STOCK_OPERATIONS
+    admin = ADMIN_OPERATIONS + STOCK_OPERATIONS + REFUND_OPERATIONS
     if settings.mode == "demo":
         return SHOP_OPERATIONS + admin + demo_operations()
     return SHOP_OPERATIONS + admin
@@ -376,15 +378,16 @@ def _component_schemas(ops: Iterable[Operation]) -> dict[str, Any]:
 
 def _operation(op: Operation) -> dict[str, Any]:
     """The Operation Object of `op`."""
-    responses: dict[str, Any] = {"200": {"description": "OK"}}
+    ok = str(op.status)
+    responses: dict[str, Any] = {ok: {"description": "Created" if op.status == 201 else "OK"}}
     if op.page and op.method == "get":
-        responses["200"]["content"] = {"text/html": {"schema": {"type": "string"}}}
+        responses[ok]["content"] = {"text/html": {"schema": {"type": "string"}}}
     elif op.page:
         responses = {"303": {"description": "See Other: back to the shop's return_url."}}
     elif op.response is not None:
-        responses["200"]["content"] = _json_content(op.response.__name__)
+        responses[ok]["content"] = _json_content(op.response.__name__)
     else:
-        responses["200"]["content"] = {"application/json": {"schema": {"type": "object"}}}
+        responses[ok]["content"] = {"application/json": {"schema": {"type": "object"}}}
     if op.not_modified:
         responses["304"] = {"description": "Not modified: the client's copy (If-None-Match)."}
     for status, description in sorted(op.errors.items()):

@@ -104,4 +104,5 @@ def record_owner_action(action: str, detail: str = "") -> None:
 # helpers they use exist (Flask's pattern for a blueprint split over modules).
 from bookstore.web.admin import auth_routes as auth_routes  # noqa: E402
 from bookstore.web.admin import orders_routes as orders_routes  # noqa: E402
+from bookstore.web.admin import refund_routes as refund_routes  # noqa: E402
 from bookstore.web.admin import stock_routes as stock_routes  # noqa: E402
