@@ -15,7 +15,7 @@ REFUND_OPERATIONS: tuple[Operation, ...] = (
         "get",
         "/api/admin/orders/{number}/refunds",
         "The order's partial refunds and what is left to refund",
-        r.PartialRefundsResponse,
+        r.RefundsResponse,
         {401: E401, 404: E404},
         parameters=(SESSION_PARAMETER, NUMBER),
         description="What the refund dialog starts from: each line's copies, the shipping and "
@@ -26,7 +26,7 @@ REFUND_OPERATIONS: tuple[Operation, ...] = (
         "post",
         "/api/admin/orders/{number}/refunds",
         "Refund part of an order: lines, the shipping, or an amount",
-        r.PartialRefundCreatedResponse,
+        r.RefundCreatedResponse,
         {
             **{status: ERRORS[status] for status in BODY},
             400: "`invalid_json`, `validation_error`, `empty_refund` (no lines, no shipping and "
@@ -40,7 +40,7 @@ REFUND_OPERATIONS: tuple[Operation, ...] = (
             "`details`), `shipping_already_refunded`, `refund_exceeds_payment` (the refunds "
             "together would pass what was paid; `details.refundable`).",
         },
-        body=r.PartialRefundRequest,
+        body=r.RefundRequest,
         parameters=(SESSION_PARAMETER, NUMBER, CSRF_PARAMETER),
         status=201,
         description="Answers 201 with the refund `requested`: the worker sends it under its "

@@ -22,7 +22,7 @@ from bookstore.orders.partial_refunds import (
 )
 from bookstore.request_bodies import parse_body
 from bookstore.web.admin import admin_bp, current_owner, record_owner_action
-from bookstore.web.admin.refund_schemas import PartialRefundRequest, created_json, refunds_json
+from bookstore.web.admin.refund_schemas import RefundRequest, created_json, refunds_json
 
 NOT_FOUND_MESSAGE = "No order has that number."
 
@@ -39,7 +39,7 @@ def list_refunds(number: str) -> Response:
 @admin_bp.post("/orders/<number>/refunds")
 def create_refund(number: str) -> tuple[Response, int]:
     """Refund part of the order (lines, shipping, or an amount): the refund, asked for."""
-    body = parse_body(PartialRefundRequest)
+    body = parse_body(RefundRequest)
     copies: dict[str, int] = {}
     for line in body.lines:
         copies[line.book_id] = copies.get(line.book_id, 0) + line.quantity

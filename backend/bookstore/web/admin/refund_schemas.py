@@ -21,7 +21,7 @@ MAX_REASON = 500
 MAX_REFUND_LINES = 50
 
 
-class PartialRefundLineRequest(BaseModel):
+class RefundLineRequest(BaseModel):
     """Copies of one book to refund."""
 
     model_config = ConfigDict(alias_generator=to_camel, validate_by_name=True)
@@ -30,12 +30,12 @@ class PartialRefundLineRequest(BaseModel):
     quantity: Annotated[StrictInt, Field(ge=1), WholeNumber]
 
 
-class PartialRefundRequest(BaseModel):
+class RefundRequest(BaseModel):
     """Body of POST /api/admin/orders/{number}/refunds: part of the order, or an amount."""
 
     model_config = ConfigDict(alias_generator=to_camel, validate_by_name=True)
 
-    lines: Annotated[list[PartialRefundLineRequest], Field(max_length=MAX_REFUND_LINES)] = Field(
+    lines: Annotated[list[RefundLineRequest], Field(max_length=MAX_REFUND_LINES)] = Field(
         default_factory=list,
         description="Copies to refund; their price and share of the tax make the amount.",
     )
@@ -54,7 +54,7 @@ class PartialRefundRequest(BaseModel):
     )
 
 
-class PartialRefundLineResponse(ResponseModel):
+class RefundLineResponse(ResponseModel):
     """Copies of one book: refunded, or left to refund."""
 
     book_id: str
@@ -62,7 +62,7 @@ class PartialRefundLineResponse(ResponseModel):
     quantity: int = Field(ge=0)
 
 
-class PartialRefundResponse(ResponseModel):
+class RefundResponse(ResponseModel):
     """One partial refund."""
 
     id: int
@@ -72,7 +72,7 @@ class PartialRefundResponse(ResponseModel):
         description="`requested` (the worker sends it), `sent` (the gateway took it), "
         "`succeeded` (its charge.refunded came), `failed` (see `error`; it no longer counts)."
     )
-    lines: list[PartialRefundLineResponse]
+    lines: list[RefundLineResponse]
     shipping: bool
     restock: bool = Field(description="Its copies were put back on the shelf.")
     notify: bool
@@ -81,45 +81,41 @@ class PartialRefundResponse(ResponseModel):
     created_at: Timestamp
 
 
-class PartialRefundCreatedResponse(ResponseModel):
+class RefundCreatedResponse(ResponseModel):
     """POST /api/admin/orders/{number}/refunds: the refund, asked for (201)."""
 
-    refund: PartialRefundResponse
+    refund: RefundResponse
 
 
 class RefundableResponse(ResponseModel):
     """What is left to refund of the order."""
 
     amount: Amount = Field(description="What was paid less every refund not failed.")
-    lines: list[PartialRefundLineResponse] = Field(
-        description="Copies of each line left to refund."
-    )
+    lines: list[RefundLineResponse] = Field(description="Copies of each line left to refund.")
     shipping: Amount = Field(description="The shipping, if not refunded yet; else 0.")
 
 
-class PartialRefundsResponse(ResponseModel):
+class RefundsResponse(ResponseModel):
     """GET /api/admin/orders/{number}/refunds: the partial refunds, oldest first, and what is
     left (all zero unless the order is paid or partially refunded)."""
 
-    refunds: list[PartialRefundResponse]
+    refunds: list[RefundResponse]
     refundable: RefundableResponse
 
 
 def created_json(order: Order, refund: OrderRefund) -> dict[str, Any]:
     """The answer of POST .../refunds."""
-    return PartialRefundCreatedResponse(refund=_refund(order, refund)).model_dump(mode="json")
+    return RefundCreatedResponse(refund=_refund(order, refund)).model_dump(mode="json")
 
 
 def refunds_json(order: Order, refunds: list[OrderRefund], left: Refundable) -> dict[str, Any]:
     """The answer of GET .../refunds."""
-    return PartialRefundsResponse(
+    return RefundsResponse(
         refunds=[_refund(order, refund) for refund in refunds],
         refundable=RefundableResponse(
             amount=left.amount,
             lines=[
-                PartialRefundLineResponse(
-                    book_id=line.book_id, title=line.title, quantity=line.quantity
-                )
+                RefundLineResponse(book_id=line.book_id, title=line.title, quantity=line.quantity)
                 for line in left.lines
             ],
             shipping=left.shipping,
@@ -127,16 +123,16 @@ def refunds_json(order: Order, refunds: list[OrderRefund], left: Refundable) -> 
     ).model_dump(mode="json")
 
 
-def _refund(order: Order, refund: OrderRefund) -> PartialRefundResponse:
+def _refund(order: Order, refund: OrderRefund) -> RefundResponse:
     """One refund, as both routes show it."""
     titles = {line.book_id: line.title for line in order.lines}
-    return PartialRefundResponse(
+    return RefundResponse(
         id=refund.id,
         amount=refund.amount,
         currency=refund.currency,
         status=RefundStatus(refund.status),
         lines=[
-            PartialRefundLineResponse(
+            RefundLineResponse(
                 book_id=line["book_id"],
                 title=titles.get(line["book_id"], line["book_id"]),
                 quantity=line["quantity"],
