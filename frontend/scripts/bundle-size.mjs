@@ -3,9 +3,10 @@
  * Prints the size of the JavaScript a shopper downloads before the shop first renders (the
  * entry chunk index.html loads plus every chunk it imports statically, which Vite
  * modulepreloads), and what each lazy page adds on top. Reads the build manifest, so run it
- * after `npm run build`. Exits 1 when the first render is over the budget, or when the first
+ * after `npm run build`. Exits 1 when the first render is over the budget, when the first
  * render or the checkout page would load the demo stand-in or Stripe.js eagerly (both must
- * stay behind the dynamic imports that pick one by mode).
+ * stay behind the dynamic imports that pick one by mode), or when the owner's dashboard has
+ * leaked into the shop's first render (it is a lazy chunk of its own, loaded only at /admin).
  *
  * Sizes are in bytes, each file gzipped on its own at level 6 (zlib's default, what a server
  * compressing on the fly sends), as the budget is stated.
@@ -22,6 +23,15 @@ export const GZIP_LEVEL = 6;
 const MODE_ONLY = [
   ['the demo stand-in', '/demo/payment_intents'],
   ["Stripe.js's loader", 'js.stripe.com'],
+];
+
+// The owner's dashboard: none of it belongs in what every shopper downloads first. Matched
+// without regard to case; each names something only the dashboard's code says.
+const ADMIN_ONLY = [
+  ["the dashboard's API", '/api/admin'],
+  ['the CSRF header', 'X-CSRF-Token'],
+  ['sign out everywhere', 'Sign out everywhere'],
+  ['recovery codes', 'recovery code'],
 ];
 
 /** Bytes of `data` gzipped as the budget counts them. */
@@ -54,9 +64,10 @@ export function measure(dist) {
   if (!entry) throw new Error('The manifest has no entry chunk: was the build run?');
   const firstKeys = staticClosure(entry);
 
-  // Each lazily loaded page: the chunks it needs that the first render has not loaded yet.
+  // Each lazily loaded page (and the dashboard): the chunks it needs that the first render has
+  // not loaded yet.
   const pages = (manifest[entry].dynamicImports ?? [])
-    .filter((key) => /Page\.tsx$/.test(key))
+    .filter((key) => /(Page|AdminApp)\.tsx$/.test(key))
     .map((key) => ({
       name: manifest[key].name,
       ...sized([...staticClosure(key)].filter((chunk) => !firstKeys.has(chunk))),
@@ -69,6 +80,11 @@ export function measure(dist) {
     const text = readFileSync(join(dist, manifest[key].file), 'utf8');
     for (const [what, marker] of MODE_ONLY) {
       if (text.includes(marker)) leaks.push({ file: manifest[key].file, what });
+    }
+    if (!firstKeys.has(key)) continue;
+    const lower = text.toLowerCase();
+    for (const [what, marker] of ADMIN_ONLY) {
+      if (lower.includes(marker.toLowerCase())) leaks.push({ file: manifest[key].file, what: `the owner's dashboard (${what})` });
     }
   }
 

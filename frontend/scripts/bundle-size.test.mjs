@@ -88,4 +88,19 @@ describe('bundle size', () => {
     );
     expect(leaks).toEqual([{ file: 'assets/index.js', what: 'the demo stand-in' }]);
   });
+
+  it("finds the owner's dashboard in the shop's first render, and only there", () => {
+    const { leaks } = measure(
+      fakeBuild({
+        'index.js': 'fetch("/API/ADMIN/orders")',
+        'vendor.js': 'label:"Use a Recovery Code instead"',
+        // A lazy chunk (the dashboard's own) may say anything.
+        'page.js': 'fetch("/api/admin/session",{headers:{"X-CSRF-Token":t}});"Sign out everywhere"',
+      }),
+    );
+    expect(leaks).toEqual([
+      { file: 'assets/index.js', what: "the owner's dashboard (the dashboard's API)" },
+      { file: 'assets/vendor.js', what: "the owner's dashboard (recovery codes)" },
+    ]);
+  });
 });

@@ -85,16 +85,18 @@ export function StockPage() {
                       <button
                         type="button"
                         className="button button--secondary admin-table__button"
+                        aria-label={`Change count of ${row.title}`}
                         onClick={() => setEditing({ kind: 'shelf', row })}
                       >
-                        Change count<span className="visually-hidden"> of {row.title}</span>
+                        Change count
                       </button>
                       <button
                         type="button"
                         className="button button--secondary admin-table__button"
+                        aria-label={`Set threshold for ${row.title}`}
                         onClick={() => setEditing({ kind: 'threshold', row })}
                       >
-                        Set threshold<span className="visually-hidden"> for {row.title}</span>
+                        Set threshold
                       </button>
                     </td>
                   </tr>

@@ -11,7 +11,9 @@ interface DialogProps {
 
 /** The page's main heading: where focus goes when the dialog's opener has gone meanwhile. */
 function fallbackFocus(): HTMLElement | null {
-  return document.querySelector<HTMLElement>('main h1');
+  const heading = document.querySelector<HTMLElement>('main h1');
+  if (heading && !heading.hasAttribute('tabindex')) heading.tabIndex = -1;
+  return heading;
 }
 
 /**
