@@ -1255,6 +1255,31 @@ export interface components {
             email: string;
         };
         /**
+         * OrderRefundResponse
+         * @description The order's full refund, once asked for.
+         */
+        OrderRefundResponse: {
+            /**
+             * Cause
+             * @description `sold_out`: the copies were gone when the payment came; `shop`: the shop refunded it.
+             */
+            cause: ("sold_out" | "shop") | null;
+            /** Note */
+            note: string | null;
+            /** Requestedat */
+            requestedAt: string | null;
+            /**
+             * Refundid
+             * @description The gateway's refund; null while not sent.
+             */
+            refundId: string | null;
+            /**
+             * Problem
+             * @description Why the gateway did not refund it (a refusal, or a refund that failed later): it waits for the owner.
+             */
+            problem: string | null;
+        };
+        /**
          * OrderResponse
          * @description GET /api/orders/{paymentIntentId}: the order as the server knows it.
          */
@@ -1443,7 +1468,7 @@ export interface components {
             stockTaken: boolean;
             /** Failuremessage */
             failureMessage: string | null;
-            refund: components["schemas"]["bookstore__web__admin__order_schemas__RefundResponse"] | null;
+            refund: components["schemas"]["OrderRefundResponse"] | null;
             /**
              * Reviewreason
              * @description Why it is under review; null otherwise.
@@ -1653,7 +1678,7 @@ export interface components {
          * @description POST /api/admin/orders/{number}/refunds: the refund, asked for (201).
          */
         RefundCreatedResponse: {
-            refund: components["schemas"]["bookstore__web__admin__refund_schemas__RefundResponse"];
+            refund: components["schemas"]["RefundResponse"];
         };
         /**
          * RefundLineRequest
@@ -1717,6 +1742,49 @@ export interface components {
             notify: boolean;
         };
         /**
+         * RefundResponse
+         * @description One partial refund.
+         */
+        RefundResponse: {
+            /** Id */
+            id: number;
+            /**
+             * Amount
+             * @description Smallest currency unit (cents for USD).
+             */
+            amount: number;
+            /**
+             * Currency
+             * @description Lower-case ISO code.
+             */
+            currency: string;
+            /** @description `requested` (the worker sends it), `sent` (the gateway took it), `succeeded` (its charge.refunded came), `failed` (see `error`; it no longer counts). */
+            status: components["schemas"]["RefundStatus"];
+            /** Lines */
+            lines: components["schemas"]["RefundLineResponse"][];
+            /** Shipping */
+            shipping: boolean;
+            /**
+             * Restock
+             * @description Its copies were put back on the shelf.
+             */
+            restock: boolean;
+            /** Notify */
+            notify: boolean;
+            /** Reason */
+            reason: string | null;
+            /**
+             * Error
+             * @description Why it failed, for the owner.
+             */
+            error: string | null;
+            /**
+             * Createdat
+             * @description UTC, e.g. 2026-12-15T09:30:00Z.
+             */
+            createdAt: string;
+        };
+        /**
          * RefundStatus
          * @description Where one partial refund stands.
          * @enum {string}
@@ -1750,7 +1818,7 @@ export interface components {
          */
         RefundsResponse: {
             /** Refunds */
-            refunds: components["schemas"]["bookstore__web__admin__refund_schemas__RefundResponse"][];
+            refunds: components["schemas"]["RefundResponse"][];
             refundable: components["schemas"]["RefundableResponse"];
         };
         /**
@@ -2046,74 +2114,6 @@ export interface components {
              * @enum {string}
              */
             result: "processed" | "duplicate" | "ignored";
-        };
-        /**
-         * RefundResponse
-         * @description The order's full refund, once asked for.
-         */
-        bookstore__web__admin__order_schemas__RefundResponse: {
-            /**
-             * Cause
-             * @description `sold_out`: the copies were gone when the payment came; `shop`: the shop refunded it.
-             */
-            cause: ("sold_out" | "shop") | null;
-            /** Note */
-            note: string | null;
-            /** Requestedat */
-            requestedAt: string | null;
-            /**
-             * Refundid
-             * @description The gateway's refund; null while not sent.
-             */
-            refundId: string | null;
-            /**
-             * Problem
-             * @description Why the gateway did not refund it (a refusal, or a refund that failed later): it waits for the owner.
-             */
-            problem: string | null;
-        };
-        /**
-         * RefundResponse
-         * @description One partial refund.
-         */
-        bookstore__web__admin__refund_schemas__RefundResponse: {
-            /** Id */
-            id: number;
-            /**
-             * Amount
-             * @description Smallest currency unit (cents for USD).
-             */
-            amount: number;
-            /**
-             * Currency
-             * @description Lower-case ISO code.
-             */
-            currency: string;
-            /** @description `requested` (the worker sends it), `sent` (the gateway took it), `succeeded` (its charge.refunded came), `failed` (see `error`; it no longer counts). */
-            status: components["schemas"]["RefundStatus"];
-            /** Lines */
-            lines: components["schemas"]["RefundLineResponse"][];
-            /** Shipping */
-            shipping: boolean;
-            /**
-             * Restock
-             * @description Its copies were put back on the shelf.
-             */
-            restock: boolean;
-            /** Notify */
-            notify: boolean;
-            /** Reason */
-            reason: string | null;
-            /**
-             * Error
-             * @description Why it failed, for the owner.
-             */
-            error: string | null;
-            /**
-             * Createdat
-             * @description UTC, e.g. 2026-12-15T09:30:00Z.
-             */
-            createdAt: string;
         };
     };
     responses: never;
@@ -3669,7 +3669,7 @@ export interface operations {
                     "application/json": components["schemas"]["RefundCreatedResponse"];
                 };
             };
-            /** @description `invalid_json`, `validation_error`, `empty_refund` (no lines, no shipping and no amount), `unknown_line` (`details.bookIds`: books the order does not have). */
+            /** @description `invalid_json`, `validation_error`, `empty_refund` (no lines, no shipping and no amount), `unknown_line` (`details.bookIds`: books the order does not have), `invalid_amount` (what was asked for comes to nothing: free shipping alone). */
             400: {
                 headers: {
                     [name: string]: unknown;

@@ -125,7 +125,7 @@ class OrderListResponse(ResponseModel):
     total: int = Field(ge=0, description="Orders found in all pages.")
 
 
-class RefundResponse(ResponseModel):
+class OrderRefundResponse(ResponseModel):
     """The order's full refund, once asked for."""
 
     cause: RefundCause | None = Field(
@@ -186,7 +186,7 @@ class OrderViewResponse(ResponseModel):
     hold_active: bool = Field(description="Whether they are held now.")
     stock_taken: bool = Field(description="Whether its copies were taken off the shelf.")
     failure_message: str | None
-    refund: RefundResponse | None
+    refund: OrderRefundResponse | None
     review_reason: str | None = Field(description="Why it is under review; null otherwise.")
     dead_jobs: list[DeadJobResponse]
     shipment: ShipmentResponse | None
@@ -256,11 +256,11 @@ def order_view_json(order: Order) -> dict[str, object]:
     ).model_dump(mode="json")
 
 
-def _refund(order: Order) -> RefundResponse | None:
+def _refund(order: Order) -> OrderRefundResponse | None:
     """The refund's facts, once one was asked for."""
     if order.refund_cause is None and order.refund_requested_at is None:
         return None
-    return RefundResponse.model_validate(
+    return OrderRefundResponse.model_validate(
         {
             "cause": order.refund_cause,
             "note": order.refund_note,

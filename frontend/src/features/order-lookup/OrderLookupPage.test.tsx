@@ -437,6 +437,39 @@ describe('find your order: refunds', () => {
     );
   });
 
+  it('shows a parcel sent with a carrier the shop has no link for by its tracking number alone', async () => {
+    const shipment = { carrier: 'Other', trackingNumber: 'LOCAL-42', trackingUrl: null, shippedAt: '2026-12-02T10:00:00Z' } as const;
+    serve(rightPairOnly(adasOrder({ shipment })));
+    renderLookup();
+
+    const user = await fillIn(NUMBER, EMAIL);
+    await user.click(findButton());
+
+    await screen.findByRole('heading', { name: `Order ${NUMBER}` });
+    expect(fact('Status')).toHaveTextContent('Shipped');
+    expect(fact('Tracking')).toHaveTextContent('Tracking number LOCAL-42');
+    expect(within(fact('Tracking')).queryByRole('link')).not.toBeInTheDocument();
+    expect(screen.getByText('Your books have left us: follow them with the tracking number below.')).toBeInTheDocument();
+  });
+
+  it('says a refunded order is refunded even after it shipped, and still shows the parcel', async () => {
+    const shipment = {
+      carrier: 'DHL',
+      trackingNumber: '1234567890',
+      trackingUrl: 'https://www.dhl.com/global-en/home/tracking.html?tracking-id=1234567890',
+      shippedAt: '2026-12-02T10:00:00Z',
+    } as const;
+    serve(rightPairOnly(adasOrder({ status: 'refunded', refundCause: 'shop', shipment })));
+    renderLookup();
+
+    const user = await fillIn(NUMBER, EMAIL);
+    await user.click(findButton());
+
+    await screen.findByRole('heading', { name: `Order ${NUMBER}` });
+    expect(fact('Status')).toHaveTextContent('Refunded');
+    expect(fact('Tracking')).toHaveTextContent('DHL 1234567890');
+  });
+
   it('says a partly refunded order is partly refunded', async () => {
     serve(rightPairOnly(adasOrder({ status: 'partially_refunded' })));
     renderLookup();
