@@ -30,7 +30,8 @@ REFUND_OPERATIONS: tuple[Operation, ...] = (
         {
             **{status: ERRORS[status] for status in BODY},
             400: "`invalid_json`, `validation_error`, `empty_refund` (no lines, no shipping and "
-            "no amount), `unknown_line` (`details.bookIds`: books the order does not have).",
+            "no amount), `unknown_line` (`details.bookIds`: books the order does not have), "
+            "`invalid_amount` (what was asked for comes to nothing: free shipping alone).",
             401: E401,
             403: E403,
             404: E404,
