@@ -25,7 +25,8 @@ if (!('showModal' in HTMLDialogElement.prototype)) {
     close(this: HTMLDialogElement) {
       if (!this.open) return;
       this.open = false;
-      this.dispatchEvent(new Event('close'));
+      // The browser fires `close` in a task of its own, not during the call.
+      setTimeout(() => this.dispatchEvent(new Event('close')), 0);
     },
   });
 }

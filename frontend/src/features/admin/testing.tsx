@@ -1,5 +1,6 @@
 /** Test helpers for the owner's dashboard: the server's answers, and the dashboard mounted at a path. */
 import { act, render } from '@testing-library/react';
+import { StrictMode } from 'react';
 import { Route, Router } from 'wouter';
 import { memoryLocation } from 'wouter/memory-location';
 import { apiError, mockFetch, type Route as FetchRoute } from '../../testing/fetchMock';
@@ -35,13 +36,16 @@ export function serveAdmin(routes: FetchRoute[], { signedIn = true }: { signedIn
  */
 export function renderAdmin(route: string) {
   const location = memoryLocation({ path: route, record: true });
+  // In StrictMode, as main.tsx renders the app: effects run twice on mount.
   const rendered = render(
-    <Router hook={location.hook}>
-      <Route path="/admin" nest>
-        <AdminApp />
-      </Route>
-      <LocationProbe />
-    </Router>,
+    <StrictMode>
+      <Router hook={location.hook}>
+        <Route path="/admin" nest>
+          <AdminApp />
+        </Route>
+        <LocationProbe />
+      </Router>
+    </StrictMode>,
   );
   return {
     ...rendered,

@@ -127,9 +127,6 @@ export function AdminSessionProvider({ children }: { children: ReactNode }) {
     return () => window.removeEventListener('pageshow', onPageShow);
   }, [forget, latestLocation]);
 
-  // Leaving the dashboard (to the shop) ends its requests.
-  useEffect(() => () => controller.current.abort(), []);
-
   const value = useMemo(
     () => ({ state, epoch, returnTo, check, signedIn, signOut, signOutEverywhere, memory }),
     [state, epoch, returnTo, check, signedIn, signOut, signOutEverywhere, memory],

@@ -46,6 +46,13 @@ export function Dialog({ title, onClose, busy = false, children }: DialogProps) 
     if (!busy) onClose();
   };
 
+  // Should the browser close it all the same, the page follows. A `close` event that finds it
+  // open again is an old one: the effect's cleanup closed it and the effect reopened it (as
+  // React's StrictMode does once on mount).
+  const onNativeClose = (event: SyntheticEvent<HTMLDialogElement>) => {
+    if (!event.currentTarget.open) onClose();
+  };
+
   return (
     <dialog
       ref={ref}
@@ -53,8 +60,7 @@ export function Dialog({ title, onClose, busy = false, children }: DialogProps) 
       aria-labelledby={titleId}
       tabIndex={-1}
       onCancel={onCancel}
-      // Should the browser close it all the same, the page follows.
-      onClose={onClose}
+      onClose={onNativeClose}
     >
       <h2 id={titleId} className="admin-dialog__title">
         {title}

@@ -1,0 +1,218 @@
+"""The owner's dashboard in Chromium against the real servers (demo mode): axe-core finds no
+WCAG 2.0-2.2 A/AA violation on any page or state (enrolment, recovery codes, sign-in and its
+errors, orders on a desktop and a phone, an order with its dialogs, stock, activity), and after
+sign-out neither Back nor a page the browser restores shows anything of the dashboard."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import urllib.request
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pyotp
+import pytest
+from accessibility import expect_no_axe_violations
+from e2e_servers import Servers
+from playwright.sync_api import Page, expect
+from shopping import SUCCESS_CARD, checkout_one_book, expect_paid, pay_with
+
+ROOT = Path(__file__).resolve().parents[2]
+PYTHON = str(ROOT / ".venv" / "bin" / "python")
+PASSWORD = "a quiet harbour at dawn with seven gulls"
+PHONE = {"width": 375, "height": 740}
+
+
+@dataclass
+class Owner:
+    """An enrolled owner: what signs them in (each recovery code once)."""
+
+    email: str
+    password: str
+    recovery_codes: list[str] = field(default_factory=list)
+
+
+@pytest.fixture
+def check(page: Page, screenshot: Callable[[str], None]) -> Callable[[str], None]:
+    """Save a screenshot of the page's state, then fail on any axe violation in it."""
+
+    def take(state: str) -> None:
+        screenshot(f"a11y-admin-{state}")
+        expect_no_axe_violations(page, state)
+
+    return take
+
+
+def owners_add(servers: Servers, email: str) -> str:
+    """`flask --app bookstore owners add EMAIL` against the servers' database: the link."""
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(ROOT / "backend"),
+        "DEMO_MODE": "1",
+        "STRIPE_PUBLISHABLE_KEY": "",
+        "STRIPE_SECRET_KEY": "",
+        "STRIPE_WEBHOOK_SECRET": "",
+        "DATABASE_URL": f"sqlite:///{servers.database}",
+        "FRONTEND_ORIGIN": servers.web_url,
+    }
+    printed = subprocess.run(  # noqa: S603 (fixed local command)
+        [PYTHON, "-m", "flask", "--app", "bookstore", "owners", "add", email],
+        env=env,
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    link = re.search(r"\S+/admin/enrol#token=\S+", printed)
+    assert link, printed
+    return link.group(0)
+
+
+def post_admin(servers: Servers, path: str, body: dict[str, Any]) -> Any:
+    """POST to /api/admin as the shop's own page would (its Origin), outside the browser."""
+    request = urllib.request.Request(  # noqa: S310 (the test's own server)
+        f"{servers.api_url}/api/admin{path}",
+        data=json.dumps(body).encode(),
+        headers={"Content-Type": "application/json", "Origin": servers.web_url},
+    )
+    with urllib.request.urlopen(request, timeout=15) as response:  # noqa: S310
+        return json.load(response)
+
+
+@pytest.fixture(scope="module")
+def owner(servers: Servers) -> Owner:
+    """An owner enrolled through the API, as the enrolment page does it."""
+    email = "a11y-owner@example.com"
+    token = owners_add(servers, email).split("#token=", 1)[1]
+    secret = post_admin(servers, "/enrolment/start", {"token": token})["secret"]
+    finished = post_admin(
+        servers,
+        "/enrolment/finish",
+        {"token": token, "password": PASSWORD, "code": pyotp.TOTP(secret).now()},
+    )
+    return Owner(email, PASSWORD, list(finished["recoveryCodes"]))
+
+
+def sign_in(page: Page, owner: Owner) -> None:
+    """Sign in on /admin/sign-in with one of the owner's recovery codes (each works once)."""
+    page.goto("/admin/sign-in")
+    page.get_by_label("Email").fill(owner.email)
+    page.get_by_label("Password").fill(owner.password)
+    page.get_by_role("button", name="Lost your phone? Use a recovery code instead").click()
+    page.get_by_label("Recovery code").fill(owner.recovery_codes.pop())
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("heading", level=1, name="Orders")).to_be_visible()
+
+
+def test_enrolment_and_sign_in_have_no_axe_violations(
+    page: Page, servers: Servers, check: Callable[[str], None]
+) -> None:
+    """The link's page (QR code, key, errors), the recovery codes, then sign-in and its errors."""
+    link = owners_add(servers, "a11y-enrol@example.com")
+    page.goto(link)
+    expect(page.get_by_role("img", name=re.compile("QR code to add"))).to_be_visible()
+    # The token is taken out of the address bar as soon as the page has it.
+    expect(page).to_have_url(re.compile(r"/admin/enrol$"))
+    check("enrol")
+
+    page.get_by_role("button", name="Finish setting up").click()
+    expect(page.get_by_label("New password")).to_be_focused()
+    check("enrol-errors")
+
+    key = page.locator(".admin-secret").inner_text().replace(" ", "")
+    page.get_by_label("New password").fill(PASSWORD)
+    page.get_by_label("Code from your authenticator app").fill(pyotp.TOTP(key).now())
+    page.get_by_role("button", name="Finish setting up").click()
+    codes = page.get_by_role("list", name="Recovery codes").get_by_role("listitem")
+    expect(codes).to_have_count(10)
+    check("recovery-codes")
+
+    page.get_by_role("checkbox", name="I've saved my recovery codes").check()
+    page.get_by_role("button", name="Continue to sign in").click()
+    expect(page.get_by_role("heading", level=1, name="Sign in")).to_be_visible()
+    check("sign-in")
+
+    page.get_by_label("Email").fill("a11y-enrol@example.com")
+    page.get_by_label("Password").fill("not the password at all, no")
+    page.get_by_label("Code from your authenticator app").fill("000000")
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("alert")).to_contain_text("We couldn't sign you in")
+    check("sign-in-refused")
+
+
+def test_dashboard_pages_and_dialogs_have_no_axe_violations(
+    page: Page, servers: Servers, owner: Owner, check: Callable[[str], None]
+) -> None:
+    """Orders, a paid order with each dialog open, stock with its dialog, activity."""
+    page.goto("/")
+    _book, quote = checkout_one_book(page, servers)
+    pay_with(page, SUCCESS_CARD)
+    number = expect_paid(page, servers, quote.total)["orderNumber"]
+
+    sign_in(page, owner)
+    expect(page.get_by_role("link", name=number)).to_be_visible()
+    check("orders")
+
+    page.get_by_role("link", name=number).click()
+    expect(page.get_by_role("heading", level=1, name=f"Order {number}")).to_be_focused()
+    expect(page.get_by_text("Taken off the shelf")).to_be_visible()
+    check("order")
+
+    dialogs = (("Refund…", f"Refund {number}"), ("Mark as shipped…", f"Mark {number} as shipped"))
+    for opener, title in dialogs:
+        page.get_by_role("button", name=opener).click()
+        dialog = page.get_by_role("dialog", name=title)
+        expect(dialog).to_be_visible()
+        expect(dialog.get_by_role("button", name="Cancel")).to_be_visible()
+        check(f"dialog-{opener.rstrip('…').lower().replace(' ', '-')}")
+        page.keyboard.press("Escape")
+        expect(dialog).to_be_hidden()
+        expect(page.get_by_role("button", name=opener)).to_be_focused()
+
+    page.get_by_role("navigation", name="Dashboard").get_by_role("link", name="Stock").click()
+    expect(page.get_by_role("table", name="Copies of each title")).to_be_visible()
+    check("stock")
+    page.get_by_role("button", name=re.compile("^Change count of")).first.click()
+    expect(page.get_by_role("dialog")).to_be_visible()
+    check("stock-dialog")
+    page.keyboard.press("Escape")
+
+    page.get_by_role("navigation", name="Dashboard").get_by_role("link", name="Activity").click()
+    expect(page.get_by_role("table", name="Activity, newest first")).to_be_visible()
+    check("activity")
+
+
+def test_phone_sized_dashboard_has_no_axe_violations(
+    page: Page, owner: Owner, check: Callable[[str], None]
+) -> None:
+    """The orders list and the stock table on a 375 px wide screen."""
+    page.set_viewport_size(PHONE)
+    sign_in(page, owner)
+    check("orders-phone")
+    page.get_by_role("link", name="Stock").click()
+    expect(page.get_by_role("table", name="Copies of each title")).to_be_visible()
+    check("stock-phone")
+
+
+def test_after_sign_out_back_shows_nothing_of_the_dashboard(page: Page, owner: Owner) -> None:
+    """Sign out from the stock page: Back (and a reload there) shows the sign-in page only."""
+    sign_in(page, owner)
+    page.get_by_role("link", name="Stock").click()
+    expect(page.get_by_role("table", name="Copies of each title")).to_be_visible()
+
+    page.get_by_role("button", name="Sign out", exact=True).click()
+    expect(page.get_by_role("heading", level=1, name="Sign in")).to_be_visible()
+    expect(page.get_by_text("You've signed out.")).to_be_visible()
+
+    page.go_back()
+    expect(page.get_by_role("heading", level=1, name="Sign in")).to_be_visible()
+    expect(page.get_by_role("table")).to_have_count(0)
+    assert owner.email not in page.content()
+    page.reload()
+    expect(page.get_by_role("heading", level=1, name="Sign in")).to_be_visible()
+    expect(page.get_by_role("table")).to_have_count(0)
