@@ -216,3 +216,28 @@ def test_after_sign_out_back_shows_nothing_of_the_dashboard(page: Page, owner: O
     page.reload()
     expect(page.get_by_role("heading", level=1, name="Sign in")).to_be_visible()
     expect(page.get_by_role("table")).to_have_count(0)
+
+
+def test_a_page_back_from_the_shop_asks_again_and_shows_nothing_once_signed_out(
+    page: Page, servers: Servers, owner: Owner
+) -> None:
+    """Signed out everywhere (here: through the API, as another tab would) while the shop was
+    open in this tab: Back to the stock page shows the sign-in page and no stock, whether the
+    browser restores the page from its back-forward cache or loads it again (Playwright's
+    Chromium loads it again; the component tests cover a restored page's `pageshow`)."""
+    sign_in(page, owner)
+    page.get_by_role("link", name="Stock").click()
+    expect(page.get_by_role("table", name="Copies of each title")).to_be_visible()
+
+    page.goto("/")
+    csrf = page.request.get("/api/admin/session").json()["csrfToken"]
+    ended = page.request.post(
+        "/api/admin/sessions/revoke-all",
+        headers={"X-CSRF-Token": csrf, "Origin": servers.web_url},
+    )
+    assert ended.ok, ended.text()
+
+    page.go_back()
+    expect(page.get_by_role("heading", level=1, name="Sign in")).to_be_visible()
+    expect(page.get_by_role("table")).to_have_count(0)
+    assert owner.email not in page.content()
