@@ -13,7 +13,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from admin_orders_support import activity_count, assert_error, outbox, signed_in_owner
+from admin_orders_support import (
+    activity_count,
+    assert_error,
+    demo_shop,
+    outbox,
+    signed_in_owner,
+)
 from flask import Flask
 from flask.testing import FlaskClient
 from owner_support import EMAIL as OWNER_EMAIL
@@ -184,6 +190,25 @@ def test_only_an_order_under_review_is_resolved(
     assert order_of(shop, number).status == OrderStatus.PAID
     assert fake_stripe.refund_requests() == []
     assert activity_count(shop) == logged
+
+
+def test_an_order_paid_through_another_gateway_is_not_refunded_from_here(
+    shop: Flask,
+    shopper: FlaskClient,
+    fake_stripe: FakeStripe,
+    settings: Settings,
+    tmp_path: Path,
+) -> None:
+    number = under_review(shop, shopper, fake_stripe)["orderNumber"]
+    # A demo-mode server on the same database: it cannot refund a Stripe payment.
+    demo_admin = signed_in_owner(demo_shop(settings, tmp_path))
+
+    error = assert_error(resolve(demo_admin, number, {"outcome": "refund"}), 409, "wrong_gateway")
+
+    assert "stripe_test" in error["message"] and "demo" in error["message"]
+    order = order_of(shop, number)
+    assert (order.status, order.refund_requested_at) == (OrderStatus.REVIEW, None)
+    assert on_shelf(shop, SCARCE) == 1
 
 
 @pytest.mark.parametrize(

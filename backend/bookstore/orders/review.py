@@ -29,7 +29,7 @@ class NotUnderReview(Conflict):
 class PaidElsewhere(Conflict):
     """The order was paid through another gateway than this server runs (409)."""
 
-    code = "other_gateway"
+    code = "wrong_gateway"
 
 
 @dataclass(frozen=True)

@@ -3359,7 +3359,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description `not_under_review`; `insufficient_stock` (accepting it needs copies that are gone: `details.items`; refund it instead); `other_gateway` (paid through another gateway than this server runs). */
+            /** @description `not_under_review`; `insufficient_stock` (accepting it needs copies that are gone: `details.items`; refund it instead); `wrong_gateway` (paid through another gateway than this server runs). */
             409: {
                 headers: {
                     [name: string]: unknown;

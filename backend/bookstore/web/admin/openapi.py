@@ -274,7 +274,7 @@ ADMIN_OPERATIONS: tuple[Operation, ...] = (
             409,
             e404=ORDER_404,
             e409="`not_under_review`; `insufficient_stock` (accepting it needs copies that "
-            "are gone: `details.items`; refund it instead); `other_gateway` (paid through "
+            "are gone: `details.items`; refund it instead); `wrong_gateway` (paid through "
             "another gateway than this server runs).",
         ),
         body=o.ResolveRequest,
