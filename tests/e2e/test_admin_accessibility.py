@@ -187,16 +187,27 @@ def test_dashboard_pages_and_dialogs_have_no_axe_violations(
     check("activity")
 
 
+def expect_no_sideways_scroll(page: Page) -> None:
+    """The page fits the screen's width: wide tables scroll inside their own box."""
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= PHONE["width"], f"the page is {width} px wide on a {PHONE['width']} px screen"
+
+
 def test_phone_sized_dashboard_has_no_axe_violations(
     page: Page, owner: Owner, check: Callable[[str], None]
 ) -> None:
-    """The orders list and the stock table on a 375 px wide screen."""
+    """The orders list, the stock and the activity on a 375 px wide screen, none wider."""
     page.set_viewport_size(PHONE)
     sign_in(page, owner)
     check("orders-phone")
+    expect_no_sideways_scroll(page)
     page.get_by_role("link", name="Stock").click()
     expect(page.get_by_role("table", name="Copies of each title")).to_be_visible()
     check("stock-phone")
+    expect_no_sideways_scroll(page)
+    page.get_by_role("link", name="Activity").click()
+    expect(page.get_by_role("table", name="Activity, newest first")).to_be_visible()
+    expect_no_sideways_scroll(page)
 
 
 def test_after_sign_out_back_shows_nothing_of_the_dashboard(page: Page, owner: Owner) -> None:

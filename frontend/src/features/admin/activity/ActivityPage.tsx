@@ -25,6 +25,10 @@ const ACTIONS: Record<string, string> = {
   stock_threshold_set: 'Set a low-stock threshold',
 };
 
+function actionWords(action: string): string {
+  return Object.hasOwn(ACTIONS, action) ? ACTIONS[action]! : action;
+}
+
 /** /admin/activity: every sign-in (failed ones too, with the client's address) and every owner action, newest first. */
 export function ActivityPage() {
   const api = useAdminApi();
@@ -66,7 +70,7 @@ export function ActivityPage() {
                   <td>
                     <time dateTime={entry.at}>{formatDateTime(entry.at)}</time>
                   </td>
-                  <th scope="row">{ACTIONS[entry.action] ?? entry.action}</th>
+                  <th scope="row">{actionWords(entry.action)}</th>
                   <td className="admin-table__email">{entry.email ?? '—'}</td>
                   <td>{entry.clientAddress ?? 'Command line'}</td>
                   <td>{entry.detail || '—'}</td>

@@ -20,6 +20,12 @@ function When({ iso }: { iso: string }) {
 
 const GATEWAYS: Record<string, string> = { demo: 'Demo', stripe_test: 'Stripe (test mode)', stripe_live: 'Stripe' };
 
+/** The gateway that took the payment, in words; one the server adds later as it is named. */
+function gatewayWords(mode: string | null): string {
+  if (!mode) return '—';
+  return Object.hasOwn(GATEWAYS, mode) ? GATEWAYS[mode]! : mode;
+}
+
 /** What `flask orders show` prints: status, who, payment, hold, refund and shipment. */
 export function OrderFacts({ order }: { order: AdminOrder }) {
   const money = (amount: number) => formatMoney(amount, order.currency);
@@ -53,7 +59,7 @@ export function OrderFacts({ order }: { order: AdminOrder }) {
           )}
         </Fact>
         <Fact term="Payment method">{order.paymentMethod ?? '—'}</Fact>
-        <Fact term="Gateway">{order.mode ? (GATEWAYS[order.mode] ?? order.mode) : '—'}</Fact>
+        <Fact term="Gateway">{gatewayWords(order.mode)}</Fact>
         <Fact term="PaymentIntent">{order.paymentIntentId ? <code>{order.paymentIntentId}</code> : '—'}</Fact>
         {order.failureMessage && <Fact term="Payment failure">{order.failureMessage}</Fact>}
         <Fact term="Copies">
