@@ -9,8 +9,9 @@ import { AppRoutes, loaded } from './routes';
 const AdminApp = lazy(() => import('../features/admin/AdminApp').then(loaded));
 
 /**
- * The shop. Routes follow the browser's address bar (wouter's default location). A page's
- * failure is caught around the routes, inside the shell; this boundary catches the rest.
+ * The shop, and the owner's dashboard under /admin. Routes follow the browser's address bar
+ * (wouter's default location). A page's failure is caught around the routes, inside the shell;
+ * this boundary catches the rest (a dashboard chunk that fails to load too).
  */
 export function App() {
   return (
