@@ -5,36 +5,18 @@ sign-out neither Back nor a page the browser restores shows anything of the dash
 
 from __future__ import annotations
 
-import json
-import os
 import re
-import subprocess
-import urllib.request
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from pathlib import Path
-from typing import Any
 
 import pyotp
 import pytest
 from accessibility import expect_no_axe_violations
+from admin_steps import PASSWORD, Owner, authenticator_key, enrol_by_api, owners_add, sign_in
 from e2e_servers import Servers
 from playwright.sync_api import Page, expect
 from shopping import SUCCESS_CARD, checkout_one_book, expect_paid, pay_with
 
-ROOT = Path(__file__).resolve().parents[2]
-PYTHON = str(ROOT / ".venv" / "bin" / "python")
-PASSWORD = "a quiet harbour at dawn with seven gulls"
 PHONE = {"width": 375, "height": 740}
-
-
-@dataclass
-class Owner:
-    """An enrolled owner: what signs them in (each recovery code once)."""
-
-    email: str
-    password: str
-    recovery_codes: list[str] = field(default_factory=list)
 
 
 @pytest.fixture
@@ -48,65 +30,10 @@ def check(page: Page, screenshot: Callable[[str], None]) -> Callable[[str], None
     return take
 
 
-def owners_add(servers: Servers, email: str) -> str:
-    """`flask --app bookstore owners add EMAIL` against the servers' database: the link."""
-    env = {
-        **os.environ,
-        "PYTHONPATH": str(ROOT / "backend"),
-        "DEMO_MODE": "1",
-        "STRIPE_PUBLISHABLE_KEY": "",
-        "STRIPE_SECRET_KEY": "",
-        "STRIPE_WEBHOOK_SECRET": "",
-        "DATABASE_URL": f"sqlite:///{servers.database}",
-        "FRONTEND_ORIGIN": servers.web_url,
-    }
-    printed = subprocess.run(  # noqa: S603 (fixed local command)
-        [PYTHON, "-m", "flask", "--app", "bookstore", "owners", "add", email],
-        env=env,
-        cwd=ROOT,
-        check=True,
-        capture_output=True,
-        text=True,
-    ).stdout
-    link = re.search(r"\S+/admin/enrol#token=\S+", printed)
-    assert link, printed
-    return link.group(0)
-
-
-def post_admin(servers: Servers, path: str, body: dict[str, Any]) -> Any:
-    """POST to /api/admin as the shop's own page would (its Origin), outside the browser."""
-    request = urllib.request.Request(  # noqa: S310 (the test's own server)
-        f"{servers.api_url}/api/admin{path}",
-        data=json.dumps(body).encode(),
-        headers={"Content-Type": "application/json", "Origin": servers.web_url},
-    )
-    with urllib.request.urlopen(request, timeout=15) as response:  # noqa: S310
-        return json.load(response)
-
-
 @pytest.fixture(scope="module")
 def owner(servers: Servers) -> Owner:
     """An owner enrolled through the API, as the enrolment page does it."""
-    email = "a11y-owner@example.com"
-    token = owners_add(servers, email).split("#token=", 1)[1]
-    secret = post_admin(servers, "/enrolment/start", {"token": token})["secret"]
-    finished = post_admin(
-        servers,
-        "/enrolment/finish",
-        {"token": token, "password": PASSWORD, "code": pyotp.TOTP(secret).now()},
-    )
-    return Owner(email, PASSWORD, list(finished["recoveryCodes"]))
-
-
-def sign_in(page: Page, owner: Owner) -> None:
-    """Sign in on /admin/sign-in with one of the owner's recovery codes (each works once)."""
-    page.goto("/admin/sign-in")
-    page.get_by_label("Email").fill(owner.email)
-    page.get_by_label("Password").fill(owner.password)
-    page.get_by_role("button", name="Lost your phone? Use a recovery code instead").click()
-    page.get_by_label("Recovery code").fill(owner.recovery_codes.pop())
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("heading", level=1, name="Orders")).to_be_visible()
+    return enrol_by_api(servers, "a11y-owner@example.com")
 
 
 def test_enrolment_and_sign_in_have_no_axe_violations(
@@ -124,7 +51,7 @@ def test_enrolment_and_sign_in_have_no_axe_violations(
     expect(page.get_by_label("New password")).to_be_focused()
     check("enrol-errors")
 
-    key = page.locator(".admin-secret").inner_text().replace(" ", "")
+    key = authenticator_key(page)
     page.get_by_label("New password").fill(PASSWORD)
     page.get_by_label("Code from your authenticator app").fill(pyotp.TOTP(key).now())
     page.get_by_role("button", name="Finish setting up").click()
