@@ -12,8 +12,8 @@ const FOCUSABLE =
   'a[href], button:not([disabled]), input:not([disabled]), select:not([disabled]), textarea:not([disabled]), [tabindex]:not([tabindex="-1"])';
 
 /**
- * A modal side panel: focus moves in when it opens, Tab stays inside, Escape or the
- * backdrop closes it, and focus goes back to whatever opened it.
+ * A modal side panel: focus moves in when it opens, Tab stays inside, Escape (wherever focus
+ * is) or the backdrop closes it, and focus goes back to whatever opened it.
  */
 export function Drawer({ open, title, onClose, children, footer }: DrawerProps) {
   const titleId = useId();
@@ -30,14 +30,20 @@ export function Drawer({ open, title, onClose, children, footer }: DrawerProps) 
     };
   }, [open]);
 
+  // On the document, not the panel: Escape closes the drawer even when what had focus inside
+  // it went away (a cart line re-rendered by a new quote leaves focus on the page).
+  useEffect(() => {
+    if (!open) return;
+    const onEscape = (event: globalThis.KeyboardEvent) => {
+      if (event.key === 'Escape') onClose();
+    };
+    document.addEventListener('keydown', onEscape);
+    return () => document.removeEventListener('keydown', onEscape);
+  }, [open, onClose]);
+
   if (!open) return null;
 
   const onKeyDown = (event: KeyboardEvent<HTMLDivElement>) => {
-    if (event.key === 'Escape') {
-      event.stopPropagation();
-      onClose();
-      return;
-    }
     if (event.key !== 'Tab' || !panelRef.current) return;
     const focusable = Array.from(panelRef.current.querySelectorAll<HTMLElement>(FOCUSABLE));
     const first = focusable[0];

@@ -91,6 +91,20 @@ describe('cart drawer', () => {
     expect(screen.getByRole('button', { name: 'Cart (0 items)' })).toHaveFocus();
   });
 
+  it('closes on Escape even when what had focus inside it went away', async () => {
+    serveShop();
+    const user = userEvent.setup();
+    renderApp('/');
+
+    await openCart(user);
+    // A cart line re-rendered by a new quote takes the focused button with it.
+    (document.activeElement as HTMLElement).blur();
+    expect(document.body).toHaveFocus();
+    await user.keyboard('{Escape}');
+
+    expect(screen.queryByRole('dialog', { name: 'Your cart' })).not.toBeInTheDocument();
+  });
+
   it('offers checkout only when the cart has books', async () => {
     serveShop();
     const user = userEvent.setup();
