@@ -16,7 +16,6 @@ too. Signing out and signing out everywhere are in it: the owner signs in again 
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from collections.abc import Iterator
 from copy import deepcopy
@@ -313,29 +312,6 @@ class SignedInShop:
         return response
 
 
-# Product bugs the signed-in run found. Their requests are not sent (known_product_bug) until
-# they are fixed; each has a strict xfail test at the end of this file, which fails once its
-# bug is fixed, to say that its exemption here can go.
-# 1. GET /api/admin/activity?before=<a number past the ids' integers> answers 500: the query
-#    has no maximum, and the database cannot compare the ids with it (PostgreSQL's are 32-bit,
-#    SQLite's 64-bit).
-LARGEST_ID = 2**31 - 1
-# 2. GET /api/admin/orders?from=0 (or to=0, 86400...) answers 200, reading a whole number of
-#    seconds as a day (pydantic's lax date), where the document says `format: date`.
-WHOLE_NUMBER = re.compile(r"^\d+$")
-
-
-def known_product_bug(case: Case) -> bool:
-    """Whether the case sends what one of the product bugs above answers wrongly."""
-    query = case.query if isinstance(case.query, dict) else {}
-    if case.operation.path == "/api/admin/activity":
-        before = str(query.get("before", ""))
-        return bool(WHOLE_NUMBER.match(before)) and int(before) > LARGEST_ID
-    if case.operation.path == "/api/admin/orders":
-        return any(WHOLE_NUMBER.match(str(query.get(day, ""))) for day in ("from", "to"))
-    return False
-
-
 def use_real_admin_ids(case: Case, shop: SignedInShop) -> None:
     """Point a valid request at a real order (its lines, for a refund) or a real title; an
     invalid one keeps what schemathesis made."""
@@ -407,8 +383,6 @@ def test_stripe_mode_api_honours_its_document(case: Case, stripe_mode_app: Flask
 @signed_in_admin.parametrize()
 @HYPOTHESIS
 def test_admin_api_signed_in_honours_its_document(case: Case, signed_in_shop: SignedInShop) -> None:
-    if known_product_bug(case):
-        return
     label = f"owner  {case.operation.label}"
     sent[label] += 1
     use_real_admin_ids(case, signed_in_shop)
@@ -452,7 +426,6 @@ def signed_in_get(shop: SignedInShop, url: str) -> Any:
     return response.status_code, response.get_json()
 
 
-@pytest.mark.xfail(strict=True, reason="product bug 1 above: a 500 today")
 def test_an_activity_page_before_an_id_past_the_database_integers_is_a_400(
     signed_in_shop: SignedInShop,
 ) -> None:
@@ -460,7 +433,6 @@ def test_an_activity_page_before_an_id_past_the_database_integers_is_a_400(
     assert (status, body["error"]["code"]) == (400, "validation_error")
 
 
-@pytest.mark.xfail(strict=True, reason="product bug 2 above: read as 1970-01-01 today")
 def test_an_orders_day_given_as_a_number_of_seconds_is_a_400(
     signed_in_shop: SignedInShop,
 ) -> None:

@@ -6,10 +6,11 @@ A module of its own beside schemas.py (the sign-in's), which it borrows from.
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 from typing import Annotated, Literal, Self
 
-from pydantic import BaseModel, Field, StrictStr, model_validator
+from pydantic import BaseModel, BeforeValidator, Field, StrictStr, model_validator
 
 from bookstore.db import utcnow
 from bookstore.jobs.queue import dead_jobs_for
@@ -45,13 +46,27 @@ MAX_REASON = 500
 MAX_PAGE = 100_000
 
 
+# A day as the document says (`format: date`), YYYY-MM-DD: pydantic's lax date would also read
+# a whole number as seconds since 1970.
+Day = Annotated[date, BeforeValidator(lambda value: _iso_day(value))]
+
+
+def _iso_day(value: object) -> object:
+    if isinstance(value, str) and not ISO_DAY.fullmatch(value):
+        raise ValueError("a day such as 2026-12-07")
+    return value
+
+
+ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
 class OrdersQuery(BaseModel):
     """Query of GET /api/admin/orders."""
 
     q: str | None = Field(default=None, max_length=MAX_SEARCH)
     status: OrderStatus | None = None
-    created_from: date | None = Field(default=None, alias="from")
-    created_to: date | None = Field(default=None, alias="to")
+    created_from: Day | None = Field(default=None, alias="from")
+    created_to: Day | None = Field(default=None, alias="to")
     page: int = Field(default=1, ge=1, le=MAX_PAGE)
     page_size: int = Field(default=DEFAULT_PAGE_SIZE, ge=1, le=MAX_PAGE_SIZE, alias="pageSize")
 

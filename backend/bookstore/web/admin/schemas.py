@@ -64,7 +64,9 @@ class SignInRequest(BaseModel):
 class ActivityQuery(BaseModel):
     """Query of GET /api/admin/activity."""
 
-    before: int | None = Field(default=None, ge=1)
+    # At most the largest id any of the databases stores (PostgreSQL's integer): a larger one
+    # is a 400, not a comparison the database cannot make.
+    before: int | None = Field(default=None, ge=1, le=2**31 - 1)
     limit: int = Field(default=DEFAULT_ACTIVITY_PAGE, ge=1, le=MAX_ACTIVITY_PAGE)
 
 
