@@ -161,3 +161,32 @@ def test_stripes_refund_failure_events_say_which_refund_and_why(event_type: str)
     )
     assert (event.payment_intent_id, event.order_token) == ("pi_123", "tok")
     assert still_pending.action is None
+
+
+def test_no_transaction_is_open_while_the_gateway_is_asked_for_a_refund(
+    app: Flask, client: FlaskClient, timers: Timers, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from bookstore.orders.refunds import request_refund, send_refund
+    from bookstore.payments import current_gateway
+
+    number = paid_order(client, timers, card="4242424242424242")
+    open_during_call: list[bool] = []
+    with app.app_context():
+        gateway = current_gateway()
+        refund_payment_intent = gateway.refund_payment_intent
+
+        def watched(*args: Any, **kwargs: Any) -> Any:
+            # A transaction open here would hold the order's row (or SQLite's lock) for as
+            # long as the provider takes to answer.
+            open_during_call.append(db.session().in_transaction())
+            return refund_payment_intent(*args, **kwargs)
+
+        monkeypatch.setattr(gateway, "refund_payment_intent", watched)
+        order = db.session.scalars(select(Order).where(Order.number == number)).one()
+        request_refund(order, "shop")
+        order_id = order.id
+        db.session.commit()
+        attempt = send_refund(order_id)
+
+    assert attempt is not None and attempt.refund_id is not None
+    assert open_during_call == [False]
