@@ -18,6 +18,8 @@ from bookstore.web.admin.session_cookie import SESSION_COOKIE
 from bookstore.web.openapi import ERRORS, Method, Operation, path_parameter
 
 TAG = "admin"
+# The largest activity id (PostgreSQL's integer), as the query's schema refuses past it.
+ACTIVITY_ID_MAX = 2**31 - 1
 BODY = (400, 413, 415)
 E401 = (
     "`not_signed_in`: no session cookie, or its session has ended (30 minutes idle, 12 hours "
@@ -197,7 +199,7 @@ ADMIN_OPERATIONS: tuple[Operation, ...] = (
                 "in": "query",
                 "required": False,
                 "description": "Only entries older than this id (`nextBefore` of a page).",
-                "schema": {"type": "integer", "minimum": 1},
+                "schema": {"type": "integer", "minimum": 1, "maximum": ACTIVITY_ID_MAX},
             },
             {
                 "name": "limit",
