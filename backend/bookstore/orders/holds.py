@@ -43,7 +43,7 @@ def hold(order: Order, quantities: Mapping[str, int], until: datetime) -> None:
     order.held_until = until
 
 
-def take_for_paid_order(order: Order, now: datetime | None = None) -> list[Shortage]:
+def take_for_paid_order(order: Order) -> list[Shortage]:
     """Take the order's copies off the shelf as its payment arrives; what is short, if any.
 
     An order whose hold is active has its copies set aside already. One whose hold expired (or
@@ -52,8 +52,7 @@ def take_for_paid_order(order: Order, now: datetime | None = None) -> list[Short
 
     Holds are judged at the time read once the books' rows are locked, not before: a hold
     that lapsed while this waited for the lock is lapsed, and the copies may be another
-    shopper's by then. `now` is ignored; it is accepted only so that callers still passing the
-    time they read before the lock keep working.
+    shopper's by then.
     """
     if order.stock_taken:
         return []
