@@ -165,7 +165,7 @@ def refund_command(
 
     The order is `refunding` at once and becomes `refunded` when the gateway's charge.refunded
     event reaches the webhook (the server, or `stripe listen` in development). A partial
-    refund makes it `partially_refunded` then (partial_refund_cli.py).
+    refund makes it `partially_refunded` then.
     """
     if another_way is not None:
         _record_returned_another_way(number, another_way)
